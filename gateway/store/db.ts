@@ -1,0 +1,135 @@
+// The only sqlite3 import. One connection per file; every statement goes through one queue, so a
+// transaction is never interleaved with another caller's statements (sqlite3's callbacks are async).
+
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { migrate } from './migrations.ts';
+
+export type SqlValue = string | number | null;
+export type Row = Record<string, SqlValue>;
+
+/** What a repository needs: run, get, all. Given to transaction bodies and used by the Db itself. */
+export interface Sql {
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  get<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+}
+
+export interface Db extends Sql {
+  readonly path: string;
+  /** Runs `body` inside BEGIN IMMEDIATE … COMMIT with no other statement in between; rolls back if it throws. */
+  transaction<T>(body: (tx: Sql) => Promise<T>): Promise<T>;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** fsync on every commit (WAL + synchronous=FULL): a saved measurement survives a power cut. Default true. */
+  durable?: boolean;
+  readonly?: boolean;
+}
+
+function promisedRun(raw: sqlite3.Database, sql: string, params: readonly SqlValue[]) {
+  return new Promise<{ changes: number }>((resolve, reject) => {
+    raw.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+      if (err) reject(err);
+      else resolve({ changes: this.changes });
+    });
+  });
+}
+
+function promisedGet<T>(raw: sqlite3.Database, sql: string, params: readonly SqlValue[]) {
+  return new Promise<T | undefined>((resolve, reject) => {
+    raw.get<T>(sql, params, (err, row) => (err ? reject(err) : resolve(row)));
+  });
+}
+
+function promisedAll<T>(raw: sqlite3.Database, sql: string, params: readonly SqlValue[]) {
+  return new Promise<T[]>((resolve, reject) => {
+    raw.all<T>(sql, params, (err, rows) => (err ? reject(err) : resolve(rows)));
+  });
+}
+
+function promisedExec(raw: sqlite3.Database, sql: string) {
+  return new Promise<void>((resolve, reject) => raw.exec(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Creates the directory (0700) and the file (0600) before SQLite does, so personal data is never world-readable. */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+}
+
+/** Opens (creating if needed) the database and runs the numbered migrations. */
+export async function openDb(path: string, options: OpenOptions = {}): Promise<Db> {
+  const readonly = options.readonly ?? false;
+  if (!readonly && path !== ':memory:') createPrivateFile(path);
+  const mode = readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+  const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const opened: sqlite3.Database = new sqlite3.Database(path, mode, (err) =>
+      err ? reject(new Error(`cannot open database ${path}: ${err.message}`)) : resolve(opened),
+    );
+  });
+  raw.configure('busyTimeout', 5000);
+
+  // One queue for everything: a statement waits for the previous one (or a whole transaction) to finish.
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  const direct: Sql = {
+    run: (sql, params = []) => promisedRun(raw, sql, params),
+    get: <T extends Row = Row>(sql: string, params: readonly SqlValue[] = []) =>
+      promisedGet<T>(raw, sql, params),
+    all: <T extends Row = Row>(sql: string, params: readonly SqlValue[] = []) =>
+      promisedAll<T>(raw, sql, params),
+  };
+
+  const db: Db = {
+    path,
+    run: (sql, params) => enqueue(() => direct.run(sql, params)),
+    get: <T extends Row = Row>(sql: string, params?: readonly SqlValue[]) =>
+      enqueue(() => direct.get<T>(sql, params)),
+    all: <T extends Row = Row>(sql: string, params?: readonly SqlValue[]) =>
+      enqueue(() => direct.all<T>(sql, params)),
+    exec: (sql) => enqueue(() => promisedExec(raw, sql)),
+    transaction: <T>(body: (tx: Sql) => Promise<T>) =>
+      enqueue(async () => {
+        await promisedExec(raw, 'BEGIN IMMEDIATE');
+        try {
+          const result = await body(direct);
+          await promisedExec(raw, 'COMMIT');
+          return result;
+        } catch (error) {
+          await promisedExec(raw, 'ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    close: () =>
+      enqueue(
+        () => new Promise<void>((resolve, reject) => raw.close((err) => (err ? reject(err) : resolve()))),
+      ),
+  };
+
+  if (!readonly) {
+    const durable = options.durable ?? true;
+    await db.exec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durable ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON;`,
+    );
+    await migrate(db);
+  } else {
+    await db.exec('PRAGMA foreign_keys = ON;');
+  }
+  return db;
+}
+
+/** True when the error is a SQLite constraint violation (UNIQUE, CHECK, FOREIGN KEY). */
+export function isConstraintError(error: unknown): boolean {
+  return (
+    error instanceof Error && 'code' in error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT'
+  );
+}

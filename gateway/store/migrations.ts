@@ -1,0 +1,136 @@
+// Numbered migrations, applied in order at start, each in its own transaction; PRAGMA user_version
+// records the last one applied. Never edit a migration once released: add the next number.
+
+import type { Db } from './db.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const isoDateCheck = (column: string) => `${column} GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'`;
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'children, measurements, readings, outbox',
+    sql: `
+CREATE TABLE children (
+  id          TEXT PRIMARY KEY,
+  pseudo_id   TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+  name_key    TEXT NOT NULL,
+  sex         INTEGER NOT NULL CHECK (sex IN (1, 2)),
+  birth_date  TEXT NOT NULL CHECK (${isoDateCheck('birth_date')}),
+  nik         TEXT NULL CHECK (nik IS NULL OR (length(nik) = 16 AND nik NOT GLOB '*[^0-9]*')),
+  mother_name TEXT NOT NULL CHECK (length(mother_name) BETWEEN 1 AND 100),
+  posyandu_id TEXT NOT NULL,
+  village_id  TEXT NOT NULL,
+  has_kia     INTEGER NOT NULL DEFAULT 0 CHECK (has_kia IN (0, 1)),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX children_name_key ON children(name_key);
+CREATE INDEX children_posyandu ON children(posyandu_id);
+
+CREATE TABLE measurements (
+  id             TEXT PRIMARY KEY,
+  child_id       TEXT NOT NULL REFERENCES children(id),
+  posyandu_id    TEXT NOT NULL,
+  village_id     TEXT NOT NULL,
+  measured_at    TEXT NOT NULL,
+  measured_on    TEXT NOT NULL CHECK (${isoDateCheck('measured_on')}),
+  age_days       INTEGER NOT NULL CHECK (age_days BETWEEN 0 AND 1856),
+  position       TEXT NOT NULL CHECK (position IN ('l', 'h')),
+  lenhei_cm      REAL NULL CHECK (lenhei_cm IS NULL OR lenhei_cm BETWEEN 38 AND 150),
+  clenhei_cm     REAL NULL CHECK (clenhei_cm IS NULL OR clenhei_cm BETWEEN 37 AND 151),
+  weight_kg      REAL NULL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0.5 AND 40),
+  headc_cm       REAL NULL CHECK (headc_cm IS NULL OR headc_cm BETWEEN 25 AND 60),
+  oedema         INTEGER NOT NULL DEFAULT 0 CHECK (oedema IN (0, 1)),
+  zlen REAL NULL, zwei REAL NULL, zwfl REAL NULL, zbmi REAL NULL, zhc REAL NULL,
+  flen INTEGER NULL CHECK (flen IN (0, 1)), fwei INTEGER NULL CHECK (fwei IN (0, 1)),
+  fwfl INTEGER NULL CHECK (fwfl IN (0, 1)), fbmi INTEGER NULL CHECK (fbmi IN (0, 1)),
+  fhc  INTEGER NULL CHECK (fhc IN (0, 1)),
+  status_tbu TEXT NULL, status_bbu TEXT NULL, status_bbtb TEXT NULL, status_imtu TEXT NULL,
+  calibration_id TEXT NULL,
+  device_id      TEXT NULL,
+  supersedes_id  TEXT NULL UNIQUE REFERENCES measurements(id),
+  correction_reason TEXT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('mat', 'manual', 'record')),
+  created_at     TEXT NOT NULL,
+  CHECK (lenhei_cm IS NOT NULL OR weight_kg IS NOT NULL),
+  CHECK ((supersedes_id IS NULL) = (correction_reason IS NULL))
+) STRICT;
+CREATE INDEX measurements_child ON measurements(child_id, measured_at);
+CREATE INDEX measurements_day ON measurements(posyandu_id, measured_on);
+
+CREATE TABLE readings (
+  id             TEXT PRIMARY KEY,
+  measurement_id TEXT NOT NULL REFERENCES measurements(id),
+  channel        TEXT NOT NULL CHECK (channel IN ('length', 'weight')),
+  ordinal        INTEGER NOT NULL CHECK (ordinal BETWEEN 1 AND 3),
+  value_mm_or_g  REAL NOT NULL CHECK (value_mm_or_g > 0),
+  raw_counts_json TEXT NULL,
+  locked_at      TEXT NOT NULL,
+  UNIQUE (measurement_id, channel, ordinal)
+) STRICT;
+
+CREATE TABLE outbox (
+  id              TEXT PRIMARY KEY,
+  kind            TEXT NOT NULL CHECK (kind IN ('measurement', 'child')),
+  subject_id      TEXT NOT NULL,
+  topic           TEXT NOT NULL,
+  payload         TEXT NOT NULL,
+  child_id        TEXT NULL,
+  created_at      TEXT NOT NULL,
+  sent_at         TEXT NULL,
+  delivered_at    TEXT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at, id);
+CREATE INDEX outbox_subject ON outbox(subject_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'village record: messages received (dedupe by message id)',
+    sql: `
+CREATE TABLE record_messages (
+  id          TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('measurement', 'child')),
+  posyandu_id TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  backfilled  INTEGER NOT NULL CHECK (backfilled IN (0, 1))
+) STRICT;
+`,
+  },
+];
+
+export async function migrate(db: Db): Promise<number> {
+  const row = await db.get<{ user_version: number }>('PRAGMA user_version');
+  const current = row?.user_version ?? 0;
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new Error(
+      `database ${db.path} has schema version ${current}, newer than this program (${newest}): upgrade tikar`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(migration.sql)) await tx.run(statement);
+      await tx.run(`PRAGMA user_version = ${migration.version}`);
+    });
+  }
+  return newest;
+}
+
+// sqlite3's run() executes one statement; our migrations contain no semicolons inside literals.
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,109 @@
+// The outbox: every message the gateway owes the village record, written in the same transaction as the data
+// it carries. Lifecycle: pending → sent (broker PUBACK) → delivered (receipt from the record). A sent message
+// without a receipt becomes due again after a timeout, forever, with backoff.
+
+import type { Row, Sql } from './db.ts';
+
+export type OutboxKind = 'measurement' | 'child';
+
+export interface OutboxMessage extends Row {
+  id: string;
+  kind: OutboxKind;
+  subject_id: string;
+  topic: string;
+  payload: string;
+  child_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  attempts: number;
+  next_attempt_at: string;
+}
+
+export interface NewOutboxMessage {
+  id: string;
+  kind: OutboxKind;
+  subjectId: string;
+  topic: string;
+  payload: string;
+  childId: string | null;
+  createdAt: string;
+}
+
+export async function enqueue(sql: Sql, message: NewOutboxMessage): Promise<void> {
+  await sql.run(
+    `INSERT INTO outbox (id, kind, subject_id, topic, payload, child_id, created_at, next_attempt_at)
+     VALUES (?,?,?,?,?,?,?,?)`,
+    [
+      message.id,
+      message.kind,
+      message.subjectId,
+      message.topic,
+      message.payload,
+      message.childId,
+      message.createdAt,
+      message.createdAt,
+    ],
+  );
+}
+
+/**
+ * Undelivered messages due at `nowIso`, oldest id first (UUIDv7 ids sort by creation, so this is the order
+ * per child). A message is held back while an older message of the same child failed to reach the broker and
+ * waits for its retry, so a later message never overtakes it on the wire.
+ */
+export async function dueMessages(sql: Sql, nowIso: string, limit: number): Promise<OutboxMessage[]> {
+  return sql.all<OutboxMessage>(
+    `SELECT o.* FROM outbox o
+     WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?
+       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.child_id = o.child_id AND p.id < o.id
+                       AND p.sent_at IS NULL AND p.next_attempt_at > ?)
+     ORDER BY o.id LIMIT ?`,
+    [nowIso, nowIso, limit],
+  );
+}
+
+/** The broker acknowledged (PUBACK): wait `retryAfterMs` for the record's receipt before sending again. */
+export async function markSent(sql: Sql, id: string, nowIso: string, retryAtIso: string): Promise<void> {
+  await sql.run(
+    `UPDATE outbox SET sent_at = coalesce(sent_at, ?), attempts = attempts + 1, next_attempt_at = ?
+     WHERE id = ? AND delivered_at IS NULL`,
+    [nowIso, retryAtIso, id],
+  );
+}
+
+/** Publishing failed (link down): try again at `retryAtIso`. */
+export async function markFailed(sql: Sql, id: string, retryAtIso: string): Promise<void> {
+  await sql.run('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?', [
+    retryAtIso,
+    id,
+  ]);
+}
+
+/** The record's receipt: delivered for good. Returns how many messages changed. */
+export async function markDelivered(sql: Sql, ids: readonly string[], nowIso: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await sql.run(
+    `UPDATE outbox SET delivered_at = ?, sent_at = coalesce(sent_at, ?)
+     WHERE delivered_at IS NULL AND id IN (${ids.map(() => '?').join(',')})`,
+    [nowIso, nowIso, ...ids],
+  );
+  return result.changes;
+}
+
+export async function outboxCounts(sql: Sql): Promise<{ pending: number; unreceipted: number }> {
+  const row = await sql.get<{ pending: number; unreceipted: number }>(
+    `SELECT coalesce(sum(sent_at IS NULL), 0) AS pending,
+            coalesce(sum(sent_at IS NOT NULL), 0) AS unreceipted
+     FROM outbox WHERE delivered_at IS NULL`,
+  );
+  return { pending: row?.pending ?? 0, unreceipted: row?.unreceipted ?? 0 };
+}
+
+/** Time of the next undelivered message's attempt, to sleep until then. */
+export async function nextAttemptAt(sql: Sql): Promise<string | null> {
+  const row = await sql.get<{ next: string | null }>(
+    'SELECT min(next_attempt_at) AS next FROM outbox WHERE delivered_at IS NULL',
+  );
+  return row?.next ?? null;
+}

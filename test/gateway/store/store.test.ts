@@ -1,0 +1,133 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Child } from '../../../gateway/app/services.ts';
+import { newId } from '../../../gateway/log/ids.ts';
+import {
+  type Db,
+  dueMessages,
+  enqueue,
+  getChild,
+  insertChild,
+  isConstraintError,
+  markDelivered,
+  markSent,
+  openDb,
+  outboxCounts,
+  searchChildren,
+  upsertChild,
+} from '../../../gateway/store/index.ts';
+import { tmpDir } from '../../helpers/tmp-dir.ts';
+
+function child(overrides: Partial<Child> = {}): Child {
+  return {
+    id: newId(),
+    pseudo_id: newId(),
+    name: 'Siti Nurhaliza',
+    sex: 2,
+    birth_date: '2025-03-01',
+    nik: null,
+    mother_name: 'Dewi',
+    posyandu_id: 'P1',
+    village_id: 'V1',
+    has_kia: true,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('store', () => {
+  let dir: Awaited<ReturnType<typeof tmpDir>>;
+  let db: Db;
+  beforeEach(async () => {
+    dir = await tmpDir();
+    db = await openDb(join(dir.path, 'sub', 'tikar.db'));
+  });
+  afterEach(async () => {
+    await db.close();
+    await dir.cleanup();
+  });
+
+  it('creates the file 0600 in WAL mode with foreign keys and the newest schema', async () => {
+    expect(statSync(db.path).mode & 0o777).toBe(0o600);
+    expect((await db.get('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
+    expect((await db.get('PRAGMA foreign_keys'))?.foreign_keys).toBe(1);
+    expect((await db.get('PRAGMA synchronous'))?.synchronous).toBe(2);
+    expect((await db.get('PRAGMA user_version'))?.user_version).toBe(2);
+  });
+
+  it('reopening an existing file runs no migration twice', async () => {
+    await insertChild(db, child());
+    await db.close();
+    db = await openDb(join(dir.path, 'sub', 'tikar.db'));
+    expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM children'))?.n).toBe(1);
+  });
+
+  it('CHECK constraints refuse impossible rows', async () => {
+    const bad = [child({ sex: 3 as 1 }), child({ birth_date: '01-03-2025' }), child({ nik: '12345' })];
+    for (const row of bad) {
+      const error = await insertChild(db, row).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isConstraintError(error)).toBe(true);
+    }
+  });
+
+  it('a failing transaction leaves nothing behind', async () => {
+    const good = child();
+    await expect(
+      db.transaction(async (tx) => {
+        await insertChild(tx, good);
+        await insertChild(tx, child({ id: good.id }));
+      }),
+    ).rejects.toThrow();
+    expect(await getChild(db, good.id)).toBeUndefined();
+  });
+
+  it('upsert keeps the newer version only', async () => {
+    const original = child();
+    await insertChild(db, original);
+    expect(await upsertChild(db, { ...original, name: 'Old', updated_at: '2025-01-01T00:00:00.000Z' })).toBe(
+      false,
+    );
+    expect(await upsertChild(db, { ...original, name: 'New', updated_at: '2026-02-01T00:00:00.000Z' })).toBe(
+      true,
+    );
+    expect((await getChild(db, original.id))?.name).toBe('New');
+  });
+
+  it('finds children by name despite spelling variants', async () => {
+    await insertChild(db, child({ name: 'Yusuf Hidayat' }));
+    await insertChild(db, child({ name: 'Annisa Putri' }));
+    await insertChild(db, child({ name: 'Bambang' }));
+    expect((await searchChildren(db, 'Joesoef', 5))[0]?.child.name).toBe('Yusuf Hidayat');
+    expect((await searchChildren(db, 'anisa', 5))[0]?.child.name).toBe('Annisa Putri');
+    expect((await searchChildren(db, 'putri anisa', 5))[0]?.child.name).toBe('Annisa Putri');
+    expect(await searchChildren(db, 'Wayan', 5)).toEqual([]);
+  });
+
+  it('outbox: due in id order, sent on PUBACK, delivered on receipt', async () => {
+    const ids = [newId(), newId(), newId()];
+    for (const id of ids) {
+      await enqueue(db, {
+        id,
+        kind: 'measurement',
+        subjectId: id,
+        topic: 't',
+        payload: '{}',
+        childId: 'c1',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+    }
+    const now = '2026-01-01T00:00:01.000Z';
+    expect((await dueMessages(db, now, 10)).map((m) => m.id)).toEqual(ids);
+    await markSent(db, ids[0] as string, now, '2026-01-01T00:01:00.000Z');
+    expect(await outboxCounts(db)).toEqual({ pending: 2, unreceipted: 1 });
+    expect((await dueMessages(db, now, 10)).map((m) => m.id)).toEqual(ids.slice(1));
+    expect(await markDelivered(db, [ids[0] as string, 'unknown'], now)).toBe(1);
+    expect(await markDelivered(db, [ids[0] as string], now)).toBe(0);
+    expect(await outboxCounts(db)).toEqual({ pending: 2, unreceipted: 0 });
+  });
+});
