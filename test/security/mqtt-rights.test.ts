@@ -1,0 +1,156 @@
+// Who may connect, publish and read, checked on a real mosquitto running the shipped rules and on the
+// built-in broker given the same password_file and acl_file: both must give the same answers.
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBuiltinBroker } from '../../gateway/publish/builtin-broker.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { connectOnce, loginAs, startSecureMosquitto, writeAccountFiles } from './secure-brokers.ts';
+
+interface Broker {
+  url: string;
+  stop(): Promise<void>;
+}
+
+type Attempt = [publisher: string, topic: string];
+
+// Every publish a test client attempts; the ACL allows only some of them.
+const attempts: Attempt[] = [
+  ['gw-melati', 'tikar/v1/sukamaju/melati/measurements'],
+  ['gw-melati', 'tikar/v1/sukamaju/mawar/measurements'],
+  ['gw-melati', 'tikar/v1/sukamaju/register'],
+  ['gw-melati', 'tikar/v1/cibodas/anggrek/measurements'],
+  ['gw-melati', 'tikar/v1/sukamaju/mawar/receipts'],
+  ['gw-melati', '$SYS/broker/uptime'],
+  ['gw-mawar', 'tikar/v1/sukamaju/melati/children'],
+  ['gw-anggrek', 'tikar/v1/cibodas/anggrek/measurements'],
+  ['record-sukamaju', 'tikar/v1/sukamaju/melati/receipts'],
+  ['record-sukamaju', 'tikar/v1/sukamaju/mawar/receipts'],
+  ['record-sukamaju', 'tikar/v1/cibodas/register'],
+  ['record-sukamaju', 'tikar/v1/sukamaju/melati/measurements'],
+];
+
+// What each account, subscribed to '#', must receive (sorted): only what its rights let it read.
+const expectedReceived: Record<string, string[]> = {
+  'gw-melati': ['tikar/v1/sukamaju/melati/receipts', 'tikar/v1/sukamaju/register'],
+  'gw-mawar': ['tikar/v1/sukamaju/mawar/receipts', 'tikar/v1/sukamaju/register'],
+  'record-sukamaju': [
+    'tikar/v1/sukamaju/mawar/receipts',
+    'tikar/v1/sukamaju/melati/measurements',
+    'tikar/v1/sukamaju/melati/receipts',
+    'tikar/v1/sukamaju/register',
+  ],
+  'record-cibodas': ['tikar/v1/cibodas/anggrek/measurements', 'tikar/v1/cibodas/register'],
+};
+
+// The last message each reader sees (published after every attempt was acknowledged).
+const barriers: Record<string, [publisher: string, topic: string]> = {
+  'gw-melati': ['record-sukamaju', 'tikar/v1/sukamaju/register'],
+  'gw-mawar': ['record-sukamaju', 'tikar/v1/sukamaju/register'],
+  'record-sukamaju': ['record-sukamaju', 'tikar/v1/sukamaju/register'],
+  'record-cibodas': ['record-cibodas', 'tikar/v1/cibodas/register'],
+};
+
+async function observeRights(url: string): Promise<Record<string, string[]>> {
+  const names = ['gw-melati', 'gw-mawar', 'gw-anggrek', 'record-sukamaju', 'record-cibodas'];
+  const clients = new Map<string, MqttClient>();
+  try {
+    for (const name of names) clients.set(name, await connectOnce(url, loginAs(name)));
+    const client = (name: string): MqttClient => {
+      const found = clients.get(name);
+      if (!found) throw new Error(`no client ${name}`);
+      return found;
+    };
+    const received: Record<string, string[]> = {};
+    const done: Promise<void>[] = [];
+    for (const reader of Object.keys(expectedReceived)) {
+      const log: string[] = [];
+      received[reader] = log;
+      done.push(
+        new Promise<void>((resolve) => {
+          client(reader).on('message', (topic, payload) => {
+            log.push(topic);
+            if (payload.toString() === 'barrier') resolve();
+          });
+        }),
+      );
+      // QoS 2 everywhere: a broker finishes routing a QoS 2 message before it answers PUBREC.
+      await client(reader).subscribeAsync('#', { qos: 2 });
+    }
+    for (const [publisher, topic] of attempts) {
+      await client(publisher).publishAsync(topic, `${publisher} wrote`, { qos: 2 });
+    }
+    const sentBarriers = new Set(
+      Object.values(barriers).map(([publisher, topic]) => `${publisher} ${topic}`),
+    );
+    for (const pair of sentBarriers) {
+      const [publisher = '', topic = ''] = pair.split(' ');
+      await client(publisher).publishAsync(topic, 'barrier', { qos: 2 });
+    }
+    await Promise.all(done);
+    // A refused publish must not cost the publisher its connection (mosquitto acknowledges and drops it).
+    for (const [name, c] of clients) expect(c.connected, `${name} still connected`).toBe(true);
+    return Object.fromEntries(
+      Object.entries(received).map(([reader, topics]) => [reader, [...topics].sort()]),
+    );
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.endAsync()));
+  }
+}
+
+async function expectRefused(url: string, options: Parameters<typeof connectOnce>[1]): Promise<void> {
+  const error = await connectOnce(url, options).then(
+    async (client) => {
+      await client.endAsync();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  expect((error as { code?: number }).code).toBe(5);
+}
+
+const brokers: Array<[string, (dir: string) => Promise<Broker>]> = [
+  [
+    'mosquitto',
+    async (dir) => {
+      const { passwordFile, aclFile } = await writeAccountFiles(dir);
+      return startSecureMosquitto(dir, (port) => [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous false',
+        `password_file ${passwordFile}`,
+        `acl_file ${aclFile}`,
+      ]);
+    },
+  ],
+  [
+    'builtin broker',
+    async (dir) => {
+      const { passwordFile, aclFile } = await writeAccountFiles(dir);
+      return startBuiltinBroker({ port: 0, credentials: passwordFile, acl: aclFile });
+    },
+  ],
+];
+
+describe.each(brokers)('MQTT rights on %s', (_name, start) => {
+  let broker: Broker;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const dir = await tmpDir('tikar-rights-');
+    cleanup = dir.cleanup;
+    broker = await start(dir.path);
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    await cleanup?.();
+  });
+
+  it('refuses a client with no credentials, a wrong password or an unknown user', async () => {
+    await expectRefused(broker.url, {});
+    await expectRefused(broker.url, { username: 'gw-melati', password: 'wrong' });
+    await expectRefused(broker.url, { username: 'gw-nobody', password: 'pw-gw-nobody-7f3a' });
+  });
+
+  it('delivers each message only to accounts allowed to read it, and only from accounts allowed to write it', async () => {
+    expect(await observeRights(broker.url)).toEqual(expectedReceived);
+  });
+});
