@@ -1,0 +1,123 @@
+// Permenkes RI No. 2 Tahun 2020 (Standar Antropometri Anak): status categories from z-scores.
+// The category is decided on the z rounded to 2 decimals (WHO's printed value), so what a kader
+// reads on screen and the label always agree. Boundaries follow the regulation's wording:
+// "-3 SD sd < -2 SD" puts exactly -3 in the milder band; "-2 SD sd +3 SD" (TB/U) includes both ends,
+// so exactly -2 and exactly +3 are normal; "> +1 SD" (BB/U) leaves exactly +1 normal;
+// BB/PB and IMT/U: exactly +1 is gizi baik, exactly +2 berisiko gizi lebih, exactly +3 gizi lebih.
+import { roundZ } from './round.ts';
+import type { GrowthResult } from './types.ts';
+
+export type StatusIndex = 'tbu' | 'bbu' | 'bbtb' | 'imtu';
+export type StatusSeverity = 'severe' | 'moderate' | 'normal' | 'risk';
+
+export interface StatusLabel {
+  index: StatusIndex;
+  /** Stable machine code, e.g. 'pendek'. */
+  code: string;
+  /** Indonesian label as in the regulation. */
+  id: string;
+  /** Official English label. */
+  en: string;
+  severity: StatusSeverity;
+}
+
+interface Band {
+  /** Upper bound of the band on the rounded z; `inclusive` says whether z equal to it belongs here. */
+  upper: number;
+  inclusive: boolean;
+  label: StatusLabel;
+}
+
+function band(
+  index: StatusIndex,
+  upper: number,
+  inclusive: boolean,
+  code: string,
+  id: string,
+  en: string,
+  severity: StatusSeverity,
+): Band {
+  return { upper, inclusive, label: Object.freeze({ index, code, id, en, severity }) };
+}
+
+// Overweight bands use 'risk' then 'moderate' and 'severe' as the distance from normal grows.
+function weightForLengthBands(index: 'bbtb' | 'imtu'): readonly Band[] {
+  return [
+    band(index, -3, false, 'gizi_buruk', 'Gizi buruk', 'Severely wasted', 'severe'),
+    band(index, -2, false, 'gizi_kurang', 'Gizi kurang', 'Wasted', 'moderate'),
+    band(index, 1, true, 'gizi_baik', 'Gizi baik', 'Normal', 'normal'),
+    band(index, 2, true, 'berisiko_gizi_lebih', 'Berisiko gizi lebih', 'Possible risk of overweight', 'risk'),
+    band(index, 3, true, 'gizi_lebih', 'Gizi lebih', 'Overweight', 'moderate'),
+    band(index, Number.POSITIVE_INFINITY, true, 'obesitas', 'Obesitas', 'Obese', 'severe'),
+  ];
+}
+
+export const STATUS_BANDS: Readonly<Record<StatusIndex, readonly Band[]>> = {
+  tbu: [
+    band('tbu', -3, false, 'sangat_pendek', 'Sangat pendek', 'Severely stunted', 'severe'),
+    band('tbu', -2, false, 'pendek', 'Pendek', 'Stunted', 'moderate'),
+    band('tbu', 3, true, 'normal', 'Normal', 'Normal', 'normal'),
+    // A very tall child may have an endocrine disorder: Permenkes advises referral.
+    band('tbu', Number.POSITIVE_INFINITY, true, 'tinggi', 'Tinggi', 'Tall', 'risk'),
+  ],
+  bbu: [
+    band('bbu', -3, false, 'bb_sangat_kurang', 'Berat badan sangat kurang', 'Severely underweight', 'severe'),
+    band('bbu', -2, false, 'bb_kurang', 'Berat badan kurang', 'Underweight', 'moderate'),
+    band('bbu', 1, true, 'bb_normal', 'Berat badan normal', 'Normal weight', 'normal'),
+    band(
+      'bbu',
+      Number.POSITIVE_INFINITY,
+      true,
+      'risiko_bb_lebih',
+      'Risiko berat badan lebih',
+      'Risk of overweight',
+      'risk',
+    ),
+  ],
+  bbtb: weightForLengthBands('bbtb'),
+  imtu: weightForLengthBands('imtu'),
+};
+
+/** Every label of every index, for legends and look-ups by code. */
+export const STATUS_LABELS: readonly StatusLabel[] = Object.values(STATUS_BANDS).flatMap((bands) =>
+  bands.map((b) => b.label),
+);
+
+/** The Permenkes category of one z-score (unrounded or rounded), or undefined when there is no z. */
+export function classifyZ(index: StatusIndex, z: number): StatusLabel | undefined {
+  if (Number.isNaN(z)) return undefined;
+  const rounded = roundZ(z);
+  for (const b of STATUS_BANDS[index]) {
+    if (rounded < b.upper || (b.inclusive && rounded === b.upper)) return b.label;
+  }
+  return undefined;
+}
+
+export interface GrowthStatus {
+  tbu?: StatusLabel;
+  bbu?: StatusLabel;
+  bbtb?: StatusLabel;
+  imtu?: StatusLabel;
+}
+
+/** TB/U from zlen, BB/U from zwei, BB/PB-BB/TB from zwfl, IMT/U from zbmi; missing z, missing status. */
+export function classifyGrowth(result: Pick<GrowthResult, 'zlen' | 'zwei' | 'zwfl' | 'zbmi'>): GrowthStatus {
+  const status: GrowthStatus = {};
+  const tbu = classifyZ('tbu', result.zlen);
+  if (tbu) status.tbu = tbu;
+  const bbu = classifyZ('bbu', result.zwei);
+  if (bbu) status.bbu = bbu;
+  const bbtb = classifyZ('bbtb', result.zwfl);
+  if (bbtb) status.bbtb = bbtb;
+  const imtu = classifyZ('imtu', result.zbmi);
+  if (imtu) status.imtu = imtu;
+  return status;
+}
+
+/** Stunting: TB/U below -2 SD, severe below -3 SD (on the rounded z); undefined without a z. */
+export function stuntingFlag(zlen: number): 'severe' | 'stunted' | 'none' | undefined {
+  if (Number.isNaN(zlen)) return undefined;
+  const rounded = roundZ(zlen);
+  if (rounded < -3) return 'severe';
+  return rounded < -2 ? 'stunted' : 'none';
+}

@@ -1,0 +1,91 @@
+// Typed errors for impossible input. The hot path returns a small integer (an index into
+// GROWTH_ERRORS, 0 = none) so a batch never pays for exceptions; computeGrowth turns it into a throw.
+
+export type GrowthErrorCode =
+  | 'invalid_sex'
+  | 'invalid_measure'
+  | 'not_finite'
+  | 'negative_age'
+  | 'age_over_60_months'
+  | 'not_positive'
+  | 'invalid_date'
+  | 'birth_after_measurement';
+
+export type GrowthInputField =
+  | 'sex'
+  | 'ageDays'
+  | 'weightKg'
+  | 'lenheiCm'
+  | 'headcCm'
+  | 'measure'
+  | 'birthDate'
+  | 'measuredOn';
+
+export interface GrowthErrorInfo {
+  readonly code: GrowthErrorCode;
+  readonly field: GrowthInputField;
+  readonly message: string;
+}
+
+/** Index 0 is "no error"; the others are what tryComputeGrowth and ageInDays can report. */
+export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
+  undefined,
+  { code: 'invalid_sex', field: 'sex', message: 'sex must be 1 (male) or 2 (female)' },
+  { code: 'invalid_measure', field: 'measure', message: "measure must be 'l' (lying) or 'h' (standing)" },
+  { code: 'not_finite', field: 'ageDays', message: 'age in days is not a finite number' },
+  { code: 'negative_age', field: 'ageDays', message: 'age in days is negative' },
+  {
+    code: 'age_over_60_months',
+    field: 'ageDays',
+    message: 'age is 60 months or more (the WHO 2006 standards cover days 0-1826)',
+  },
+  { code: 'not_finite', field: 'weightKg', message: 'weight is not a finite number' },
+  { code: 'not_positive', field: 'weightKg', message: 'weight must be greater than 0' },
+  { code: 'not_finite', field: 'lenheiCm', message: 'length/height is not a finite number' },
+  { code: 'not_positive', field: 'lenheiCm', message: 'length/height must be greater than 0' },
+  { code: 'not_finite', field: 'headcCm', message: 'head circumference is not a finite number' },
+  { code: 'not_positive', field: 'headcCm', message: 'head circumference must be greater than 0' },
+  { code: 'invalid_date', field: 'birthDate', message: 'birth date is not a valid YYYY-MM-DD date' },
+  { code: 'invalid_date', field: 'measuredOn', message: 'measurement date is not a valid YYYY-MM-DD date' },
+  {
+    code: 'birth_after_measurement',
+    field: 'birthDate',
+    message: 'birth date is after the measurement date (negative age)',
+  },
+];
+
+export const ERR_SEX = 1;
+export const ERR_MEASURE = 2;
+export const ERR_AGE_NOT_FINITE = 3;
+export const ERR_AGE_NEGATIVE = 4;
+export const ERR_AGE_OVER_60_MONTHS = 5;
+export const ERR_WEIGHT_NOT_FINITE = 6;
+export const ERR_WEIGHT_NOT_POSITIVE = 7;
+export const ERR_LENHEI_NOT_FINITE = 8;
+export const ERR_LENHEI_NOT_POSITIVE = 9;
+export const ERR_HEADC_NOT_FINITE = 10;
+export const ERR_HEADC_NOT_POSITIVE = 11;
+export const ERR_BIRTH_DATE_INVALID = 12;
+export const ERR_MEASURED_ON_INVALID = 13;
+export const ERR_BIRTH_AFTER_MEASUREMENT = 14;
+
+export class GrowthInputError extends Error {
+  override readonly name = 'GrowthInputError';
+  readonly code: GrowthErrorCode;
+  readonly field: GrowthInputField;
+
+  constructor(info: GrowthErrorInfo, detail?: string) {
+    super(
+      detail === undefined ? `${info.field}: ${info.message}` : `${info.field}: ${info.message} (${detail})`,
+    );
+    this.code = info.code;
+    this.field = info.field;
+  }
+}
+
+/** The error for a non-zero code from the hot path. */
+export function growthError(errorIndex: number, detail?: string): GrowthInputError {
+  const info = GROWTH_ERRORS[errorIndex];
+  if (info === undefined) throw new RangeError(`no growth error with index ${errorIndex}`);
+  return new GrowthInputError(info, detail);
+}

@@ -1,0 +1,34 @@
+// The WHO 2006 growth core (no I/O): z-scores as WHO anthro 1.1.0 computes them, and the
+// Permenkes 2/2020 status categories. Contract: docs/architecture.md, "Growth core"; how: docs/growth.md.
+export { ageInDays, ageInMonths, DAYS_PER_MONTH, daysFromCivil, isoDateToDays, roundUpDays } from './age.ts';
+export {
+  classifyGrowth,
+  classifyZ,
+  type GrowthStatus,
+  STATUS_BANDS,
+  STATUS_LABELS,
+  type StatusIndex,
+  type StatusLabel,
+  type StatusSeverity,
+  stuntingFlag,
+} from './classify.ts';
+export {
+  computeGrowth,
+  emptyGrowthResult,
+  HEIGHT_FROM_DAY,
+  LYING_STANDING_DIFFERENCE_CM,
+  tryComputeGrowth,
+} from './compute.ts';
+export { LAST_AGE_DAY, sdCurve } from './curves.ts';
+export {
+  GROWTH_ERRORS,
+  type GrowthErrorCode,
+  type GrowthErrorInfo,
+  GrowthInputError,
+  type GrowthInputField,
+  growthError,
+} from './errors.ts';
+export { lmsValue, lmsZ, restrictedLmsValue, restrictedLmsZ } from './lms.ts';
+export { MAX_ROUND_DIGITS, roundTo, roundZ } from './round.ts';
+export type { GrowthInput, GrowthResult, Indicator, Position, Sex } from './types.ts';
+export { WHO_REFERENCE_FORMAT_VERSION } from './who-2006/reference.generated.ts';

@@ -1,0 +1,51 @@
+// The two LMS formulas exactly as WHO anthro writes them (R/z-score-helper.R), so that doubles match.
+// WHO Child Growth Standards, methods and development (2006), chapter 7.
+
+/** R's `^`: it squares with x * x when the exponent is exactly 2, otherwise calls pow. */
+function rPow(base: number, exponent: number): number {
+  return exponent === 2 ? base * base : base ** exponent;
+}
+
+/** Plain LMS: z = ((y / M)^L - 1) / (S * L). */
+export function lmsZ(y: number, l: number, m: number, s: number): number {
+  return (rPow(y / m, l) - 1) / (s * l);
+}
+
+/** The measurement at z = sd on the plain LMS curve: M * (1 + L * S * sd)^(1 / L). */
+export function lmsValue(sd: number, l: number, m: number, s: number): number {
+  return m * rPow(1 + l * s * sd, 1 / l);
+}
+
+/**
+ * Restricted LMS (WHO's "SD23" rule): beyond +-3 the scale is linear with the step between 2 and 3 SD.
+ * Used for weight-for-age, weight-for-length/height and BMI-for-age only.
+ */
+export function restrictedLmsZ(y: number, l: number, m: number, s: number): number {
+  const z = lmsZ(y, l, m, s);
+  if (z > 3) return beyondPlus3(y, l, m, s);
+  if (z < -3) return beyondMinus3(y, l, m, s);
+  return z;
+}
+
+function beyondPlus3(y: number, l: number, m: number, s: number): number {
+  const sd3 = lmsValue(3, l, m, s);
+  return 3 + (y - sd3) / (sd3 - lmsValue(2, l, m, s));
+}
+
+function beyondMinus3(y: number, l: number, m: number, s: number): number {
+  const sd3neg = lmsValue(-3, l, m, s);
+  return -3 + (y - sd3neg) / (lmsValue(-2, l, m, s) - sd3neg);
+}
+
+/** The measurement at `sd` on the restricted scale (linear beyond +-3), the inverse of restrictedLmsZ. */
+export function restrictedLmsValue(sd: number, l: number, m: number, s: number): number {
+  if (sd > 3) {
+    const sd3 = lmsValue(3, l, m, s);
+    return sd3 + (sd - 3) * (sd3 - lmsValue(2, l, m, s));
+  }
+  if (sd < -3) {
+    const sd3neg = lmsValue(-3, l, m, s);
+    return sd3neg + (sd + 3) * (lmsValue(-2, l, m, s) - sd3neg);
+  }
+  return lmsValue(sd, l, m, s);
+}
