@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { SIM_DEVICE_ID } from '../../calibration/index.ts';
-import { MAX_LINE_CHARS } from '../../protocol/index.ts';
+import { LineSplitter } from '../../protocol/index.ts';
 import { MatCore, type SimTruth, type WireStats } from './mat-core.ts';
 import { type Scenario, scenarioNames, scenarios } from './scenarios.ts';
 
@@ -33,6 +33,8 @@ export interface SimulatedMat extends EventEmitter<{ truth: [SimTruth] }> {
   readonly scenario: Scenario;
   /** Advance `count` sample periods now (any mode). */
   tick(count?: number): void;
+  /** Device clock, ms since power-on. */
+  deviceMs(): number;
   /** Lines sent, dropped, corrupted, duplicated so far. */
   stats(): WireStats;
   /** Stops the clock and ends the readable side. Idempotent. */
@@ -52,19 +54,12 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
 
   const emitter = new EventEmitter<{ truth: [SimTruth] }>();
   let stopped = false;
-  let pending = '';
+  // A real mat's line buffer is small: an endless line is cut and answered with an error, not buffered forever.
+  const commandLines = new LineSplitter((line) => core.command(line));
   const stream = new Duplex({
     read() {},
     write(chunk: Buffer | string, _encoding, callback) {
-      pending += chunk.toString();
-      let newline = pending.indexOf('\n');
-      while (newline >= 0) {
-        core.command(pending.slice(0, newline));
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf('\n');
-      }
-      // A real mat's line buffer is small: an endless line is dropped, not buffered forever.
-      if (pending.length > MAX_LINE_CHARS) pending = '';
+      commandLines.push(chunk);
       callback();
     },
   });
@@ -84,7 +79,15 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
     for (let i = 0; i < count && !stopped; i++) core.tick();
   };
   core.powerOn();
-  const timer = options.manual ? undefined : setInterval(() => tick(), 1000 / rateHz / timeScale);
+  // Ticks are owed by elapsed wall time, so fast runs (timeScale) keep their rate despite the timer's granularity.
+  const startedAtMs = performance.now();
+  let ticksDone = 0;
+  const catchUp = () => {
+    const owed = Math.floor(((performance.now() - startedAtMs) * timeScale * rateHz) / 1000) - ticksDone;
+    ticksDone += owed;
+    tick(owed);
+  };
+  const timer = options.manual ? undefined : setInterval(catchUp, Math.max(5, 1000 / rateHz / timeScale));
   const stop = () => {
     if (stopped) return;
     stopped = true;
@@ -92,5 +95,12 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
     stream.push(null);
   };
   stream.once('close', stop);
-  return Object.assign(emitter, { stream, scenario, tick, stats: () => ({ ...core.stats }), stop });
+  return Object.assign(emitter, {
+    stream,
+    scenario,
+    tick,
+    deviceMs: () => core.deviceMs,
+    stats: () => ({ ...core.stats }),
+    stop,
+  });
 }

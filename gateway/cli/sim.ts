@@ -1,0 +1,181 @@
+// `tikar sim`: the simulated mat on a PTY, a serial port or stdout, speaking the wire protocol (protocol/README.md).
+import { createWriteStream } from 'node:fs';
+import type { Duplex, Writable } from 'node:stream';
+import { Command, InvalidArgumentError } from 'commander';
+import { openPtyLink, openSerialPort, type PtyLink } from '../../device/serial-port.ts';
+import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../../device/sim/index.ts';
+import { encodeFrame, nextSeq } from '../../protocol/index.ts';
+
+function number(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+interface SimOptions {
+  pty?: string | boolean;
+  port?: string;
+  stdout?: boolean;
+  scenario: string;
+  seed: number;
+  rate: number;
+  device: string;
+  noise?: number;
+  speed: number;
+  duration?: number;
+  truth?: string;
+  auto?: boolean;
+  list?: boolean;
+}
+
+function parse(argv: string[]): SimOptions | number {
+  const program = new Command('tikar sim')
+    .description('A simulated growth mat speaking the Tikar wire protocol (no hardware needed).')
+    .option(
+      '--pty [link]',
+      'create a PTY pair with socat and print the gateway-side path (optionally at [link])',
+    )
+    .option('--port <path>', 'write to this serial port')
+    .option('--stdout', 'write to standard output and read commands from standard input (the default)')
+    .option('--scenario <name>', `one of: ${scenarioNames.join(', ')}`, 'calm')
+    .option('--seed <n>', 'random seed', number('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--rate <hz>', 'samples per second per channel', number('--rate', 1, 100), 25)
+    .option('--device <id>', 'device id', SIM_DEVICE_ID)
+    .option(
+      '--noise <mm>',
+      "length sensor noise σ in mm (overrides the scenario's)",
+      number('--noise', 0, 50),
+    )
+    .option(
+      '--speed <x>',
+      'run device time this many times faster than real time',
+      number('--speed', 0.1, 1000),
+      1,
+    )
+    .option('--duration <s>', 'stop after this many seconds of device time', number('--duration', 0.1, 1e7))
+    .option(
+      '--truth <file>',
+      'write the true length/weight of each reading as JSON lines to this file (default: stderr)',
+    )
+    .option('--auto', 'act as its own gateway: start, second reading, stop, next child, in a loop (demos)')
+    .option('--list', 'list the scenarios and exit')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    return (error as { exitCode?: number }).exitCode ?? 2;
+  }
+  const options = program.opts<SimOptions>();
+  const outputs = [options.pty !== undefined, options.port !== undefined, options.stdout === true].filter(
+    Boolean,
+  );
+  if (outputs.length > 1) {
+    process.stderr.write('tikar sim: choose one of --pty, --port, --stdout\n');
+    return 2;
+  }
+  if (!scenarios[options.scenario]) {
+    process.stderr.write(
+      `tikar sim: unknown --scenario '${options.scenario}'; one of: ${scenarioNames.join(', ')}\n`,
+    );
+    return 2;
+  }
+  return options;
+}
+
+/** The wire end the mat writes to and reads commands from. */
+async function openOutput(
+  options: SimOptions,
+): Promise<{ link: Duplex | { in: NodeJS.ReadStream; out: Writable }; pty?: PtyLink }> {
+  if (options.pty !== undefined) {
+    const pty = await openPtyLink(typeof options.pty === 'string' ? options.pty : undefined);
+    process.stdout.write(`${pty.gatewayPath}\n`);
+    process.stderr.write(`tikar sim: mat on ${pty.matPath}; connect the gateway to ${pty.gatewayPath}\n`);
+    return { link: await openSerialPort(pty.matPath), pty };
+  }
+  if (options.port !== undefined) return { link: await openSerialPort(options.port) };
+  return { link: { in: process.stdin, out: process.stdout } };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (typeof options === 'number') return options;
+  if (options.list) {
+    for (const name of scenarioNames)
+      process.stdout.write(`${name.padEnd(10)} ${scenarios[name]?.description}\n`);
+    return 0;
+  }
+  let output: Awaited<ReturnType<typeof openOutput>>;
+  try {
+    output = await openOutput(options);
+  } catch (error) {
+    process.stderr.write(`tikar sim: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const truthOut: Writable = options.truth
+    ? createWriteStream(options.truth, { flags: 'a' })
+    : process.stderr;
+  const mat = createSimulatedMat({
+    scenario: options.scenario,
+    seed: options.seed,
+    rateHz: options.rate,
+    deviceId: options.device,
+    timeScale: options.speed,
+    ...(options.noise === undefined ? {} : { noiseMm: options.noise }),
+  });
+  mat.on('truth', (truth) => truthOut.write(`${JSON.stringify({ truth })}\n`));
+
+  const { link } = output;
+  const wireOut: Writable = 'out' in link ? link.out : link;
+  mat.stream.pipe(wireOut);
+  if ('in' in link) {
+    if (!link.in.isTTY) link.in.pipe(mat.stream);
+  } else {
+    link.pipe(mat.stream);
+  }
+  // A reader that goes away (`| head`) ends the simulation instead of crashing it.
+  wireOut.on('error', () => mat.stop());
+
+  const timers: NodeJS.Timeout[] = [];
+  if (options.auto) timers.push(autoGateway(mat.stream, options.device, options.speed));
+
+  const exitCode = await new Promise<number>((resolve) => {
+    const finish = () => resolve(0);
+    process.once('SIGINT', finish);
+    process.once('SIGTERM', finish);
+    if (options.duration !== undefined)
+      timers.push(setTimeout(finish, (options.duration * 1000) / options.speed));
+    mat.stream.once('end', finish);
+  });
+  for (const timer of timers) clearTimeout(timer);
+  mat.stop();
+  truthOut.write(`${JSON.stringify({ wire: mat.stats() })}\n`);
+  await new Promise<void>((resolve) =>
+    wireOut === process.stdout ? wireOut.write('', () => resolve()) : resolve(),
+  );
+  if (truthOut !== process.stderr) await new Promise<void>((resolve) => truthOut.end(resolve));
+  if ('in' in link) link.in.unpipe(mat.stream);
+  else await new Promise<void>((resolve) => link.end(resolve));
+  await output.pty?.close();
+  if ('in' in link) link.in.destroy();
+  return exitCode;
+}
+
+/** `--auto`: a minimal gateway inside the simulator, so a demo shows readings without one. */
+function autoGateway(stream: Duplex, deviceId: string, speed: number): NodeJS.Timeout {
+  const steps = ['start', 'start', 'stop'] as const;
+  let step = 0;
+  let seq = 0;
+  const send = () => {
+    const type = steps[step % steps.length] ?? 'stop';
+    stream.write(`${encodeFrame({ v: 1, device: deviceId, seq, type, payload: {} })}\n`);
+    seq = nextSeq(seq);
+    step++;
+  };
+  send();
+  return setInterval(send, 6000 / speed);
+}
