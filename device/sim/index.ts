@@ -23,6 +23,8 @@ export interface SimulatedMatOptions {
   noiseMm?: number;
   /** Device time runs this many times faster than wall time (tests, demos); default 1. */
   timeScale?: number;
+  /** Stop (and end the stream) when the device clock reaches this, ms. */
+  stopAtMs?: number;
   /** No timer: the caller advances time with `tick()` (deterministic unit tests). */
   manual?: boolean;
 }
@@ -76,7 +78,10 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
   });
 
   const tick = (count = 1) => {
-    for (let i = 0; i < count && !stopped; i++) core.tick();
+    for (let i = 0; i < count && !stopped; i++) {
+      core.tick();
+      if (options.stopAtMs !== undefined && core.deviceMs >= options.stopAtMs) stop();
+    }
   };
   core.powerOn();
   // Ticks are owed by elapsed wall time, so fast runs (timeScale) keep their rate despite the timer's granularity.

@@ -125,6 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     rateHz: options.rate,
     deviceId: options.device,
     timeScale: options.speed,
+    ...(options.duration === undefined ? {} : { stopAtMs: options.duration * 1000 }),
     ...(options.noise === undefined ? {} : { noiseMm: options.noise }),
   });
   mat.on('truth', (truth) => truthOut.write(`${JSON.stringify({ truth })}\n`));
@@ -147,8 +148,6 @@ export async function run(argv: string[]): Promise<number> {
     const finish = () => resolve(0);
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
-    if (options.duration !== undefined)
-      timers.push(setTimeout(finish, (options.duration * 1000) / options.speed));
     mat.stream.once('end', finish);
   });
   for (const timer of timers) clearTimeout(timer);
