@@ -1,0 +1,271 @@
+// FHIR R4 Bundle for SATUSEHAT: one Patient per child (pseudonymous unless NIK is wanted and present)
+// and Observations per measurement. Code choices and what is unverified: docs/reports.md, "FHIR R4".
+//  - length lying: LOINC 8306-3 (+ 8302-2, the R4 vital-signs body height code, as a second coding);
+//  - standing height: LOINC 8302-2 (+ 8308-9 "Body height --standing" as a second coding);
+//  - weight 29463-7, head circumference 9843-4, weight-for-length percentile 77606-2 (%);
+//  - z-scores: no LOINC code was confirmed, so they use our own code system (a setting), WHO indicator
+//    names as codes, UCUM unit {SD}, method naming the WHO Child Growth Standards 2006.
+import { v5 as uuidv5 } from 'uuid';
+import { classifyZ, type StatusIndex } from '../growth/index.ts';
+import { buildHistories, usableZ } from './history.ts';
+import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+
+export const loinc = 'http://loinc.org';
+export const ucum = 'http://unitsofmeasure.org';
+export const observationCategory = 'http://terminology.hl7.org/CodeSystem/observation-category';
+/** SATUSEHAT's NIK identifier system (from its public docs; verify against the current profile). */
+export const defaultNikSystem = 'https://fhir.kemkes.go.id/id/nik';
+export const defaultPseudoIdSystem = 'urn:tikar:pseudo-id';
+export const defaultZScoreSystem = 'urn:tikar:who-2006-zscore';
+export const whoReferenceText = 'WHO Child Growth Standards 2006 (LMS method, WHO anthro rules), z-score';
+
+// Fixed namespace for name-based (v5) UUIDs: the same measurement always yields the same resource ids,
+// so re-sending an export updates rather than duplicates.
+const idNamespace = 'b4a7f3d2-6a3e-4c1b-9a55-0d6f2c1e8b90';
+
+// FHIR dateTime with time: seconds and an offset are mandatory here (a time without offset is refused).
+const dateTimeWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+type Json = Record<string, unknown>;
+
+export interface FhirOptions {
+  posyanduId: string;
+  fromMonth: string;
+  toMonth: string;
+  bundleType?: 'collection' | 'transaction';
+  /** Put NIK (and the name) into Patient when the child has one; otherwise only the pseudo id. */
+  withNik?: boolean;
+  nikSystem?: string;
+  pseudoIdSystem?: string;
+  zScoreSystem?: string;
+  now?: Date;
+}
+
+export interface FhirSkip {
+  measurementId: string;
+  reason: string;
+}
+
+export interface FhirExport {
+  bundle: Json;
+  skipped: FhirSkip[];
+  resourceCount: number;
+}
+
+const coding = (system: string, code: string, display: string): Json => ({ system, code, display });
+
+function quantity(value: number, unit: string, code: string): Json {
+  return { value, unit, system: ucum, code };
+}
+
+function category(code: 'vital-signs' | 'exam', display: string): Json[] {
+  return [{ coding: [coding(observationCategory, code, display)] }];
+}
+
+function patientResource(child: ReportChild, id: string, options: FhirOptions): Json {
+  const identifier: Json[] = [
+    { use: 'secondary', system: options.pseudoIdSystem ?? defaultPseudoIdSystem, value: child.pseudoId },
+  ];
+  const named = options.withNik === true && child.nik !== null;
+  if (named)
+    identifier.unshift({ use: 'official', system: options.nikSystem ?? defaultNikSystem, value: child.nik });
+  return {
+    resourceType: 'Patient',
+    id,
+    identifier,
+    ...(named ? { name: [{ use: 'official', text: child.name }] } : {}),
+    gender: child.sex === 1 ? 'male' : 'female',
+    birthDate: child.birthDate,
+  };
+}
+
+/** Standard normal CDF, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): a WHO percentile is 100·Φ(z). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+interface ZSpec {
+  code: string;
+  display: string;
+  index?: StatusIndex;
+  z: (m: ReportMeasurement) => number | undefined;
+}
+
+const zSpecs: readonly ZSpec[] = [
+  { code: 'lhfa', display: 'Length/height-for-age z-score', index: 'tbu', z: (m) => usableZ(m.zlen, m.flen) },
+  { code: 'wfa', display: 'Weight-for-age z-score', index: 'bbu', z: (m) => usableZ(m.zwei, m.fwei) },
+  {
+    code: 'wflh',
+    display: 'Weight-for-length/height z-score',
+    index: 'bbtb',
+    z: (m) => usableZ(m.zwfl, m.fwfl),
+  },
+  { code: 'bfa', display: 'BMI-for-age z-score', index: 'imtu', z: (m) => usableZ(m.zbmi, m.fbmi) },
+  { code: 'hcfa', display: 'Head circumference-for-age z-score', z: (m) => usableZ(m.zhc, m.fhc) },
+];
+
+function measurementObservations(
+  m: ReportMeasurement,
+  subject: string,
+  options: FhirOptions,
+): { id: string; resource: Json }[] {
+  const out: { id: string; resource: Json }[] = [];
+  const base = (kind: string): { id: string; common: Json } => {
+    const id = uuidv5(`${m.id}/${kind}`, idNamespace);
+    return {
+      id,
+      common: {
+        resourceType: 'Observation',
+        id,
+        identifier: [{ system: 'urn:ietf:rfc:3986', value: `urn:uuid:${id}` }],
+        status: m.supersedesId === null ? 'final' : 'amended',
+      },
+    };
+  };
+  const measured: string[] = [];
+  const vital = (kind: string, codings: Json[], text: string, value: Json): void => {
+    const { id, common } = base(kind);
+    measured.push(id);
+    out.push({
+      id,
+      resource: {
+        ...common,
+        category: category('vital-signs', 'Vital Signs'),
+        code: { coding: codings, text },
+        subject: { reference: subject },
+        effectiveDateTime: m.measuredAt,
+        valueQuantity: value,
+      },
+    });
+  };
+  if (m.lenheiCm !== null) {
+    const lying = m.position === 'l';
+    vital(
+      'length',
+      lying
+        ? [coding(loinc, '8306-3', 'Body height --lying'), coding(loinc, '8302-2', 'Body height')]
+        : [coding(loinc, '8302-2', 'Body height'), coding(loinc, '8308-9', 'Body height --standing')],
+      lying ? 'Panjang badan (terlentang)' : 'Tinggi badan (berdiri)',
+      quantity(m.lenheiCm, 'cm', 'cm'),
+    );
+  }
+  if (m.weightKg !== null) {
+    vital(
+      'weight',
+      [coding(loinc, '29463-7', 'Body weight')],
+      'Berat badan',
+      quantity(m.weightKg, 'kg', 'kg'),
+    );
+  }
+  if (m.headcCm !== null) {
+    vital(
+      'headc',
+      [coding(loinc, '9843-4', 'Head Occipital-frontal circumference')],
+      'Lingkar kepala',
+      quantity(m.headcCm, 'cm', 'cm'),
+    );
+  }
+  const derivedFrom = measured.map((id) => ({ reference: `urn:uuid:${id}` }));
+  const zSystem = options.zScoreSystem ?? defaultZScoreSystem;
+  for (const spec of zSpecs) {
+    const z = spec.z(m);
+    if (z === undefined) continue;
+    const { id, common } = base(`z-${spec.code}`);
+    const label = spec.index ? classifyZ(spec.index, z) : undefined;
+    out.push({
+      id,
+      resource: {
+        ...common,
+        category: category('exam', 'Exam'),
+        code: { coding: [coding(zSystem, spec.code, spec.display)], text: spec.display },
+        subject: { reference: subject },
+        effectiveDateTime: m.measuredAt,
+        valueQuantity: quantity(Math.round(z * 100) / 100, 'SD', '{SD}'),
+        method: { text: whoReferenceText },
+        ...(label ? { interpretation: [{ text: `${label.id} (Permenkes 2/2020; ${label.en})` }] } : {}),
+        derivedFrom,
+      },
+    });
+  }
+  const zwfl = usableZ(m.zwfl, m.fwfl);
+  if (zwfl !== undefined) {
+    const { id, common } = base('wfl-percentile');
+    out.push({
+      id,
+      resource: {
+        ...common,
+        category: category('vital-signs', 'Vital Signs'),
+        code: { coding: [coding(loinc, '77606-2', 'Weight-for-length Per age and sex')] },
+        subject: { reference: subject },
+        effectiveDateTime: m.measuredAt,
+        valueQuantity: quantity(Math.round(normalCdf(zwfl) * 1000) / 10, '%', '%'),
+        method: { text: 'WHO Child Growth Standards 2006, percentile = 100·Φ(z)' },
+        derivedFrom,
+      },
+    });
+  }
+  return out;
+}
+
+/** The Bundle for measurements of a posyandu's children taken in [fromMonth, toMonth]. */
+export function buildFhirBundle(
+  data: ReportData,
+  options: FhirOptions,
+  tick?: (done: number) => void,
+): FhirExport {
+  const bundleType = options.bundleType ?? 'collection';
+  const entries: Json[] = [];
+  const skipped: FhirSkip[] = [];
+  const entry = (id: string, resource: Json): Json => ({
+    fullUrl: `urn:uuid:${id}`,
+    resource,
+    ...(bundleType === 'transaction'
+      ? { request: { method: 'PUT', url: `${resource.resourceType}/${id}` } }
+      : {}),
+  });
+  let done = 0;
+  for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
+    const inRange = measurements.filter((m) => {
+      const month = m.measuredOn.slice(0, 7);
+      return month >= options.fromMonth && month <= options.toMonth;
+    });
+    if (inRange.length === 0) continue;
+    const patientId = uuidv5(`patient/${child.id}`, idNamespace);
+    entries.push(entry(patientId, patientResource(child, patientId, options)));
+    for (const m of inRange) {
+      done++;
+      if (!dateTimeWithOffset.test(m.measuredAt)) {
+        skipped.push({
+          measurementId: m.id,
+          reason: `measured_at '${m.measuredAt}' lacks seconds or a UTC offset`,
+        });
+        continue;
+      }
+      for (const { id, resource } of measurementObservations(m, `urn:uuid:${patientId}`, options)) {
+        entries.push(entry(id, resource));
+      }
+      tick?.(done);
+    }
+  }
+  const now = options.now ?? new Date();
+  const bundleId = uuidv5(
+    `bundle/${options.posyanduId}/${options.fromMonth}/${options.toMonth}/${now.toISOString()}`,
+    idNamespace,
+  );
+  return {
+    bundle: {
+      resourceType: 'Bundle',
+      id: bundleId,
+      type: bundleType,
+      timestamp: now.toISOString(),
+      entry: entries,
+    },
+    skipped,
+    resourceCount: entries.length,
+  };
+}

@@ -1,0 +1,68 @@
+// One pass over the rows: each child's effective measurements (corrections applied), oldest first,
+// so every report looks a child's history up in a Map instead of scanning all rows again.
+import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+
+export interface ChildHistory {
+  child: ReportChild;
+  /** Effective measurements sorted by measuredAt (then id); superseded rows removed. */
+  measurements: ReportMeasurement[];
+}
+
+/** Sort key: instant in ms (offsets differ, so ISO strings do not sort as text), then local date, then id. */
+interface Timed {
+  atMs: number;
+  m: ReportMeasurement;
+}
+
+function takenBefore(a: Timed, b: Timed): number {
+  const byTime = a.atMs - b.atMs;
+  if (byTime !== 0 && Number.isFinite(byTime)) return byTime;
+  if (a.m.measuredOn !== b.m.measuredOn) return a.m.measuredOn < b.m.measuredOn ? -1 : 1;
+  return a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0; // UUIDv7 ids sort by creation
+}
+
+/** Histories of the children registered at `posyanduId` (all children when undefined). */
+export function buildHistories(data: ReportData, posyanduId?: string): Map<string, ChildHistory> {
+  const timed = new Map<string, Timed[]>();
+  const histories = new Map<string, ChildHistory>();
+  for (const child of data.children) {
+    if (posyanduId === undefined || child.posyanduId === posyanduId) {
+      histories.set(child.id, { child, measurements: [] });
+      timed.set(child.id, []);
+    }
+  }
+  const superseded = new Set<string>();
+  for (const m of data.measurements) if (m.supersedesId !== null) superseded.add(m.supersedesId);
+  for (const m of data.measurements) {
+    if (superseded.has(m.id)) continue;
+    timed.get(m.childId)?.push({ atMs: Date.parse(m.measuredAt), m });
+  }
+  for (const [childId, entries] of timed) {
+    entries.sort(takenBefore);
+    const history = histories.get(childId) as ChildHistory;
+    history.measurements = entries.map((entry) => entry.m);
+  }
+  return histories;
+}
+
+/** The last measurement in `month` ('YYYY-MM') that satisfies `usable`, or undefined. */
+export function lastInMonth(
+  measurements: readonly ReportMeasurement[],
+  month: string,
+  usable: (m: ReportMeasurement) => boolean,
+): ReportMeasurement | undefined {
+  for (let i = measurements.length - 1; i >= 0; i--) {
+    const m = measurements[i] as ReportMeasurement;
+    const mMonth = m.measuredOn.slice(0, 7);
+    if (mMonth < month) return undefined;
+    if (mMonth === month && usable(m)) return m;
+  }
+  return undefined;
+}
+
+export const isWeighed = (m: ReportMeasurement): boolean => m.weightKg !== null && m.weightKg > 0;
+
+/** A z-score that may be counted: present and not flagged implausible by the WHO rules. */
+export function usableZ(z: number | null, flag: 0 | 1 | null): number | undefined {
+  return z !== null && Number.isFinite(z) && flag !== 1 ? z : undefined;
+}

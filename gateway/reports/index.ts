@@ -1,0 +1,38 @@
+// Reports and exports (docs/reports.md): pure functions over the store's rows, CSV and printable HTML for
+// each report (the screens' Laporan page mounts the render* functions), e-PPGBM CSV/XLSX and FHIR R4.
+// PDF (headless Chromium) lives in pdf.ts and XLSX in eppgbm-xlsx.ts, imported only where asked for.
+export { ageInCompletedMonths, ageText, quarterOf } from './calendar.ts';
+export { type CsvOptions, toCsv } from './csv.ts';
+export {
+  type EppgbmOptions,
+  type EppgbmPlace,
+  type EppgbmRow,
+  eppgbmColumns,
+  eppgbmCsv,
+  eppgbmRows,
+} from './eppgbm.ts';
+export { buildFhirBundle, type FhirExport, type FhirOptions } from './fhir.ts';
+export { escapeHtml, renderPage } from './html.ts';
+export { loadReportData } from './load.ts';
+export {
+  computePrevalence,
+  type PrevalenceIndicator,
+  type PrevalenceReport,
+  prevalenceIndicators,
+} from './prevalence.ts';
+export { prevalenceCsv, renderPrevalenceHtml } from './prevalence-output.ts';
+export { writePrivateFile } from './private-file.ts';
+export { createProgress } from './progress.ts';
+export { computeRecap, type MatResultRow, type RecapReport } from './recap.ts';
+export { type RecapTable, recapCsv, recapTables, renderRecapHtml } from './recap-output.ts';
+export {
+  defaultReportSettings,
+  type MatColour,
+  type ReportSettings,
+  validateReportSettings,
+} from './settings.ts';
+export { computeSkdn, type SkdnReport, type WeighStatus } from './skdn.ts';
+export { renderSkdnHtml, skdnCsv } from './skdn-output.ts';
+export { renderTrendSvg } from './trend-chart.ts';
+export type { ReportChild, ReportData, ReportMeasurement, ReportPlace } from './types.ts';
+export { type ProportionInterval, wilsonInterval } from './wilson.ts';

@@ -1,0 +1,115 @@
+// KPM growth-mat recap as CSV (three tables) and as a printable A4 page.
+import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
+import { escapeHtml, formatDecimal, renderPage, renderTable } from './html.ts';
+import { type MatResultRow, matColourLabels, matColours, type RecapReport } from './recap.ts';
+import type { ReportSettings } from './settings.ts';
+import { placeLine } from './skdn-output.ts';
+import type { ReportPlace } from './types.ts';
+
+export type RecapTable = 'monthly' | 'quarter' | 'quarter-children';
+export const recapTables: readonly RecapTable[] = ['monthly', 'quarter', 'quarter-children'];
+
+const childHeader = [
+  'pseudo_id',
+  'name',
+  'sex',
+  'birth_date',
+  'age_months',
+  'measured_on',
+  'position',
+  'lenhei_cm',
+  'zlen',
+  'colour',
+  'unusable',
+];
+
+function childCells(row: MatResultRow): CsvCell[] {
+  const m = row.measurement;
+  return [
+    row.child.pseudoId,
+    row.child.name,
+    row.child.sex === 1 ? 'L' : 'P',
+    row.child.birthDate,
+    row.ageMonths,
+    m?.measuredOn,
+    m ? (m.position === 'l' ? 'terlentang' : 'berdiri') : undefined,
+    round(m?.lenheiCm, 1),
+    round(row.zlen, 2),
+    matColourLabels[row.colour],
+    row.unusable ? 1 : 0,
+  ];
+}
+
+export function recapCsv(report: RecapReport, table: RecapTable, options: CsvOptions = {}): string {
+  if (table === 'monthly') return toCsv(childHeader, report.monthly.map(childCells), options);
+  if (table === 'quarter-children') return toCsv(childHeader, report.quarter.rows.map(childCells), options);
+  const { quarter } = report;
+  return toCsv(
+    ['posyandu_id', 'quarter', 'colour', 'count', 'total'],
+    matColours.map((colour) => [
+      report.posyanduId,
+      quarter.label,
+      matColourLabels[colour],
+      quarter.counts[colour],
+      quarter.total,
+    ]),
+    options,
+  );
+}
+
+function childTable(rows: readonly MatResultRow[]): string {
+  return renderTable(
+    ['ID', 'Nama', 'JK', 'Umur (bln)', 'Tgl ukur', 'Cara ukur', 'PB/TB (cm)', 'Z TB/U', 'Hasil'],
+    rows.map((row) => {
+      const m = row.measurement;
+      const label = matColourLabels[row.colour] + (row.unusable ? ' (z tidak layak)' : '');
+      return [
+        escapeHtml(row.child.pseudoId),
+        escapeHtml(row.child.name),
+        row.child.sex === 1 ? 'L' : 'P',
+        String(row.ageMonths),
+        m ? escapeHtml(m.measuredOn) : '–',
+        m ? (m.position === 'l' ? 'terlentang' : 'berdiri') : '–',
+        formatDecimal(m?.lenheiCm, 1),
+        formatDecimal(row.zlen, 2),
+        `<span class="swatch ${row.colour}"></span>${escapeHtml(label)}`,
+      ];
+    }),
+    new Set([3, 6, 7]),
+  );
+}
+
+export function renderRecapHtml(
+  report: RecapReport,
+  place: ReportPlace,
+  settings: ReportSettings,
+  generatedAt?: Date,
+): string {
+  const { quarter } = report;
+  const { greenMinZ, yellowMinZ } = settings.matColours;
+  const counts = renderTable(
+    ['Hasil tikar pertumbuhan', 'Jumlah anak', '%'],
+    matColours.map((colour) => [
+      `<span class="swatch ${colour}"></span>${escapeHtml(matColourLabels[colour])}`,
+      String(quarter.counts[colour]),
+      quarter.total === 0 ? '–' : formatDecimal((100 * quarter.counts[colour]) / quarter.total, 1),
+    ]),
+    new Set([1, 2]),
+    ['Jumlah', String(quarter.total), quarter.total === 0 ? '–' : '100,0'],
+  );
+  const body = `<h2>Rekap 3 bulanan ${escapeHtml(quarter.label)} (${escapeHtml(quarter.months[0])} s.d. ${escapeHtml(quarter.months[2])})</h2>
+${counts}
+<p class="note">Warna dari panjang/tinggi badan yang diukur dan z-skor TB/U (WHO 2006): Hijau z ≥ ${formatDecimal(greenMinZ, 1)},
+Kuning ${formatDecimal(yellowMinZ, 1)} ≤ z &lt; ${formatDecimal(greenMinZ, 1)}, Merah z &lt; ${formatDecimal(yellowMinZ, 1)}
+(pengaturan; cocokkan dengan edisi tikar pertumbuhan kabupaten). Tidak diukur: tidak ada pengukuran panjang dalam
+3 bulan ini, atau z ditandai tidak layak (pengukuran perlu diulang). Anak 0–23 bulan pada triwulan ini.</p>
+${childTable(quarter.rows)}
+<h2>Daftar bulanan anak 0–23 bulan, ${escapeHtml(report.month)}</h2>
+${childTable(report.monthly)}`;
+  return renderPage({
+    title: `Rekap tikar pertumbuhan (KPM) ${report.month}`,
+    meta: placeLine(place, `bulan ${report.month}, triwulan ${quarter.label}`),
+    body,
+    ...(generatedAt ? { generatedAt } : {}),
+  });
+}

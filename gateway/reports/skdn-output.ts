@@ -1,0 +1,110 @@
+// SKDN as CSV (one summary row, snake_case columns) and as a printable A4 page with the per-child list.
+import { ageInCompletedMonths } from './calendar.ts';
+import { type CsvOptions, round, toCsv } from './csv.ts';
+import { escapeHtml, formatDecimal, formatPercent, renderPage, renderTable } from './html.ts';
+import type { SkdnReport } from './skdn.ts';
+import type { ReportPlace } from './types.ts';
+
+export const skdnCsvHeader = [
+  'posyandu_id',
+  'month',
+  's',
+  'k',
+  'd',
+  'n',
+  't',
+  'o',
+  'b',
+  'd_prime',
+  'k_over_s_pct',
+  'd_over_s_pct',
+  'n_over_d_pct',
+  'n_over_d_prime_pct',
+  'n_over_s_pct',
+] as const;
+
+export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
+  const { ratios } = report;
+  return toCsv(
+    skdnCsvHeader,
+    [
+      [
+        report.posyanduId,
+        report.month,
+        report.s,
+        report.k,
+        report.d,
+        report.n,
+        report.t,
+        report.o,
+        report.b,
+        report.dPrime,
+        round(ratios.kOverS, 1),
+        round(ratios.dOverS, 1),
+        round(ratios.nOverD, 1),
+        round(ratios.nOverDPrime, 1),
+        round(ratios.nOverS, 1),
+      ],
+    ],
+    options,
+  );
+}
+
+export function placeLine(place: ReportPlace, period: string): string {
+  const name = place.posyanduName ? `${place.posyanduName} (${place.posyanduId})` : place.posyanduId;
+  return `Posyandu ${name}${place.villageName ? `, Desa/Kel. ${place.villageName}` : ''} · ${period}`;
+}
+
+export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generatedAt?: Date): string {
+  const count = (n: number): string => String(n);
+  const summary = renderTable(
+    ['S', 'K', 'D', 'N', 'T', 'O', 'B', "D'"],
+    [[report.s, report.k, report.d, report.n, report.t, report.o, report.b, report.dPrime].map(count)],
+    new Set([0, 1, 2, 3, 4, 5, 6, 7]),
+  );
+  const { ratios } = report;
+  const ratioTable = renderTable(
+    ['Rasio', 'Arti', 'Nilai'],
+    [
+      ['K/S', 'cakupan Buku KIA / KMS', formatPercent(ratios.kOverS)],
+      ['D/S', 'partisipasi penimbangan', formatPercent(ratios.dOverS)],
+      ['N/D', 'naik di antara yang ditimbang', formatPercent(ratios.nOverD)],
+      ["N/D'", 'naik di antara yang ditimbang bulan lalu dan bulan ini', formatPercent(ratios.nOverDPrime)],
+      ['N/S', 'naik di antara semua balita', formatPercent(ratios.nOverS)],
+    ].map(([a, b, c]) => [escapeHtml(a as string), escapeHtml(b as string), escapeHtml(c as string)]),
+    new Set([2]),
+  );
+  const rows = report.rows.map(({ child, outcome, twoT }) => {
+    const on = outcome?.weighed.measuredOn ?? `${report.month}-01`;
+    return [
+      escapeHtml(child.pseudoId),
+      escapeHtml(child.name),
+      String(Math.max(0, ageInCompletedMonths(child.birthDate, on))),
+      formatDecimal(outcome?.weighed.weightKg, 2),
+      formatDecimal(outcome?.previous?.weightKg, 2),
+      outcome?.gainG === undefined ? '–' : String(outcome.gainG),
+      outcome?.kbmG === undefined ? '–' : String(outcome.kbmG),
+      outcome ? outcome.status : 'tidak ditimbang',
+      twoT ? '2T: rujuk' : '',
+    ];
+  });
+  const children = renderTable(
+    ['ID', 'Nama', 'Umur (bln)', 'BB (kg)', 'BB bln lalu', 'Naik (g)', 'KBM (g)', 'Status', 'Catatan'],
+    rows,
+    new Set([2, 3, 4, 5, 6]),
+  );
+  const body = `<h2>Ringkasan SKDN</h2>
+${summary}
+${ratioTable}
+<p class="note">S balita terdaftar (0–59 bulan pada bulan ini) · K punya Buku KIA/KMS · D ditimbang bulan ini ·
+N naik ≥ KBM sejak bulan lalu · T tidak naik · O tidak ditimbang bulan lalu · B baru pertama kali ditimbang ·
+D' = N + T. D = N + T + O + B.</p>
+<h2>Daftar anak</h2>
+${children}`;
+  return renderPage({
+    title: `Laporan SKDN ${report.month}`,
+    meta: placeLine(place, `bulan ${report.month}`),
+    body,
+    ...(generatedAt ? { generatedAt } : {}),
+  });
+}

@@ -1,0 +1,134 @@
+// SKDN for one posyandu and month (DOMAIN.md, Reports). Definitions, as docs/reports.md explains:
+// S = children registered at the posyandu who were under five for at least one day of the month,
+// K = of S, with a Buku KIA / KMS recorded, D = of S, weighed this month (any posyandu),
+// N / T = of D, weighed last month too, gain at least / below the KBM for the age in completed months,
+// O = of D, weighed before but not last month, B = of D, weighed this month for the first time.
+// So D = N + T + O + B, and D' (weighed last month and this month) = N + T.
+import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from './calendar.ts';
+import { buildHistories, isWeighed, lastInMonth } from './history.ts';
+import { type KbmRow, kbmForAge, type ReportSettings } from './settings.ts';
+import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+
+export type WeighStatus = 'N' | 'T' | 'O' | 'B';
+
+export interface WeighOutcome {
+  status: WeighStatus;
+  weighed: ReportMeasurement;
+  previous?: ReportMeasurement; // last month's weighing, for N and T
+  gainG?: number;
+  kbmG?: number;
+}
+
+/**
+ * N/T/O/B of a child's weighing in `month`, from its effective measurements (oldest first);
+ * undefined when the child was not weighed that month.
+ */
+export function weighOutcome(
+  child: ReportChild,
+  measurements: readonly ReportMeasurement[],
+  month: string,
+  kbmTable: readonly KbmRow[],
+): WeighOutcome | undefined {
+  const weighed = lastInMonth(measurements, month, isWeighed);
+  if (!weighed) return undefined;
+  const previous = lastInMonth(measurements, addMonths(month, -1), isWeighed);
+  if (!previous) {
+    const weighedBefore = measurements.some((m) => m.measuredOn.slice(0, 7) < month && isWeighed(m));
+    return { status: weighedBefore ? 'O' : 'B', weighed };
+  }
+  // Whole grams: the scales read to 10 g, and float kg differences must not decide N against T.
+  const gainG = Math.round(((weighed.weightKg as number) - (previous.weightKg as number)) * 1000);
+  const kbmG = kbmForAge(kbmTable, Math.max(0, ageInCompletedMonths(child.birthDate, weighed.measuredOn)));
+  return { status: gainG >= kbmG ? 'N' : 'T', weighed, previous, gainG, kbmG };
+}
+
+/** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */
+export function isUnderFiveIn(child: ReportChild, month: string): boolean {
+  if (child.birthDate.slice(0, 10) > lastDayOf(month)) return false;
+  const ageAtStart = ageInCompletedMonths(child.birthDate, firstDayOf(month));
+  return ageAtStart < 60;
+}
+
+export interface SkdnChildRow {
+  child: ReportChild;
+  outcome?: WeighOutcome;
+  /** T this month and last month: refer to the health worker (DOMAIN.md, 2T). */
+  twoT: boolean;
+}
+
+export interface SkdnRatios {
+  /** Percentages; null when the denominator is 0. */
+  kOverS: number | null;
+  dOverS: number | null;
+  nOverD: number | null;
+  nOverDPrime: number | null;
+  nOverS: number | null;
+}
+
+export interface SkdnReport {
+  posyanduId: string;
+  month: string;
+  s: number;
+  k: number;
+  d: number;
+  n: number;
+  t: number;
+  o: number;
+  b: number;
+  dPrime: number;
+  ratios: SkdnRatios;
+  rows: SkdnChildRow[]; // one per child in S, by pseudo id
+}
+
+export function percent(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : (100 * numerator) / denominator;
+}
+
+export interface SkdnOptions {
+  posyanduId: string;
+  month: string;
+  settings: ReportSettings;
+}
+
+export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport {
+  const { posyanduId, month, settings } = options;
+  if (!parseMonth(month)) throw new RangeError(`month must be YYYY-MM, got '${month}'`);
+  const counts = { s: 0, k: 0, d: 0, n: 0, t: 0, o: 0, b: 0 };
+  const rows: SkdnChildRow[] = [];
+  for (const { child, measurements } of buildHistories(data, posyanduId).values()) {
+    if (!isUnderFiveIn(child, month)) continue;
+    counts.s++;
+    if (child.hasKia) counts.k++;
+    const outcome = weighOutcome(child, measurements, month, settings.kbmTable);
+    let twoT = false;
+    if (outcome) {
+      counts.d++;
+      if (outcome.status === 'N') counts.n++;
+      else if (outcome.status === 'T') counts.t++;
+      else if (outcome.status === 'O') counts.o++;
+      else counts.b++;
+      twoT =
+        outcome.status === 'T' &&
+        weighOutcome(child, measurements, addMonths(month, -1), settings.kbmTable)?.status === 'T';
+    }
+    rows.push(outcome ? { child, outcome, twoT } : { child, twoT });
+  }
+  rows.sort((a, b) =>
+    a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0,
+  );
+  const dPrime = counts.n + counts.t;
+  return {
+    posyanduId,
+    month,
+    ...counts,
+    dPrime,
+    ratios: {
+      kOverS: percent(counts.k, counts.s),
+      dOverS: percent(counts.d, counts.s),
+      nOverD: percent(counts.n, counts.d),
+      nOverDPrime: percent(counts.n, dPrime),
+      nOverS: percent(counts.n, counts.s),
+    },
+    rows,
+  };
+}

@@ -1,0 +1,61 @@
+// The rows the reports work on: the store's `children` and `measurements` tables (docs/architecture.md,
+// Store) in camelCase. Reports are pure functions of these rows; `load.ts` reads them from SQLite.
+
+export type Sex = 1 | 2; // WHO coding: 1 male, 2 female
+export type Position = 'l' | 'h'; // l recumbent length (terlentang), h standing height (berdiri)
+
+export interface ReportChild {
+  id: string;
+  pseudoId: string;
+  name: string;
+  sex: Sex;
+  birthDate: string; // YYYY-MM-DD
+  nik: string | null;
+  motherName: string | null;
+  posyanduId: string;
+  villageId: string;
+  hasKia: boolean;
+}
+
+/** 1 = implausible (WHO flag), 0 = plausible, null = no z-score. */
+export type ImplausibleFlag = 0 | 1 | null;
+
+export interface ReportMeasurement {
+  id: string;
+  childId: string;
+  posyanduId: string;
+  villageId: string;
+  measuredAt: string; // ISO 8601 with offset
+  measuredOn: string; // YYYY-MM-DD, local date at the posyandu
+  ageDays: number;
+  position: Position;
+  lenheiCm: number | null; // as measured
+  clenheiCm: number | null; // corrected for position (±0.7 cm) as the z-scores used it
+  weightKg: number | null;
+  headcCm: number | null;
+  oedema: boolean;
+  zlen: number | null;
+  zwei: number | null;
+  zwfl: number | null;
+  zbmi: number | null;
+  zhc: number | null;
+  flen: ImplausibleFlag;
+  fwei: ImplausibleFlag;
+  fwfl: ImplausibleFlag;
+  fbmi: ImplausibleFlag;
+  fhc: ImplausibleFlag;
+  supersedesId: string | null; // a correction names the row it replaces; the replaced row no longer counts
+  source: string;
+}
+
+export interface ReportData {
+  children: readonly ReportChild[];
+  measurements: readonly ReportMeasurement[];
+}
+
+/** Where a report is about, for its heading (names come from the village record when known). */
+export interface ReportPlace {
+  posyanduId: string;
+  posyanduName?: string;
+  villageName?: string;
+}
