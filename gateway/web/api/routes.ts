@@ -1,0 +1,286 @@
+// The JSON API (docs/api.md): each route validates its params, query and body with zod at the edge, then
+// calls the gateway services, whose typed Results become HTTP answers.
+import { z } from 'zod';
+import {
+  correctionInput,
+  type GatewayServices,
+  type Measurement,
+  manualMeasurementInput,
+  manualWeightInput,
+  type Result,
+  registerChildInput,
+  type ServiceErrorCode,
+  startSessionInput,
+} from '../../app/services.ts';
+import { type ChartIndicator, type ChartPoint, renderGrowthChart } from '../chart/growth-chart.ts';
+import { HttpError, validate } from '../http.ts';
+import type { Reply, Route } from '../router.ts';
+import { type TodayView, todayView } from './today-flags.ts';
+
+const statusByCode: Record<ServiceErrorCode, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  clock_untrusted: 409,
+  session_state: 409,
+  mat_unavailable: 409,
+  conflict: 409,
+  internal: 500,
+};
+
+/** The value of a service Result, or the HttpError that answers for it. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  const { code, message, field, issues } = result.error;
+  throw new HttpError(
+    statusByCode[code] ?? 500,
+    code,
+    message,
+    issues ?? (field ? [{ field, message }] : undefined),
+  );
+}
+
+const idParam = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'not an id'),
+});
+const emptyBody = z.strictObject({});
+const isoInstant = z.iso.datetime({ offset: true });
+export const phoneTimeBody = z.strictObject({ phone_time: isoInstant });
+const searchQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+const chartQuery = z.strictObject({
+  indicator: z.enum(['lhfa', 'wfa', 'wfl', 'wfh']).optional(),
+  lang: z.enum(['id', 'en']).optional(),
+});
+
+const everyone = ['kader', 'bidan', 'admin'] as const;
+const measurers = ['kader', 'bidan'] as const;
+
+function queryObject(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of query) out[key] = value;
+  return out;
+}
+
+const json = (value: unknown, status = 200): Reply => ({ status, json: value });
+
+/** Today's list with flags, newest first. */
+export async function buildToday(services: GatewayServices): Promise<TodayView[]> {
+  const entries = unwrap(await services.todayList());
+  return Promise.all(
+    entries.map(async (entry) => {
+      const history = unwrap(await services.listMeasurements(entry.child.id));
+      return todayView(entry.child, entry.measurement, history);
+    }),
+  );
+}
+
+/** The chart's points for one indicator from a child's measurements (corrections applied). */
+export function chartPoints(indicator: ChartIndicator, measurements: readonly Measurement[]): ChartPoint[] {
+  const points: ChartPoint[] = [];
+  for (const m of measurements) {
+    if (m.superseded_by !== null) continue;
+    const base = { measuredOn: m.measured_on, measurementId: m.id };
+    if (indicator === 'lhfa' && m.clenhei_cm !== null) {
+      points.push({ ...base, x: m.age_days, y: m.clenhei_cm, z: m.z.zlen });
+    } else if (indicator === 'wfa' && m.weight_kg !== null) {
+      points.push({ ...base, x: m.age_days, y: m.weight_kg, z: m.z.zwei });
+    } else if (
+      (indicator === 'wfl' || indicator === 'wfh') &&
+      m.clenhei_cm !== null &&
+      m.weight_kg !== null
+    ) {
+      // The growth core uses the length table under 731 days and the height table from then on.
+      const table = m.age_days < 731 ? 'wfl' : 'wfh';
+      if (table === indicator) points.push({ ...base, x: m.clenhei_cm, y: m.weight_kg, z: m.z.zwfl });
+    }
+  }
+  return points;
+}
+
+export function apiRoutes(services: GatewayServices): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/status',
+      roles: everyone,
+      handler: () =>
+        json({
+          posyandu_id: services.posyanduId,
+          village_id: services.villageId,
+          mats: services.listMats(),
+          clock: services.clockStatus(),
+          mqtt: services.mqttStatus(),
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/api/clock/phone',
+      roles: everyone,
+      handler: ({ body }) =>
+        json(unwrap(services.reportPhoneTime(validate(phoneTimeBody, body, 'body').phone_time))),
+    },
+    {
+      method: 'POST',
+      path: '/api/clock/confirm',
+      roles: everyone,
+      handler: ({ body }) =>
+        json(unwrap(services.confirmPhoneTime(validate(phoneTimeBody, body, 'body').phone_time))),
+    },
+    {
+      method: 'GET',
+      path: '/api/children',
+      roles: everyone,
+      handler: async ({ query }) => {
+        const { q, limit } = validate(searchQuery, queryObject(query), 'query');
+        if (q) return json({ matches: unwrap(await services.findChildren(q, limit ?? 20)) });
+        const all = unwrap(await services.listChildren());
+        return json({ matches: all.slice(0, limit ?? 100).map((child) => ({ child, score: 1 })) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/children',
+      roles: measurers,
+      handler: async ({ body }) =>
+        json(unwrap(await services.registerChild(validate(registerChildInput, body, 'body'))), 201),
+    },
+    {
+      method: 'GET',
+      path: '/api/children/:id',
+      roles: everyone,
+      handler: async ({ params }) =>
+        json(unwrap(await services.getChild(validate(idParam, params, 'path').id))),
+    },
+    {
+      method: 'GET',
+      path: '/api/children/:id/measurements',
+      roles: everyone,
+      handler: async ({ params }) => {
+        const { id } = validate(idParam, params, 'path');
+        unwrap(await services.getChild(id));
+        return json({ measurements: unwrap(await services.listMeasurements(id)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/children/:id/chart.svg',
+      roles: everyone,
+      handler: async ({ params, query }) => {
+        const { id } = validate(idParam, params, 'path');
+        const { indicator, lang } = validate(chartQuery, queryObject(query), 'query');
+        const child = unwrap(await services.getChild(id));
+        const measurements = unwrap(await services.listMeasurements(id));
+        const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
+        const chosen: ChartIndicator = indicator ?? 'lhfa';
+        // A baby's chart spans 0–24 months, as the KMS does; older children get 0–60.
+        const maxAgeDays = newestAgeDays < 700 ? 731 : 1856;
+        const svg = renderGrowthChart({
+          indicator: chosen,
+          sex: child.sex,
+          lang: lang ?? 'id',
+          points: chartPoints(chosen, measurements),
+          maxAgeDays,
+        });
+        return { svg };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sessions',
+      roles: measurers,
+      handler: async ({ body }) =>
+        json(unwrap(await services.startSession(validate(startSessionInput, body, 'body'))), 201),
+    },
+    {
+      method: 'GET',
+      path: '/api/sessions/:id',
+      roles: everyone,
+      handler: ({ params }) => json(unwrap(services.getSession(validate(idParam, params, 'path').id))),
+    },
+    {
+      method: 'POST',
+      path: '/api/sessions/:id/weight',
+      roles: measurers,
+      handler: ({ params, body }) =>
+        json(
+          unwrap(
+            services.setManualWeight(
+              validate(idParam, params, 'path').id,
+              validate(manualWeightInput, body, 'body'),
+            ),
+          ),
+        ),
+    },
+    {
+      method: 'POST',
+      path: '/api/sessions/:id/restart',
+      roles: measurers,
+      handler: ({ params, body }) => {
+        validate(emptyBody, body, 'body');
+        return json(unwrap(services.restartReadings(validate(idParam, params, 'path').id)));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sessions/:id/save',
+      roles: measurers,
+      handler: async ({ params, body }) => {
+        validate(emptyBody, body, 'body');
+        return json(unwrap(await services.saveSession(validate(idParam, params, 'path').id)), 201);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sessions/:id/cancel',
+      roles: measurers,
+      handler: ({ params, body }) => {
+        validate(emptyBody, body, 'body');
+        return json(unwrap(services.cancelSession(validate(idParam, params, 'path').id)));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/measurements',
+      roles: measurers,
+      handler: async ({ body }) =>
+        json(
+          unwrap(await services.saveManualMeasurement(validate(manualMeasurementInput, body, 'body'))),
+          201,
+        ),
+    },
+    {
+      method: 'GET',
+      path: '/api/measurements/:id',
+      roles: everyone,
+      handler: async ({ params }) =>
+        json(unwrap(await services.getMeasurement(validate(idParam, params, 'path').id))),
+    },
+    {
+      method: 'POST',
+      path: '/api/measurements/:id/corrections',
+      roles: measurers,
+      handler: async ({ params, body }) =>
+        json(
+          unwrap(
+            await services.correctMeasurement(
+              validate(idParam, params, 'path').id,
+              validate(correctionInput, body, 'body'),
+            ),
+          ),
+          201,
+        ),
+    },
+    {
+      method: 'GET',
+      path: '/api/today',
+      roles: everyone,
+      handler: async () => json({ entries: await buildToday(services) }),
+    },
+  ];
+}

@@ -1,0 +1,132 @@
+// What the bidan must see at a glance for a child measured today: the Permenkes labels that are not normal,
+// "ukur ulang" for implausible values, weight not gaining (T) and two T in a row (2T, refer), and the
+// growth-mat colour the KPM records. N/T comes from the reports' own SKDN rule (KBM by age).
+import type { Child, Measurement, StatusLabel } from '../../app/services.ts';
+import { addMonths } from '../../reports/calendar.ts';
+import { defaultReportSettings, type MatColour, matColour } from '../../reports/settings.ts';
+import { weighOutcome } from '../../reports/skdn.ts';
+import type { ReportChild, ReportMeasurement } from '../../reports/types.ts';
+
+export type FlagSeverity = 'severe' | 'moderate' | 'risk';
+
+export interface Flag {
+  code: string;
+  id: string;
+  en: string;
+  severity: FlagSeverity;
+}
+
+export interface TodayView {
+  child: Child;
+  measurement: Measurement;
+  flags: Flag[];
+  weight_trend: 'N' | 'T' | 'O' | 'B' | null;
+  mat_colour: MatColour;
+  /** Any severe flag, 2T, or an implausible value: the bidan should look now. */
+  refer: boolean;
+}
+
+function toReportChild(child: Child): ReportChild {
+  return {
+    id: child.id,
+    pseudoId: child.pseudo_id,
+    name: child.name,
+    sex: child.sex,
+    birthDate: child.birth_date,
+    nik: child.nik,
+    motherName: child.mother_name,
+    posyanduId: child.posyandu_id,
+    villageId: child.village_id,
+    hasKia: child.has_kia,
+  };
+}
+
+const flagOf = (b: boolean): 0 | 1 => (b ? 1 : 0);
+
+function toReportMeasurement(m: Measurement): ReportMeasurement {
+  return {
+    id: m.id,
+    childId: m.child_id,
+    posyanduId: m.posyandu_id,
+    villageId: '',
+    measuredAt: m.measured_at,
+    measuredOn: m.measured_on,
+    ageDays: m.age_days,
+    position: m.position,
+    lenheiCm: m.lenhei_cm,
+    clenheiCm: m.clenhei_cm,
+    weightKg: m.weight_kg,
+    headcCm: null,
+    oedema: m.oedema,
+    zlen: m.z.zlen,
+    zwei: m.z.zwei,
+    zwfl: m.z.zwfl,
+    zbmi: m.z.zbmi,
+    zhc: null,
+    flen: m.z.zlen === null ? null : flagOf(m.flags.flen),
+    fwei: m.z.zwei === null ? null : flagOf(m.flags.fwei),
+    fwfl: m.z.zwfl === null ? null : flagOf(m.flags.fwfl),
+    fbmi: m.z.zbmi === null ? null : flagOf(m.flags.fbmi),
+    fhc: null,
+    supersedesId: m.supersedes_id,
+    source: m.source,
+  };
+}
+
+function labelFlag(label: StatusLabel | undefined): Flag | undefined {
+  if (!label || label.severity === 'normal') return undefined;
+  return { code: `${label.index}_${label.code}`, id: label.id, en: label.en, severity: label.severity };
+}
+
+/**
+ * Flags for `measurement` given the child's whole history (any order, corrections included: superseded rows
+ * are dropped here).
+ */
+export function todayView(
+  child: Child,
+  measurement: Measurement,
+  history: readonly Measurement[],
+): TodayView {
+  const flags: Flag[] = [];
+  if (measurement.implausible) {
+    flags.push({ code: 'ukur_ulang', id: 'Ukur ulang', en: 'Measure again', severity: 'severe' });
+  }
+  for (const label of [measurement.status.tbu, measurement.status.bbtb, measurement.status.bbu]) {
+    const flag = labelFlag(label);
+    if (flag) flags.push(flag);
+  }
+
+  const superseded = new Set(history.map((m) => m.supersedes_id).filter((id): id is string => id !== null));
+  const effective = history
+    .filter((m) => !superseded.has(m.id) && m.superseded_by === null)
+    .map(toReportMeasurement)
+    .sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt) || (a.id < b.id ? -1 : 1));
+  const reportChild = toReportChild(child);
+  const month = measurement.measured_on.slice(0, 7);
+  const kbm = defaultReportSettings.kbmTable;
+  const now = weighOutcome(reportChild, effective, month, kbm);
+  const before = weighOutcome(reportChild, effective, addMonths(month, -1), kbm);
+  const weightTrend = now?.status ?? null;
+  if (weightTrend === 'T') {
+    const twoT = before?.status === 'T';
+    flags.push(
+      twoT
+        ? {
+            code: '2t',
+            id: '2T: dua bulan BB tidak naik (rujuk)',
+            en: '2T: no weight gain two months (refer)',
+            severity: 'severe',
+          }
+        : { code: 't', id: 'BB tidak naik (T)', en: 'Weight not gaining (T)', severity: 'moderate' },
+    );
+  }
+  const zlen = measurement.flags.flen ? null : measurement.z.zlen;
+  return {
+    child,
+    measurement,
+    flags,
+    weight_trend: weightTrend,
+    mat_colour: matColour(defaultReportSettings.matColours, zlen),
+    refer: flags.some((f) => f.severity === 'severe'),
+  };
+}

@@ -1,0 +1,220 @@
+// The screens' shell: login state, language toggle, menu by role, hash routes, and the banners every
+// screen shares (clock to confirm, mat problems, live connection lost).
+import { api, setUnauthorisedHandler } from './api.js';
+import { h, mount } from './dom.js';
+import { fmtDateTime, getLang, phoneTimeIso, setLang, t } from './i18n.js';
+import { connectLive, disconnectLive, onLive, setConnectionHandler } from './live.js';
+import { renderChild } from './views/child.js';
+import { renderLogin } from './views/login.js';
+import { renderMeasure } from './views/measure.js';
+import { renderPins } from './views/pins.js';
+import { renderSearch } from './views/search.js';
+import { renderToday } from './views/today.js';
+
+/** What every screen may read: who is logged in, the mats and the clock as last reported live. */
+export const state = { role: null, posyanduId: '', mats: new Map(), clock: null, liveUp: true };
+const stateListeners = new Set();
+
+/** Re-run `listener` whenever mats, clock or the connection change; returns the unsubscribe. */
+export function onStateChange(listener) {
+  stateListeners.add(listener);
+  return () => stateListeners.delete(listener);
+}
+
+function stateChanged() {
+  renderBanners();
+  for (const listener of stateListeners) listener();
+}
+
+const appEl = document.getElementById('app');
+const navEl = document.getElementById('nav');
+const langButton = document.getElementById('lang-toggle');
+const logoutButton = document.getElementById('logout');
+const bannersEl = document.getElementById('banners');
+let cleanup = () => {};
+
+const menus = {
+  kader: [
+    ['#/search', 'nav.measure'],
+    ['#/today', 'nav.today'],
+  ],
+  bidan: [
+    ['#/today', 'nav.today'],
+    ['#/search', 'nav.search'],
+  ],
+  admin: [
+    ['#/today', 'nav.today'],
+    ['#/search', 'nav.search'],
+    ['#/pins', 'nav.pins'],
+  ],
+};
+
+export function navigate(hash) {
+  if (location.hash === hash) void route();
+  else location.hash = hash;
+}
+
+function renderChrome() {
+  document.documentElement.lang = getLang();
+  langButton.textContent = getLang() === 'id' ? 'EN' : 'ID';
+  langButton.setAttribute(
+    'aria-label',
+    getLang() === 'id' ? 'Switch to English' : 'Ganti ke Bahasa Indonesia',
+  );
+  logoutButton.textContent = t('top.logout');
+  logoutButton.hidden = !state.role;
+  document.getElementById('place').textContent = state.role
+    ? `${t(`role.${state.role}`)} · ${state.posyanduId}`
+    : '';
+  const current = location.hash.split('/').slice(0, 2).join('/');
+  mount(
+    navEl,
+    (menus[state.role] ?? []).map(([href, key]) =>
+      h('a', { href, class: 'nav-link', 'aria-current': current === href ? 'page' : undefined }, t(key)),
+    ),
+  );
+}
+
+function renderBanners() {
+  const banners = [];
+  if (state.role && !state.liveUp)
+    banners.push(h('div', { class: 'banner banner-warn', role: 'status' }, `⚠ ${t('live.lost')}`));
+  if (state.role && state.clock && !state.clock.trusted) {
+    const phoneNow = new Date();
+    const gateway = new Date(state.clock.effective_time);
+    banners.push(
+      h(
+        'section',
+        { class: 'banner banner-severe clock-banner', role: 'alertdialog', 'aria-labelledby': 'clock-title' },
+        h('h2', { id: 'clock-title' }, `⏰ ${t('clock.title')}`),
+        h('p', {}, state.clock.message?.[getLang()] ?? ''),
+        h(
+          'p',
+          { class: 'clock-times' },
+          t('clock.gateway', { t: fmtDateTime(gateway) }),
+          h('br'),
+          h('strong', {}, t('clock.phone', { t: fmtDateTime(phoneNow) })),
+        ),
+        h('p', {}, t('clock.ask'), ' ', t('clock.blocked')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            id: 'clock-confirm',
+            onclick: async () => {
+              const result = await api('POST', '/api/clock/confirm', { phone_time: phoneTimeIso() });
+              if (result.ok) {
+                state.clock = result.data;
+                stateChanged();
+              }
+            },
+          },
+          t('clock.confirm'),
+        ),
+      ),
+    );
+  }
+  mount(bannersEl, banners);
+}
+
+async function route() {
+  cleanup();
+  cleanup = () => {};
+  renderChrome();
+  const [, page, param] = location.hash.split('/');
+  if (!state.role) {
+    cleanup = renderLogin(appEl, { onLoggedIn }) ?? (() => {});
+    return;
+  }
+  const views = {
+    search: () => renderSearch(appEl),
+    measure: () => renderMeasure(appEl, param),
+    today: () => renderToday(appEl),
+    child: () => renderChild(appEl, param),
+    pins: () => renderPins(appEl),
+  };
+  const view = views[page];
+  if (!view) {
+    navigate(state.role === 'kader' ? '#/search' : '#/today');
+    return;
+  }
+  cleanup = (await view()) ?? (() => {});
+  appEl.focus({ preventScroll: true });
+}
+
+async function loadStatus() {
+  const status = await api('GET', '/api/status');
+  if (!status.ok) return;
+  state.posyanduId = status.data.posyandu_id;
+  state.clock = status.data.clock;
+  state.mats = new Map(status.data.mats.map((mat) => [mat.mat_id, mat]));
+}
+
+async function onLoggedIn(login) {
+  state.role = login.role;
+  state.clock = login.clock;
+  await startSession();
+  navigate(state.role === 'kader' ? '#/search' : '#/today');
+}
+
+async function startSession() {
+  await loadStatus();
+  connectLive();
+  renderChrome();
+  stateChanged();
+}
+
+function loggedOut() {
+  state.role = null;
+  disconnectLive();
+  renderBanners();
+  void route();
+}
+
+onLive('mat', (mat) => {
+  state.mats.set(mat.mat_id, mat);
+  stateChanged();
+});
+onLive('clock', (clock) => {
+  state.clock = clock;
+  stateChanged();
+});
+setConnectionHandler((up) => {
+  if (state.liveUp !== up) {
+    state.liveUp = up;
+    stateChanged();
+  }
+});
+setUnauthorisedHandler(() => {
+  if (state.role) loggedOut();
+});
+
+langButton.addEventListener('click', () => {
+  setLang(getLang() === 'id' ? 'en' : 'id');
+  renderBanners();
+  void route();
+});
+logoutButton.addEventListener('click', async () => {
+  await api('POST', '/api/logout', {});
+  loggedOut();
+});
+window.addEventListener('hashchange', route);
+
+async function boot() {
+  setLang(getLang());
+  const me = await api('GET', '/api/me');
+  if (me.ok) {
+    state.role = me.data.role;
+    // Tell the gateway this phone's time on every connection: it may show its own clock is wrong.
+    const clock = await api('POST', '/api/clock/phone', { phone_time: phoneTimeIso() });
+    await startSession();
+    if (clock.ok) {
+      state.clock = clock.data;
+      stateChanged();
+    }
+  }
+  void route();
+}
+
+void boot();

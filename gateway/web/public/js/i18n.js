@@ -1,0 +1,411 @@
+// Words of the screens in Bahasa Indonesia (default) and English, and the way each language writes
+// numbers and dates (28 November 2026 / 28 Nov 2026; decimal comma in Indonesian).
+
+const dictionaries = {
+  id: {
+    'app.loading': 'Memuat…',
+    'nav.measure': 'Ukur anak',
+    'nav.today': 'Hari ini',
+    'nav.search': 'Cari anak',
+    'nav.pins': 'PIN',
+    'top.logout': 'Keluar',
+    'role.kader': 'Kader',
+    'role.bidan': 'Bidan',
+    'role.admin': 'Admin',
+    'login.title': 'Masuk',
+    'login.lead': 'Pilih peran Anda, lalu masukkan PIN.',
+    'login.pin': 'PIN',
+    'login.submit': 'Masuk',
+    'login.wrong': 'PIN salah. Coba lagi.',
+    'login.wait': 'Terlalu banyak PIN salah. Tunggu {s} detik.',
+    'error.network': 'Gateway tidak menjawab. Periksa Wi-Fi posyandu.',
+    'error.generic': 'Terjadi kesalahan: {msg}',
+    'search.title': 'Cari atau daftarkan anak',
+    'search.label': 'Nama anak atau ibu',
+    'search.placeholder': 'contoh: Siti, Joko',
+    'search.none': 'Tidak ada anak dengan nama itu.',
+    'search.register': '+ Daftarkan anak baru',
+    'search.measure': 'Ukur',
+    'search.open': 'Lihat grafik',
+    'search.hint': 'Ejaan tidak harus tepat (oe/u, dj/j).',
+    'register.title': 'Daftarkan anak baru',
+    'register.name': 'Nama anak',
+    'register.sex': 'Jenis kelamin',
+    'register.boy': 'Laki-laki',
+    'register.girl': 'Perempuan',
+    'register.birth': 'Tanggal lahir',
+    'register.nik': 'NIK anak (boleh kosong)',
+    'register.mother': 'Nama ibu',
+    'register.kia': 'Punya Buku KIA / KMS',
+    'register.submit': 'Daftarkan',
+    'register.cancel': 'Batal',
+    'measure.title': 'Pengukuran',
+    'measure.position': 'Posisi ukur',
+    'measure.lying': 'Terlentang (PB)',
+    'measure.standing': 'Berdiri (TB)',
+    'measure.suggestLying': 'Disarankan terlentang: umur di bawah 24 bulan.',
+    'measure.suggestStanding': 'Disarankan berdiri: umur 24 bulan ke atas.',
+    'measure.start': 'Mulai ukur',
+    'measure.length': 'Panjang/tinggi badan',
+    'measure.weight': 'Berat badan',
+    'measure.moving': 'Tunggu, bayi bergerak',
+    'measure.stable': 'Stabil',
+    'measure.noValue': 'Belum ada bacaan',
+    'measure.reading': 'Pengukuran {n}',
+    'measure.readingThird': 'Pengukuran 3 (selisih lebih dari 7 mm)',
+    'measure.pending': 'belum',
+    'measure.diff': 'Selisih {d} mm',
+    'measure.result': 'Hasil (rata-rata dua terdekat): {v}',
+    'measure.weightManual': 'Berat dari timbangan (kg)',
+    'measure.weightSet': 'Simpan berat',
+    'measure.save': 'Simpan hasil',
+    'measure.again': 'Ulangi pengukuran',
+    'measure.cancel': 'Batal',
+    'measure.saveBlocked': 'Belum bisa disimpan',
+    'measure.saved': 'Tersimpan',
+    'mat.disconnected':
+      'Alat ukur (tikar) tidak tersambung. Periksa kabel USB ke gateway. Hasil tidak bisa disimpan.',
+    'mat.uncalibrated':
+      'Alat ukur belum dikalibrasi. Minta admin mengkalibrasi dengan batang acuan. Hasil tidak bisa disimpan.',
+    'mat.check_failed':
+      'Alat ukur gagal cek batang acuan. Minta admin mengkalibrasi ulang. Hasil tidak bisa disimpan.',
+    'mat.expired':
+      'Kalibrasi alat ukur sudah kedaluwarsa. Minta admin mengkalibrasi ulang. Hasil tidak bisa disimpan.',
+    'mat.none': 'Belum ada alat ukur tersambung.',
+    'clock.title': 'Jam gateway tampak salah',
+    'clock.ask': 'Apakah tanggal dan jam di HP ini benar?',
+    'clock.phone': 'Jam HP: {t}',
+    'clock.gateway': 'Jam gateway: {t}',
+    'clock.confirm': 'Ya, pakai jam HP ini',
+    'clock.blocked': 'Umur anak tidak dihitung sampai jam dikonfirmasi.',
+    'result.title': 'Hasil pengukuran',
+    'result.age': 'Umur',
+    'result.date': 'Tanggal ukur',
+    'result.length': 'Panjang badan',
+    'result.height': 'Tinggi badan',
+    'result.weight': 'Berat badan',
+    'result.lying': 'terlentang',
+    'result.standing': 'berdiri',
+    'result.corrected': 'dihitung sebagai {v} (koreksi posisi 0,7 cm)',
+    'result.reference': 'Acuan: Standar WHO 2006, Permenkes No. 2 Tahun 2020',
+    'result.remeasure': 'Ukur ulang: nilai tidak masuk akal',
+    'result.since': 'Sejak {date} ({days} hari): panjang {len}, berat {wt}',
+    'result.trend.N': 'N — berat naik',
+    'result.trend.T': 'T — berat tidak naik',
+    'result.trend.O': 'O — bulan lalu tidak ditimbang',
+    'result.trend.B': 'B — kunjungan pertama',
+    'result.openChild': 'Lihat grafik pertumbuhan',
+    'result.next': 'Ukur anak berikutnya',
+    'index.tbu': 'PB/U atau TB/U',
+    'index.bbu': 'BB/U',
+    'index.bbtb': 'BB/PB atau BB/TB',
+    'index.imtu': 'IMT/U',
+    'severity.severe': 'Berat',
+    'severity.moderate': 'Perhatian',
+    'severity.normal': 'Normal',
+    'severity.risk': 'Risiko',
+    'today.title': 'Hari ini',
+    'today.count': '{n} anak diukur · {m} perlu perhatian',
+    'today.empty': 'Belum ada anak diukur hari ini.',
+    'today.refer': 'Perlu perhatian bidan',
+    'today.ok': 'Tidak ada tanda bahaya',
+    'today.mat': 'Tikar',
+    'today.new': 'Baru',
+    'mat.hijau': 'Hijau',
+    'mat.kuning': 'Kuning',
+    'mat.merah': 'Merah',
+    'mat.tidak-diukur': 'Tidak diukur',
+    'child.title': 'Grafik pertumbuhan',
+    'child.born': 'Lahir {date}',
+    'child.mother': 'Ibu: {name}',
+    'child.print': 'Cetak (A4)',
+    'child.history': 'Riwayat pengukuran',
+    'child.noMeasurements': 'Belum ada pengukuran.',
+    'child.corrected': 'dikoreksi',
+    'child.correction': 'koreksi: {reason}',
+    'child.measure': 'Ukur anak ini',
+    'chart.lhfa': 'PB/U · TB/U',
+    'chart.wfa': 'BB/U',
+    'chart.wfl': 'BB/PB',
+    'chart.wfh': 'BB/TB',
+    'table.date': 'Tanggal',
+    'table.age': 'Umur',
+    'table.length': 'PB/TB',
+    'table.weight': 'BB',
+    'table.status': 'Status',
+    'pins.title': 'Ganti PIN',
+    'pins.role': 'Peran',
+    'pins.new': 'PIN baru (4–12 angka)',
+    'pins.save': 'Simpan PIN',
+    'pins.saved': 'PIN {role} diganti.',
+    'sex.1': 'Laki-laki',
+    'sex.2': 'Perempuan',
+    'unit.months': 'bln',
+    'unit.days': 'hr',
+    'age.text': '{m} bulan {d} hari',
+    'live.lost': 'Sambungan langsung terputus, mencoba lagi…',
+  },
+  en: {
+    'app.loading': 'Loading…',
+    'nav.measure': 'Measure',
+    'nav.today': 'Today',
+    'nav.search': 'Find child',
+    'nav.pins': 'PINs',
+    'top.logout': 'Log out',
+    'role.kader': 'Kader',
+    'role.bidan': 'Midwife',
+    'role.admin': 'Admin',
+    'login.title': 'Log in',
+    'login.lead': 'Choose your role, then enter the PIN.',
+    'login.pin': 'PIN',
+    'login.submit': 'Log in',
+    'login.wrong': 'Wrong PIN. Try again.',
+    'login.wait': 'Too many wrong PINs. Wait {s} seconds.',
+    'error.network': 'The gateway does not answer. Check the posyandu Wi-Fi.',
+    'error.generic': 'Something went wrong: {msg}',
+    'search.title': 'Find or register a child',
+    'search.label': "Child's or mother's name",
+    'search.placeholder': 'e.g. Siti, Joko',
+    'search.none': 'No child with that name.',
+    'search.register': '+ Register a new child',
+    'search.measure': 'Measure',
+    'search.open': 'Growth chart',
+    'search.hint': 'Spelling need not be exact (oe/u, dj/j).',
+    'register.title': 'Register a new child',
+    'register.name': "Child's name",
+    'register.sex': 'Sex',
+    'register.boy': 'Boy',
+    'register.girl': 'Girl',
+    'register.birth': 'Date of birth',
+    'register.nik': "Child's NIK (optional)",
+    'register.mother': "Mother's name",
+    'register.kia': 'Has a Buku KIA / KMS',
+    'register.submit': 'Register',
+    'register.cancel': 'Cancel',
+    'measure.title': 'Measurement',
+    'measure.position': 'Position',
+    'measure.lying': 'Lying (length)',
+    'measure.standing': 'Standing (height)',
+    'measure.suggestLying': 'Lying suggested: under 24 months.',
+    'measure.suggestStanding': 'Standing suggested: 24 months or older.',
+    'measure.start': 'Start measuring',
+    'measure.length': 'Length/height',
+    'measure.weight': 'Weight',
+    'measure.moving': 'Wait, the baby is moving',
+    'measure.stable': 'Stable',
+    'measure.noValue': 'No reading yet',
+    'measure.reading': 'Reading {n}',
+    'measure.readingThird': 'Reading 3 (differ by more than 7 mm)',
+    'measure.pending': 'pending',
+    'measure.diff': 'Difference {d} mm',
+    'measure.result': 'Result (mean of the two closest): {v}',
+    'measure.weightManual': 'Weight from the scale (kg)',
+    'measure.weightSet': 'Set weight',
+    'measure.save': 'Save result',
+    'measure.again': 'Measure again',
+    'measure.cancel': 'Cancel',
+    'measure.saveBlocked': 'Cannot be saved yet',
+    'measure.saved': 'Saved',
+    'mat.disconnected':
+      'The mat is not connected. Check its USB cable to the gateway. Results cannot be saved.',
+    'mat.uncalibrated':
+      'The mat is not calibrated. Ask the admin to calibrate it with the reference rod. Results cannot be saved.',
+    'mat.check_failed':
+      'The mat failed its reference-rod check. Ask the admin to calibrate it again. Results cannot be saved.',
+    'mat.expired':
+      "The mat's calibration has expired. Ask the admin to calibrate it again. Results cannot be saved.",
+    'mat.none': 'No mat connected yet.',
+    'clock.title': "The gateway's clock looks wrong",
+    'clock.ask': 'Are the date and time on this phone right?',
+    'clock.phone': 'Phone time: {t}',
+    'clock.gateway': 'Gateway time: {t}',
+    'clock.confirm': "Yes, use this phone's time",
+    'clock.blocked': 'Ages are not computed until the time is confirmed.',
+    'result.title': 'Measurement result',
+    'result.age': 'Age',
+    'result.date': 'Measured on',
+    'result.length': 'Length',
+    'result.height': 'Height',
+    'result.weight': 'Weight',
+    'result.lying': 'lying',
+    'result.standing': 'standing',
+    'result.corrected': 'counted as {v} (0.7 cm position correction)',
+    'result.reference': 'Reference: WHO 2006 standards, Permenkes No. 2/2020',
+    'result.remeasure': 'Measure again: implausible value',
+    'result.since': 'Since {date} ({days} days): length {len}, weight {wt}',
+    'result.trend.N': 'N — weight up',
+    'result.trend.T': 'T — weight not up',
+    'result.trend.O': 'O — not weighed last month',
+    'result.trend.B': 'B — first visit',
+    'result.openChild': 'Open the growth chart',
+    'result.next': 'Measure the next child',
+    'index.tbu': 'Length/height-for-age',
+    'index.bbu': 'Weight-for-age',
+    'index.bbtb': 'Weight-for-length/height',
+    'index.imtu': 'BMI-for-age',
+    'severity.severe': 'Severe',
+    'severity.moderate': 'Attention',
+    'severity.normal': 'Normal',
+    'severity.risk': 'Risk',
+    'today.title': 'Today',
+    'today.count': '{n} children measured · {m} need attention',
+    'today.empty': 'No child measured today yet.',
+    'today.refer': 'Needs the midwife',
+    'today.ok': 'No danger signs',
+    'today.mat': 'Mat',
+    'today.new': 'New',
+    'mat.hijau': 'Green',
+    'mat.kuning': 'Yellow',
+    'mat.merah': 'Red',
+    'mat.tidak-diukur': 'Not measured',
+    'child.title': 'Growth chart',
+    'child.born': 'Born {date}',
+    'child.mother': 'Mother: {name}',
+    'child.print': 'Print (A4)',
+    'child.history': 'Measurements',
+    'child.noMeasurements': 'No measurements yet.',
+    'child.corrected': 'corrected',
+    'child.correction': 'correction: {reason}',
+    'child.measure': 'Measure this child',
+    'chart.lhfa': 'Length/height',
+    'chart.wfa': 'Weight-for-age',
+    'chart.wfl': 'Weight-for-length',
+    'chart.wfh': 'Weight-for-height',
+    'table.date': 'Date',
+    'table.age': 'Age',
+    'table.length': 'Length',
+    'table.weight': 'Weight',
+    'table.status': 'Status',
+    'pins.title': 'Change a PIN',
+    'pins.role': 'Role',
+    'pins.new': 'New PIN (4–12 digits)',
+    'pins.save': 'Save PIN',
+    'pins.saved': 'PIN for {role} changed.',
+    'sex.1': 'Boy',
+    'sex.2': 'Girl',
+    'unit.months': 'mo',
+    'unit.days': 'd',
+    'age.text': '{m} months {d} days',
+    'live.lost': 'Live connection lost, retrying…',
+  },
+};
+
+const monthsLong = {
+  id: [
+    'Januari',
+    'Februari',
+    'Maret',
+    'April',
+    'Mei',
+    'Juni',
+    'Juli',
+    'Agustus',
+    'September',
+    'Oktober',
+    'November',
+    'Desember',
+  ],
+  en: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
+};
+const monthsShort = {
+  id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+};
+
+let lang = localStorage.getItem('tikar.lang') === 'en' ? 'en' : 'id';
+
+export function getLang() {
+  return lang;
+}
+
+export function setLang(next) {
+  lang = next === 'en' ? 'en' : 'id';
+  localStorage.setItem('tikar.lang', lang);
+  document.documentElement.lang = lang;
+}
+
+/** The text for `key` in the current language, with `{name}` placeholders filled from `vars`. */
+export function t(key, vars = {}) {
+  const text = dictionaries[lang][key] ?? dictionaries.id[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** A number with `decimals` places: "67,4" in Indonesian, "67.4" in English; a real minus sign. */
+export function fmtNumber(value, decimals) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const text = Math.abs(value).toFixed(decimals);
+  const localised = lang === 'id' ? text.replace('.', ',') : text;
+  return value < 0 && Number(text) !== 0 ? `−${localised}` : localised;
+}
+
+/** A z-score with its sign: "−2,45", "+0,30". */
+export function fmtZ(z) {
+  if (z === null || z === undefined || !Number.isFinite(z)) return '—';
+  return z > 0 ? `+${fmtNumber(z, 2)}` : fmtNumber(z, 2);
+}
+
+/** "2026-11-28" or an ISO instant → "28 November 2026" (long) or "28 Nov 2026" (short). */
+export function fmtDate(iso, style = 'long') {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
+  if (!match) return '—';
+  const [, y, m, d] = match;
+  const names = style === 'short' ? monthsShort[lang] : monthsLong[lang];
+  return `${Number(d)} ${names[Number(m) - 1]} ${y}`;
+}
+
+/** A local Date → "28 November 2026 10.15" (Indonesian writes the time with a dot). */
+export function fmtDateTime(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const sep = lang === 'id' ? '.' : ':';
+  return `${fmtDate(day)} ${pad(date.getHours())}${sep}${pad(date.getMinutes())}`;
+}
+
+/** Completed months and remaining days between two YYYY-MM-DD dates, counted on the calendar. */
+export function calendarAge(birthIso, onIso) {
+  const [by, bm, bd] = birthIso.split('-').map(Number);
+  const [oy, om, od] = onIso.split('-').map(Number);
+  let months = (oy - by) * 12 + (om - bm);
+  let days = od - bd;
+  if (days < 0) {
+    months -= 1;
+    const daysInPrevMonth = new Date(Date.UTC(oy, om - 1, 0)).getUTCDate();
+    days += Math.max(daysInPrevMonth, bd);
+  }
+  return months < 0 ? undefined : { months, days };
+}
+
+/** "8 bulan 12 hari" / "8 months 12 days". */
+export function fmtAge(birthIso, onIso) {
+  const age = calendarAge(birthIso, onIso);
+  return age ? t('age.text', { m: age.months, d: age.days }) : '—';
+}
+
+/** Today's local date as YYYY-MM-DD (the phone's clock). */
+export function todayIso() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The phone's time as ISO 8601 with its UTC offset (what the gateway compares its clock with). */
+export function phoneTimeIso(date = new Date()) {
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const offsetMin = -date.getTimezoneOffset();
+  const sign = offsetMin >= 0 ? '+' : '-';
+  const local = new Date(date.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);
+  return `${local}${sign}${pad(offsetMin / 60)}:${pad(offsetMin % 60)}`;
+}

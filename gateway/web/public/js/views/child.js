@@ -1,0 +1,151 @@
+// A child's page: the growth chart (SVG drawn by the gateway from the WHO 2006 tables) and the history,
+// corrections shown beside the rows they replace. Printable on one A4 page.
+import { api } from '../api.js';
+import { state } from '../app.js';
+import { h, mount } from '../dom.js';
+import { fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { severityBadge } from './result-card.js';
+
+export async function renderChild(root, childId) {
+  const id = encodeURIComponent(childId ?? '');
+  const [childResult, measurementsResult] = await Promise.all([
+    api('GET', `/api/children/${id}`),
+    api('GET', `/api/children/${id}/measurements`),
+  ]);
+  if (!childResult.ok || !measurementsResult.ok) {
+    const message = (childResult.ok ? measurementsResult : childResult).message;
+    mount(
+      root,
+      h('section', { class: 'page' }, h('p', { class: 'form-error' }, t('error.generic', { msg: message }))),
+    );
+    return;
+  }
+  const child = childResult.data;
+  const measurements = measurementsResult.data.measurements;
+  const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
+  const indicators = ['lhfa', 'wfa', newestAgeDays < 731 ? 'wfl' : 'wfh'];
+  let indicator = 'lhfa';
+  const chartEl = h('div', { class: 'chart', id: 'chart' });
+
+  async function loadChart() {
+    const response = await fetch(`/api/children/${id}/chart.svg?indicator=${indicator}&lang=${getLang()}`, {
+      credentials: 'same-origin',
+    });
+    if (!response.ok) {
+      mount(chartEl, h('p', { class: 'form-error' }, t('error.generic', { msg: String(response.status) })));
+      return;
+    }
+    // Parsed as XML, not HTML, and adopted: the gateway escapes every text it puts in the SVG.
+    const doc = new DOMParser().parseFromString(await response.text(), 'image/svg+xml');
+    mount(chartEl, document.importNode(doc.documentElement, true));
+  }
+
+  const tabs = indicators.map((value) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'tab',
+        'data-indicator': value,
+        'aria-pressed': String(value === indicator),
+        onclick: () => {
+          indicator = value;
+          for (const tab of tabs)
+            tab.setAttribute('aria-pressed', String(tab.dataset.indicator === indicator));
+          void loadChart();
+        },
+      },
+      t(`chart.${value}`),
+    ),
+  );
+
+  const lang = getLang();
+  const rows = measurements.map((m) =>
+    h(
+      'tr',
+      { class: m.superseded_by ? 'superseded' : '', 'data-measurement-id': m.id },
+      h(
+        'td',
+        {},
+        fmtDate(m.measured_on, 'short'),
+        m.superseded_by ? h('span', { class: 'chip' }, ` ${t('child.corrected')}`) : null,
+      ),
+      h('td', {}, fmtAge(child.birth_date, m.measured_on)),
+      h(
+        'td',
+        {},
+        m.lenhei_cm === null ? '—' : `${fmtNumber(m.lenhei_cm, 1)} cm ${m.position === 'l' ? 'PB' : 'TB'}`,
+      ),
+      h('td', {}, m.weight_kg === null ? '—' : `${fmtNumber(m.weight_kg, 2)} kg`),
+      h(
+        'td',
+        {},
+        m.implausible
+          ? severityBadge('severe', t('result.remeasure'))
+          : m.status.tbu
+            ? severityBadge(m.status.tbu.severity, m.status.tbu[lang])
+            : '—',
+        m.correction_reason
+          ? h('div', { class: 'muted small' }, t('child.correction', { reason: m.correction_reason }))
+          : null,
+      ),
+    ),
+  );
+
+  const canMeasure = state.role === 'kader' || state.role === 'bidan';
+  mount(
+    root,
+    h(
+      'section',
+      { class: 'page child-page' },
+      h(
+        'header',
+        { class: 'child-head' },
+        h('h1', { class: 'child-name', id: 'child-name' }, child.name),
+        h(
+          'p',
+          { class: 'muted' },
+          `${t(`sex.${child.sex}`)} · ${t('child.born', { date: fmtDate(child.birth_date) })} · ${fmtAge(child.birth_date, todayIso())}`,
+        ),
+        h('p', { class: 'muted' }, t('child.mother', { name: child.mother_name })),
+      ),
+      h(
+        'div',
+        { class: 'actions no-print' },
+        canMeasure && h('a', { class: 'btn btn-primary', href: `#/measure/${child.id}` }, t('child.measure')),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-secondary', onclick: () => window.print() },
+          `🖨 ${t('child.print')}`,
+        ),
+      ),
+      h('div', { class: 'tabs no-print', role: 'group', 'aria-label': t('child.title') }, tabs),
+      chartEl,
+      h('h2', {}, t('child.history')),
+      measurements.length === 0
+        ? h('p', { class: 'muted' }, t('child.noMeasurements'))
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'history' },
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['table.date', 'table.age', 'table.length', 'table.weight', 'table.status'].map((key) =>
+                    h('th', { scope: 'col' }, t(key)),
+                  ),
+                ),
+              ),
+              h('tbody', {}, rows),
+            ),
+          ),
+      h('p', { class: 'reference' }, t('result.reference')),
+    ),
+  );
+  await loadChart();
+}

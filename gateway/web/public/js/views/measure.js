@@ -1,0 +1,338 @@
+// The kader's measuring flow: choose the position, start, watch the live reading until it locks (the mat
+// beeps), move the foot board away and measure again (a third time when two differ by more than 7 mm), save.
+import { api } from '../api.js';
+import { onStateChange, state } from '../app.js';
+import { h, mount } from '../dom.js';
+import { calendarAge, fmtAge, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { onLive } from '../live.js';
+import { renderResultCard } from './result-card.js';
+
+/** Plain words for a mat that cannot give a savable reading; undefined when it can. */
+export function matProblem(mat) {
+  if (!mat) return t('mat.none');
+  if (!mat.connected) return t('mat.disconnected');
+  if (mat.calibration !== 'calibrated') return t(`mat.${mat.calibration}`);
+  return undefined;
+}
+
+function firstMat() {
+  return [...state.mats.values()][0];
+}
+
+const fmtLength = (mm) => `${fmtNumber(mm / 10, 1)} cm`;
+const fmtWeight = (g) => `${fmtNumber(g / 1000, 2)} kg`;
+
+export async function renderMeasure(root, childId) {
+  const loaded = await api('GET', `/api/children/${encodeURIComponent(childId ?? '')}`);
+  if (!loaded.ok) {
+    mount(
+      root,
+      h(
+        'section',
+        { class: 'page' },
+        h('p', { class: 'form-error' }, t('error.generic', { msg: loaded.message })),
+      ),
+    );
+    return;
+  }
+  const child = loaded.data;
+  const age = calendarAge(child.birth_date, todayIso());
+  const suggested = age && age.months < 24 ? 'l' : 'h';
+  let position = suggested;
+  let session = null;
+  const stops = [];
+
+  const matBox = h('div', { class: 'mat-box', id: 'mat-status', role: 'status' });
+  const startButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary btn-block btn-big', id: 'start' },
+    `▶ ${t('measure.start')}`,
+  );
+  const positionButtons = ['l', 'h'].map((value) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'segment',
+        'data-position': value,
+        'aria-pressed': String(value === position),
+        onclick: () => {
+          position = value;
+          for (const b of positionButtons)
+            b.setAttribute('aria-pressed', String(b.dataset.position === position));
+        },
+      },
+      value === 'l' ? `🛏 ${t('measure.lying')}` : `🧍 ${t('measure.standing')}`,
+    ),
+  );
+  const setup = h(
+    'div',
+    { class: 'setup' },
+    h('h2', { class: 'field-label' }, t('measure.position')),
+    h('div', { class: 'segments' }, positionButtons),
+    h('p', { class: 'hint' }, suggested === 'l' ? t('measure.suggestLying') : t('measure.suggestStanding')),
+    startButton,
+  );
+  const livePanel = h('div', { class: 'live-panel', hidden: true, id: 'live-panel' });
+  const errorBox = h('p', { class: 'form-error', role: 'alert', id: 'measure-error' });
+
+  // Live elements, updated in place at the reading rate.
+  const valueEl = h('output', { class: 'live-value', id: 'live-value', 'aria-live': 'off' }, '—');
+  const stabilityEl = h('p', { class: 'stability', id: 'stability' });
+  const weightValueEl = h('output', { class: 'live-weight', id: 'live-weight' }, '—');
+  const promptEl = h('p', { class: 'prompt', id: 'prompt', 'aria-live': 'polite' });
+  const readingsEl = h('ol', { class: 'readings', id: 'readings' });
+  const weightSlot = h('div', { class: 'weight-slot' });
+  const saveButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary btn-block btn-big', id: 'save', disabled: true },
+    `✔ ${t('measure.save')}`,
+  );
+  const saveBlockedEl = h('p', { class: 'hint', id: 'save-blocked' });
+  const againButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-secondary', id: 'again' },
+    `↺ ${t('measure.again')}`,
+  );
+  const cancelButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-ghost', id: 'cancel' },
+    t('measure.cancel'),
+  );
+
+  mount(
+    livePanel,
+    h(
+      'div',
+      { class: 'live-card' },
+      h('p', { class: 'live-label' }, t('measure.length')),
+      valueEl,
+      stabilityEl,
+      h(
+        'div',
+        { class: 'live-weight-row', id: 'weight-row' },
+        h('span', {}, `${t('measure.weight')}: `),
+        weightValueEl,
+      ),
+    ),
+    promptEl,
+    readingsEl,
+    weightSlot,
+    saveBlockedEl,
+    saveButton,
+    h('div', { class: 'actions' }, againButton, cancelButton),
+  );
+
+  function currentMat() {
+    return session ? state.mats.get(session.mat_id) : firstMat();
+  }
+
+  function renderMat() {
+    const problem = matProblem(currentMat());
+    matBox.hidden = !problem;
+    mount(matBox, problem ? h('p', { class: 'banner banner-severe' }, `🔌 ${problem}`) : null);
+    startButton.disabled = Boolean(problem) || session !== null;
+    renderSaveState();
+  }
+
+  function setStability(moving, hasValue) {
+    stabilityEl.className = `stability ${!hasValue ? 'stability-none' : moving ? 'stability-moving' : 'stability-stable'}`;
+    stabilityEl.textContent = !hasValue
+      ? t('measure.noValue')
+      : moving
+        ? `⏳ ${t('measure.moving')}`
+        : `✔ ${t('measure.stable')}`;
+  }
+
+  function renderSaveState() {
+    if (!session) return;
+    const problem = matProblem(currentMat());
+    const clockBad = state.clock && !state.clock.trusted;
+    const ready = session.phase === 'complete';
+    saveButton.disabled = !ready || Boolean(problem) || clockBad;
+    saveBlockedEl.textContent = problem
+      ? `${t('measure.saveBlocked')}: ${problem}`
+      : clockBad
+        ? `${t('measure.saveBlocked')}: ${t('clock.blocked')}`
+        : '';
+  }
+
+  function renderSession() {
+    const length = session.length;
+    valueEl.textContent = length.current === null ? '—' : fmtLength(length.current);
+    setStability(length.moving, length.current !== null);
+    promptEl.textContent = session.prompt?.[getLang()] ?? '';
+    promptEl.dataset.code = session.prompt?.code ?? '';
+    const slots = [];
+    for (let n = 1; n <= Math.max(2, length.needed); n++) {
+      const reading = length.readings.find((r) => r.ordinal === n);
+      slots.push(
+        h(
+          'li',
+          { class: `reading ${reading ? 'reading-done' : 'reading-pending'}`, 'data-ordinal': n },
+          h(
+            'span',
+            { class: 'reading-label' },
+            n === 3 ? t('measure.readingThird') : t('measure.reading', { n }),
+          ),
+          h(
+            'strong',
+            { class: 'reading-value' },
+            reading ? `✔ ${fmtLength(reading.value)}` : t('measure.pending'),
+          ),
+        ),
+      );
+    }
+    const [r1, r2] = length.readings;
+    if (r1 && r2)
+      slots.push(
+        h(
+          'li',
+          { class: 'reading-diff' },
+          t('measure.diff', { d: fmtNumber(Math.abs(r1.value - r2.value), 0) }),
+        ),
+      );
+    if (length.result !== null)
+      slots.push(h('li', { class: 'reading-result' }, t('measure.result', { v: fmtLength(length.result) })));
+    mount(readingsEl, slots);
+    document.getElementById('weight-row').hidden = session.weight === null;
+    if (session.weight)
+      weightValueEl.textContent = session.weight.current === null ? '—' : fmtWeight(session.weight.current);
+    renderWeightInput();
+    renderSaveState();
+  }
+
+  let weightInputShown = false;
+  function renderWeightInput() {
+    if (session.weight !== null || weightInputShown) return;
+    weightInputShown = true;
+    const input = h('input', {
+      id: 'manual-weight',
+      type: 'number',
+      inputmode: 'decimal',
+      step: '0.01',
+      min: '0.5',
+      max: '40',
+    });
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    mount(
+      weightSlot,
+      h(
+        'form',
+        {
+          class: 'inline-form',
+          onsubmit: async (event) => {
+            event.preventDefault();
+            const result = await api('POST', `/api/sessions/${session.session_id}/weight`, {
+              weight_kg: Number(input.value),
+            });
+            if (result.ok) {
+              session = result.data;
+              error.textContent = `✔ ${fmtNumber(session.manual_weight_kg, 2)} kg`;
+              renderSession();
+            } else error.textContent = t('error.generic', { msg: result.message });
+          },
+        },
+        h('label', { for: 'manual-weight', class: 'field-label' }, t('measure.weightManual')),
+        h(
+          'div',
+          { class: 'inline-row' },
+          input,
+          h(
+            'button',
+            { type: 'submit', class: 'btn btn-secondary', id: 'manual-weight-set' },
+            t('measure.weightSet'),
+          ),
+        ),
+        error,
+      ),
+    );
+  }
+
+  startButton.addEventListener('click', async () => {
+    errorBox.textContent = '';
+    startButton.disabled = true;
+    const result = await api('POST', '/api/sessions', { child_id: child.id, position });
+    if (!result.ok) {
+      errorBox.textContent = t('error.generic', { msg: result.message });
+      renderMat();
+      return;
+    }
+    session = result.data;
+    setup.hidden = true;
+    livePanel.hidden = false;
+    renderSession();
+    renderMat();
+  });
+
+  saveButton.addEventListener('click', async () => {
+    saveButton.disabled = true;
+    const result = await api('POST', `/api/sessions/${session.session_id}/save`, {});
+    if (!result.ok) {
+      errorBox.textContent = t('error.generic', { msg: result.message });
+      renderSaveState();
+      return;
+    }
+    session = null;
+    for (const stop of stops.splice(0)) stop();
+    mount(resultSlot, renderResultCard(result.data, child, { next: true }));
+    livePanel.hidden = true;
+    matBox.hidden = true;
+  });
+  againButton.addEventListener('click', async () => {
+    const result = await api('POST', `/api/sessions/${session.session_id}/restart`, {});
+    if (result.ok) {
+      session = result.data;
+      renderSession();
+    } else errorBox.textContent = t('error.generic', { msg: result.message });
+  });
+  cancelButton.addEventListener('click', async () => {
+    if (session) await api('POST', `/api/sessions/${session.session_id}/cancel`, {});
+    session = null;
+    history.back();
+  });
+
+  stops.push(
+    onLive('reading', (reading) => {
+      if (!session || reading.session_id !== session.session_id) return;
+      if (reading.channel === 'length') {
+        valueEl.textContent = fmtLength(reading.value);
+        setStability(reading.moving, true);
+      } else if (reading.channel === 'weight') {
+        weightValueEl.textContent = fmtWeight(reading.value);
+      }
+    }),
+    onLive('session', (next) => {
+      if (!session || next.session_id !== session.session_id) return;
+      session = next;
+      renderSession();
+    }),
+    onStateChange(renderMat),
+  );
+
+  const resultSlot = h('div', { id: 'result-slot' });
+  mount(
+    root,
+    h(
+      'section',
+      { class: 'page measure-page' },
+      h(
+        'header',
+        { class: 'child-head' },
+        h('h1', { class: 'child-name' }, child.name),
+        h('p', { class: 'muted' }, `${t(`sex.${child.sex}`)} · ${fmtAge(child.birth_date, todayIso())}`),
+      ),
+      matBox,
+      setup,
+      livePanel,
+      errorBox,
+      resultSlot,
+    ),
+  );
+  renderMat();
+  return () => {
+    for (const stop of stops.splice(0)) stop();
+    // Leaving the screen mid-measurement frees the mat for the next child.
+    if (session) void api('POST', `/api/sessions/${session.session_id}/cancel`, {});
+  };
+}

@@ -1,0 +1,146 @@
+// The result card: what was measured, the age, each z-score with its Permenkes 2/2020 label and a severity
+// shown by colour, icon and word together; "ukur ulang" for implausible values; growth since last time.
+import { h, severityIcon } from '../dom.js';
+import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t } from '../i18n.js';
+
+const indices = [
+  ['tbu', 'zlen', 'flen'],
+  ['bbu', 'zwei', 'fwei'],
+  ['bbtb', 'zwfl', 'fwfl'],
+  ['imtu', 'zbmi', 'fbmi'],
+];
+
+export function severityBadge(severity, text) {
+  return h(
+    'span',
+    { class: `badge badge-${severity}`, 'data-severity': severity },
+    `${severityIcon(severity)} ${text}`,
+  );
+}
+
+export function renderResultCard(saved, child, options = {}) {
+  const m = saved.measurement;
+  const lang = getLang();
+  const lengthKey = m.position === 'l' ? 'result.length' : 'result.height';
+  const rows = [];
+  if (m.lenhei_cm !== null) {
+    const corrected =
+      m.clenhei_cm !== null && Math.abs(m.clenhei_cm - m.lenhei_cm) > 0.01
+        ? h(
+            'span',
+            { class: 'muted small' },
+            ` — ${t('result.corrected', { v: `${fmtNumber(m.clenhei_cm, 1)} cm` })}`,
+          )
+        : null;
+    rows.push(
+      h(
+        'div',
+        { class: 'fact' },
+        h('dt', {}, t(lengthKey)),
+        h(
+          'dd',
+          { id: 'result-length' },
+          h('strong', {}, `${fmtNumber(m.lenhei_cm, 1)} cm`),
+          ` (${t(m.position === 'l' ? 'result.lying' : 'result.standing')})`,
+          corrected,
+        ),
+      ),
+    );
+  }
+  if (m.weight_kg !== null) {
+    rows.push(
+      h(
+        'div',
+        { class: 'fact' },
+        h('dt', {}, t('result.weight')),
+        h('dd', { id: 'result-weight' }, h('strong', {}, `${fmtNumber(m.weight_kg, 2)} kg`)),
+      ),
+    );
+  }
+  rows.push(
+    h(
+      'div',
+      { class: 'fact' },
+      h('dt', {}, t('result.age')),
+      h('dd', {}, fmtAge(child.birth_date, m.measured_on)),
+    ),
+  );
+  rows.push(h('div', { class: 'fact' }, h('dt', {}, t('result.date')), h('dd', {}, fmtDate(m.measured_on))));
+
+  const zRows = [];
+  for (const [index, zKey, flagKey] of indices) {
+    const z = m.z[zKey];
+    if (z === null || z === undefined) continue;
+    const label = m.status[index];
+    const implausible = m.flags[flagKey];
+    zRows.push(
+      h(
+        'tr',
+        {
+          class: `z-row severity-${implausible ? 'severe' : (label?.severity ?? 'normal')}`,
+          'data-index': index,
+        },
+        h('th', { scope: 'row' }, t(`index.${index}`)),
+        h('td', { class: 'z-value' }, `${fmtZ(z)} SD`),
+        h(
+          'td',
+          {},
+          implausible
+            ? severityBadge('severe', t('result.remeasure'))
+            : label
+              ? severityBadge(label.severity, label[lang])
+              : '—',
+        ),
+      ),
+    );
+  }
+
+  const notes = [];
+  if (m.implausible)
+    notes.push(h('p', { class: 'banner banner-severe', id: 'remeasure' }, `⛔ ${t('result.remeasure')}`));
+  for (const warning of saved.warnings ?? [])
+    notes.push(h('p', { class: 'banner banner-warn' }, `⚠ ${warning[lang]}`));
+  const c = saved.comparison;
+  if (c) {
+    const len =
+      c.length_gain_cm === null
+        ? '—'
+        : `${c.length_gain_cm >= 0 ? '+' : ''}${fmtNumber(c.length_gain_cm, 1)} cm`;
+    const wt =
+      c.weight_gain_g === null ? '—' : `${c.weight_gain_g >= 0 ? '+' : ''}${fmtNumber(c.weight_gain_g, 0)} g`;
+    notes.push(
+      h(
+        'p',
+        { class: 'comparison' },
+        t('result.since', { date: fmtDate(c.previous_measured_on, 'short'), days: c.days_since, len, wt }),
+      ),
+    );
+  }
+  const trend = c ? c.weight_trend : 'B';
+  if (m.weight_kg !== null) {
+    notes.push(
+      h(
+        'p',
+        { class: `trend trend-${trend}`, id: 'weight-trend' },
+        trend === 'T' ? severityBadge('moderate', t(`result.trend.${trend}`)) : t(`result.trend.${trend}`),
+      ),
+    );
+  }
+
+  return h(
+    'article',
+    { class: 'card result-card', id: 'result-card', 'data-measurement-id': m.id },
+    h('h2', {}, `✔ ${t('result.title')}`),
+    h('p', { class: 'result-child' }, h('strong', {}, child.name), ` · ${t(`sex.${child.sex}`)}`),
+    h('dl', { class: 'facts' }, rows),
+    zRows.length > 0 && h('table', { class: 'z-table' }, h('tbody', {}, zRows)),
+    notes,
+    h('p', { class: 'reference' }, t('result.reference')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, `📈 ${t('result.openChild')}`),
+      options.next && h('a', { class: 'btn btn-primary', href: '#/search' }, t('result.next')),
+    ),
+  );
+}

@@ -1,0 +1,204 @@
+// Find a child by name (the gateway tolerates spelling variants) or register a new one.
+import { api } from '../api.js';
+import { navigate, state } from '../app.js';
+import { h, mount } from '../dom.js';
+import { fmtAge, fmtDate, t, todayIso } from '../i18n.js';
+
+export function renderSearch(root) {
+  const results = h('div', { class: 'results', id: 'search-results', 'aria-live': 'polite' });
+  const registerSlot = h('div');
+  let timer;
+  let latestQuery = 0;
+
+  const input = h('input', {
+    id: 'search',
+    type: 'search',
+    class: 'search-input',
+    placeholder: t('search.placeholder'),
+    autocomplete: 'off',
+    maxlength: 100,
+    oninput: () => {
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    },
+  });
+
+  async function search() {
+    const query = input.value.trim();
+    const ticket = ++latestQuery;
+    const result = await api('GET', `/api/children?q=${encodeURIComponent(query)}&limit=20`);
+    if (ticket !== latestQuery) return;
+    if (!result.ok) {
+      mount(results, h('p', { class: 'form-error' }, t('error.generic', { msg: result.message })));
+      return;
+    }
+    const matches = result.data.matches;
+    mount(
+      results,
+      matches.length === 0
+        ? h('p', { class: 'muted' }, t('search.none'))
+        : matches.map(({ child }) => childRow(child)),
+    );
+  }
+
+  const canMeasure = state.role === 'kader' || state.role === 'bidan';
+  function childRow(child) {
+    return h(
+      'article',
+      { class: 'child-row', 'data-child-id': child.id },
+      h(
+        'div',
+        { class: 'child-row-main' },
+        h('h3', { class: 'child-name' }, child.name),
+        h(
+          'p',
+          { class: 'muted' },
+          `${t(`sex.${child.sex}`)} · ${fmtAge(child.birth_date, todayIso())} · ${fmtDate(child.birth_date, 'short')}`,
+        ),
+        h('p', { class: 'muted' }, t('child.mother', { name: child.mother_name })),
+      ),
+      h(
+        'div',
+        { class: 'child-row-actions' },
+        canMeasure &&
+          h('a', { class: 'btn btn-primary', href: `#/measure/${child.id}` }, t('search.measure')),
+        h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, t('search.open')),
+      ),
+    );
+  }
+
+  const registerButton = h(
+    'button',
+    {
+      type: 'button',
+      class: 'btn btn-secondary btn-block',
+      id: 'register-open',
+      onclick: () => showRegister(),
+    },
+    t('search.register'),
+  );
+
+  function showRegister() {
+    registerButton.hidden = true;
+    mount(
+      registerSlot,
+      registerForm(input.value.trim(), () => {
+        registerButton.hidden = false;
+        mount(registerSlot);
+      }),
+    );
+  }
+
+  mount(
+    root,
+    h(
+      'section',
+      { class: 'page' },
+      h('h1', {}, t('search.title')),
+      h('label', { for: 'search', class: 'field-label' }, t('search.label')),
+      input,
+      h('p', { class: 'hint' }, t('search.hint')),
+      results,
+      canMeasure && registerButton,
+      registerSlot,
+    ),
+  );
+  input.focus();
+  void search();
+  return () => clearTimeout(timer);
+}
+
+function field(id, label, control, hint) {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id, class: 'field-label' }, label),
+    control,
+    hint && h('p', { class: 'hint' }, hint),
+  );
+}
+
+function registerForm(initialName, onCancel) {
+  const error = h('p', { class: 'form-error', role: 'alert' });
+  const name = h('input', {
+    id: 'reg-name',
+    name: 'name',
+    required: true,
+    maxlength: 100,
+    value: initialName,
+    autocomplete: 'off',
+  });
+  const birth = h('input', {
+    id: 'reg-birth',
+    name: 'birth_date',
+    type: 'date',
+    required: true,
+    max: todayIso(),
+  });
+  const nik = h('input', {
+    id: 'reg-nik',
+    name: 'nik',
+    inputmode: 'numeric',
+    pattern: '[0-9]{16}',
+    maxlength: 16,
+    autocomplete: 'off',
+  });
+  const mother = h('input', {
+    id: 'reg-mother',
+    name: 'mother_name',
+    required: true,
+    maxlength: 100,
+    autocomplete: 'off',
+  });
+  const kia = h('input', { id: 'reg-kia', name: 'has_kia', type: 'checkbox' });
+  const sexInputs = [1, 2].map((value) =>
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'sex', value, required: true, id: `reg-sex-${value}` }),
+      h('span', {}, value === 1 ? `♂ ${t('register.boy')}` : `♀ ${t('register.girl')}`),
+    ),
+  );
+  return h(
+    'form',
+    {
+      class: 'card register-card',
+      id: 'register-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        error.textContent = '';
+        const sex = Number(new FormData(event.target).get('sex'));
+        const body = {
+          name: name.value,
+          sex,
+          birth_date: birth.value,
+          mother_name: mother.value,
+          has_kia: kia.checked,
+        };
+        if (nik.value.trim()) body.nik = nik.value.trim();
+        const result = await api('POST', '/api/children', body);
+        if (result.ok) navigate(`#/measure/${result.data.id}`);
+        else error.textContent = t('error.generic', { msg: result.message });
+      },
+    },
+    h('h2', {}, t('register.title')),
+    field('reg-name', t('register.name'), name),
+    h(
+      'fieldset',
+      { class: 'field' },
+      h('legend', { class: 'field-label' }, t('register.sex')),
+      h('div', { class: 'choices' }, sexInputs),
+    ),
+    field('reg-birth', t('register.birth'), birth),
+    field('reg-mother', t('register.mother'), mother),
+    field('reg-nik', t('register.nik'), nik),
+    h('label', { class: 'choice' }, kia, h('span', {}, t('register.kia'))),
+    error,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', class: 'btn btn-secondary', onclick: onCancel }, t('register.cancel')),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'register-submit' }, t('register.submit')),
+    ),
+  );
+}

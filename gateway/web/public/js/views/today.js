@@ -1,0 +1,94 @@
+// "Hari ini": every child measured today with what needs the bidan's attention, updated live as the kader saves.
+import { api } from '../api.js';
+import { h, mount } from '../dom.js';
+import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t, todayIso } from '../i18n.js';
+import { onLive } from '../live.js';
+import { severityBadge } from './result-card.js';
+
+const matIcons = { hijau: '●', kuning: '▲', merah: '■', 'tidak-diukur': '○' };
+
+export async function renderToday(root) {
+  const entries = new Map();
+  const freshIds = new Set();
+  const list = h('div', { class: 'today-list', id: 'today-list', 'aria-live': 'polite' });
+  const summary = h('p', { class: 'summary', id: 'today-summary' });
+  const dateEl = h('p', { class: 'muted' }, fmtDate(todayIso()));
+
+  function draw() {
+    const rows = [...entries.values()].sort((a, b) =>
+      a.measurement.measured_at < b.measurement.measured_at ? 1 : -1,
+    );
+    const needing = rows.filter((row) => row.flags.length > 0).length;
+    summary.textContent = t('today.count', { n: rows.length, m: needing });
+    mount(
+      list,
+      rows.length === 0
+        ? h('p', { class: 'muted empty' }, t('today.empty'))
+        : rows.map((row) => todayRow(row, freshIds.has(row.child.id))),
+    );
+  }
+
+  const result = await api('GET', '/api/today');
+  if (!result.ok) {
+    mount(
+      root,
+      h(
+        'section',
+        { class: 'page' },
+        h('p', { class: 'form-error' }, t('error.generic', { msg: result.message })),
+      ),
+    );
+    return;
+  }
+  for (const entry of result.data.entries) entries.set(entry.child.id, entry);
+  mount(
+    root,
+    h('section', { class: 'page today-page' }, h('h1', {}, t('today.title')), dateEl, summary, list),
+  );
+  draw();
+  return onLive('today', (entry) => {
+    entries.set(entry.child.id, entry);
+    freshIds.add(entry.child.id);
+    draw();
+  });
+}
+
+function todayRow(row, fresh) {
+  const m = row.measurement;
+  const lang = getLang();
+  const facts = [];
+  if (m.lenhei_cm !== null) facts.push(`${m.position === 'l' ? 'PB' : 'TB'} ${fmtNumber(m.lenhei_cm, 1)} cm`);
+  if (m.weight_kg !== null) facts.push(`BB ${fmtNumber(m.weight_kg, 2)} kg`);
+  if (m.z.zlen !== null) facts.push(`z PB/U ${fmtZ(m.z.zlen)}`);
+  const flags = row.flags.map((flag) =>
+    h('li', { 'data-flag': flag.code }, severityBadge(flag.severity, flag[lang])),
+  );
+  return h(
+    'a',
+    {
+      class: `today-row${row.refer ? ' today-refer' : ''}${fresh ? ' today-fresh' : ''}`,
+      href: `#/child/${row.child.id}`,
+      'data-child-id': row.child.id,
+    },
+    h(
+      'div',
+      { class: 'today-head' },
+      h('strong', { class: 'child-name' }, row.child.name),
+      fresh && h('span', { class: 'chip chip-new' }, t('today.new')),
+      h(
+        'span',
+        { class: `chip mat-chip mat-${row.mat_colour}`, 'data-mat': row.mat_colour },
+        `${matIcons[row.mat_colour] ?? ''} ${t('today.mat')}: ${t(`mat.${row.mat_colour}`)}`,
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      `${t(`sex.${row.child.sex}`)} · ${fmtAge(row.child.birth_date, m.measured_on)}`,
+    ),
+    h('p', { class: 'today-facts' }, facts.join(' · ')),
+    flags.length > 0
+      ? h('ul', { class: 'flags' }, flags)
+      : h('p', { class: 'ok-line' }, severityBadge('normal', t('today.ok'))),
+  );
+}
