@@ -21,7 +21,7 @@ export interface StatusLabel {
   severity: StatusSeverity;
 }
 
-interface Band {
+export interface StatusBand {
   /** Upper bound of the band on the rounded z; `inclusive` says whether z equal to it belongs here. */
   upper: number;
   inclusive: boolean;
@@ -36,12 +36,12 @@ function band(
   id: string,
   en: string,
   severity: StatusSeverity,
-): Band {
+): StatusBand {
   return { upper, inclusive, label: Object.freeze({ index, code, id, en, severity }) };
 }
 
 // Overweight bands use 'risk' then 'moderate' and 'severe' as the distance from normal grows.
-function weightForLengthBands(index: 'bbtb' | 'imtu'): readonly Band[] {
+function weightForLengthBands(index: 'bbtb' | 'imtu'): readonly StatusBand[] {
   return [
     band(index, -3, false, 'gizi_buruk', 'Gizi buruk', 'Severely wasted', 'severe'),
     band(index, -2, false, 'gizi_kurang', 'Gizi kurang', 'Wasted', 'moderate'),
@@ -52,7 +52,7 @@ function weightForLengthBands(index: 'bbtb' | 'imtu'): readonly Band[] {
   ];
 }
 
-export const STATUS_BANDS: Readonly<Record<StatusIndex, readonly Band[]>> = {
+export const STATUS_BANDS: Readonly<Record<StatusIndex, readonly StatusBand[]>> = {
   tbu: [
     band('tbu', -3, false, 'sangat_pendek', 'Sangat pendek', 'Severely stunted', 'severe'),
     band('tbu', -2, false, 'pendek', 'Pendek', 'Stunted', 'moderate'),
@@ -83,14 +83,21 @@ export const STATUS_LABELS: readonly StatusLabel[] = Object.values(STATUS_BANDS)
   bands.map((b) => b.label),
 );
 
+/** Position of z's band in STATUS_BANDS[index] (decided on the rounded z), or -1 when there is no z. */
+export function statusBandIndex(index: StatusIndex, z: number): number {
+  if (Number.isNaN(z)) return -1;
+  const rounded = roundZ(z);
+  const bands = STATUS_BANDS[index];
+  for (let i = 0; i < bands.length; i++) {
+    const b = bands[i] as StatusBand;
+    if (rounded < b.upper || (b.inclusive && rounded === b.upper)) return i;
+  }
+  return -1;
+}
+
 /** The Permenkes category of one z-score (unrounded or rounded), or undefined when there is no z. */
 export function classifyZ(index: StatusIndex, z: number): StatusLabel | undefined {
-  if (Number.isNaN(z)) return undefined;
-  const rounded = roundZ(z);
-  for (const b of STATUS_BANDS[index]) {
-    if (rounded < b.upper || (b.inclusive && rounded === b.upper)) return b.label;
-  }
-  return undefined;
+  return STATUS_BANDS[index][statusBandIndex(index, z)]?.label;
 }
 
 export interface GrowthStatus {

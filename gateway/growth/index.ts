@@ -7,9 +7,11 @@ export {
   type GrowthStatus,
   STATUS_BANDS,
   STATUS_LABELS,
+  type StatusBand,
   type StatusIndex,
   type StatusLabel,
   type StatusSeverity,
+  statusBandIndex,
   stuntingFlag,
 } from './classify.ts';
 export {

@@ -1,0 +1,145 @@
+// `tikar zscore`: WHO 2006 z-scores and Permenkes 2/2020 status for a CSV of children.
+// Column contract and rules: docs/growth.md. The CSV work is done by ZscoreCsvTransformer; this file
+// only moves bytes between files/pipes, draws the progress bar and prints the summary.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { type ZscoreCsvSummary, ZscoreCsvTransformer } from '../growth/batch/zscore-csv.ts';
+
+interface ZscoreOptions {
+  in?: string;
+  out?: string;
+  precision: number;
+  strict?: boolean;
+}
+
+/** Inputs at least this big get a progress bar (when stderr is a terminal). */
+const PROGRESS_MIN_BYTES = 8 << 20;
+const PROGRESS_EVERY_MS = 200;
+const CHUNK_BYTES = 1 << 20;
+
+function parsePrecision(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 10) {
+    throw new InvalidArgumentError('--precision must be an integer from 0 to 10');
+  }
+  return value;
+}
+
+function parse(argv: string[]): ZscoreOptions | number {
+  const program = new Command('tikar zscore')
+    .description(
+      'WHO 2006 z-scores (as WHO anthro 1.1.0 computes them) and Permenkes 2/2020 status for a CSV of children.\n' +
+        'Input columns (any order, any case): sex, age_days or birth_date+date, weight_kg, lenhei_cm,\n' +
+        'measure (l/h), oedema (y/n), headc_cm. Output: the input columns, then clenhei, z-scores, flags,\n' +
+        'c9mo_flag, status_* and error. See docs/growth.md.',
+    )
+    .option('--in <file>', 'input CSV (default: standard input)')
+    .option('--out <file>', 'output CSV (default: standard output)')
+    .option('--precision <n>', 'decimals printed for z-scores (flags always use 2)', parsePrecision, 2)
+    .option('--strict', 'exit with code 1 when any row has an error')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return program.opts<ZscoreOptions>();
+}
+
+class ProgressBar {
+  private lastDrawMs = 0;
+  private drawn = false;
+
+  constructor(
+    private readonly totalBytes: number | undefined,
+    private readonly enabled: boolean,
+  ) {}
+
+  update(bytes: number, rows: number): void {
+    if (!this.enabled || (this.totalBytes === undefined && bytes < PROGRESS_MIN_BYTES)) return;
+    const now = Date.now();
+    if (now - this.lastDrawMs < PROGRESS_EVERY_MS) return;
+    this.lastDrawMs = now;
+    this.drawn = true;
+    const rowsText = `${rows.toLocaleString('en-US')} rows`;
+    if (this.totalBytes === undefined) {
+      process.stderr.write(`\rtikar zscore: ${(bytes / 1048576).toFixed(0)} MB, ${rowsText}`);
+      return;
+    }
+    const fraction = Math.min(1, bytes / this.totalBytes);
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+    process.stderr.write(`\rtikar zscore [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}% ${rowsText}`);
+  }
+
+  finish(): void {
+    if (this.drawn) process.stderr.write('\n');
+  }
+}
+
+function summaryText(summary: ZscoreCsvSummary): string {
+  const ok = summary.rows - summary.errorRows;
+  const lines = [
+    `tikar zscore: ${summary.rows} rows, ${ok} ok, ${summary.errorRows} with errors, ${summary.flagged} z-scores flagged implausible`,
+  ];
+  const byColumn = Object.entries(summary.errorsByColumn)
+    .map(([column, count]) => `${column} ${count}`)
+    .join(', ');
+  if (byColumn) lines.push(`  errors by column: ${byColumn}`);
+  for (const error of summary.firstErrors) lines.push(`  ${error}`);
+  if (summary.errorRows > summary.firstErrors.length) {
+    lines.push(
+      `  ... see the 'error' column for the other ${summary.errorRows - summary.firstErrors.length}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (typeof options === 'number') return options;
+  let totalBytes: number | undefined;
+  let sink: Writable = process.stdout;
+  try {
+    if (options.in) totalBytes = (await stat(options.in)).size;
+    // Output may hold children's measurements: an owner-only file.
+    if (options.out) sink = createWriteStream('', { fd: await open(options.out, 'w', 0o600) });
+  } catch (error) {
+    process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const source: Readable = options.in
+    ? createReadStream(options.in, { highWaterMark: CHUNK_BYTES })
+    : process.stdin;
+  const progress = new ProgressBar(
+    totalBytes,
+    process.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES),
+  );
+  const transformer = new ZscoreCsvTransformer({ precision: options.precision });
+  let bytesRead = 0;
+  async function* transform(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      bytesRead += chunk.length;
+      yield* transformer.push(chunk);
+      progress.update(bytesRead, transformer.summary.rows);
+    }
+    yield* transformer.end();
+  }
+  try {
+    // Standard output stays open for whoever runs us; a file is ended and flushed.
+    await pipeline(source, transform, sink, { end: options.out !== undefined });
+  } catch (error) {
+    progress.finish();
+    process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
+    return 2;
+  }
+  progress.finish();
+  process.stderr.write(summaryText(transformer.summary));
+  return options.strict && transformer.summary.errorRows > 0 ? 1 : 0;
+}
