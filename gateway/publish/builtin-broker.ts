@@ -4,7 +4,7 @@
 // gateway/security/acl.ts and the password format in gateway/security/passwords.ts.
 import { readFile } from 'node:fs/promises';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createLogger } from '../log/logger.ts';
 import { type AclTable, isAllowed, loadAclFile } from '../security/acl.ts';
@@ -65,9 +65,17 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
     );
   }
 
+  const requireClientCert = options.tls?.caFile !== undefined;
   const usernames = new WeakMap<Client, string>();
   const aedes = new Aedes({
     authenticate(client, username, password, done) {
+      // Node closes a TLS 1.3 connection with a bad client certificate without an alert, which clients see as
+      // a silent hang-up; so the certificate is checked here and refused with a proper CONNACK instead.
+      const conn = client.conn as Partial<TLSSocket>;
+      if (requireClientCert && conn.authorized !== true) {
+        log.warn({ reason: String(conn.authorizationError) }, 'mqtt connect refused: client certificate');
+        return done(notAuthorised('client certificate not accepted'), false);
+      }
       if (!credentials) return done(null, true);
       const hash = username === undefined ? undefined : credentials.get(username);
       if (username === undefined || hash === undefined || password === undefined) {
@@ -131,8 +139,8 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
         cert,
         key,
         ca,
-        requestCert: ca !== undefined,
-        rejectUnauthorized: ca !== undefined,
+        requestCert: requireClientCert,
+        rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
       },
       accept,

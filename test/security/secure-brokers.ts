@@ -104,9 +104,23 @@ export async function startSecureMosquitto(
   };
 }
 
-/** Connects once, no retry loop; rejects with the broker's refusal. */
+/** Connects once, no retry loop; rejects with the broker's refusal, or when it hangs up before CONNACK. */
 export function connectOnce(url: string, options: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    const fail = (error: Error) => {
+      client.end(true);
+      reject(error);
+    };
+    const hungUp = () => fail(new Error('connection closed before the broker accepted it'));
+    client.once('connect', () => {
+      client.off('error', fail);
+      client.off('close', hungUp);
+      resolve(client);
+    });
+    client.once('error', fail);
+    client.once('close', hungUp);
+  });
 }
 
 export function loginAs(username: string): IClientOptions {
