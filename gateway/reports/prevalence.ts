@@ -1,7 +1,8 @@
 // Prevalence of stunting (TB/U z < −2), severe stunting (< −3), wasting (BB/TB z < −2) and underweight
 // (BB/U z < −2) among children 0–59 months of a posyandu measured in a month, each with a 95 % Wilson
-// interval. Per child and indicator the month's last measurement with a usable z counts (WHO-flagged
+// interval. Cut-offs apply to the z rounded to 2 decimals, like the status labels. Per child and indicator the month's last measurement with a usable z counts (WHO-flagged
 // implausible values are left out of numerator and denominator alike).
+import { roundZ } from '../growth/index.ts';
 import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
 import { buildHistories, type ChildHistory, lastInMonth, usableZ } from './history.ts';
 import type { ReportData, ReportMeasurement } from './types.ts';
@@ -59,7 +60,8 @@ function prevalenceInMonth(histories: Iterable<ChildHistory>, month: string): Pr
       const ageMonths = ageInCompletedMonths(child.birthDate, m.measuredOn);
       if (ageMonths < 0 || ageMonths >= 60) continue;
       tally[name].measured++;
-      if ((rule.z(m) as number) < rule.cutoff) tally[name].cases++;
+      // On the z rounded to 2 decimals, as the Permenkes labels are decided (growth core), so −2.004 is not stunted.
+      if (roundZ(rule.z(m) as number) < rule.cutoff) tally[name].cases++;
     }
   }
   const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;

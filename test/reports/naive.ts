@@ -1,0 +1,145 @@
+// A slow, obviously-correct SKDN (scan everything for every child, check every day of the month) and a
+// seeded generator of plausible posyandu data. Used by the property tests and by the benchmark as its peer.
+import { addMonths, ageInCompletedMonths, daysInMonth, parseMonth } from '../../gateway/reports/calendar.ts';
+import { type KbmRow, kbmForAge } from '../../gateway/reports/settings.ts';
+import type { ReportChild, ReportData, ReportMeasurement } from '../../gateway/reports/types.ts';
+
+/** [S, K, D, N, T, O, B] by the definitions in skdn.ts, written the long way. */
+export function naiveSkdn(
+  data: ReportData,
+  posyanduId: string,
+  month: string,
+  kbmTable: readonly KbmRow[],
+): number[] {
+  const counts = [0, 0, 0, 0, 0, 0, 0];
+  const superseded = new Set(data.measurements.flatMap((m) => (m.supersedesId ? [m.supersedesId] : [])));
+  const { year, month: monthNumber } = parseMonth(month) as { year: number; month: number };
+  const days = Array.from(
+    { length: daysInMonth(year, monthNumber) },
+    (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`,
+  );
+  const order = (a: ReportMeasurement, b: ReportMeasurement): number =>
+    Date.parse(a.measuredAt) - Date.parse(b.measuredAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  for (const child of data.children) {
+    if (child.posyanduId !== posyanduId) continue;
+    const underFive = days.some((day) => {
+      const age = ageInCompletedMonths(child.birthDate, day);
+      return age >= 0 && age < 60;
+    });
+    if (!underFive) continue;
+    counts[0]++;
+    if (child.hasKia) counts[1]++;
+    const weighings = data.measurements
+      .filter((m) => m.childId === child.id && !superseded.has(m.id) && m.weightKg !== null)
+      .sort(order);
+    const lastOf = (mon: string) => weighings.filter((m) => m.measuredOn.startsWith(mon)).at(-1);
+    const now = lastOf(month);
+    if (!now) continue;
+    counts[2]++;
+    const before = lastOf(addMonths(month, -1));
+    if (before) {
+      const gainG = Math.round(((now.weightKg as number) - (before.weightKg as number)) * 1000);
+      const kbm = kbmForAge(kbmTable, Math.max(0, ageInCompletedMonths(child.birthDate, now.measuredOn)));
+      counts[gainG >= kbm ? 3 : 4]++;
+    } else if (weighings.some((m) => m.measuredOn < `${month}-01`)) counts[5]++;
+    else counts[6]++;
+  }
+  return counts;
+}
+
+/** mulberry32: a tiny seeded PRNG, enough for test data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * `childCount` children (90 % at pos-1) born 2020-01..2026-12, weighed in most months from birth (or
+ * 2026-12 minus `months` + 1) to 2026-12, a second visit in some months, corrections, length-only visits
+ * and implausible flags now and then. z-scores are random, not from the growth core: reports only count them.
+ */
+export function randomReportData(seed: number, childCount: number, months: number): ReportData {
+  const random = seededRandom(seed);
+  const children: ReportChild[] = [];
+  const measurements: ReportMeasurement[] = [];
+  let serial = 0;
+  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  for (let c = 0; c < childCount; c++) {
+    const birthYear = 2020 + Math.floor(random() * 7);
+    const birthMonth = 1 + Math.floor(random() * 12);
+    const birthDate = `${birthYear}-${pad(birthMonth)}-${pad(1 + Math.floor(random() * 28))}`;
+    const id = `c${String(c).padStart(6, '0')}`;
+    children.push({
+      id,
+      pseudoId: `PX${String(c).padStart(6, '0')}`,
+      name: `Anak ${c}`,
+      sex: random() < 0.5 ? 1 : 2,
+      birthDate,
+      nik: random() < 0.3 ? String(3201000000000000 + c) : null,
+      motherName: `Ibu ${c}`,
+      posyanduId: random() < 0.9 ? 'pos-1' : 'pos-2',
+      villageId: 'desa-1',
+      hasKia: random() < 0.8,
+    });
+    let weightKg = 3 + random() * 8;
+    const firstMonth = addMonths('2026-12', -(months - 1));
+    for (let back = months - 1; back >= 0; back--) {
+      const month = addMonths('2026-12', -back);
+      if (month < birthDate.slice(0, 7) || month < firstMonth || random() < 0.25) continue;
+      const visits = random() < 0.1 ? 2 : 1;
+      for (let v = 0; v < visits; v++) {
+        const day = `${month}-${pad(1 + Math.floor(random() * 28))}`;
+        if (day < birthDate) continue;
+        weightKg = Math.max(2, weightKg + (random() - 0.3) * 0.6);
+        const lengthOnly = random() < 0.05;
+        const zlen = gaussian() - 1.2;
+        const m: ReportMeasurement = {
+          id: `m${String(serial++).padStart(8, '0')}`,
+          childId: id,
+          posyanduId: 'pos-1',
+          villageId: 'desa-1',
+          measuredAt: `${day}T${pad(8 + Math.floor(random() * 4))}:${pad(Math.floor(random() * 60))}:00+08:00`,
+          measuredOn: day,
+          ageDays: 0,
+          position: random() < 0.5 ? 'l' : 'h',
+          lenheiCm: 50 + random() * 60,
+          clenheiCm: null,
+          weightKg: lengthOnly ? null : Math.round(weightKg * 100) / 100,
+          headcCm: null,
+          oedema: false,
+          zlen,
+          zwei: gaussian() - 0.8,
+          zwfl: gaussian() - 0.4,
+          zbmi: null,
+          zhc: null,
+          flen: random() < 0.02 ? 1 : 0,
+          fwei: 0,
+          fwfl: 0,
+          fbmi: null,
+          fhc: null,
+          supersedesId: null,
+          source: 'mat',
+        };
+        measurements.push(m);
+        if (random() < 0.03) {
+          measurements.push({
+            ...m,
+            id: `m${String(serial++).padStart(8, '0')}`,
+            weightKg: m.weightKg === null ? null : Math.round((m.weightKg + 0.3) * 100) / 100,
+            supersedesId: m.id,
+            source: 'manual',
+          });
+        }
+      }
+    }
+  }
+  return { children, measurements };
+}

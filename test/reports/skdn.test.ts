@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultKbmTable, defaultReportSettings } from '../../gateway/reports/settings.ts';
+import { computeSkdn, weighOutcome } from '../../gateway/reports/skdn.ts';
+import { renderSkdnHtml, skdnCsv } from '../../gateway/reports/skdn-output.ts';
+import { child, skdnFixture, weighing } from './fixtures.ts';
+import { naiveSkdn, randomReportData } from './naive.ts';
+
+const settings = defaultReportSettings;
+
+describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
+  // Child by child (ages in completed months on the November weighing, 2026-11-09):
+  //  A born 2026-03-10: 7 months -> KBM 400 g; 7.50 (Oct) -> 7.80 kg = +300 g < 400  -> T
+  //    (with the 8–11 month row it would be N: the month boundary matters)
+  //  B born 2025-11-20: 11 months -> KBM 300 g; 9.00 -> 9.30 = +300 g, equal -> N
+  //  C born 2024-05-01, no Buku KIA: weighed Sep and Nov, not Oct               -> O
+  //  D born 2026-10-20: first weighing ever                                     -> B
+  //  E born 2023-01-15: weighed Oct only -> in S, not in D
+  //  F born 2021-11-15: 59 months on 2026-11-01 (fifth birthday on the 15th) -> in S;
+  //    KBM 200 g; 12.0 -> 12.1 = +100 g -> T; October was 12.0 -> 12.0 = T too -> 2T
+  //  G born 2021-10-31: 60 months on 2026-11-01 -> not a balita this month, not in S
+  //  I born 2026-11-25, no Buku KIA: in S (born within the month), not weighed
+  //  J registered at pos-2: not counted here
+  //  K born 2025-05-01: 18 months -> KBM 200 g; 10.00 -> 10.05 was corrected to 10.40 (+400 g) -> N
+  //    (the superseded 10.05 would have made it T)
+  //  L born 2025-01-10: November visit measured length only -> in S, not in D
+  // S = A B C D E F I K L = 9;  K = S minus C and I = 7;  D = A B C D F K = 6
+  // N = B K = 2;  T = A F = 2;  O = C = 1;  B = D = 1 (N+T+O+B = 6 = D);  D' = N + T = 4
+  // K/S = 7/9 = 77.78 %, D/S = 6/9 = 66.67 %, N/D = 2/6 = 33.33 %, N/D' = 2/4 = 50 %, N/S = 2/9 = 22.22 %
+  const report = computeSkdn(skdnFixture(), { posyanduId: 'pos-1', month: '2026-11', settings });
+
+  it('counts S, K, D, N, T, O, B and D′', () => {
+    expect({ ...report, rows: undefined, ratios: undefined }).toEqual({
+      posyanduId: 'pos-1',
+      month: '2026-11',
+      s: 9,
+      k: 7,
+      d: 6,
+      n: 2,
+      t: 2,
+      o: 1,
+      b: 1,
+      dPrime: 4,
+      rows: undefined,
+      ratios: undefined,
+    });
+  });
+
+  it('computes the ratios as percentages', () => {
+    expect(report.ratios.kOverS).toBeCloseTo(77.7778, 3);
+    expect(report.ratios.dOverS).toBeCloseTo(66.6667, 3);
+    expect(report.ratios.nOverD).toBeCloseTo(33.3333, 3);
+    expect(report.ratios.nOverDPrime).toBe(50);
+    expect(report.ratios.nOverS).toBeCloseTo(22.2222, 3);
+  });
+
+  it('gives each child its status, gain and KBM, and flags 2T', () => {
+    const byId = new Map(report.rows.map((row) => [row.child.id, row]));
+    expect([...byId.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'I', 'K', 'L']);
+    expect(byId.get('A')?.outcome).toMatchObject({ status: 'T', gainG: 300, kbmG: 400 });
+    expect(byId.get('B')?.outcome).toMatchObject({ status: 'N', gainG: 300, kbmG: 300 });
+    expect(byId.get('K')?.outcome).toMatchObject({ status: 'N', gainG: 400, kbmG: 200 });
+    expect(byId.get('K')?.outcome?.weighed.id).toBe('k-fixed');
+    expect(byId.get('E')?.outcome).toBeUndefined();
+    expect(report.rows.filter((row) => row.twoT).map((row) => row.child.id)).toEqual(['F']);
+  });
+
+  it('writes one CSV summary row', () => {
+    expect(skdnCsv(report)).toBe(
+      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct\r\n' +
+        'pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2\r\n',
+    );
+    expect(skdnCsv(report, { decimalComma: true })).toContain(
+      'pos-1;2026-11;9;7;6;2;2;1;1;4;77,8;66,7;33,3;50;22,2',
+    );
+  });
+
+  it('renders a printable page with the numbers and escaped names', () => {
+    const data = skdnFixture();
+    const named = {
+      ...data,
+      children: data.children.map((c) => (c.id === 'A' ? { ...c, name: '<script>alert(1)</script>' } : c)),
+    };
+    const html = renderSkdnHtml(computeSkdn(named, { posyanduId: 'pos-1', month: '2026-11', settings }), {
+      posyanduId: 'pos-1',
+      posyanduName: 'Mawar',
+    });
+    expect(html).toContain('@page { size: A4 portrait');
+    expect(html).toContain('@media print');
+    expect(html).toContain('Posyandu Mawar (pos-1)');
+    expect(html).toContain('77,8 %');
+    expect(html).toContain('2T: rujuk');
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('rejects a malformed month naming it', () => {
+    expect(() => computeSkdn(skdnFixture(), { posyanduId: 'pos-1', month: '2026-13', settings })).toThrow(
+      /month must be YYYY-MM, got '2026-13'/,
+    );
+  });
+});
+
+describe('N/T against the KBM table', () => {
+  it('uses the 1-month row for a child of 0 completed months', () => {
+    // Born 2026-10-25, weighed 2026-10-27 (3.2 kg) and 2026-11-20 (0 months 26 days): +800 g vs KBM 800 -> N
+    const baby = child({ id: 'X', birthDate: '2026-10-25' });
+    const ms = [weighing('X', '2026-10-27', 3.2), weighing('X', '2026-11-20', 4.0)];
+    expect(weighOutcome(baby, ms, '2026-11', defaultKbmTable)).toMatchObject({
+      status: 'N',
+      gainG: 800,
+      kbmG: 800,
+    });
+  });
+
+  it('does not let float kilograms decide (0.1 + 0.2 kg style sums)', () => {
+    // 12.3 - 12.1 is 0.20000000000000107 in binary floating point; in whole grams it is exactly 200 -> N
+    const older = child({ id: 'Y', birthDate: '2024-01-01' });
+    const ms = [weighing('Y', '2026-10-01', 12.1), weighing('Y', '2026-11-01', 12.3)];
+    expect(weighOutcome(older, ms, '2026-11', defaultKbmTable)?.status).toBe('N');
+  });
+});
+
+describe('SKDN properties (seeded random data against the naive reference)', () => {
+  it('matches the naive implementation and keeps D = N + T + O + B, K ≤ S, D ≤ S', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 23 }), (seed, back) => {
+        const data = randomReportData(seed, 30, 8);
+        const month = `2026-${String(12 - (back % 12)).padStart(2, '0')}`;
+        const fast = computeSkdn(data, { posyanduId: 'pos-1', month, settings });
+        const slow = naiveSkdn(data, 'pos-1', month, settings.kbmTable);
+        expect([fast.s, fast.k, fast.d, fast.n, fast.t, fast.o, fast.b]).toEqual(slow);
+        expect(fast.d).toBe(fast.n + fast.t + fast.o + fast.b);
+        expect(fast.k).toBeLessThanOrEqual(fast.s);
+        expect(fast.d).toBeLessThanOrEqual(fast.s);
+      }),
+      { seed: 20261128, numRuns: 150 },
+    );
+  });
+});
