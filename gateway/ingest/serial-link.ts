@@ -1,0 +1,104 @@
+// The only serialport import. Opens the mat's serial port and keeps it open: when the port vanishes
+// (USB unplugged) it tries again every `retryMs`, so the link is back within ~retryMs of the port returning,
+// and reports how long it was gone.
+
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import type { Logger } from '../log/logger.ts';
+import type { ByteLink, ByteLinkEvents } from './byte-link.ts';
+
+export interface SerialLinkOptions {
+  path: string;
+  baudRate: number;
+  /** Default 500 ms: a replugged mat is read again well within 2 s. */
+  retryMs?: number;
+  log: Logger;
+}
+
+export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink {
+  readonly name: string;
+  readonly #options: SerialLinkOptions;
+  #port: SerialPort | undefined;
+  #downSinceMs: number | null = null;
+  #everUp = false;
+  #closing = false;
+  #retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: SerialLinkOptions) {
+    super();
+    if (!Number.isInteger(options.baudRate) || options.baudRate <= 0) {
+      throw new RangeError(`baud must be a positive integer, got ${options.baudRate}`);
+    }
+    this.#options = options;
+    this.name = options.path;
+    this.#open();
+  }
+
+  get isUp(): boolean {
+    return this.#port?.isOpen ?? false;
+  }
+
+  #open(): void {
+    if (this.#closing) return;
+    const port = new SerialPort({
+      path: this.#options.path,
+      baudRate: this.#options.baudRate,
+      autoOpen: false,
+    });
+    port.open((error) => {
+      if (error) {
+        if (!this.#everUp && this.#downSinceMs === null) {
+          this.#options.log.warn(
+            { path: this.name, err: error.message },
+            'mat serial port not available yet',
+          );
+        }
+        this.#downSinceMs ??= Date.now();
+        this.#scheduleRetry();
+        return;
+      }
+      this.#port = port;
+      const gapMs = this.#everUp && this.#downSinceMs !== null ? Date.now() - this.#downSinceMs : null;
+      this.#everUp = true;
+      this.#downSinceMs = null;
+      this.#options.log.info({ path: this.name, gapMs }, 'mat serial port open');
+      this.emit('up', { gapMs });
+    });
+    port.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    port.on('error', (error) =>
+      this.#options.log.warn({ path: this.name, err: error.message }, 'serial error'),
+    );
+    port.on('close', () => {
+      if (this.#port !== port) return;
+      this.#port = undefined;
+      this.#downSinceMs = Date.now();
+      if (this.#closing) return;
+      this.#options.log.warn({ path: this.name }, 'mat serial port closed (unplugged?)');
+      this.emit('down', { reason: 'port closed' });
+      this.#scheduleRetry();
+    });
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closing || this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#open();
+    }, this.#options.retryMs ?? 500);
+  }
+
+  writeLine(line: string): boolean {
+    const port = this.#port;
+    if (!port?.isOpen) return false;
+    port.write(`${line}\n`);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    const port = this.#port;
+    this.#port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+}

@@ -1,0 +1,238 @@
+// The only mqtt import. A link to one broker: connect with the caller's full IClientOptions (TLS, credentials),
+// reconnect on its own with exponential backoff, publish with QoS 1 resolving on PUBACK, and tell a refused
+// login or a bad certificate apart from a broker that is simply away.
+
+import { EventEmitter } from 'node:events';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../log/logger.ts';
+
+export type { IClientOptions };
+
+export interface MqttLinkOptions {
+  url: string;
+  /** Passed to MQTT.js as is (ca/cert/key, username/password, clientId, clean, will, ...). */
+  clientOptions?: IClientOptions;
+  /** First reconnect delay; doubles up to maxReconnectMs. Default 500 ms. */
+  minReconnectMs?: number;
+  maxReconnectMs?: number;
+  /** A publish without PUBACK after this long fails (the outbox retries it). Default 10 s. */
+  publishTimeoutMs?: number;
+  /** How long `openMqttLink` waits for the first connection before returning anyway (broker away). Default 3 s. */
+  firstConnectWaitMs?: number;
+  log: Logger;
+}
+
+export class MqttAuthError extends Error {
+  override readonly name = 'MqttAuthError';
+}
+
+export type MessageHandler = (topic: string, payload: Buffer) => void;
+
+/** Reason codes and TLS errors that retrying will not fix: wrong credentials, certificate problems. */
+function isFatal(error: Error & { code?: unknown }): boolean {
+  const code = error.code;
+  if (typeof code === 'number') return [1, 2, 4, 5, 133, 134, 135, 138].includes(code);
+  if (typeof code === 'string') {
+    return /^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
+  }
+  return /certificate|handshake failure|unknown ca|bad certificate/i.test(error.message);
+}
+
+/** The URL without user info, for logs and status. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+interface LinkEvents {
+  connect: [];
+  disconnect: [];
+  fatal: [MqttAuthError];
+}
+
+export class MqttLink extends EventEmitter<LinkEvents> {
+  readonly url: string;
+  readonly #client: MqttClient;
+  readonly #options: MqttLinkOptions;
+  readonly #subscriptions = new Map<string, MessageHandler>();
+  #reconnectDelayMs: number;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #closing = false;
+  #lastError: (Error & { code?: unknown }) | undefined;
+
+  constructor(options: MqttLinkOptions) {
+    super();
+    this.#options = options;
+    this.url = redactUrl(options.url);
+    this.#reconnectDelayMs = options.minReconnectMs ?? 500;
+    this.#client = mqtt.connect(options.url, {
+      protocolVersion: 4,
+      connectTimeout: 5000,
+      ...options.clientOptions,
+      reconnectPeriod: 0, // we reconnect ourselves, with backoff
+      resubscribe: false, // we resubscribe ourselves on every connect
+      queueQoSZero: false,
+    });
+    this.#client.on('connect', () => this.#onConnect());
+    this.#client.on('close', () => this.#onClose());
+    this.#client.on('error', (error: Error & { code?: unknown }) => this.#onError(error));
+    this.#client.on('message', (topic, payload) => this.#dispatch(topic, payload));
+  }
+
+  get connected(): boolean {
+    return this.#client.connected;
+  }
+
+  #onConnect(): void {
+    this.#reconnectDelayMs = this.#options.minReconnectMs ?? 500;
+    this.#lastError = undefined;
+    this.#options.log.info({ url: this.url }, 'mqtt connected');
+    const topics = [...this.#subscriptions.keys()];
+    if (topics.length > 0) {
+      this.#client.subscribe(topics, { qos: 1 }, (error) => {
+        if (error) this.#options.log.warn({ err: error.message }, 'mqtt resubscribe failed');
+      });
+    }
+    this.emit('connect');
+  }
+
+  #onError(error: Error & { code?: unknown }): void {
+    this.#lastError = error;
+    if (isFatal(error)) {
+      this.#options.log.error({ url: this.url, code: error.code, err: error.message }, 'mqtt refused us');
+      this.emit('fatal', new MqttAuthError(`MQTT ${this.url}: ${error.message}`));
+    } else {
+      this.#options.log.debug({ code: error.code, err: error.message }, 'mqtt error');
+    }
+  }
+
+  #onClose(): void {
+    if (this.#closing) return;
+    this.emit('disconnect');
+    if (this.#reconnectTimer) return;
+    const maxMs = this.#options.maxReconnectMs ?? 30_000;
+    // A refused login is retried too (the broker's password file may be fixed), but only at the slowest pace.
+    const delayMs = this.#lastError && isFatal(this.#lastError) ? maxMs : this.#reconnectDelayMs;
+    this.#reconnectDelayMs = Math.min(maxMs, this.#reconnectDelayMs * 2);
+    this.#options.log.debug({ delayMs }, 'mqtt reconnect scheduled');
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (!this.#closing) this.#client.reconnect();
+    }, delayMs);
+    this.#reconnectTimer.unref();
+  }
+
+  #dispatch(topic: string, payload: Buffer): void {
+    for (const [filter, handler] of this.#subscriptions) {
+      if (topicMatches(filter, topic)) {
+        try {
+          handler(topic, payload);
+        } catch (error) {
+          this.#options.log.error({ topic, err: (error as Error).message }, 'mqtt message handler threw');
+        }
+      }
+    }
+  }
+
+  /** Publishes with QoS 1 (default); resolves on PUBACK. Rejects at once when not connected. */
+  publish(topic: string, payload: string, options: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
+    if (!this.#client.connected) return Promise.reject(new Error('mqtt not connected'));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('mqtt publish timed out')),
+        this.#options.publishTimeoutMs ?? 10_000,
+      );
+      this.#client.publish(
+        topic,
+        payload,
+        { qos: options.qos ?? 1, retain: options.retain ?? false },
+        (error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        },
+      );
+    });
+  }
+
+  /** Subscribes now (if connected) and again after every reconnect. */
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.#subscriptions.set(filter, handler);
+    if (this.#client.connected) {
+      this.#client.subscribe(filter, { qos: 1 }, (error) => {
+        if (error) this.#options.log.warn({ filter, err: error.message }, 'mqtt subscribe failed');
+      });
+    }
+  }
+
+  /** Waits until connected (or rejects after `timeoutMs`). */
+  waitConnected(timeoutMs: number): Promise<void> {
+    if (this.#client.connected) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connect', onConnect);
+        reject(new Error(`mqtt not connected within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnect = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('connect', onConnect);
+    });
+  }
+
+  /** Closes the link; `beforeClose` may publish a last message (e.g. the retained offline status). */
+  async close(beforeClose?: () => Promise<void>): Promise<void> {
+    if (beforeClose && this.#client.connected) await beforeClose().catch(() => undefined);
+    this.#closing = true;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    await this.#client.endAsync(false).catch(() => this.#client.end(true));
+  }
+}
+
+/**
+ * Connects and waits up to `firstConnectWaitMs` for the broker. A broker that is away is not an error (the
+ * outbox keeps everything and the link keeps trying); a refused login or a bad certificate is: it rejects
+ * with MqttAuthError so the command can stop with a clear message instead of retrying silently.
+ */
+export async function openMqttLink(options: MqttLinkOptions): Promise<MqttLink> {
+  const link = new MqttLink(options);
+  const outcome = await new Promise<'connected' | 'waiting' | MqttAuthError>((resolve) => {
+    const timer = setTimeout(() => resolve('waiting'), options.firstConnectWaitMs ?? 3000);
+    link.once('connect', () => {
+      clearTimeout(timer);
+      resolve('connected');
+    });
+    link.once('fatal', (error) => {
+      clearTimeout(timer);
+      resolve(error);
+    });
+  });
+  if (outcome instanceof MqttAuthError) {
+    await link.close();
+    throw outcome;
+  }
+  if (outcome === 'waiting') {
+    options.log.warn({ url: link.url }, 'mqtt broker not reachable yet: keeping everything in the outbox');
+  }
+  return link;
+}
+
+/** MQTT topic filter matching with + and #. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const filterLevels = filter.split('/');
+  const topicLevels = topic.split('/');
+  for (let i = 0; i < filterLevels.length; i++) {
+    const level = filterLevels[i];
+    if (level === '#') return true;
+    if (i >= topicLevels.length) return false;
+    if (level !== '+' && level !== topicLevels[i]) return false;
+  }
+  return filterLevels.length === topicLevels.length;
+}

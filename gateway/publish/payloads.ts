@@ -1,0 +1,148 @@
+// MQTT payloads (JSON, snake_case, units in names), validated with zod on receipt: a malformed message from
+// the network is a typed error, never a crash. Spec: docs/mqtt.md.
+
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoTime = z.string().min(10).max(40);
+const id = z.string().min(1).max(64);
+const nullableNumber = z.number().finite().nullable();
+const nullableFlag = z.union([z.literal(0), z.literal(1)]).nullable();
+
+export const childWire = z.object({
+  id,
+  pseudo_id: id,
+  name: z.string().min(1).max(100),
+  sex: z.union([z.literal(1), z.literal(2)]),
+  birth_date: isoDate,
+  nik: z
+    .string()
+    .regex(/^\d{16}$/)
+    .nullable(),
+  mother_name: z.string().min(1).max(100),
+  posyandu_id: id,
+  village_id: id,
+  has_kia: z.boolean(),
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+export type ChildWire = z.infer<typeof childWire>;
+
+export const measurementWire = z.object({
+  id,
+  child_id: id,
+  posyandu_id: id,
+  village_id: id,
+  measured_at: isoTime,
+  measured_on: isoDate,
+  age_days: z.number().int().min(0).max(1856),
+  position: z.enum(['l', 'h']),
+  lenhei_cm: nullableNumber,
+  clenhei_cm: nullableNumber,
+  weight_kg: nullableNumber,
+  headc_cm: nullableNumber,
+  oedema: z.union([z.literal(0), z.literal(1)]),
+  zlen: nullableNumber,
+  zwei: nullableNumber,
+  zwfl: nullableNumber,
+  zbmi: nullableNumber,
+  zhc: nullableNumber,
+  flen: nullableFlag,
+  fwei: nullableFlag,
+  fwfl: nullableFlag,
+  fbmi: nullableFlag,
+  fhc: nullableFlag,
+  status_tbu: z.string().max(40).nullable(),
+  status_bbu: z.string().max(40).nullable(),
+  status_bbtb: z.string().max(40).nullable(),
+  status_imtu: z.string().max(40).nullable(),
+  calibration_id: z.string().max(64).nullable(),
+  device_id: z.string().max(64).nullable(),
+  supersedes_id: id.nullable(),
+  correction_reason: z.string().max(200).nullable(),
+  source: z.enum(['mat', 'manual', 'record']),
+  created_at: isoTime,
+});
+export type MeasurementWire = z.infer<typeof measurementWire>;
+
+export const readingWire = z.object({
+  id,
+  measurement_id: id,
+  channel: z.enum(['length', 'weight']),
+  ordinal: z.number().int().min(1).max(3),
+  value_mm_or_g: z.number().positive(),
+  raw_counts_json: z.string().max(2000).nullable(),
+  locked_at: isoTime,
+});
+export type ReadingWire = z.infer<typeof readingWire>;
+
+/** `…/{posyandu}/measurements`: a measurement with its readings and a snapshot of the child. */
+export const measurementMessage = z.object({
+  schema: z.literal('tikar.measurement/1'),
+  id, // message id (UUIDv7): the record drops duplicates by it and receipts it
+  backfilled: z.boolean(), // sent late, after an outage (Sparkplug B's is_historical)
+  child: childWire,
+  measurement: measurementWire,
+  readings: z.array(readingWire).max(6),
+});
+export type MeasurementMessage = z.infer<typeof measurementMessage>;
+
+/** `…/{posyandu}/children`: a child registered or changed at this posyandu. */
+export const childMessage = z.object({
+  schema: z.literal('tikar.child/1'),
+  id,
+  backfilled: z.boolean(),
+  child: childWire,
+});
+export type ChildMessage = z.infer<typeof childMessage>;
+
+export const gatewayMessage = z.discriminatedUnion('schema', [measurementMessage, childMessage]);
+export type GatewayMessage = z.infer<typeof gatewayMessage>;
+
+/** `…/{posyandu}/receipts`: the record stored these message ids (or had them already). */
+export const receiptMessage = z.object({
+  schema: z.literal('tikar.receipt/1'),
+  ids: z.array(id).min(1).max(1000),
+  record_at: isoTime,
+});
+export type ReceiptMessage = z.infer<typeof receiptMessage>;
+
+/** `tikar/v1/{village}/register`: one child of the village register, republished by the record. */
+export const registerMessage = z.object({
+  schema: z.literal('tikar.register/1'),
+  child: childWire,
+});
+export type RegisterMessage = z.infer<typeof registerMessage>;
+
+/** `tikar/v1/{village}/register/sync`: a gateway asks for the register changed since a time (null: all). */
+export const registerSyncMessage = z.object({
+  schema: z.literal('tikar.register-sync/1'),
+  posyandu_id: id,
+  since: isoTime.nullable(),
+});
+export type RegisterSyncMessage = z.infer<typeof registerSyncMessage>;
+
+/** Retained `…/{posyandu}/status`; the last will is the same shape with state offline. */
+export const statusMessage = z.object({
+  schema: z.literal('tikar.status/1'),
+  state: z.enum(['online', 'offline']),
+  posyandu_id: id,
+  at: isoTime.nullable(),
+});
+export type StatusMessage = z.infer<typeof statusMessage>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Parses an MQTT payload against a schema; never throws. */
+export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string): ParseResult<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString());
+  } catch {
+    return { ok: false, error: 'payload is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, error: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,92 @@
+// The gateway's presence and its side of the village register: a retained `online` status on every connect
+// (the last will says `offline`), and the village's children merged into the local store.
+
+import type { IClientOptions } from 'mqtt';
+import type { Child } from '../app/services.ts';
+import type { Logger } from '../log/logger.ts';
+import { upsertChild } from '../store/children.ts';
+import type { Db } from '../store/db.ts';
+import type { MqttLink } from './mqtt-link.ts';
+import { parsePayload, type RegisterSyncMessage, registerMessage, type StatusMessage } from './payloads.ts';
+import type { PosyanduTopics } from './topics.ts';
+
+function statusPayload(posyanduId: string, state: StatusMessage['state'], at: string | null): string {
+  const message: StatusMessage = { schema: 'tikar.status/1', state, posyandu_id: posyanduId, at };
+  return JSON.stringify(message);
+}
+
+/** The retained last will: the broker publishes `offline` if the gateway vanishes. */
+export function offlineWill(topics: PosyanduTopics, posyanduId: string): NonNullable<IClientOptions['will']> {
+  return {
+    topic: topics.status,
+    payload: Buffer.from(statusPayload(posyanduId, 'offline', null)),
+    qos: 1,
+    retain: true,
+  };
+}
+
+export interface PresenceOptions {
+  link: MqttLink;
+  db: Db;
+  topics: PosyanduTopics;
+  posyanduId: string;
+  log: Logger;
+  /** A child of the village register was added or changed. */
+  onChild?: (child: Child) => void;
+}
+
+/** Publishes `online` and asks for the register on every connect; merges the register. Returns stop(). */
+export function startPresence(options: PresenceOptions): { stop: () => Promise<void> } {
+  const { link, db, topics, posyanduId, log } = options;
+  const onConnect = () => {
+    link
+      .publish(topics.status, statusPayload(posyanduId, 'online', new Date().toISOString()), { retain: true })
+      .catch((error: Error) => log.warn({ err: error.message }, 'could not publish online status'));
+    newestForeignUpdate(db, posyanduId)
+      .then((since) => {
+        const request: RegisterSyncMessage = {
+          schema: 'tikar.register-sync/1',
+          posyandu_id: posyanduId,
+          since,
+        };
+        return link.publish(topics.registerSync, JSON.stringify(request));
+      })
+      .catch((error: Error) => log.warn({ err: error.message }, 'could not ask for the village register'));
+  };
+  link.on('connect', onConnect);
+  if (link.connected) onConnect();
+  link.subscribe(topics.register, (_topic, payload) => {
+    const parsed = parsePayload(registerMessage, payload);
+    if (!parsed.ok) {
+      log.warn({ err: parsed.error }, 'ignored a malformed register message');
+      return;
+    }
+    const child = parsed.value.child;
+    upsertChild(db, child).then(
+      (changed) => {
+        if (changed) options.onChild?.(child);
+      },
+      (error: Error) => log.error({ err: error.message }, 'could not merge a register child'),
+    );
+  });
+  return {
+    async stop() {
+      link.off('connect', onConnect);
+      if (link.connected) {
+        await link
+          .publish(topics.status, statusPayload(posyanduId, 'offline', new Date().toISOString()), {
+            retain: true,
+          })
+          .catch(() => undefined);
+      }
+    },
+  };
+}
+
+async function newestForeignUpdate(db: Db, posyanduId: string): Promise<string | null> {
+  const row = await db.get<{ newest: string | null }>(
+    'SELECT max(updated_at) AS newest FROM children WHERE posyandu_id != ?',
+    [posyanduId],
+  );
+  return row?.newest ?? null;
+}

@@ -1,0 +1,192 @@
+// Drains the outbox to the broker. A message is *sent* on PUBACK and *delivered* only when the village record
+// publishes a receipt for its id; without a receipt it is sent again after a timeout, forever, with backoff
+// (brokers lose queued messages on restart). Backlog older than the live window is replayed in id order
+// (so in order per child), rate-limited, and marked `backfilled: true`.
+
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../log/logger.ts';
+import type { Db } from '../store/db.ts';
+import {
+  dueMessages,
+  markDelivered,
+  markFailed,
+  markSent,
+  nextAttemptAt,
+  type OutboxMessage,
+  outboxCounts,
+} from '../store/outbox.ts';
+import type { MqttLink } from './mqtt-link.ts';
+import { parsePayload, receiptMessage } from './payloads.ts';
+
+export interface RelayOptions {
+  db: Db;
+  link: MqttLink;
+  /** Receipts for this gateway arrive here. */
+  receiptsTopic: string;
+  log: Logger;
+  /** Wall clock for outbox bookkeeping (ms). Default Date.now. */
+  nowMs?: () => number;
+  /** Wait this long for a receipt before sending again; doubles per attempt up to maxBackoffMs. Default 30 s. */
+  receiptTimeoutMs?: number;
+  /** Default 10 minutes. */
+  maxBackoffMs?: number;
+  /** Messages older than this when sent are backlog: rate-limited and marked backfilled. Default 10 s. */
+  liveWindowMs?: number;
+  /** Backlog replay rate. Default 20 messages per second. */
+  backlogPerSecond?: number;
+  /** Messages published together before their PUBACKs are awaited. Default 32. */
+  batchSize?: number;
+}
+
+interface RelayEvents {
+  sent: [{ id: string; subjectId: string; kind: string }];
+  delivered: [{ ids: string[] }];
+  counts: [{ pending: number; unreceipted: number }];
+}
+
+export class OutboxRelay extends EventEmitter<RelayEvents> {
+  readonly #options: RelayOptions;
+  readonly #nowMs: () => number;
+  #running = false;
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #sleepTimer: NodeJS.Timeout | undefined;
+  /** Token bucket for backlog: when the next backlog message may go. */
+  #backlogNextMs = 0;
+
+  constructor(options: RelayOptions) {
+    super();
+    this.#options = options;
+    this.#nowMs = options.nowMs ?? Date.now;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const { link, receiptsTopic } = this.#options;
+    link.subscribe(receiptsTopic, (_topic, payload) => this.#onReceipt(payload));
+    link.on('connect', this.kick);
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#options.link.off('connect', this.kick);
+    this.kick();
+    await this.#loop;
+  }
+
+  /** A new message was committed, or the link came back: look at the outbox now. */
+  readonly kick = (): void => {
+    if (this.#sleepTimer) clearTimeout(this.#sleepTimer);
+    this.#sleepTimer = undefined;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  };
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+      if (Number.isFinite(ms)) this.#sleepTimer = setTimeout(this.kick, Math.max(0, ms));
+    });
+  }
+
+  #iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+
+  #backoffMs(baseMs: number, attempts: number): number {
+    return Math.min(this.#options.maxBackoffMs ?? 600_000, baseMs * 2 ** Math.min(attempts, 20));
+  }
+
+  async #run(): Promise<void> {
+    const { db, link, log } = this.#options;
+    while (this.#running) {
+      try {
+        if (!link.connected) {
+          await this.#sleep(Number.POSITIVE_INFINITY); // woken by 'connect' or stop
+          continue;
+        }
+        const now = this.#nowMs();
+        const due = await dueMessages(db, this.#iso(now), this.#options.batchSize ?? 32);
+        if (due.length === 0) {
+          const next = await nextAttemptAt(db);
+          await this.#sleep(next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - now);
+          continue;
+        }
+        await this.#sendBatch(due);
+        this.emit('counts', await outboxCounts(db));
+      } catch (error) {
+        log.error({ err: (error as Error).message }, 'outbox relay step failed');
+        await this.#sleep(1000);
+      }
+    }
+  }
+
+  async #sendBatch(due: OutboxMessage[]): Promise<void> {
+    const { db, link } = this.#options;
+    const liveWindowMs = this.#options.liveWindowMs ?? 10_000;
+    const intervalMs = 1000 / (this.#options.backlogPerSecond ?? 20);
+    const publishes: Promise<boolean>[] = [];
+    for (const message of due) {
+      const now = this.#nowMs();
+      const backfilled = now - Date.parse(message.created_at) > liveWindowMs;
+      if (backfilled) {
+        // Rate limit: a week of backlog must not flood the broker (nor the record behind it).
+        const waitMs = this.#backlogNextMs - now;
+        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+        this.#backlogNextMs = Math.max(this.#nowMs(), this.#backlogNextMs) + intervalMs;
+        if (!this.#running || !link.connected) break;
+      }
+      const payload = backfilled ? withBackfilled(message.payload) : message.payload;
+      publishes.push(
+        link.publish(message.topic, payload).then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+    const outcomes = await Promise.all(publishes);
+    const now = this.#nowMs();
+    const receiptTimeoutMs = this.#options.receiptTimeoutMs ?? 30_000;
+    await db.transaction(async (tx) => {
+      for (const [i, ok] of outcomes.entries()) {
+        const message = due[i] as OutboxMessage;
+        if (ok) {
+          const retryAt = now + this.#backoffMs(receiptTimeoutMs, message.attempts);
+          await markSent(tx, message.id, this.#iso(now), this.#iso(retryAt));
+        } else if (link.connected) {
+          // Connected but no PUBACK in time: back off. (Offline: leave it due; the reconnect resends it.)
+          await markFailed(tx, message.id, this.#iso(now + this.#backoffMs(1000, message.attempts)));
+        }
+      }
+    });
+    for (const [i, ok] of outcomes.entries()) {
+      const message = due[i] as OutboxMessage;
+      if (ok) this.emit('sent', { id: message.id, subjectId: message.subject_id, kind: message.kind });
+    }
+  }
+
+  #onReceipt(payload: Buffer): void {
+    const parsed = parsePayload(receiptMessage, payload);
+    if (!parsed.ok) {
+      this.#options.log.warn({ err: parsed.error }, 'ignored a malformed receipt');
+      return;
+    }
+    const ids = parsed.value.ids;
+    markDelivered(this.#options.db, ids, this.#iso(this.#nowMs())).then(
+      (changed) => {
+        if (changed > 0) this.emit('delivered', { ids });
+      },
+      (error: Error) => this.#options.log.error({ err: error.message }, 'could not record a receipt'),
+    );
+  }
+}
+
+/** Sets `backfilled: true` in a stored JSON payload. */
+function withBackfilled(payload: string): string {
+  const object = JSON.parse(payload) as Record<string, unknown>;
+  object.backfilled = true;
+  return JSON.stringify(object);
+}
