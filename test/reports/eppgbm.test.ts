@@ -1,0 +1,133 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
+import { eppgbmXlsx } from '../../gateway/reports/eppgbm-xlsx.ts';
+import { defaultReportSettings } from '../../gateway/reports/settings.ts';
+import { child, measurement, skdnFixture } from './fixtures.ts';
+
+const place = {
+  provinsi: 'Nusa Tenggara Timur',
+  kabupatenKota: 'Kupang',
+  kecamatan: 'Kupang Tengah',
+  puskesmas: 'Tarus',
+  desaKelurahan: 'Noelbaki',
+  posyandu: 'Mawar',
+};
+
+const headers = [
+  'NIK',
+  'Nama',
+  'JK',
+  'Tgl Lahir',
+  'BB Lahir',
+  'TB Lahir',
+  'Nama Ortu',
+  'Prov',
+  'Kab/Kota',
+  'Kec',
+  'Puskesmas',
+  'Desa/Kel',
+  'Posyandu',
+  'RT',
+  'RW',
+  'Alamat',
+  'Tanggal Pengukuran',
+  'Usia Saat Ukur',
+  'Berat',
+  'Tinggi',
+  'Cara Ukur',
+  'LiLA',
+  'BB/U',
+  'ZS BB/U',
+  'TB/U',
+  'ZS TB/U',
+  'BB/TB',
+  'ZS BB/TB',
+  'Naik Berat Badan',
+];
+
+function data() {
+  const children = [
+    child({ id: 'Z', birthDate: '2024-08-31', sex: 2, nik: '5301010101010001', name: 'Siti, "Ani"' }),
+  ];
+  const measurements = [
+    measurement({ childId: 'Z', measuredOn: '2026-10-05', weightKg: 10.1 }),
+    // Born 2024-08-31, measured 2026-11-09: 2 years 2 months 9 days (Oct has 30 days: Oct 31 -> Nov 9)
+    measurement({
+      childId: 'Z',
+      measuredOn: '2026-11-09',
+      weightKg: 10.35,
+      lenheiCm: 83.15,
+      position: 'h',
+      zwei: -1.234,
+      fwei: 0,
+      zlen: -2.5,
+      flen: 0,
+      zwfl: -0.3,
+      fwfl: 0,
+    }),
+  ];
+  return { children, measurements };
+}
+
+const options = {
+  posyanduId: 'pos-1',
+  fromMonth: '2026-11',
+  toMonth: '2026-11',
+  settings: defaultReportSettings,
+};
+
+describe('e-PPGBM export', () => {
+  it('has the documented columns in order', () => {
+    expect(eppgbmColumns.map((c) => c.header)).toEqual(headers);
+    for (const column of eppgbmColumns) expect(column.source.length).toBeGreaterThan(5);
+  });
+
+  it('writes a row with age text, position, labels, z and weight gain', () => {
+    const csv = eppgbmCsv(eppgbmRows(data(), options), place);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(headers.join(','));
+    // Gain 10.10 -> 10.35 = 250 g at 26 months, KBM 200 g -> N
+    expect(lines[1]).toBe(
+      '5301010101010001,"Siti, ""Ani""",P,2024-08-31,,,Ibu Z,Nusa Tenggara Timur,Kupang,Kupang Tengah,Tarus,Noelbaki,' +
+        'Mawar,,,,2026-11-09,2 Tahun - 2 Bulan - 9 Hari,10.35,83.2,berdiri,,Berat badan normal,-1.23,Pendek,-2.5,' +
+        'Gizi baik,-0.3,N',
+    );
+    expect(lines).toHaveLength(3);
+  });
+
+  it('offers decimal comma with ; between fields and a BOM', () => {
+    const csv = eppgbmCsv(eppgbmRows(data(), options), place, { decimalComma: true, bom: true });
+    expect(csv.startsWith('\uFEFFNIK;Nama;JK')).toBe(true);
+    expect(csv).toContain(';10,35;83,2;berdiri;;Berat badan normal;-1,23;Pendek;-2,5;Gizi baik;-0,3;N\r\n');
+    expect(csv).toContain(';Siti, "Ani";'); // no ';' inside, so no quoting needed
+  });
+
+  it('marks only the month’s last weighing with N/T/O/B', () => {
+    const rows = eppgbmRows(skdnFixture(), { ...options, fromMonth: '2026-10' });
+    const k = rows.filter((r) => r.child.id === 'K').map((r) => [r.measurement.id, r.weighStatus]);
+    expect(k).toEqual([
+      [expect.any(String), 'O'.replace('O', 'B')], // October: K's first weighing -> B
+      ['k-fixed', 'N'],
+    ]);
+    const l = rows.filter((r) => r.child.id === 'L').map((r) => r.weighStatus);
+    expect(l).toEqual(['B', undefined]); // November was length only
+  });
+
+  it('writes XLSX with the same cells, numbers as numbers and NIK as text', async () => {
+    const bytes = await eppgbmXlsx(eppgbmRows(data(), options), place);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
+    const sheet = workbook.getWorksheet('e-PPGBM');
+    expect(sheet?.getRow(1).values).toEqual([undefined, ...headers]);
+    const row = sheet?.getRow(2);
+    expect(row?.getCell(1).value).toBe('5301010101010001');
+    expect(row?.getCell(18).value).toBe('2 Tahun - 2 Bulan - 9 Hari');
+    expect(row?.getCell(19).value).toBe(10.35);
+    expect(row?.getCell(26).value).toBe(-2.5);
+    expect(row?.getCell(29).value).toBe('N');
+    expect(sheet?.rowCount).toBe(2);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { buildFhirBundle, normalCdf } from '../../gateway/reports/fhir.ts';
+import { fhirSchema, fhirValidator } from './fhir-schema.ts';
+import { child, measurement } from './fixtures.ts';
+
+type Json = Record<string, unknown>;
+type Entry = { fullUrl: string; resource: Json; request?: Json };
+
+function data() {
+  const children = [
+    child({
+      id: '0190a0c0-0000-7000-8000-000000000001',
+      birthDate: '2025-06-10',
+      nik: '3201234567890123',
+      sex: 2,
+    }),
+    child({ id: '0190a0c0-0000-7000-8000-000000000002', birthDate: '2023-01-02' }),
+  ];
+  const [girl, boy] = children as [(typeof children)[0], (typeof children)[0]];
+  const measurements = [
+    measurement({
+      childId: girl.id,
+      measuredOn: '2026-11-09',
+      position: 'l',
+      lenheiCm: 71.4,
+      weightKg: 8.15,
+      headcCm: 44.2,
+      zlen: -2.314,
+      flen: 0,
+      zwei: -1.2,
+      fwei: 0,
+      zwfl: -0.1,
+      fwfl: 0,
+      zbmi: -0.2,
+      fbmi: 0,
+      zhc: 0.4,
+      fhc: 0,
+    }),
+    measurement({
+      childId: boy.id,
+      measuredOn: '2026-11-09',
+      position: 'h',
+      lenheiCm: 88.0,
+      weightKg: 11.9,
+      zlen: -3.4,
+      flen: 0,
+    }),
+    // A clock without an offset must not produce a FHIR dateTime without one.
+    {
+      ...measurement({ childId: boy.id, measuredOn: '2026-11-10', weightKg: 12.0 }),
+      measuredAt: '2026-11-10T09:00:00',
+    },
+    measurement({ childId: boy.id, measuredOn: '2026-09-01', weightKg: 11.0 }), // outside the range
+  ];
+  return { children, measurements };
+}
+
+const options = {
+  posyanduId: 'pos-1',
+  fromMonth: '2026-10',
+  toMonth: '2026-11',
+  now: new Date('2026-11-28T08:00:00Z'),
+};
+
+const resources = (bundle: Json): Json[] => (bundle.entry as Entry[]).map((e) => e.resource);
+const codes = (r: Json): string[] =>
+  ((r.code as { coding?: { code: string }[] } | undefined)?.coding ?? []).map((c) => c.code);
+
+describe('FHIR R4 bundle', () => {
+  const fixed = data();
+  const exported = buildFhirBundle(fixed, options);
+  const all = resources(exported.bundle);
+
+  it('uses the official R4 schema artefact', () => {
+    expect(fhirSchema().id).toBe('http://hl7.org/fhir/json-schema/4.0');
+    expect(fhirSchema().definitions).toHaveProperty('Observation');
+  });
+
+  it('validates the bundle and every resource against the official FHIR R4 JSON schema', () => {
+    const validate = fhirValidator();
+    expect(validate(exported.bundle), JSON.stringify(validate.errors)).toBe(true);
+    for (const resource of all) expect(validate(resource), JSON.stringify(validate.errors)).toBe(true);
+    const transaction = buildFhirBundle(data(), { ...options, bundleType: 'transaction', withNik: true });
+    expect(validate(transaction.bundle), JSON.stringify(validate.errors)).toBe(true);
+    for (const resource of resources(transaction.bundle)) expect(validate(resource)).toBe(true);
+  });
+
+  it('the validator rejects a broken Observation (so the test above can fail)', () => {
+    const validate = fhirValidator();
+    const observation = all.find((r) => r.resourceType === 'Observation') as Json;
+    expect(validate({ ...observation, status: 'done' })).toBe(false);
+    expect(validate({ ...observation, effectiveDateTime: '9 Nov 2026' })).toBe(false);
+    expect(validate({ ...observation, valueQuantity: { value: '71.4' } })).toBe(false);
+  });
+
+  it('keeps Patient pseudonymous unless NIK is wanted and present', () => {
+    const patients = all.filter((r) => r.resourceType === 'Patient');
+    expect(patients).toHaveLength(2);
+    for (const patient of patients) {
+      expect(patient).not.toHaveProperty('name');
+      expect(JSON.stringify(patient)).not.toContain('3201234567890123');
+    }
+    const named = resources(buildFhirBundle(data(), { ...options, withNik: true }).bundle).filter(
+      (r) => r.resourceType === 'Patient',
+    );
+    const withNik = named.find((p) => JSON.stringify(p).includes('3201234567890123')) as Json;
+    expect(withNik.identifier).toContainEqual({
+      use: 'official',
+      system: 'https://fhir.kemkes.go.id/id/nik',
+      value: '3201234567890123',
+    });
+    expect(withNik.gender).toBe('female');
+    // The boy has no NIK: still pseudonymous even when NIK is wanted.
+    expect(named.filter((p) => p.name !== undefined)).toHaveLength(1);
+  });
+
+  it('codes lying length 8306-3, standing height 8302-2 (+8308-9), weight, head circumference in UCUM', () => {
+    const observations = all.filter((r) => r.resourceType === 'Observation');
+    const lying = observations.find((o) => codes(o)[0] === '8306-3') as Json;
+    expect(codes(lying)).toEqual(['8306-3', '8302-2']);
+    expect(lying.valueQuantity).toEqual({
+      value: 71.4,
+      unit: 'cm',
+      system: 'http://unitsofmeasure.org',
+      code: 'cm',
+    });
+    expect(lying.effectiveDateTime).toBe('2026-11-09T09:00:00+08:00');
+    const standing = observations.find((o) => codes(o)[0] === '8302-2') as Json;
+    expect(codes(standing)).toEqual(['8302-2', '8308-9']);
+    expect(observations.filter((o) => codes(o)[0] === '29463-7')).toHaveLength(2);
+    const headc = observations.find((o) => codes(o)[0] === '9843-4') as Json;
+    expect((headc.valueQuantity as Json).code).toBe('cm');
+  });
+
+  it('adds z-score Observations with their own codes, WHO 2006 named, Permenkes label, derivedFrom', () => {
+    const z = all.filter((r) => String(JSON.stringify(r.code)).includes('urn:tikar:who-2006-zscore'));
+    expect(z.map((o) => codes(o)[0]).sort()).toEqual(['bfa', 'hcfa', 'lhfa', 'lhfa', 'wfa', 'wflh']);
+    const lhfa = z.find((o) => codes(o)[0] === 'lhfa' && (o.valueQuantity as Json).value === -2.31) as Json;
+    expect(lhfa.valueQuantity).toMatchObject({
+      unit: 'SD',
+      system: 'http://unitsofmeasure.org',
+      code: '{SD}',
+    });
+    expect(JSON.stringify(lhfa.method)).toContain('WHO Child Growth Standards 2006');
+    expect(JSON.stringify(lhfa.interpretation)).toContain('Pendek');
+    expect((lhfa.derivedFrom as unknown[]).length).toBe(3);
+    const percentile = all.find((r) => codes(r)[0] === '77606-2') as Json;
+    expect(percentile.valueQuantity).toMatchObject({ value: 46, code: '%' }); // 100·Φ(−0.1) = 46.0
+  });
+
+  it('skips a measurement whose time has no UTC offset, saying why, and leaves months outside the range', () => {
+    expect(exported.skipped).toHaveLength(1);
+    expect(exported.skipped[0]?.reason).toMatch(/lacks seconds or a UTC offset/);
+    expect(all.some((r) => r.effectiveDateTime === '2026-09-01T09:00:00+08:00')).toBe(false);
+  });
+
+  it('gives stable ids: the same measurement exports to the same resource ids', () => {
+    const again = buildFhirBundle(fixed, { ...options, now: new Date('2026-12-01T00:00:00Z') });
+    const ids = (b: Json) => (b.entry as Entry[]).map((e) => e.fullUrl);
+    expect(ids(again.bundle)).toEqual(ids(exported.bundle));
+    expect(new Set(ids(exported.bundle)).size).toBe(ids(exported.bundle).length);
+  });
+
+  it('computes the normal CDF to better than 1e-6', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(-1.959964)).toBeCloseTo(0.025, 6);
+    expect(normalCdf(1)).toBeCloseTo(0.841345, 6);
+  });
+});
