@@ -100,14 +100,14 @@ describe('e-PPGBM export', () => {
     const csv = eppgbmCsv(eppgbmRows(data(), options), place, { decimalComma: true, bom: true });
     expect(csv.startsWith('\uFEFFNIK;Nama;JK')).toBe(true);
     expect(csv).toContain(';10,35;83,2;berdiri;;Berat badan normal;-1,23;Pendek;-2,5;Gizi baik;-0,3;N\r\n');
-    expect(csv).toContain(';Siti, "Ani";'); // no ';' inside, so no quoting needed
+    expect(csv).toContain(';"Siti, ""Ani""";'); // quotes inside still need quoting
   });
 
   it('marks only the month’s last weighing with N/T/O/B', () => {
     const rows = eppgbmRows(skdnFixture(), { ...options, fromMonth: '2026-10' });
     const k = rows.filter((r) => r.child.id === 'K').map((r) => [r.measurement.id, r.weighStatus]);
     expect(k).toEqual([
-      [expect.any(String), 'O'.replace('O', 'B')], // October: K's first weighing -> B
+      [expect.any(String), 'B'], // October: K's first weighing
       ['k-fixed', 'N'],
     ]);
     const l = rows.filter((r) => r.child.id === 'L').map((r) => r.weighStatus);
