@@ -64,6 +64,8 @@ export function rulesForAccount(account: Account): AclRule[] {
     const own = `${village}/${account.posyandu}`;
     return [
       { access: 'write', filter: `${own}/#` },
+      // "send me the village register changed since …" (answered on `register`, which all gateways read)
+      { access: 'write', filter: `${village}/register/sync` },
       { access: 'read', filter: `${village}/register` },
       { access: 'read', filter: `${own}/receipts` },
     ];

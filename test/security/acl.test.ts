@@ -57,6 +57,8 @@ describe('rights from the roster', () => {
     ['gw-melati', 'write', 'tikar/v1/sukamaju/melati/status', true],
     ['gw-melati', 'write', 'tikar/v1/sukamaju/mawar/measurements', false],
     ['gw-melati', 'write', 'tikar/v1/sukamaju/register', false],
+    ['gw-melati', 'write', 'tikar/v1/sukamaju/register/sync', true],
+    ['gw-melati', 'read', 'tikar/v1/sukamaju/register/sync', false],
     ['gw-melati', 'read', 'tikar/v1/sukamaju/register', true],
     ['gw-melati', 'read', 'tikar/v1/sukamaju/melati/receipts', true],
     ['gw-melati', 'read', 'tikar/v1/sukamaju/mawar/receipts', false],

@@ -20,6 +20,8 @@ const attempts: Attempt[] = [
   ['gw-melati', 'tikar/v1/sukamaju/register'],
   ['gw-melati', 'tikar/v1/cibodas/anggrek/measurements'],
   ['gw-melati', 'tikar/v1/sukamaju/mawar/receipts'],
+  ['gw-melati', 'tikar/v1/sukamaju/register/sync'],
+  ['gw-melati', 'tikar/v1/cibodas/register/sync'],
   ['gw-melati', '$SYS/broker/uptime'],
   ['gw-mawar', 'tikar/v1/sukamaju/melati/children'],
   ['gw-anggrek', 'tikar/v1/cibodas/anggrek/measurements'],
@@ -38,6 +40,7 @@ const expectedReceived: Record<string, string[]> = {
     'tikar/v1/sukamaju/melati/measurements',
     'tikar/v1/sukamaju/melati/receipts',
     'tikar/v1/sukamaju/register',
+    'tikar/v1/sukamaju/register/sync',
   ],
   'record-cibodas': ['tikar/v1/cibodas/anggrek/measurements', 'tikar/v1/cibodas/register'],
 };

@@ -1,0 +1,87 @@
+// What leaves the gateway about a child. By default a child travels under a pseudonym (HMAC-SHA256 of its id
+// with a secret of the village) with only what the village record needs for its reports: sex, birth month
+// (ages for SKDN "under five" and the 0–23-month KPM forms), posyandu, village, whether it has a KIA book.
+// Name, mother's name, exact birth date and NIK stay on the gateway unless the village chooses to share more.
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import type { ParseResult } from './acl.ts';
+
+/**
+ * - `pseudonymous` (default): no name, mother's name, birth date or NIK; birth month instead of birth date.
+ * - `register`: adds name, mother's name and birth date, so other posyandu of the village can find the child.
+ * - `full`: adds the NIK as well (a village that exports e-PPGBM from the record).
+ */
+export const sharingLevels = ['pseudonymous', 'register', 'full'] as const;
+export type SharingLevel = (typeof sharingLevels)[number];
+export const defaultSharingLevel: SharingLevel = 'pseudonymous';
+
+export const personalChildFields = ['name', 'mother_name', 'birth_date', 'nik'] as const;
+export type PersonalChildField = (typeof personalChildFields)[number];
+
+const sharedPersonalFields: Record<SharingLevel, ReadonlySet<PersonalChildField>> = {
+  pseudonymous: new Set(),
+  register: new Set(['name', 'mother_name', 'birth_date']),
+  full: new Set(personalChildFields),
+};
+
+export function parseSharingLevel(value: string): ParseResult<SharingLevel> {
+  const level = sharingLevels.find((candidate) => candidate === value);
+  return level
+    ? { ok: true, value: level }
+    : { ok: false, error: `sharing level '${value}': expected one of ${sharingLevels.join(', ')}` };
+}
+
+/** The fields a child record must have for the filter (the store's and the wire's child both do). */
+export interface PersonalChild {
+  name: string;
+  mother_name: string;
+  birth_date: string; // YYYY-MM-DD
+  nik: string | null;
+}
+
+export type SharedChild<T extends PersonalChild> = Omit<T, PersonalChildField> &
+  Partial<Pick<T, PersonalChildField>> & { birth_month: string };
+
+/** A copy of `child` holding only what `level` lets leave the gateway (never mutates the input). */
+export function shareChild<T extends PersonalChild>(
+  child: T,
+  level: SharingLevel = defaultSharingLevel,
+): SharedChild<T> {
+  const shared: Record<string, unknown> = { ...child, birth_month: child.birth_date.slice(0, 7) };
+  const allowed = sharedPersonalFields[level];
+  for (const key of personalChildFields) if (!allowed.has(key)) delete shared[key];
+  return shared as SharedChild<T>;
+}
+
+/** Bytes of a village secret: 256 bits, like the HMAC-SHA256 output. */
+const secretBytes = 32;
+
+/**
+ * The child's stable pseudonym in the village: HMAC-SHA256(village secret, child id), first 128 bits in hex.
+ * Without the secret it cannot be linked back to the child id, nor guessed from a list of ids.
+ */
+export function pseudonymousChildId(childId: string, villageSecret: Buffer): string {
+  if (villageSecret.length < secretBytes)
+    throw new RangeError(`village secret must be at least ${secretBytes} bytes`);
+  return createHmac('sha256', villageSecret).update(childId, 'utf8').digest('hex').slice(0, 32);
+}
+
+/** Writes a fresh village secret (hex, 0600); refuses to replace one, since every pseudonym depends on it. */
+export async function createVillageSecret(path: string): Promise<Buffer> {
+  const secret = randomBytes(secretBytes);
+  await writeFile(path, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+/** Reads a village secret; configuration errors name the file. */
+export async function loadVillageSecret(path: string): Promise<Buffer> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new Error(`village secret ${path}: file not found (create it with 'tikar pki accounts')`);
+  if ((info.mode & 0o077) !== 0)
+    throw new Error(`village secret ${path} is readable by others: chmod 600 ${path}`);
+  const text = (await readFile(path, 'utf8')).trim();
+  if (!/^[0-9a-f]+$/i.test(text) || text.length < secretBytes * 2) {
+    throw new Error(`village secret ${path}: expected at least ${secretBytes * 2} hex digits`);
+  }
+  return Buffer.from(text, 'hex');
+}
