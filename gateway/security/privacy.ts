@@ -47,9 +47,12 @@ export function shareChild<T extends PersonalChild>(
   child: T,
   level: SharingLevel = defaultSharingLevel,
 ): SharedChild<T> {
-  const shared: Record<string, unknown> = { ...child, birth_month: child.birth_date.slice(0, 7) };
-  const allowed = sharedPersonalFields[level];
-  for (const key of personalChildFields) if (!allowed.has(key)) delete shared[key];
+  const allowed: ReadonlySet<string> = sharedPersonalFields[level];
+  const personal: ReadonlySet<string> = new Set(personalChildFields);
+  const shared = Object.fromEntries(
+    Object.entries(child).filter(([key]) => !personal.has(key) || allowed.has(key)),
+  );
+  shared.birth_month = child.birth_date.slice(0, 7);
   return shared as SharedChild<T>;
 }
 
