@@ -11,7 +11,7 @@ export function naiveSkdn(
   month: string,
   kbmTable: readonly KbmRow[],
 ): number[] {
-  const counts = [0, 0, 0, 0, 0, 0, 0];
+  const counts: [number, number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0, 0];
   const superseded = new Set(data.measurements.flatMap((m) => (m.supersedesId ? [m.supersedesId] : [])));
   const { year, month: monthNumber } = parseMonth(month) as { year: number; month: number };
   const days = Array.from(
