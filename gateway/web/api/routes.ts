@@ -179,7 +179,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
         const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
         const chosen: ChartIndicator = indicator ?? 'lhfa';
         // A baby's chart spans 0–24 months, as the KMS does; older children get 0–60.
-        const maxAgeDays = newestAgeDays < 700 ? 731 : 1856;
+        const maxAgeDays = newestAgeDays < 700 ? 731 : 1826;
         const svg = renderGrowthChart({
           indicator: chosen,
           sex: child.sex,

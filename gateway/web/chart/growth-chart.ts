@@ -22,7 +22,7 @@ export interface ChartOptions {
   sex: 1 | 2;
   points: readonly ChartPoint[];
   lang: Lang;
-  /** Age axis end in days (lhfa, wfa): 731 for a baby's 0–24 month chart, 1856 for 0–60 months. */
+  /** Age axis end in days (lhfa, wfa): 731 for a baby's 0–24 month chart, 1826 for 0–60 months. */
   maxAgeDays?: number;
 }
 
@@ -73,7 +73,7 @@ const bands = [
   { from: -3, to: -2, className: 'band-moderate', fill: '#fbe0b8' },
   { from: -2, to: 2, className: 'band-normal', fill: '#d3ecd0' },
   { from: 2, to: 3, className: 'band-high', fill: '#f3efc0' },
-  { from: 3, to: Infinity, className: 'band-very-high', fill: '#f9e2b8' },
+  { from: 3, to: Infinity, className: 'band-very-high', fill: '#f7f0d4' },
 ] as const;
 
 const lineStyle: Record<number, { stroke: string; width: number; dash?: string }> = {
@@ -289,9 +289,10 @@ export function renderGrowthChart(options: ChartOptions): string {
 
   if (indicator === 'lhfa' && xMax >= switchDay) {
     const x = r2(sx(switchDay));
+    const nearRightEdge = plot.right - x < 240;
     out.push(
       `<g class="position-switch"><line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" stroke="#33403a" stroke-width="1.4" stroke-dasharray="3 3"/>` +
-        `<text x="${x + 4}" y="${plot.top + 16}" font-family="sans-serif" font-size="12" fill="#22302a">${escapeXml(t.switch)}</text></g>`,
+        `<text x="${nearRightEdge ? x - 4 : x + 4}" y="${plot.top + 16}" text-anchor="${nearRightEdge ? 'end' : 'start'}" font-family="sans-serif" font-size="12" fill="#22302a">${escapeXml(t.switch)}</text></g>`,
     );
   }
 

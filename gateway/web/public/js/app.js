@@ -86,7 +86,7 @@ function renderBanners() {
       h(
         'section',
         { class: 'banner banner-severe clock-banner', role: 'alertdialog', 'aria-labelledby': 'clock-title' },
-        h('h2', { id: 'clock-title' }, `⏰ ${t('clock.title')}`),
+        h('h2', { id: 'clock-title' }, `⚠ ${t('clock.title')}`),
         h('p', {}, state.clock.message?.[getLang()] ?? ''),
         h(
           'p',

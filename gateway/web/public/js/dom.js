@@ -33,5 +33,5 @@ export function mount(el, ...children) {
 
 /** A severity badge: an icon and a word as well as a colour, so colour is never the only signal. */
 export function severityIcon(severity) {
-  return { severe: '⛔', moderate: '⚠', risk: '△', normal: '✓' }[severity] ?? '•';
+  return { severe: '✖', moderate: '⚠', risk: '△', normal: '✓' }[severity] ?? '•';
 }

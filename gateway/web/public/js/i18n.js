@@ -96,9 +96,11 @@ const dictionaries = {
     'result.trend.B': 'B — kunjungan pertama',
     'result.openChild': 'Lihat grafik pertumbuhan',
     'result.next': 'Ukur anak berikutnya',
-    'index.tbu': 'PB/U atau TB/U',
+    'index.tbu.l': 'PB/U',
+    'index.tbu.h': 'TB/U',
     'index.bbu': 'BB/U',
-    'index.bbtb': 'BB/PB atau BB/TB',
+    'index.bbtb.l': 'BB/PB',
+    'index.bbtb.h': 'BB/TB',
     'index.imtu': 'IMT/U',
     'severity.severe': 'Berat',
     'severity.moderate': 'Perhatian',
@@ -143,6 +145,7 @@ const dictionaries = {
     'unit.months': 'bln',
     'unit.days': 'hr',
     'age.text': '{m} bulan {d} hari',
+    'age.short': '{m} bln {d} hr',
     'live.lost': 'Sambungan langsung terputus, mencoba lagi…',
   },
   en: {
@@ -239,9 +242,11 @@ const dictionaries = {
     'result.trend.B': 'B — first visit',
     'result.openChild': 'Open the growth chart',
     'result.next': 'Measure the next child',
-    'index.tbu': 'Length/height-for-age',
+    'index.tbu.l': 'Length-for-age',
+    'index.tbu.h': 'Height-for-age',
     'index.bbu': 'Weight-for-age',
-    'index.bbtb': 'Weight-for-length/height',
+    'index.bbtb.l': 'Weight-for-length',
+    'index.bbtb.h': 'Weight-for-height',
     'index.imtu': 'BMI-for-age',
     'severity.severe': 'Severe',
     'severity.moderate': 'Attention',
@@ -286,6 +291,7 @@ const dictionaries = {
     'unit.months': 'mo',
     'unit.days': 'd',
     'age.text': '{m} months {d} days',
+    'age.short': '{m} mo {d} d',
     'live.lost': 'Live connection lost, retrying…',
   },
 };
@@ -389,9 +395,9 @@ export function calendarAge(birthIso, onIso) {
 }
 
 /** "8 bulan 12 hari" / "8 months 12 days". */
-export function fmtAge(birthIso, onIso) {
+export function fmtAge(birthIso, onIso, style = 'long') {
   const age = calendarAge(birthIso, onIso);
-  return age ? t('age.text', { m: age.months, d: age.days }) : '—';
+  return age ? t(style === 'short' ? 'age.short' : 'age.text', { m: age.months, d: age.days }) : '—';
 }
 
 /** Today's local date as YYYY-MM-DD (the phone's clock). */

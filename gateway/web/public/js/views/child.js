@@ -70,7 +70,7 @@ export async function renderChild(root, childId) {
         fmtDate(m.measured_on, 'short'),
         m.superseded_by ? h('span', { class: 'chip' }, ` ${t('child.corrected')}`) : null,
       ),
-      h('td', {}, fmtAge(child.birth_date, m.measured_on)),
+      h('td', {}, fmtAge(child.birth_date, m.measured_on, 'short')),
       h(
         'td',
         {},
@@ -116,7 +116,7 @@ export async function renderChild(root, childId) {
         h(
           'button',
           { type: 'button', class: 'btn btn-secondary', onclick: () => window.print() },
-          `🖨 ${t('child.print')}`,
+          t('child.print'),
         ),
       ),
       h('div', { class: 'tabs no-print', role: 'group', 'aria-label': t('child.title') }, tabs),

@@ -62,7 +62,7 @@ export async function renderMeasure(root, childId) {
             b.setAttribute('aria-pressed', String(b.dataset.position === position));
         },
       },
-      value === 'l' ? `🛏 ${t('measure.lying')}` : `🧍 ${t('measure.standing')}`,
+      value === 'l' ? t('measure.lying') : t('measure.standing'),
     ),
   );
   const setup = h(
@@ -130,7 +130,7 @@ export async function renderMeasure(root, childId) {
   function renderMat() {
     const problem = matProblem(currentMat());
     matBox.hidden = !problem;
-    mount(matBox, problem ? h('p', { class: 'banner banner-severe' }, `🔌 ${problem}`) : null);
+    mount(matBox, problem ? h('p', { class: 'banner banner-severe' }, `✖ ${problem}`) : null);
     startButton.disabled = Boolean(problem) || session !== null;
     renderSaveState();
   }
@@ -140,7 +140,7 @@ export async function renderMeasure(root, childId) {
     stabilityEl.textContent = !hasValue
       ? t('measure.noValue')
       : moving
-        ? `⏳ ${t('measure.moving')}`
+        ? `◌ ${t('measure.moving')}`
         : `✔ ${t('measure.stable')}`;
   }
 

@@ -10,6 +10,12 @@ const indices = [
   ['imtu', 'zbmi', 'fbmi'],
 ];
 
+/** The index as the KMS names it for this age: PB/U and BB/PB under 24 months, TB/U and BB/TB from then on. */
+function indexName(index, ageDays) {
+  const table = ageDays < 731 ? 'l' : 'h';
+  return index === 'tbu' || index === 'bbtb' ? t(`index.${index}.${table}`) : t(`index.${index}`);
+}
+
 export function severityBadge(severity, text) {
   return h(
     'span',
@@ -80,7 +86,7 @@ export function renderResultCard(saved, child, options = {}) {
           class: `z-row severity-${implausible ? 'severe' : (label?.severity ?? 'normal')}`,
           'data-index': index,
         },
-        h('th', { scope: 'row' }, t(`index.${index}`)),
+        h('th', { scope: 'row' }, indexName(index, m.age_days)),
         h('td', { class: 'z-value' }, `${fmtZ(z)} SD`),
         h(
           'td',
@@ -97,7 +103,7 @@ export function renderResultCard(saved, child, options = {}) {
 
   const notes = [];
   if (m.implausible)
-    notes.push(h('p', { class: 'banner banner-severe', id: 'remeasure' }, `⛔ ${t('result.remeasure')}`));
+    notes.push(h('p', { class: 'banner banner-severe', id: 'remeasure' }, `✖ ${t('result.remeasure')}`));
   for (const warning of saved.warnings ?? [])
     notes.push(h('p', { class: 'banner banner-warn' }, `⚠ ${warning[lang]}`));
   const c = saved.comparison;
@@ -139,7 +145,7 @@ export function renderResultCard(saved, child, options = {}) {
     h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, `📈 ${t('result.openChild')}`),
+      h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, t('result.openChild')),
       options.next && h('a', { class: 'btn btn-primary', href: '#/search' }, t('result.next')),
     ),
   );
