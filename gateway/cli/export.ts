@@ -1,0 +1,162 @@
+// `tikar export eppgbm|fhir`: per-child records for the national systems. e-PPGBM as CSV or XLSX,
+// FHIR R4 as a Bundle (JSON) for SATUSEHAT. Files hold personal data: created 0600. A progress bar is
+// drawn on stderr when it is a terminal.
+import { Command, CommanderError } from 'commander';
+import { addMonths } from '../reports/calendar.ts';
+import {
+  ConfigError,
+  choiceOption,
+  emit,
+  loadFromDb,
+  loadPlace,
+  loadSettings,
+  monthOption,
+} from '../reports/cli-support.ts';
+import { eppgbmCsv, eppgbmRows } from '../reports/eppgbm.ts';
+import { buildFhirBundle } from '../reports/fhir.ts';
+import { createProgress } from '../reports/progress.ts';
+
+interface RangeOptions {
+  db: string;
+  posyandu: string;
+  month?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+}
+
+interface EppgbmCliOptions extends RangeOptions {
+  format: 'csv' | 'xlsx';
+  decimalComma?: boolean;
+  place?: string;
+  settings?: string;
+}
+
+interface FhirCliOptions extends RangeOptions {
+  withNik?: boolean;
+  bundleType: 'collection' | 'transaction';
+}
+
+/** --month M, or --from/--to (either alone means that month to itself); default: last month. */
+function range(options: RangeOptions): { fromMonth: string; toMonth: string } {
+  if (options.month !== undefined) {
+    if (options.from !== undefined || options.to !== undefined) {
+      throw new ConfigError('give either --month or --from/--to, not both');
+    }
+    return { fromMonth: options.month, toMonth: options.month };
+  }
+  const fallback = addMonths(new Date().toISOString().slice(0, 7), -1);
+  const fromMonth = options.from ?? options.to ?? fallback;
+  const toMonth = options.to ?? options.from ?? fallback;
+  if (fromMonth > toMonth) throw new ConfigError(`--from ${fromMonth} is after --to ${toMonth}`);
+  return { fromMonth, toMonth };
+}
+
+async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
+  if (options.format === 'xlsx' && options.out === undefined) {
+    process.stderr.write('tikar export eppgbm: --out FILE is required for XLSX\n');
+    return 2;
+  }
+  const settings = await loadSettings(options.settings);
+  const place = await loadPlace(options.place);
+  const data = await loadFromDb(options.db, options.posyandu);
+  const rows = eppgbmRows(data, { posyanduId: options.posyandu, ...range(options), settings });
+  const progress = createProgress('e-PPGBM', rows.length);
+  const tick = (done: number) => progress.tick(done);
+  if (options.format === 'xlsx') {
+    const { eppgbmXlsx } = await import('../reports/eppgbm-xlsx.ts');
+    await emit(options.out, await eppgbmXlsx(rows, place, tick));
+  } else {
+    await emit(
+      options.out,
+      eppgbmCsv(rows, place, { decimalComma: options.decimalComma === true, bom: true }, tick),
+    );
+  }
+  progress.finish();
+  if (options.out !== undefined)
+    process.stderr.write(`tikar export eppgbm: ${rows.length} rows to ${options.out}\n`);
+  return 0;
+}
+
+async function exportFhir(options: FhirCliOptions): Promise<number> {
+  const data = await loadFromDb(options.db, options.posyandu);
+  const { fromMonth, toMonth } = range(options);
+  const total = data.measurements.filter((m) => {
+    const month = m.measuredOn.slice(0, 7);
+    return month >= fromMonth && month <= toMonth;
+  }).length;
+  const progress = createProgress('FHIR', total);
+  const exported = buildFhirBundle(
+    data,
+    {
+      posyanduId: options.posyandu,
+      fromMonth,
+      toMonth,
+      withNik: options.withNik === true,
+      bundleType: options.bundleType,
+    },
+    (done) => progress.tick(done),
+  );
+  progress.finish();
+  await emit(options.out, `${JSON.stringify(exported.bundle, null, 2)}\n`);
+  for (const skip of exported.skipped) {
+    process.stderr.write(`tikar export fhir: skipped measurement ${skip.measurementId}: ${skip.reason}\n`);
+  }
+  process.stderr.write(
+    `tikar export fhir: ${exported.resourceCount} resources${options.out ? ` to ${options.out}` : ''}, ${exported.skipped.length} measurements skipped\n`,
+  );
+  return 0;
+}
+
+function common(command: Command): Command {
+  return command
+    .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
+    .requiredOption('--posyandu <id>', 'posyandu id')
+    .option('--month <YYYY-MM>', 'one month', monthOption('--month'))
+    .option('--from <YYYY-MM>', 'first month (inclusive)', monthOption('--from'))
+    .option('--to <YYYY-MM>', 'last month (inclusive)', monthOption('--to'))
+    .option('--out <file>', 'output file, created 0600 (default: standard output)')
+    .exitOverride();
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('tikar export')
+    .description('Per-child exports: e-PPGBM CSV/XLSX and FHIR R4 Bundle for SATUSEHAT (docs/reports.md)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  common(program.command('eppgbm').description('e-PPGBM rows, one per measurement'))
+    .option('--format <format>', 'csv or xlsx', choiceOption('--format', ['csv', 'xlsx'] as const), 'csv')
+    .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
+    .option(
+      '--place <file>',
+      'JSON with provinsi, kabupatenKota, kecamatan, puskesmas, desaKelurahan, posyandu',
+    )
+    .option('--settings <file>', 'JSON with kbmTable (for the Naik Berat Badan column)')
+    .action(async (options: EppgbmCliOptions) => {
+      exitCode = await exportEppgbm(options);
+    });
+  common(program.command('fhir').description('FHIR R4 Bundle of Patient and Observation resources'))
+    .option('--with-nik', 'put NIK and name into Patient where the child has a NIK (default: pseudonymous)')
+    .option(
+      '--bundle-type <type>',
+      'collection or transaction',
+      choiceOption('--bundle-type', ['collection', 'transaction'] as const),
+      'collection',
+    )
+    .action(async (options: FhirCliOptions) => {
+      exitCode = await exportFhir(options);
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`tikar export: ${(error as Error).message}\n`);
+    return error instanceof ConfigError ? 2 : 1;
+  }
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 2;
+  }
+  return exitCode;
+}

@@ -1,0 +1,137 @@
+// `tikar report skdn|recap|prevalence`: a report for one posyandu and month, as CSV, printable A4 HTML
+// or PDF (headless Chromium). Definitions: docs/reports.md. Output files are created 0600.
+import { Command, CommanderError } from 'commander';
+import {
+  ConfigError,
+  choiceOption,
+  emit,
+  loadFromDb,
+  loadPlace,
+  loadSettings,
+  monthOption,
+} from '../reports/cli-support.ts';
+import type { CsvOptions } from '../reports/csv.ts';
+import { computePrevalence } from '../reports/prevalence.ts';
+import { prevalenceCsv, renderPrevalenceHtml } from '../reports/prevalence-output.ts';
+import { computeRecap } from '../reports/recap.ts';
+import { type RecapTable, recapCsv, recapTables, renderRecapHtml } from '../reports/recap-output.ts';
+import { computeSkdn } from '../reports/skdn.ts';
+import { renderSkdnHtml, skdnCsv } from '../reports/skdn-output.ts';
+
+type Format = 'csv' | 'html' | 'pdf';
+const formats: readonly Format[] = ['csv', 'html', 'pdf'];
+
+interface ReportOptions {
+  db: string;
+  posyandu: string;
+  month: string;
+  format: Format;
+  pdf?: boolean;
+  out?: string;
+  decimalComma?: boolean;
+  settings?: string;
+  place?: string;
+  table: RecapTable;
+}
+
+type ReportKind = 'skdn' | 'recap' | 'prevalence';
+
+async function produce(kind: ReportKind, options: ReportOptions): Promise<number> {
+  const format: Format = options.pdf ? 'pdf' : options.format;
+  if (format === 'pdf' && options.out === undefined) {
+    process.stderr.write('tikar report: --out FILE is required for PDF\n');
+    return 2;
+  }
+  const settings = await loadSettings(options.settings);
+  const placeFile = await loadPlace(options.place);
+  const place = { ...placeFile, posyanduId: options.posyandu };
+  const data = await loadFromDb(options.db, options.posyandu);
+  const csvOptions: CsvOptions = { decimalComma: options.decimalComma === true };
+  const scope = { posyanduId: options.posyandu, month: options.month };
+  let csv: () => string;
+  let html: () => string;
+  if (kind === 'skdn') {
+    const report = computeSkdn(data, { ...scope, settings });
+    csv = () => skdnCsv(report, csvOptions);
+    html = () => renderSkdnHtml(report, place);
+  } else if (kind === 'recap') {
+    const report = computeRecap(data, { ...scope, settings });
+    csv = () => recapCsv(report, options.table, csvOptions);
+    html = () => renderRecapHtml(report, place, settings);
+  } else {
+    const report = computePrevalence(data, scope);
+    csv = () => prevalenceCsv(report, csvOptions);
+    html = () => renderPrevalenceHtml(report, place);
+  }
+  if (format === 'csv') await emit(options.out, csv());
+  else if (format === 'html') await emit(options.out, html());
+  else {
+    // Loaded only here, so no other command pays for playwright-core.
+    const { htmlToPdf } = await import('../reports/pdf.ts');
+    await emit(options.out, await htmlToPdf(html()));
+  }
+  if (options.out !== undefined)
+    process.stderr.write(`tikar report ${kind}: wrote ${options.out} (${format})\n`);
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('tikar report')
+    .description('Posyandu reports: SKDN, KPM growth-mat recap, prevalence (docs/reports.md)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  const kinds: [ReportKind, string][] = [
+    ['skdn', 'SKDN (S, K, D, N, T, O, B and ratios) for a posyandu and month'],
+    ['recap', 'KPM growth-mat recap: monthly list 0–23 months and the 3-monthly colour table'],
+    [
+      'prevalence',
+      'stunting, severe stunting, wasting, underweight with 95 % Wilson intervals, 12-month trend',
+    ],
+  ];
+  for (const [kind, summary] of kinds) {
+    program
+      .command(kind)
+      .description(summary)
+      .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
+      .requiredOption('--posyandu <id>', 'posyandu id')
+      .requiredOption('--month <YYYY-MM>', 'report month', monthOption('--month'))
+      .option(
+        '--format <format>',
+        'csv, html (printable A4) or pdf',
+        choiceOption('--format', formats),
+        'csv',
+      )
+      .option('--pdf', 'same as --format pdf')
+      .option('--out <file>', 'output file, created 0600 (default: standard output)')
+      .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
+      .option('--settings <file>', 'JSON with kbmTable and/or matColours (docs/reports.md)')
+      .option('--place <file>', 'JSON with posyanduName, villageName for the heading')
+      .option(
+        '--table <table>',
+        'recap CSV table: monthly, quarter or quarter-children',
+        choiceOption('--table', recapTables),
+        'monthly',
+      )
+      .exitOverride()
+      .action(async (options: ReportOptions) => {
+        exitCode = await produce(kind, options);
+      });
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      process.stderr.write(`tikar report: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`tikar report: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 2;
+  }
+  return exitCode;
+}

@@ -1,0 +1,110 @@
+// What `tikar report` and `tikar export` share: option checks that name the option, the settings and
+// place files, reading the rows from the database read-only, and writing the result 0600.
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
+import { openDb } from '../store/index.ts';
+import { parseMonth } from './calendar.ts';
+import type { EppgbmPlace } from './eppgbm.ts';
+import { loadReportData } from './load.ts';
+import { writePrivateFile } from './private-file.ts';
+import { defaultReportSettings, type ReportSettings, validateReportSettings } from './settings.ts';
+import type { ReportData, ReportPlace } from './types.ts';
+
+/** A commander argument parser for 'YYYY-MM' that names the option in its error. */
+export function monthOption(name: string): (text: string) => string {
+  return (text) => {
+    if (!parseMonth(text))
+      throw new InvalidArgumentError(`${name} must be a month as YYYY-MM, got '${text}'`);
+    return text;
+  };
+}
+
+export function choiceOption<T extends string>(name: string, choices: readonly T[]): (text: string) => T {
+  return (text) => {
+    if (!(choices as readonly string[]).includes(text)) {
+      throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got '${text}'`);
+    }
+    return text as T;
+  };
+}
+
+/** A configuration problem: the command prints it and exits with code 2. */
+export class ConfigError extends Error {}
+
+async function readJson(path: string, option: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${option}: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${option}: ${path} is not a JSON object: ${(error as Error).message}`);
+  }
+}
+
+/** `--settings FILE`: { kbmTable?, matColours? } over the defaults, validated. */
+export async function loadSettings(path: string | undefined): Promise<ReportSettings> {
+  if (path === undefined) return defaultReportSettings;
+  const json = await readJson(path, '--settings');
+  const merged = { ...defaultReportSettings, ...json } as ReportSettings;
+  try {
+    return validateReportSettings(merged);
+  } catch (error) {
+    throw new ConfigError(`--settings ${path}: ${(error as Error).message}`);
+  }
+}
+
+export type PlaceFile = Omit<ReportPlace, 'posyanduId'> & EppgbmPlace;
+
+const placeKeys = [
+  'posyanduName',
+  'villageName',
+  'provinsi',
+  'kabupatenKota',
+  'kecamatan',
+  'puskesmas',
+  'desaKelurahan',
+  'posyandu',
+] as const;
+
+/** `--place FILE`: names for headings and e-PPGBM's administrative columns; every value must be text. */
+export async function loadPlace(path: string | undefined): Promise<PlaceFile> {
+  if (path === undefined) return {};
+  const json = await readJson(path, '--place');
+  const place: PlaceFile = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!(placeKeys as readonly string[]).includes(key)) {
+      throw new ConfigError(`--place ${path}: unknown key '${key}' (known: ${placeKeys.join(', ')})`);
+    }
+    if (typeof value !== 'string') throw new ConfigError(`--place ${path}: '${key}' must be text`);
+    place[key as (typeof placeKeys)[number]] = value;
+  }
+  return place;
+}
+
+/** Opens the gateway's (or village record's) database read-only and loads one posyandu's rows. */
+export async function loadFromDb(path: string, posyanduId: string): Promise<ReportData> {
+  const db = await openDb(path, { readonly: true });
+  try {
+    return await loadReportData(db, posyanduId);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Writes to `--out` (mode 0600) or, for text, to standard output. */
+export async function emit(out: string | undefined, content: string | Uint8Array): Promise<void> {
+  if (out !== undefined) {
+    await writePrivateFile(out, content);
+    return;
+  }
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(content, (error) => (error ? reject(error) : resolve())),
+  );
+}

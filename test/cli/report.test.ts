@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../gateway/cli/report.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { writeFixtureDb } from '../reports/db-fixture.ts';
+import { skdnFixture } from '../reports/fixtures.ts';
+
+const exec = promisify(execFile);
+
+describe('tikar report', () => {
+  let dir: { path: string; cleanup: () => Promise<void> };
+  let db: string;
+  beforeAll(async () => {
+    dir = await tmpDir('tikar-report-cli-');
+    db = join(dir.path, 'gateway.db');
+    await (await writeFixtureDb(db, skdnFixture())).close();
+  });
+  afterAll(async () => dir.cleanup());
+
+  const base = () => ['--db', db, '--posyandu', 'pos-1', '--month', '2026-11'];
+
+  it('writes the SKDN CSV to a 0600 file', async () => {
+    const out = join(dir.path, 'skdn.csv');
+    expect(await run(['skdn', ...base(), '--out', out])).toBe(0);
+    expect(await readFile(out, 'utf8')).toContain('pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2');
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes the recap and prevalence pages as HTML, with place names from --place', async () => {
+    const place = join(dir.path, 'place.json');
+    await writeFile(place, JSON.stringify({ posyanduName: 'Mawar', villageName: 'Noelbaki' }));
+    const recap = join(dir.path, 'recap.html');
+    expect(await run(['recap', ...base(), '--format', 'html', '--place', place, '--out', recap])).toBe(0);
+    expect(await readFile(recap, 'utf8')).toContain('Posyandu Mawar (pos-1), Desa/Kel. Noelbaki');
+    const prevalence = join(dir.path, 'prevalence.html');
+    expect(await run(['prevalence', ...base(), '--format', 'html', '--out', prevalence])).toBe(0);
+    expect(await readFile(prevalence, 'utf8')).toContain('<svg');
+  });
+
+  it('refuses bad options with exit code 2 and names the option', async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect(await run(['skdn', '--db', db, '--posyandu', 'pos-1', '--month', '2026-13'])).toBe(2);
+      expect(await run(['skdn', ...base(), '--format', 'docx'])).toBe(2);
+      expect(await run(['skdn', ...base(), '--pdf'])).toBe(2); // PDF needs --out
+      const settings = join(dir.path, 'bad-settings.json');
+      await writeFile(settings, JSON.stringify({ matColours: { greenMinZ: -3, yellowMinZ: -2 } }));
+      expect(await run(['recap', ...base(), '--settings', settings])).toBe(2);
+      expect(
+        await run(['skdn', '--db', join(dir.path, 'missing.db'), '--posyandu', 'p', '--month', '2026-11']),
+      ).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = errors.join('');
+    expect(text).toContain("--month must be a month as YYYY-MM, got '2026-13'");
+    expect(text).toContain("--format must be one of csv, html, pdf, got 'docx'");
+    expect(text).toContain('--out FILE is required for PDF');
+    expect(text).toContain('--settings');
+    expect(text).toContain('cannot open database');
+  });
+
+  it('prints a PDF through headless Chromium (bin/tikar.mjs, --pdf)', async () => {
+    const out = join(dir.path, 'skdn.pdf');
+    await exec('node', ['bin/tikar.mjs', 'report', 'skdn', ...base(), '--pdf', '--out', out], {
+      timeout: 60_000,
+    });
+    const pdf = await readFile(out);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 59[45]\.\d* 84[12]\.\d*\]/); // A4 in points
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+  });
+});
