@@ -49,6 +49,8 @@ export interface WebServerOptions {
 export interface WebServer {
   url: string;
   stop(): Promise<void>;
+  /** Every API route with the roles allowed (for docs and tests); /api/login is the only open one. */
+  routes: readonly { method: string; path: string; roles: readonly Role[] }[];
 }
 
 const loginBody = z.strictObject({
@@ -302,6 +304,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   return {
     url,
+    routes: router.list().map(({ method, path, roles: allowed }) => ({ method, path, roles: allowed })),
     async stop() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       hub.close();
