@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../log/logger.ts';
+import { explainMqttConnectError } from '../security/mqtt-credentials.ts';
 
 export type { IClientOptions };
 
@@ -28,14 +29,8 @@ export class MqttAuthError extends Error {
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
-/** Reason codes and TLS errors that retrying will not fix: wrong credentials, certificate problems. */
-function isFatal(error: Error & { code?: unknown }): boolean {
-  const code = error.code;
-  if (typeof code === 'number') return [1, 2, 4, 5, 133, 134, 135, 138].includes(code);
-  if (typeof code === 'string') {
-    return /^(ERR_SSL|ERR_TLS|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/.test(code);
-  }
-  return /certificate|handshake failure|unknown ca|bad certificate/i.test(error.message);
+function problemOf(error: Error & { code?: unknown }, url: string, username: string | undefined) {
+  return explainMqttConnectError(error, { url, ...(username === undefined ? {} : { username }) });
 }
 
 /** The URL without user info, for logs and status. */
@@ -102,11 +97,16 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     this.emit('connect');
   }
 
+  #isFatal(error: Error & { code?: unknown }): boolean {
+    return problemOf(error, this.url, this.#options.clientOptions?.username).fatal;
+  }
+
   #onError(error: Error & { code?: unknown }): void {
     this.#lastError = error;
-    if (isFatal(error)) {
+    const problem = problemOf(error, this.url, this.#options.clientOptions?.username);
+    if (problem.fatal) {
       this.#options.log.error({ url: this.url, code: error.code, err: error.message }, 'mqtt refused us');
-      this.emit('fatal', new MqttAuthError(`MQTT ${this.url}: ${error.message}`));
+      this.emit('fatal', new MqttAuthError(`MQTT: ${problem.message}`));
     } else {
       this.#options.log.debug({ code: error.code, err: error.message }, 'mqtt error');
     }
@@ -118,7 +118,7 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     if (this.#reconnectTimer) return;
     const maxMs = this.#options.maxReconnectMs ?? 30_000;
     // A refused login is retried too (the broker's password file may be fixed), but only at the slowest pace.
-    const delayMs = this.#lastError && isFatal(this.#lastError) ? maxMs : this.#reconnectDelayMs;
+    const delayMs = this.#lastError && this.#isFatal(this.#lastError) ? maxMs : this.#reconnectDelayMs;
     this.#reconnectDelayMs = Math.min(maxMs, this.#reconnectDelayMs * 2);
     this.#options.log.debug({ delayMs }, 'mqtt reconnect scheduled');
     this.#reconnectTimer = setTimeout(() => {

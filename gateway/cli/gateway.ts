@@ -1,0 +1,179 @@
+// `tikar gateway`: the posyandu gateway. With no options: the simulated mat, the built-in broker, the village
+// record in-process, demo children and the screens on http://127.0.0.1:8080 — nothing else to install.
+
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
+import { startGateway } from '../app/start-gateway.ts';
+import { MqttAuthError } from '../publish/mqtt-link.ts';
+import { checkTopicId } from '../publish/topics.ts';
+import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
+
+interface GatewayCliOptions {
+  serial?: string;
+  baud: number;
+  db: string;
+  mqtt?: string;
+  mqttConfig?: string;
+  posyandu: string;
+  village: string;
+  http: number;
+  host: string;
+  demo?: boolean;
+  record?: boolean;
+  calibration?: string;
+  scenario: string;
+  seed: number;
+  speed: number;
+  clockOffsetDays: number;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+function number(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+function topicId(name: string) {
+  return (text: string): string => {
+    try {
+      return checkTopicId(name, text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`--calibration ${path}: ${(error as Error).message}`);
+  }
+  const parsed = z.array(calibrationProfileSchema).safeParse(Array.isArray(json) ? json : [json]);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`--calibration ${path}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const program = new Command('tikar gateway')
+    .description('Run the posyandu gateway: mat → stable readings → z-scores → store → MQTT → screens.')
+    .option('--serial <path>', 'serial port of a real mat (default: a simulated mat in-process)')
+    .option('--baud <rate>', 'serial baud rate', integer('--baud', 1200, 4_000_000), 115200)
+    .option('--db <file>', 'database file (created 0600)', './data/tikar.db')
+    .option(
+      '--mqtt <url>',
+      `broker URL (default: a built-in broker on 127.0.0.1; or $${mqttEnvironment.url})`,
+    )
+    .option(
+      '--mqtt-config <file>',
+      `MQTT credentials/TLS JSON (tikar pki accounts; or $${mqttEnvironment.config})`,
+    )
+    .option(
+      '--posyandu <id>',
+      'posyandu id (in topic names: A-Z a-z 0-9 _ -)',
+      topicId('--posyandu'),
+      'posyandu-1',
+    )
+    .option('--village <id>', 'village id (in topic names)', topicId('--village'), 'desa-1')
+    .option('--http <port>', 'port of the screens (0 = any free port)', integer('--http', 0, 65535), 8080)
+    .option('--host <address>', 'address the screens listen on', '127.0.0.1')
+    .option('--demo', 'seed demo children into an empty database (default with the simulated mat)')
+    .option('--no-demo', 'do not seed demo children')
+    .option('--record', 'also run the village record in-process (default with the built-in broker)')
+    .option('--no-record', 'do not run the village record in-process')
+    .option('--calibration <file>', 'calibration profile(s) JSON for a real mat (tikar calibrate)')
+    .option('--scenario <name>', 'simulated mat scenario', 'session')
+    .option('--seed <n>', 'simulated mat seed', integer('--seed', 0, 2 ** 31), 1)
+    .option('--speed <x>', 'simulated mat time scale', number('--speed', 0.1, 1000), 1)
+    .option(
+      '--clock-offset-days <days>',
+      'pretend the system clock is off by this many days (drills and tests of the clock check)',
+      number('--clock-offset-days', -3650, 3650),
+      0,
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    const code = (error as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const options = program.opts<GatewayCliOptions>();
+  const useSim = options.serial === undefined;
+
+  let mqtt: { url?: string; clientOptions?: Awaited<ReturnType<typeof buildMqttClientOptions>> } = {};
+  try {
+    const externalWanted =
+      options.mqtt ??
+      options.mqttConfig ??
+      process.env[mqttEnvironment.url] ??
+      process.env[mqttEnvironment.config];
+    if (externalWanted !== undefined) {
+      const config = await resolveMqttConfig({
+        ...(options.mqtt === undefined ? {} : { url: options.mqtt }),
+        ...(options.mqttConfig === undefined ? {} : { configFile: options.mqttConfig }),
+      });
+      mqtt = { url: config.url, clientOptions: await buildMqttClientOptions(config) };
+    }
+    const profiles = options.calibration ? await loadProfiles(options.calibration) : [];
+    const clockOffsetMs = options.clockOffsetDays * 86_400_000;
+    const gateway = await startGateway({
+      dbPath: options.db,
+      posyanduId: options.posyandu,
+      villageId: options.village,
+      ...(useSim
+        ? { sim: { scenario: options.scenario, seed: options.seed, timeScale: options.speed } }
+        : { serial: { path: options.serial as string, baudRate: options.baud } }),
+      profiles,
+      mqtt,
+      ...(options.record === undefined ? {} : { record: { enabled: options.record } }),
+      http: { host: options.host, port: options.http },
+      demo: options.demo ?? useSim,
+      ...(clockOffsetMs === 0 ? {} : { clock: { systemNowMs: () => Date.now() + clockOffsetMs } }),
+    });
+    const clock = gateway.services.clockStatus();
+    process.stdout.write(
+      [
+        `Tikar gateway: posyandu ${options.posyandu}, village ${options.village}`,
+        `  mat:    ${useSim ? `simulated (${options.scenario})` : options.serial}`,
+        `  mqtt:   ${gateway.mqttUrl}${gateway.record ? ' (with the village record in-process)' : ''}`,
+        `  store:  ${options.db}`,
+        clock.trusted ? '  clock:  ok' : `  clock:  NOT TRUSTED — ${clock.message.en}`,
+        `Open ${gateway.webUrl} in a browser.`,
+        '',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      const done = () => resolve();
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    await gateway.stop();
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message;
+    process.stderr.write(`tikar gateway: ${message}\n`);
+    return error instanceof MqttAuthError ? 3 : 1;
+  }
+}

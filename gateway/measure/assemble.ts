@@ -1,0 +1,287 @@
+// A measurement from its parts: child + position + calibrated values + the trusted clock + the growth core
+// → the stored row (z-scores, Permenkes statuses, implausible flags), and the views the screens show.
+
+import type {
+  Child,
+  Comparison,
+  Measurement,
+  Position,
+  ReadingView,
+  Result,
+  SavedMeasurement,
+} from '../app/services.ts';
+import { localDate, localIso } from '../clock/clock.ts';
+import {
+  ageInDays,
+  ageInMonths,
+  classifyGrowth,
+  computeGrowth,
+  GrowthInputError,
+  HEIGHT_FROM_DAY,
+  roundZ,
+  STATUS_LABELS,
+  type StatusLabel,
+  stuntingFlag,
+} from '../growth/index.ts';
+import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
+
+/** WHO age limit of the standards (and of Permenkes 2/2020): 60 months, anthro's last day 1856. */
+export const MAX_AGE_DAYS = 1856;
+
+export interface MeasurementParts {
+  id: string;
+  child: Child;
+  position: Position | undefined;
+  lenheiCm: number | null;
+  weightKg: number | null;
+  oedema: boolean;
+  measuredAt: Date;
+  posyanduId: string;
+  villageId: string;
+  source: 'mat' | 'manual';
+  deviceId: string | null;
+  calibrationId: string | null;
+  supersedes: { id: string; reason: string } | null;
+  createdAt: string;
+}
+
+/** Position by age when not given: lying under 24 months (731 days), standing from then on. */
+export function defaultPosition(ageDays: number): Position {
+  return ageDays < HEIGHT_FROM_DAY ? 'l' : 'h';
+}
+
+function nullable(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
+}
+
+function flag(value: number): 0 | 1 | null {
+  return Number.isNaN(value) ? null : value === 1 ? 1 : 0;
+}
+
+/** Builds the row to store. Errors (age out of range, impossible values) are typed, never thrown. */
+export function assembleMeasurement(parts: MeasurementParts): Result<MeasurementRow> {
+  const { child } = parts;
+  const measuredOn = localDate(parts.measuredAt);
+  if (child.birth_date > measuredOn) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', field: 'birth_date', message: 'birth date is after today' },
+    };
+  }
+  const ageDays = ageInDays(child.birth_date, measuredOn);
+  if (ageDays > MAX_AGE_DAYS) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', field: 'birth_date', message: 'child is older than 60 months' },
+    };
+  }
+  if (parts.lenheiCm === null && parts.weightKg === null) {
+    return {
+      ok: false,
+      error: { code: 'invalid_input', field: 'lenhei_cm', message: 'no length and no weight' },
+    };
+  }
+  const position = parts.position ?? defaultPosition(ageDays);
+  // KMK 51/2022: boards read to 0.1 cm, scales to 10 g; the z-scores are computed from the stored values.
+  const lenheiCm = parts.lenheiCm === null ? null : Math.round(parts.lenheiCm * 10) / 10;
+  const weightKg = parts.weightKg === null ? null : Math.round(parts.weightKg * 100) / 100;
+  let growth: ReturnType<typeof computeGrowth>;
+  try {
+    growth = computeGrowth({
+      sex: child.sex,
+      ageDays,
+      ...(lenheiCm === null ? {} : { lenheiCm, measure: position }),
+      ...(weightKg === null ? {} : { weightKg }),
+      oedema: parts.oedema,
+    });
+  } catch (error) {
+    if (error instanceof GrowthInputError) {
+      const field =
+        error.field === 'lenheiCm' ? 'lenhei_cm' : error.field === 'weightKg' ? 'weight_kg' : error.field;
+      return { ok: false, error: { code: 'invalid_input', field, message: error.message } };
+    }
+    throw error;
+  }
+  const status = classifyGrowth(growth);
+  const z = (value: number) => nullable(Number.isNaN(value) ? value : roundZ(value));
+  return {
+    ok: true,
+    value: {
+      id: parts.id,
+      child_id: child.id,
+      posyandu_id: parts.posyanduId,
+      village_id: parts.villageId,
+      measured_at: localIso(parts.measuredAt),
+      measured_on: measuredOn,
+      age_days: ageDays,
+      position,
+      lenhei_cm: lenheiCm,
+      clenhei_cm: nullable(growth.clenheiCm),
+      weight_kg: weightKg,
+      headc_cm: null,
+      oedema: parts.oedema ? 1 : 0,
+      zlen: z(growth.zlen),
+      zwei: z(growth.zwei),
+      zwfl: z(growth.zwfl),
+      zbmi: z(growth.zbmi),
+      zhc: null,
+      flen: flag(growth.flen),
+      fwei: flag(growth.fwei),
+      fwfl: flag(growth.fwfl),
+      fbmi: flag(growth.fbmi),
+      fhc: null,
+      status_tbu: status.tbu?.code ?? null,
+      status_bbu: status.bbu?.code ?? null,
+      status_bbtb: status.bbtb?.code ?? null,
+      status_imtu: status.imtu?.code ?? null,
+      calibration_id: parts.calibrationId,
+      device_id: parts.deviceId,
+      supersedes_id: parts.supersedes?.id ?? null,
+      correction_reason: parts.supersedes?.reason ?? null,
+      source: parts.source,
+      created_at: parts.createdAt,
+    },
+  };
+}
+
+function label(index: StatusLabel['index'], code: string | null): StatusLabel | undefined {
+  return code === null ? undefined : STATUS_LABELS.find((l) => l.index === index && l.code === code);
+}
+
+export function readingView(reading: ReadingRow): ReadingView {
+  return {
+    channel: reading.channel,
+    ordinal: reading.ordinal,
+    value: reading.value_mm_or_g,
+    locked_at: reading.locked_at,
+  };
+}
+
+/** The screen's view of a stored measurement. */
+export function measurementView(stored: StoredMeasurement): Measurement {
+  const { row } = stored;
+  const status: Measurement['status'] = {};
+  const tbu = label('tbu', row.status_tbu);
+  if (tbu) status.tbu = tbu;
+  const bbu = label('bbu', row.status_bbu);
+  if (bbu) status.bbu = bbu;
+  const bbtb = label('bbtb', row.status_bbtb);
+  if (bbtb) status.bbtb = bbtb;
+  const imtu = label('imtu', row.status_imtu);
+  if (imtu) status.imtu = imtu;
+  const flags = { flen: row.flen === 1, fwei: row.fwei === 1, fwfl: row.fwfl === 1, fbmi: row.fbmi === 1 };
+  return {
+    id: row.id,
+    child_id: row.child_id,
+    posyandu_id: row.posyandu_id,
+    measured_at: row.measured_at,
+    measured_on: row.measured_on,
+    age_days: row.age_days,
+    position: row.position,
+    lenhei_cm: row.lenhei_cm,
+    clenhei_cm: row.clenhei_cm,
+    weight_kg: row.weight_kg,
+    oedema: row.oedema === 1,
+    z: { zlen: row.zlen, zwei: row.zwei, zwfl: row.zwfl, zbmi: row.zbmi },
+    flags,
+    status,
+    stunting: row.zlen === null ? null : (stuntingFlag(row.zlen) ?? null),
+    implausible: Object.values(flags).some(Boolean),
+    readings: stored.readings.map(readingView),
+    source: row.source,
+    calibration_id: row.calibration_id,
+    device_id: row.device_id,
+    supersedes_id: row.supersedes_id,
+    superseded_by: stored.supersededBy,
+    correction_reason: row.correction_reason,
+    delivery: stored.delivery,
+    created_at: row.created_at,
+  };
+}
+
+/** Buku KIA minimum monthly weight gain (KBM) by completed month of age, grams (DOMAIN.md; verify bounds). */
+export function kbmGrams(ageDays: number): number | null {
+  const months = Math.floor(ageInMonths(ageDays));
+  if (months < 1) return null;
+  if (months === 1) return 800;
+  if (months === 2) return 900;
+  if (months === 3) return 800;
+  if (months === 4) return 600;
+  if (months === 5) return 500;
+  if (months <= 7) return 400;
+  if (months <= 11) return 300;
+  return 200;
+}
+
+function monthIndex(isoDate: string): number {
+  return Number(isoDate.slice(0, 4)) * 12 + Number(isoDate.slice(5, 7));
+}
+
+/** Growth since the previous measurement, and the N/T/O/B weight trend of the KMS. */
+export function compare(current: MeasurementRow, previous: MeasurementRow | undefined): Comparison | null {
+  if (!previous) return null;
+  const daysSince = ageInDays(previous.measured_on, current.measured_on);
+  const lengthGain =
+    current.lenhei_cm !== null && previous.lenhei_cm !== null
+      ? Math.round((current.lenhei_cm - previous.lenhei_cm) * 10) / 10
+      : null;
+  const weightGainG =
+    current.weight_kg !== null && previous.weight_kg !== null
+      ? Math.round((current.weight_kg - previous.weight_kg) * 1000)
+      : null;
+  const kbm = kbmGrams(current.age_days);
+  const lastMonth = monthIndex(current.measured_on) - monthIndex(previous.measured_on) <= 1;
+  let trend: Comparison['weight_trend'];
+  if (weightGainG === null || !lastMonth) trend = 'O';
+  else trend = weightGainG >= (kbm ?? 1) ? 'N' : 'T';
+  return {
+    previous_id: previous.id,
+    previous_measured_on: previous.measured_on,
+    days_since: daysSince,
+    length_gain_cm: lengthGain,
+    weight_gain_g: weightGainG,
+    kbm_g: kbm,
+    weight_trend: trend,
+  };
+}
+
+/** The whole answer to "save": the view, the comparison and the warnings to show. */
+export function savedView(
+  stored: StoredMeasurement,
+  previous: MeasurementRow | undefined,
+  disagree: boolean,
+) {
+  const measurement = measurementView(stored);
+  const comparison = compare(stored.row, previous);
+  const warnings: SavedMeasurement['warnings'] = [];
+  if (measurement.implausible) {
+    warnings.push({
+      code: 'implausible',
+      id: 'Hasil tidak masuk akal untuk umur ini: ukur ulang.',
+      en: 'Implausible value for this age: measure again.',
+    });
+  }
+  if (disagree) {
+    warnings.push({
+      code: 'readings_disagree',
+      id: 'Tiga pengukuran berbeda jauh: periksa posisi anak dan ukur ulang.',
+      en: 'The three readings disagree: check the position and measure again.',
+    });
+  }
+  if (comparison?.weight_trend === 'T') {
+    warnings.push({
+      code: 'tidak_naik',
+      id: 'Berat badan tidak naik (T).',
+      en: 'Weight did not go up enough (T).',
+    });
+  }
+  if (comparison?.length_gain_cm !== null && comparison !== null && (comparison.length_gain_cm ?? 0) < -1) {
+    warnings.push({
+      code: 'length_decreased',
+      id: 'Panjang/tinggi berkurang dari pengukuran sebelumnya: ukur ulang.',
+      en: 'Length is less than last time: measure again.',
+    });
+  }
+  const result: SavedMeasurement = { measurement, comparison, warnings };
+  return result;
+}

@@ -1,0 +1,283 @@
+// One child on one mat: calibrated samples → locked readings → WHO repeat rule → ready to save.
+// Pure logic (no I/O): the app feeds samples and sends the mat the commands this asks for.
+
+import type {
+  ChannelState,
+  Position,
+  Prompt,
+  ReadingView,
+  SessionPhase,
+  SessionState,
+} from '../app/services.ts';
+import type { CalibratedSample } from '../ingest/mat-connection.ts';
+import { LockDetector } from '../stabilise/lock-detector.ts';
+import { applyRepeatRule, LENGTH_TOLERANCE_MM, WEIGHT_TOLERANCE_G } from '../stabilise/repeat-rule.ts';
+
+export interface MeasuringSessionOptions {
+  sessionId: string;
+  childId: string;
+  matId: string;
+  position: Position;
+  hasScale: boolean;
+  startedAt: string;
+  /** Lock band for length, mm. Default 2. */
+  lengthBandMm?: number;
+  /** Lock band for weight, g. Default 20. */
+  weightBandG?: number;
+  /** Lock window, device ms. Default 1500. */
+  windowMs?: number;
+}
+
+export interface LockedReading extends ReadingView {
+  rawCountsJson: string;
+}
+
+const prompts: Record<Prompt['code'], Omit<Prompt, 'code'>> = {
+  place_child: {
+    id: 'Baringkan/berdirikan anak, geser papan kaki.',
+    en: 'Place the child and move the foot board.',
+  },
+  hold_still: { id: 'Tahan anak tetap diam…', en: 'Hold the child still…' },
+  move_board_away: { id: 'Geser papan kaki menjauh lalu kembali.', en: 'Move the foot board away and back.' },
+  measure_again: { id: 'Ukur sekali lagi (pengukuran ke-2).', en: 'Measure again (second reading).' },
+  third_reading: {
+    id: 'Selisih lebih dari 7 mm: ukur ketiga kalinya.',
+    en: 'Readings differ by more than 7 mm: take a third reading.',
+  },
+  enter_weight: { id: 'Masukkan berat badan dari timbangan.', en: 'Enter the weight from the scale.' },
+  ready_to_save: { id: 'Siap disimpan.', en: 'Ready to save.' },
+  saved: { id: 'Tersimpan.', en: 'Saved.' },
+  cancelled: { id: 'Dibatalkan.', en: 'Cancelled.' },
+  mat_disconnected: { id: 'Tikar tidak terhubung.', en: 'The mat is not connected.' },
+};
+
+export function prompt(code: Prompt['code']): Prompt {
+  return { code, ...prompts[code] };
+}
+
+class ChannelSeries {
+  readonly channel: 'length' | 'weight';
+  readonly tolerance: number;
+  readonly detector: LockDetector;
+  readonly readings: LockedReading[] = [];
+  current: number | null = null;
+  moving = false;
+
+  constructor(channel: 'length' | 'weight', bandWidth: number, windowMs: number, tolerance: number) {
+    this.channel = channel;
+    this.tolerance = tolerance;
+    this.detector = new LockDetector({ bandWidth, windowMs });
+  }
+
+  outcome() {
+    return applyRepeatRule(
+      this.readings.map((r) => r.value),
+      this.tolerance,
+    );
+  }
+
+  state(): ChannelState {
+    const outcome = this.outcome();
+    return {
+      channel: this.channel,
+      current: this.current === null ? null : Math.round(this.current * 10) / 10,
+      moving: this.moving,
+      readings: this.readings.map(({ rawCountsJson: _raw, ...view }) => view),
+      needed: outcome.needed,
+      tolerance: this.tolerance,
+      result: outcome.result,
+    };
+  }
+}
+
+export type SessionUpdate =
+  | { kind: 'none' }
+  | { kind: 'changed' } // live value or phase changed
+  | { kind: 'locked'; reading: LockedReading; next: 'another_reading' | 'complete' };
+
+export class MeasuringSession {
+  readonly options: MeasuringSessionOptions;
+  readonly #length: ChannelSeries;
+  readonly #weight: ChannelSeries | null;
+  #phase: SessionPhase = 'waiting';
+  #manualWeightKg: number | null = null;
+  #measurementId: string | null = null;
+  #awaitingRelease = false;
+  #lastCounts = 0;
+
+  constructor(options: MeasuringSessionOptions) {
+    this.options = options;
+    const windowMs = options.windowMs ?? 1500;
+    this.#length = new ChannelSeries('length', options.lengthBandMm ?? 2, windowMs, LENGTH_TOLERANCE_MM);
+    this.#weight = options.hasScale
+      ? new ChannelSeries('weight', options.weightBandG ?? 20, windowMs, WEIGHT_TOLERANCE_G)
+      : null;
+  }
+
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+  get id(): string {
+    return this.options.sessionId;
+  }
+  get isOpen(): boolean {
+    return this.#phase !== 'saved' && this.#phase !== 'cancelled';
+  }
+
+  /** The results to save: length (mm) and weight (g or manual kg), and every locked reading. */
+  results(): {
+    lengthMm: number | null;
+    weightKg: number | null;
+    readings: LockedReading[];
+    disagree: boolean;
+  } {
+    const length = this.#length.outcome();
+    const weight = this.#weight?.outcome();
+    const weightKg =
+      this.#manualWeightKg ?? (weight?.complete && weight.result !== null ? weight.result / 1000 : null);
+    return {
+      lengthMm: length.complete ? length.result : null,
+      weightKg,
+      readings: [...this.#length.readings, ...(this.#weight?.readings ?? [])],
+      disagree: length.disagree || Boolean(weight?.disagree),
+    };
+  }
+
+  get complete(): boolean {
+    return this.#length.outcome().complete;
+  }
+
+  onSample(sample: CalibratedSample, atIso: string): SessionUpdate {
+    if (!this.isOpen) return { kind: 'none' };
+    const series = sample.channel === 'length' ? this.#length : this.#weight;
+    if (!series) return { kind: 'none' };
+    series.current = sample.value;
+    if (sample.channel === 'length') this.#lastCounts = sample.counts;
+    const update = series.detector.push(sample.value, sample.tMs);
+    series.moving = update.kind === 'moving' && sample.value !== null;
+    if (series === this.#weight) return this.#onWeight(update.kind === 'lock' ? update.value : null, atIso);
+    if (update.kind === 'released') this.#awaitingRelease = false;
+    if (update.kind !== 'lock' || this.#phase === 'complete' || this.#awaitingRelease) {
+      if (this.#phase === 'waiting' && sample.value !== null) this.#phase = 'measuring';
+      return { kind: 'changed' };
+    }
+    const reading: LockedReading = {
+      channel: 'length',
+      ordinal: this.#length.readings.length + 1,
+      value: Math.round(update.value * 10) / 10,
+      locked_at: atIso,
+      rawCountsJson: JSON.stringify({
+        last_counts: this.#lastCounts,
+        samples: update.samples,
+        outliers: update.outliers,
+      }),
+    };
+    this.#length.readings.push(reading);
+    this.#takeWeightReading(atIso);
+    this.#awaitingRelease = true;
+    if (this.#length.outcome().complete) {
+      this.#phase = 'complete';
+      return { kind: 'locked', reading, next: 'complete' };
+    }
+    this.#phase = 'locked';
+    return { kind: 'locked', reading, next: 'another_reading' };
+  }
+
+  /** The weight accompanying each length reading: the scale's locked value at that moment. */
+  #takeWeightReading(atIso: string): void {
+    const weight = this.#weight;
+    if (!weight) return;
+    const lockedG = weight.detector.lockedValue;
+    if (lockedG === null || weight.readings.length >= this.#length.readings.length) return;
+    weight.readings.push({
+      channel: 'weight',
+      ordinal: weight.readings.length + 1,
+      value: Math.round(lockedG),
+      locked_at: atIso,
+      rawCountsJson: JSON.stringify({ samples_locked: true }),
+    });
+  }
+
+  #onWeight(lockedG: number | null, atIso: string): SessionUpdate {
+    // A scale that settles after the length locked still gives that reading its weight.
+    if (lockedG !== null && this.#weight && this.#weight.readings.length < this.#length.readings.length) {
+      this.#takeWeightReading(atIso);
+    }
+    return { kind: 'changed' };
+  }
+
+  /** The mat says the foot board moved away: the next stable position is an independent reading. */
+  onBoardMoved(): void {
+    this.#length.detector.release();
+    this.#awaitingRelease = false;
+    if (this.#phase === 'locked') this.#phase = 'measuring';
+  }
+
+  /** The gateway asked the mat for another reading. */
+  nextReadingRequested(): void {
+    if (this.#phase === 'locked') this.#phase = 'measuring';
+  }
+
+  setManualWeight(weightKg: number): void {
+    this.#manualWeightKg = weightKg;
+  }
+
+  /** Throw away the readings so far (e.g. the child was not stretched) and measure again. */
+  restart(): void {
+    this.#length.readings.length = 0;
+    this.#length.detector.reset();
+    if (this.#weight) {
+      this.#weight.readings.length = 0;
+      this.#weight.detector.reset();
+    }
+    this.#awaitingRelease = false;
+    this.#phase = 'waiting';
+  }
+
+  markSaved(measurementId: string): void {
+    this.#phase = 'saved';
+    this.#measurementId = measurementId;
+  }
+
+  /** The save failed (nothing was written): the readings are still there to save again. */
+  reopen(): void {
+    this.#phase = 'complete';
+    this.#measurementId = null;
+  }
+
+  cancel(): void {
+    this.#phase = 'cancelled';
+  }
+
+  #prompt(matConnected: boolean): Prompt {
+    if (this.#phase === 'saved') return prompt('saved');
+    if (this.#phase === 'cancelled') return prompt('cancelled');
+    if (!matConnected) return prompt('mat_disconnected');
+    const count = this.#length.readings.length;
+    if (this.#phase === 'complete') {
+      return !this.#weight && this.#manualWeightKg === null
+        ? prompt('enter_weight')
+        : prompt('ready_to_save');
+    }
+    if (this.#phase === 'locked') return prompt('move_board_away');
+    if (count === 1) return prompt('measure_again');
+    if (count === 2) return prompt('third_reading');
+    return this.#phase === 'measuring' ? prompt('hold_still') : prompt('place_child');
+  }
+
+  state(matConnected: boolean): SessionState {
+    return {
+      session_id: this.options.sessionId,
+      child_id: this.options.childId,
+      mat_id: this.options.matId,
+      position: this.options.position,
+      phase: this.#phase,
+      length: this.#length.state(),
+      weight: this.#weight?.state() ?? null,
+      manual_weight_kg: this.#manualWeightKg,
+      prompt: this.#prompt(matConnected),
+      started_at: this.options.startedAt,
+      measurement_id: this.#measurementId,
+    };
+  }
+}
