@@ -3,6 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../gateway/cli/backup.ts';
 import {
   backupDatabase,
   checkIntegrity,
@@ -155,5 +156,35 @@ describe('tikar backup', () => {
     await expect(
       decryptBackup({ inPath: dbPath, outPath: join(dir.path, 'p.db'), passphrase: 'whatever1' }),
     ).rejects.toThrow(/not an encrypted Tikar backup/);
+  });
+});
+
+describe('tikar backup (command line)', () => {
+  it('backs up encrypted with the product key cost and restores with --decrypt', async () => {
+    const printed: string[] = [];
+    const env = { TIKAR_BACKUP_PASSPHRASE: 'posyandu melati, bulan ini' };
+    expect(await run(['--db', dbPath, '--encrypt'], (line) => printed.push(line), env)).toBe(0);
+    const written = /^backup (\S+) \(\d+ bytes, encrypted\)$/.exec(printed[0] ?? '')?.[1];
+    expect(written).toMatch(/backups\/tikar-\d{8}-\d{6}\.tikar-backup$/);
+    const restored = join(dir.path, 'cli-restored.db');
+    expect(
+      await run(['--decrypt', written ?? '', '--out', restored], (line) => printed.push(line), env),
+    ).toBe(0);
+    expect(await batchesIn(restored)).toEqual(await batchesIn(dbPath));
+  });
+
+  it('fails clearly without a passphrase or with a readable passphrase file', async () => {
+    expect(
+      await run(['--db', dbPath, '--encrypt', '--out', join(dir.path, 'x.enc')], () => undefined, {}),
+    ).toBe(1);
+    const loose = join(dir.path, 'pass.txt');
+    await writeFile(loose, 'a passphrase\n', { mode: 0o644 });
+    const code = await run(
+      ['--db', dbPath, '--encrypt', '--passphrase-file', loose, '--out', join(dir.path, 'y.enc')],
+      () => undefined,
+      {},
+    );
+    expect(code).toBe(1);
+    await expect(stat(join(dir.path, 'y.enc'))).rejects.toThrow();
   });
 });
