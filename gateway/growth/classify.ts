@@ -83,16 +83,19 @@ export const STATUS_LABELS: readonly StatusLabel[] = Object.values(STATUS_BANDS)
   bands.map((b) => b.label),
 );
 
-/** Position of z's band in STATUS_BANDS[index] (decided on the rounded z), or -1 when there is no z. */
-export function statusBandIndex(index: StatusIndex, z: number): number {
-  if (Number.isNaN(z)) return -1;
-  const rounded = roundZ(z);
+/** Position of a rounded z's band in STATUS_BANDS[index], or -1 for NaN. */
+export function bandIndexOfRounded(index: StatusIndex, rounded: number): number {
   const bands = STATUS_BANDS[index];
   for (let i = 0; i < bands.length; i++) {
     const b = bands[i] as StatusBand;
     if (rounded < b.upper || (b.inclusive && rounded === b.upper)) return i;
   }
   return -1;
+}
+
+/** Position of z's band in STATUS_BANDS[index] (decided on the rounded z), or -1 when there is no z. */
+export function statusBandIndex(index: StatusIndex, z: number): number {
+  return Number.isNaN(z) ? -1 : bandIndexOfRounded(index, roundZ(z));
 }
 
 /** The Permenkes category of one z-score (unrounded or rounded), or undefined when there is no z. */

@@ -58,8 +58,12 @@ function checkMeasured(value: number | undefined, notFinite: number, notPositive
   return value > 0 ? 0 : notPositive;
 }
 
-/** Flag from the z rounded to 2 decimals, as anthro sets it: 1 outside [low, high], NaN without z. */
+/**
+ * Flag from the z rounded to 2 decimals, as anthro sets it: 1 outside [low, high], NaN without z.
+ * Rounding can only matter within 0.01 of a bound, so it is skipped elsewhere (same answer, faster).
+ */
 function flag(z: number, low: number, high: number): number {
+  if (z > low + 0.01 && z < high - 0.01) return 0;
   if (Number.isNaN(z)) return Number.NaN;
   const rounded = roundZ(z);
   return rounded < low || rounded > high ? 1 : 0;

@@ -2,6 +2,7 @@
 // Permenkes 2/2020 status categories. Contract: docs/architecture.md, "Growth core"; how: docs/growth.md.
 export { ageInDays, ageInMonths, DAYS_PER_MONTH, daysFromCivil, isoDateToDays, roundUpDays } from './age.ts';
 export {
+  bandIndexOfRounded,
   classifyGrowth,
   classifyZ,
   type GrowthStatus,

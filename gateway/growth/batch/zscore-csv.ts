@@ -6,7 +6,7 @@
 // (goal: 1,000,000 rows/s end to end). It still follows RFC 4180: quoted fields with "" escapes,
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
-import { STATUS_BANDS, type StatusIndex, statusBandIndex } from '../classify.ts';
+import { bandIndexOfRounded, type StatusIndex } from '../classify.ts';
 import { emptyGrowthResult, tryComputeGrowth } from '../compute.ts';
 import {
   ERR_AGE_NEGATIVE,
@@ -16,7 +16,8 @@ import {
 } from '../errors.ts';
 import { roundTo, roundZ } from '../round.ts';
 import type { GrowthInput, GrowthResult } from '../types.ts';
-import { parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
+import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
+import { STATUS_BYTES, Z_BAND, Z_TABLE_LIMIT, Z_TEXT, Z_TEXT_LENGTH, Z_TEXT_STRIDE } from './z-text.ts';
 
 export const OUTPUT_COLUMNS = [
   'clenhei',
@@ -58,6 +59,9 @@ const CR = 13;
 /** A row longer than this (an unclosed quote, or not a CSV at all) stops the run. */
 export const MAX_ROW_BYTES = 1 << 20;
 const MAX_FIELDS = 4096;
+/** Markers in `hundredths`: no z, or a rounded z beyond the precomputed table. */
+const NO_Z = 0x7fffffff;
+const BEYOND_TABLE = 0x7ffffffe;
 /** clenhei is printed to 3 decimals with trailing zeros dropped (85.9, not 85.89999999999999). */
 const CLENHEI_DECIMALS = 3;
 /** Longest echo of a bad cell in an error message. */
@@ -84,13 +88,6 @@ export interface ZscoreCsvSummary {
 export class CsvFatalError extends Error {
   override readonly name = 'CsvFatalError';
 }
-
-const STATUS_BYTES: Readonly<Record<StatusIndex, readonly Buffer[]>> = {
-  tbu: STATUS_BANDS.tbu.map((b) => Buffer.from(b.label.id)),
-  bbu: STATUS_BANDS.bbu.map((b) => Buffer.from(b.label.id)),
-  bbtb: STATUS_BANDS.bbtb.map((b) => Buffer.from(b.label.id)),
-  imtu: STATUS_BANDS.imtu.map((b) => Buffer.from(b.label.id)),
-};
 
 const FIELD_COLUMN: Readonly<Record<GrowthInputField, string>> = {
   sex: 'sex',
@@ -131,6 +128,9 @@ export class ZscoreCsvTransformer {
   private readonly cellEnd = new Int32Array(MAX_FIELDS);
   private readonly cellEscaped = new Uint8Array(MAX_FIELDS);
   private cells = 0;
+  // Per z column of the current row: rounded z in hundredths (or a marker) and the rounded value.
+  private readonly hundredths = new Int32Array(5);
+  private readonly rounded = new Float64Array(5);
   private rowContentEnd = 0;
   private readonly input: GrowthInput = {
     sex: 1,
@@ -341,7 +341,10 @@ export class ZscoreCsvTransformer {
     this.summary.rows++;
     const rowBytes = this.rowContentEnd - rowStart;
     this.reserve(rowBytes + this.headerFields + 1200 + 5 * this.precision);
-    this.outPos += data.copy(this.out, this.outPos, rowStart, this.rowContentEnd);
+    this.outPos =
+      rowBytes < 256
+        ? copyBytes(data, rowStart, this.rowContentEnd, this.out, this.outPos)
+        : this.outPos + data.copy(this.out, this.outPos, rowStart, this.rowContentEnd);
     const error = this.readRow(data);
     if (error !== undefined) {
       this.errorRow(error.column, error.message);
@@ -483,12 +486,27 @@ export class ZscoreCsvTransformer {
     this.outPos = pos;
   }
 
-  private writeZ(pos: number, z: number): number {
+  /**
+   * Writes ",z" and keeps, for the status columns, the rounded z in hundredths (or NO_Z / BEYOND_TABLE
+   * with the rounded value) in slot `slot`. Returns the new position.
+   */
+  private writeZ(pos: number, z: number, slot: number): number {
     const out = this.out;
     out[pos++] = COMMA;
-    if (Number.isNaN(z)) return pos;
-    const rounded = this.precision === 2 ? roundZ(z) : roundTo(z, this.precision);
-    return writeFixed(out, pos, rounded, this.precision, false);
+    if (Number.isNaN(z)) {
+      this.hundredths[slot] = NO_Z;
+      return pos;
+    }
+    const rounded = roundZ(z);
+    const k = Math.round(rounded * 100);
+    const inTable = k >= -Z_TABLE_LIMIT && k <= Z_TABLE_LIMIT;
+    this.hundredths[slot] = inTable ? k : BEYOND_TABLE;
+    this.rounded[slot] = rounded;
+    const precision = this.precision;
+    if (precision !== 2) return writeFixed(out, pos, roundTo(z, precision), precision, false);
+    if (!inTable) return writeFixed(out, pos, rounded, 2, false);
+    const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
+    return copyBytes(Z_TEXT, at, at + (Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] as number), out, pos);
   }
 
   private writeFlag(pos: number, flag: number): number {
@@ -500,11 +518,17 @@ export class ZscoreCsvTransformer {
     return pos;
   }
 
-  private writeStatus(pos: number, index: StatusIndex, z: number): number {
+  private writeStatus(pos: number, index: StatusIndex, slot: number): number {
     const out = this.out;
     out[pos++] = COMMA;
-    const label = STATUS_BYTES[index][statusBandIndex(index, z)];
-    return label === undefined ? pos : pos + label.copy(out, pos);
+    const k = this.hundredths[slot] as number;
+    if (k === NO_Z) return pos;
+    const band =
+      k === BEYOND_TABLE
+        ? bandIndexOfRounded(index, this.rounded[slot] as number)
+        : (Z_BAND[index][k + Z_TABLE_LIMIT] as number);
+    const label = STATUS_BYTES[index][band];
+    return label === undefined ? pos : copyBytes(label, 0, label.length, out, pos);
   }
 
   private writeResult(): void {
@@ -515,11 +539,11 @@ export class ZscoreCsvTransformer {
     if (!Number.isNaN(r.clenheiCm)) {
       pos = writeFixed(out, pos, roundTo(r.clenheiCm, CLENHEI_DECIMALS), CLENHEI_DECIMALS, true);
     }
-    pos = this.writeZ(pos, r.zlen);
-    pos = this.writeZ(pos, r.zwei);
-    pos = this.writeZ(pos, r.zwfl);
-    pos = this.writeZ(pos, r.zbmi);
-    pos = this.writeZ(pos, r.zhc);
+    pos = this.writeZ(pos, r.zlen, 0);
+    pos = this.writeZ(pos, r.zwei, 1);
+    pos = this.writeZ(pos, r.zwfl, 2);
+    pos = this.writeZ(pos, r.zbmi, 3);
+    pos = this.writeZ(pos, r.zhc, 4);
     pos = this.writeFlag(pos, r.flen);
     pos = this.writeFlag(pos, r.fwei);
     pos = this.writeFlag(pos, r.fwfl);
@@ -527,10 +551,10 @@ export class ZscoreCsvTransformer {
     pos = this.writeFlag(pos, r.fhc);
     out[pos++] = COMMA;
     out[pos++] = r.c9moFlag ? 49 : 48;
-    pos = this.writeStatus(pos, 'tbu', r.zlen);
-    pos = this.writeStatus(pos, 'bbu', r.zwei);
-    pos = this.writeStatus(pos, 'bbtb', r.zwfl);
-    pos = this.writeStatus(pos, 'imtu', r.zbmi);
+    pos = this.writeStatus(pos, 'tbu', 0);
+    pos = this.writeStatus(pos, 'bbu', 1);
+    pos = this.writeStatus(pos, 'bbtb', 2);
+    pos = this.writeStatus(pos, 'imtu', 3);
     out[pos++] = COMMA; // error: empty
     out[pos++] = LF;
     this.outPos = pos;
