@@ -1,0 +1,141 @@
+// The shipped deploy/mosquitto files, run by real mosquitto processes: the posyandu broker (tikar.conf +
+// bridge-district.conf) bridges to a district broker (tikar.conf). Only install paths, ports, the district
+// address and the bridge password are substituted; every security line is the shipped one.
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAccountBundles } from '../../gateway/security/accounts.ts';
+import { parseRoster } from '../../gateway/security/acl.ts';
+import { buildMqttClientOptions, resolveMqttConfig } from '../../gateway/security/mqtt-credentials.ts';
+import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { connectOnce, type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
+
+const deployDir = join(import.meta.dirname, '../../deploy/mosquitto');
+
+let dir: { path: string; cleanup: () => Promise<void> };
+let pkiDir: string;
+let district: SecureMosquitto | undefined;
+let posyandu: SecureMosquitto | undefined;
+const clients: MqttClient[] = [];
+
+async function connectAs(user: string, broker: SecureMosquitto): Promise<MqttClient> {
+  const config = await resolveMqttConfig({
+    configFile: join(pkiDir, 'accounts', user, 'mqtt.json'),
+    url: broker.url,
+    env: {},
+  });
+  const client = await connectOnce(config.url, await buildMqttClientOptions(config));
+  clients.push(client);
+  return client;
+}
+
+/** Publishes until `arrived` says one got through: the bridge connects on its own schedule. */
+async function publishUntil(client: MqttClient, topic: string, arrived: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !arrived(); attempt++) {
+    await client.publishAsync(topic, JSON.stringify({ attempt }), { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(arrived(), `a message on ${topic} crossed the bridge`).toBe(true);
+}
+
+beforeAll(async () => {
+  dir = await tmpDir('tikar-deploy-');
+  pkiDir = join(dir.path, 'pki');
+  await createCa({ dir: pkiDir });
+  await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: ['127.0.0.1'] });
+  const roster = parseRoster({
+    accounts: [
+      { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
+      { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
+    ],
+  });
+  if (!roster.ok) throw new Error(roster.error);
+  const accounts = await writeAccountBundles({
+    dir: pkiDir,
+    roster: roster.value,
+    brokerUrl: 'mqtts://127.0.0.1:8883',
+    passwordIterations: 1000,
+  });
+
+  // /etc/mosquitto/tikar/ as the install lines in tikar.conf lay it out, with the bridge's district bundle.
+  const etc = join(dir.path, 'etc-tikar');
+  await mkdir(join(etc, 'district'), { recursive: true });
+  const broker = leafPaths(pkiDir, 'broker');
+  await copyFile(caPaths(pkiDir).certFile, join(etc, 'ca.crt'));
+  await copyFile(broker.certFile, join(etc, 'broker.crt'));
+  await copyFile(broker.keyFile, join(etc, 'broker.key'));
+  await copyFile(accounts.passwordFile, join(etc, 'password_file'));
+  await copyFile(accounts.aclFile, join(etc, 'acl_file'));
+  const bridgeBundle = join(pkiDir, 'accounts', 'gw-melati');
+  for (const file of ['ca.crt', 'client.crt', 'client.key']) {
+    await copyFile(join(bridgeBundle, file), join(etc, 'district', file));
+  }
+  const bundleConfig = JSON.parse(await readFile(join(bridgeBundle, 'mqtt.json'), 'utf8')) as {
+    password: string;
+  };
+
+  const tikarConf = (await readFile(join(deployDir, 'tikar.conf'), 'utf8')).replaceAll(
+    '/etc/mosquitto/tikar/',
+    `${etc}/`,
+  );
+  const bridgeConf = (await readFile(join(deployDir, 'bridge-district.conf'), 'utf8'))
+    .replaceAll('/etc/mosquitto/tikar/', `${etc}/`)
+    .replace(/^remote_password .*$/m, `remote_password ${bundleConfig.password}`);
+  const listenOn = (port: number) =>
+    tikarConf.replace(/^listener 8883$/m, `listener ${port} 127.0.0.1`).split('\n');
+
+  district = await startSecureMosquitto(dir.path, listenOn, 'mqtts');
+  const districtPort = district.port;
+  posyandu = await startSecureMosquitto(
+    dir.path,
+    (port) => [
+      ...listenOn(port),
+      ...bridgeConf.replace(/^address .*$/m, `address 127.0.0.1:${districtPort}`).split('\n'),
+    ],
+    'mqtts',
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.endAsync()));
+  await posyandu?.stop();
+  await district?.stop();
+  await dir?.cleanup();
+});
+
+describe('shipped mosquitto config and district bridge', () => {
+  it('refuses anonymous clients on the shipped listener', async () => {
+    if (!district) throw new Error('no district broker');
+    await expect(connectOnce(district.url, { rejectUnauthorized: false })).rejects.toThrow();
+  });
+
+  it('carries a posyandu measurement to the district record, and the receipt back, nothing else', async () => {
+    if (!district || !posyandu) throw new Error('brokers not started');
+    const record = await connectAs('record-sukamaju', district);
+    const gateway = await connectAs('gw-melati', posyandu);
+    const atRecord: string[] = [];
+    const atGateway: string[] = [];
+    record.on('message', (topic) => atRecord.push(topic));
+    gateway.on('message', (topic) => atGateway.push(topic));
+    await record.subscribeAsync('tikar/v1/#', { qos: 1 });
+    await gateway.subscribeAsync('tikar/v1/#', { qos: 1 });
+
+    const measurements = 'tikar/v1/sukamaju/melati/measurements';
+    await publishUntil(gateway, measurements, () => atRecord.includes(measurements));
+    const receipts = 'tikar/v1/sukamaju/melati/receipts';
+    await publishUntil(record, receipts, () => atGateway.includes(receipts));
+
+    // Not its own posyandu: the posyandu broker drops it, so it never reaches the district.
+    await gateway.publishAsync('tikar/v1/sukamaju/mawar/measurements', '{}', { qos: 1 });
+    const countBefore = atRecord.filter((t) => t === measurements).length;
+    await publishUntil(
+      gateway,
+      measurements,
+      () => atRecord.filter((t) => t === measurements).length > countBefore,
+    );
+    expect(atRecord).not.toContain('tikar/v1/sukamaju/mawar/measurements');
+    expect(new Set(atGateway)).toEqual(new Set([receipts]));
+  });
+});
