@@ -1,0 +1,105 @@
+// Length (and weight) drivers: each turns one johnny-five sensor into raw counts, averaged over a sample period.
+import five from 'johnny-five';
+import type { Channel } from '../../protocol/index.ts';
+import type { SensorConfig } from './config.ts';
+
+export interface SensorDriver {
+  readonly channel: Channel;
+  readonly description: string;
+  /**
+   * The mean reading since the last call, in counts; `fault` when the sensor gave nothing usable
+   * (cable out: an analog pin floats to a rail, a distance sensor reports nothing).
+   */
+  take(): { counts: number } | { fault: string } | undefined;
+}
+
+/** Each driver reads its sensor this many times per sample period and averages (dithered oversampling). */
+export const READS_PER_SAMPLE = 4;
+/** Analog counts are the mean ADC reading times 16 (4 extra bits from averaging). */
+export const ANALOG_SCALE = 16;
+/** A 10-bit reading this close to 0 or 1023 means the wiper or cable is disconnected. */
+const RAIL_MARGIN = 2;
+
+class Averager {
+  #sum = 0;
+  #count = 0;
+  add(value: number): void {
+    this.#sum += value;
+    this.#count++;
+  }
+  take(): number | undefined {
+    if (this.#count === 0) return undefined;
+    const mean = this.#sum / this.#count;
+    this.#sum = 0;
+    this.#count = 0;
+    return mean;
+  }
+}
+
+/** A draw-wire or linear potentiometer (or an amplified load cell) on an analog pin, via johnny-five Sensor. */
+function analogDriver(
+  channel: Channel,
+  config: SensorConfig,
+  board: five.Board,
+  periodMs: number,
+): SensorDriver {
+  const sensor = new five.Sensor({ pin: config.pin as string, freq: periodMs / READS_PER_SAMPLE, board });
+  const readings = new Averager();
+  sensor.on('data', () => readings.add(sensor.raw));
+  return {
+    channel,
+    description: `${channel}: analog sensor on ${config.pin}`,
+    take() {
+      const mean = readings.take();
+      if (mean === undefined) return undefined;
+      if (mean <= RAIL_MARGIN || mean >= 1023 - RAIL_MARGIN) {
+        return { fault: `${channel} sensor on ${config.pin} reads ${Math.round(mean)}: cable out?` };
+      }
+      return { counts: Math.round(mean * ANALOG_SCALE) };
+    },
+  };
+}
+
+/**
+ * A distance sensor (infrared or ultrasonic) aimed at the foot board, via johnny-five Proximity. Counts are
+ * hundredths of a centimetre of distance; the calibration maps them to length (usually with a negative gain).
+ */
+function distanceDriver(config: SensorConfig, board: five.Board, periodMs: number): SensorDriver {
+  const proximity = new five.Proximity({
+    controller: config.controller as string,
+    pin: config.pin ?? 0,
+    freq: periodMs / READS_PER_SAMPLE,
+    board,
+  });
+  const readings = new Averager();
+  let faultyReads = 0;
+  proximity.on('data', (data) => {
+    if (Number.isFinite(data.cm) && data.cm > 0) readings.add(data.cm);
+    else faultyReads++;
+  });
+  return {
+    channel: 'length',
+    description: `length: ${config.controller} distance sensor${config.pin === undefined ? ' (I2C)' : ` on ${config.pin}`}`,
+    take() {
+      const mean = readings.take();
+      if (mean === undefined) {
+        if (faultyReads === 0) return undefined;
+        faultyReads = 0;
+        return { fault: `${config.controller} distance sensor gives no distance: blocked or disconnected?` };
+      }
+      faultyReads = 0;
+      return { counts: Math.round(mean * 100) };
+    },
+  };
+}
+
+export function createDriver(
+  channel: Channel,
+  config: SensorConfig,
+  board: five.Board,
+  periodMs: number,
+): SensorDriver {
+  return config.driver === 'analog'
+    ? analogDriver(channel, config, board, periodMs)
+    : distanceDriver(config, board, periodMs);
+}
