@@ -102,7 +102,8 @@ export function renderResultCard(saved, child, options = {}) {
   }
 
   const notes = [];
-  if (m.implausible)
+  // The gateway's own warnings say why; this line stands in only when it sent none.
+  if (m.implausible && (saved.warnings ?? []).length === 0)
     notes.push(h('p', { class: 'banner banner-severe', id: 'remeasure' }, `✖ ${t('result.remeasure')}`));
   for (const warning of saved.warnings ?? [])
     notes.push(h('p', { class: 'banner banner-warn' }, `⚠ ${warning[lang]}`));

@@ -59,7 +59,7 @@ function todayRow(row, fresh) {
   const facts = [];
   if (m.lenhei_cm !== null) facts.push(`${m.position === 'l' ? 'PB' : 'TB'} ${fmtNumber(m.lenhei_cm, 1)} cm`);
   if (m.weight_kg !== null) facts.push(`BB ${fmtNumber(m.weight_kg, 2)} kg`);
-  if (m.z.zlen !== null) facts.push(`z PB/U ${fmtZ(m.z.zlen)}`);
+  if (m.z.zlen !== null) facts.push(`z ${m.age_days < 731 ? 'PB/U' : 'TB/U'} ${fmtZ(m.z.zlen)}`);
   const flags = row.flags.map((flag) =>
     h('li', { 'data-flag': flag.code }, severityBadge(flag.severity, flag[lang])),
   );
