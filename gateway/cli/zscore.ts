@@ -108,8 +108,12 @@ export async function run(argv: string[]): Promise<number> {
   let sink: Writable = process.stdout;
   try {
     if (options.in) totalBytes = (await stat(options.in)).size;
-    // Output may hold children's measurements: an owner-only file.
-    if (options.out) sink = createWriteStream('', { fd: await open(options.out, 'w', 0o600) });
+    // The output may hold children's measurements: an owner-only file.
+    if (options.out) {
+      const file = await open(options.out, 'w', 0o600);
+      await file.chmod(0o600); // also when the file already existed with wider rights
+      sink = createWriteStream('', { fd: file });
+    }
   } catch (error) {
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
     return 2;
