@@ -5,6 +5,8 @@ import { type CommandType, encodeFrame } from '../../protocol/index.ts';
 export interface DrivenMat {
   /** Send a command (seq counted here); returns its line. */
   command(type: CommandType, payload?: Record<string, unknown>): string;
+  /** Send a raw line to the mat. */
+  write(line: string): void;
   /** Advance `ticks` sample periods and return the lines sent meanwhile (including replies to commands). */
   run(ticks: number): string[];
   truths: SimTruth[];
@@ -43,6 +45,9 @@ export function driveMat(options: SimulatedMatOptions = {}): DrivenMat {
       } as Parameters<typeof encodeFrame>[0]);
       mat.stream.write(`${line}\n`);
       return line;
+    },
+    write(line) {
+      mat.stream.write(`${line}\n`);
     },
     run(ticks) {
       mat.tick(ticks);
