@@ -97,6 +97,7 @@ describe('posyandu screens end to end', () => {
       return { distinct: new Set(w.values).size, words: [...w.words] };
     });
     expect(live.distinct).toBeGreaterThan(5);
+    process.stdout.write(`live length values shown before the save button came alive: ${live.distinct}\n`);
     expect(live.words.some((word) => word.includes('Stabil'))).toBe(true);
     await shot(kader.page, 'phone-measure-ready-id');
 
@@ -177,6 +178,15 @@ describe('posyandu screens end to end', () => {
     expect(Math.abs(geometry.cy - py(expectedY))).toBeLessThan(1);
     expect(Math.abs(measurement.clenhei_cm - expectedY)).toBeLessThan(0.1);
     await shot(bidan.page, 'tablet-child-id');
+
+    // A correction is a new row; the original stays, struck through.
+    await bidan.page.click(`[data-correct="${measurement.id}"]`);
+    await bidan.page.fill('#corr-weight', '7.5');
+    await bidan.page.fill('#corr-reason', 'Timbangan salah baca');
+    await bidan.page.click('#correction-save');
+    await bidan.page.waitForSelector(`tr.superseded[data-measurement-id="${measurement.id}"]`);
+    expect(await bidan.page.locator('table.history tbody tr').count()).toBe(2);
+    expect(await bidan.page.textContent('table.history')).toContain('Timbangan salah baca');
 
     // English renders too, numbers and dates in its own style.
     await bidan.page.click('#lang-toggle');

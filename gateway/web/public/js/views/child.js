@@ -60,6 +60,7 @@ export async function renderChild(root, childId) {
   );
 
   const lang = getLang();
+  const canMeasure = state.role === 'kader' || state.role === 'bidan';
   const rows = measurements.map((m) =>
     h(
       'tr',
@@ -88,11 +89,84 @@ export async function renderChild(root, childId) {
         m.correction_reason
           ? h('div', { class: 'muted small' }, t('child.correction', { reason: m.correction_reason }))
           : null,
+        canMeasure && !m.superseded_by
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-ghost btn-small no-print',
+                'data-correct': m.id,
+                onclick: () => openCorrection(m),
+              },
+              t('child.correct'),
+            )
+          : null,
       ),
     ),
   );
 
-  const canMeasure = state.role === 'kader' || state.role === 'bidan';
+  const correctionSlot = h('div', { id: 'correction-slot' });
+  function openCorrection(m) {
+    const error = h('p', { class: 'form-error', role: 'alert' });
+    const length = h('input', {
+      id: 'corr-length',
+      type: 'number',
+      inputmode: 'decimal',
+      step: '0.1',
+      min: '38',
+      max: '150',
+      value: m.lenhei_cm ?? '',
+    });
+    const weight = h('input', {
+      id: 'corr-weight',
+      type: 'number',
+      inputmode: 'decimal',
+      step: '0.01',
+      min: '0.5',
+      max: '40',
+      value: m.weight_kg ?? '',
+    });
+    const reason = h('input', { id: 'corr-reason', required: true, maxlength: 200 });
+    mount(
+      correctionSlot,
+      h(
+        'form',
+        {
+          class: 'card',
+          id: 'correction-form',
+          onsubmit: async (event) => {
+            event.preventDefault();
+            const body = { reason: reason.value };
+            if (length.value !== '') body.lenhei_cm = Number(length.value);
+            if (weight.value !== '') body.weight_kg = Number(weight.value);
+            const result = await api(
+              'POST',
+              `/api/measurements/${encodeURIComponent(m.id)}/corrections`,
+              body,
+            );
+            if (result.ok) await renderChild(root, childId);
+            else error.textContent = t('error.generic', { msg: result.message });
+          },
+        },
+        h('h2', {}, t('child.correctTitle', { date: fmtDate(m.measured_on) })),
+        h('p', { class: 'hint' }, t('child.correctLead')),
+        h('label', { for: 'corr-length', class: 'field-label' }, `${t('table.length')} (cm)`),
+        length,
+        h('label', { for: 'corr-weight', class: 'field-label' }, `${t('table.weight')} (kg)`),
+        weight,
+        h('label', { for: 'corr-reason', class: 'field-label' }, t('child.correctReason')),
+        reason,
+        error,
+        h(
+          'button',
+          { type: 'submit', class: 'btn btn-primary btn-block', id: 'correction-save' },
+          t('child.correctSave'),
+        ),
+      ),
+    );
+    reason.focus();
+  }
+
   mount(
     root,
     h(
@@ -121,6 +195,7 @@ export async function renderChild(root, childId) {
       ),
       h('div', { class: 'tabs no-print', role: 'group', 'aria-label': t('child.title') }, tabs),
       chartEl,
+      h('p', { class: 'hint chart-hint no-print' }, t('chart.scroll')),
       h('h2', {}, t('child.history')),
       measurements.length === 0
         ? h('p', { class: 'muted' }, t('child.noMeasurements'))
@@ -144,6 +219,7 @@ export async function renderChild(root, childId) {
               h('tbody', {}, rows),
             ),
           ),
+      correctionSlot,
       h('p', { class: 'reference' }, t('result.reference')),
     ),
   );

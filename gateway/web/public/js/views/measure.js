@@ -302,6 +302,14 @@ export async function renderMeasure(root, childId) {
         weightValueEl.textContent = fmtWeight(reading.value);
       }
     }),
+    onLive('lock', (lock) => {
+      if (!session || lock.session_id !== session.session_id) return;
+      // The mat beeps; the screen shows the same moment so the kader knows the reading is taken.
+      const card = valueEl.parentElement;
+      card.classList.add('live-locked');
+      stabilityEl.textContent = `✔ ${t('measure.locked')}`;
+      setTimeout(() => card.classList.remove('live-locked'), 1200);
+    }),
     onLive('session', (next) => {
       if (!session || next.session_id !== session.session_id) return;
       session = next;
