@@ -4,7 +4,7 @@
 // implausible values are left out of numerator and denominator alike).
 import { roundZ } from '../growth/index.ts';
 import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
-import { buildHistories, type ChildHistory, lastInMonth, usableZ } from './history.ts';
+import { buildHistories, type ChildHistory, usableZ } from './history.ts';
 import type { ReportData, ReportMeasurement } from './types.ts';
 import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 
@@ -48,29 +48,52 @@ export interface PrevalenceReport {
   trend: PrevalenceMonth[];
 }
 
-function prevalenceInMonth(histories: Iterable<ChildHistory>, month: string): PrevalenceMonth {
-  const tally = Object.fromEntries(
-    prevalenceIndicators.map((name) => [name, { cases: 0, measured: 0 }]),
-  ) as Record<PrevalenceIndicator, { cases: number; measured: number }>;
+/**
+ * Prevalence for each of `months`, in one pass over every child's history: each measurement is put in
+ * its month's slot per indicator (later ones overwrite earlier, histories being sorted), then counted.
+ */
+function prevalenceByMonth(histories: Iterable<ChildHistory>, months: readonly string[]): PrevalenceMonth[] {
+  const monthIndex = new Map(months.map((month, index) => [month, index]));
+  const width = prevalenceIndicators.length;
+  const cases = new Array<number>(months.length * width).fill(0);
+  const measured = new Array<number>(months.length * width).fill(0);
+  const lastZ = new Float64Array(months.length * width);
+  const lastOn = new Array<string | undefined>(months.length * width);
   for (const { child, measurements } of histories) {
-    for (const name of prevalenceIndicators) {
-      const rule = rules[name];
-      const m = lastInMonth(measurements, month, (candidate) => rule.z(candidate) !== undefined);
-      if (!m) continue;
-      const ageMonths = ageInCompletedMonths(child.birthDate, m.measuredOn);
+    lastOn.fill(undefined);
+    for (const m of measurements) {
+      const index = monthIndex.get(m.measuredOn.slice(0, 7));
+      if (index === undefined) continue;
+      prevalenceIndicators.forEach((name, k) => {
+        const z = rules[name].z(m);
+        if (z === undefined) return;
+        lastZ[index * width + k] = z;
+        lastOn[index * width + k] = m.measuredOn;
+      });
+    }
+    for (let slot = 0; slot < lastOn.length; slot++) {
+      const on = lastOn[slot];
+      if (on === undefined) continue;
+      const ageMonths = ageInCompletedMonths(child.birthDate, on);
       if (ageMonths < 0 || ageMonths >= 60) continue;
-      tally[name].measured++;
+      measured[slot] = (measured[slot] as number) + 1;
+      const cutoff = rules[prevalenceIndicators[slot % width] as PrevalenceIndicator].cutoff;
       // On the z rounded to 2 decimals, as the Permenkes labels are decided (growth core), so −2.004 is not stunted.
-      if (roundZ(rule.z(m) as number) < rule.cutoff) tally[name].cases++;
+      if (roundZ(lastZ[slot] as number) < cutoff) cases[slot] = (cases[slot] as number) + 1;
     }
   }
-  const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;
-  for (const name of prevalenceIndicators) {
-    const { cases, measured } = tally[name];
-    const interval = wilsonInterval(cases, measured);
-    cells[name] = interval ? { cases, measured, interval } : { cases, measured };
-  }
-  return { month, cells };
+  return months.map((month, index) => {
+    const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;
+    prevalenceIndicators.forEach((name, k) => {
+      const count = {
+        cases: cases[index * width + k] as number,
+        measured: measured[index * width + k] as number,
+      };
+      const interval = wilsonInterval(count.cases, count.measured);
+      cells[name] = interval ? { ...count, interval } : count;
+    });
+    return { month, cells };
+  });
 }
 
 export interface PrevalenceOptions {
@@ -82,12 +105,9 @@ export interface PrevalenceOptions {
 export function computePrevalence(data: ReportData, options: PrevalenceOptions): PrevalenceReport {
   const { posyanduId, month } = options;
   if (!parseMonth(month)) throw new RangeError(`month must be YYYY-MM, got '${month}'`);
-  const trendMonths = options.trendMonths ?? 12;
-  const histories = [...buildHistories(data, posyanduId).values()];
-  const trend: PrevalenceMonth[] = [];
-  for (let back = trendMonths - 1; back >= 0; back--) {
-    trend.push(prevalenceInMonth(histories, addMonths(month, -back)));
-  }
-  const current = trend[trend.length - 1] ?? prevalenceInMonth(histories, month);
+  const trendMonths = Math.max(1, options.trendMonths ?? 12);
+  const months = Array.from({ length: trendMonths }, (_, i) => addMonths(month, i - (trendMonths - 1)));
+  const trend = prevalenceByMonth(buildHistories(data, posyanduId).values(), months);
+  const current = trend[trend.length - 1] as PrevalenceMonth;
   return { posyanduId, month, current, trend };
 }

@@ -1,7 +1,13 @@
 // Writes report fixtures into a real gateway SQLite file through the store's own migrations and inserts.
 import { ageInDays } from '../../gateway/growth/index.ts';
 import type { ReportData } from '../../gateway/reports/types.ts';
-import { type Db, insertChild, insertMeasurement, openDb } from '../../gateway/store/index.ts';
+import {
+  type Db,
+  insertChild,
+  type MeasurementRow,
+  measurementColumns,
+  openDb,
+} from '../../gateway/store/index.ts';
 
 export async function writeFixtureDb(path: string, data: ReportData): Promise<Db> {
   const db = await openDb(path, { durable: false });
@@ -24,45 +30,51 @@ export async function writeFixtureDb(path: string, data: ReportData): Promise<Db
         updated_at: createdAt,
       });
     }
-    for (const m of data.measurements) {
-      await insertMeasurement(
-        tx,
-        {
-          id: m.id,
-          child_id: m.childId,
-          posyandu_id: m.posyanduId,
-          village_id: m.villageId,
-          measured_at: m.measuredAt,
-          measured_on: m.measuredOn,
-          age_days: ageInDays(birthDates.get(m.childId) as string, m.measuredOn),
-          position: m.position,
-          lenhei_cm: m.lenheiCm,
-          clenhei_cm: m.clenheiCm,
-          weight_kg: m.weightKg,
-          headc_cm: m.headcCm,
-          oedema: m.oedema ? 1 : 0,
-          zlen: m.zlen,
-          zwei: m.zwei,
-          zwfl: m.zwfl,
-          zbmi: m.zbmi,
-          zhc: m.zhc,
-          flen: m.flen,
-          fwei: m.fwei,
-          fwfl: m.fwfl,
-          fbmi: m.fbmi,
-          fhc: m.fhc,
-          status_tbu: null,
-          status_bbu: null,
-          status_bbtb: null,
-          status_imtu: null,
-          calibration_id: null,
-          device_id: null,
-          supersedes_id: m.supersedesId,
-          correction_reason: m.supersedesId === null ? null : 'salah baca timbangan',
-          source: m.source as 'mat' | 'manual' | 'record',
-          created_at: createdAt,
-        },
-        [],
+    // Many rows per INSERT (the store's own column list), so the 100k-row benchmark sets up in seconds.
+    const rows: MeasurementRow[] = data.measurements.map(
+      (m): MeasurementRow => ({
+        id: m.id,
+        child_id: m.childId,
+        posyandu_id: m.posyanduId,
+        village_id: m.villageId,
+        measured_at: m.measuredAt,
+        measured_on: m.measuredOn,
+        age_days: ageInDays(birthDates.get(m.childId) as string, m.measuredOn),
+        position: m.position,
+        lenhei_cm: m.lenheiCm,
+        clenhei_cm: m.clenheiCm,
+        weight_kg: m.weightKg,
+        headc_cm: m.headcCm,
+        oedema: m.oedema ? 1 : 0,
+        zlen: m.zlen,
+        zwei: m.zwei,
+        zwfl: m.zwfl,
+        zbmi: m.zbmi,
+        zhc: m.zhc,
+        flen: m.flen,
+        fwei: m.fwei,
+        fwfl: m.fwfl,
+        fbmi: m.fbmi,
+        fhc: m.fhc,
+        status_tbu: null,
+        status_bbu: null,
+        status_bbtb: null,
+        status_imtu: null,
+        calibration_id: null,
+        device_id: null,
+        supersedes_id: m.supersedesId,
+        correction_reason: m.supersedesId === null ? null : 'salah baca timbangan',
+        source: m.source as 'mat' | 'manual' | 'record',
+        created_at: createdAt,
+      }),
+    );
+    const perStatement = 500;
+    const placeholders = `(${measurementColumns.map(() => '?').join(',')})`;
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const batch = rows.slice(start, start + perStatement);
+      await tx.run(
+        `INSERT INTO measurements (${measurementColumns.join(', ')}) VALUES ${batch.map(() => placeholders).join(',')}`,
+        batch.flatMap((row) => measurementColumns.map((column) => row[column])),
       );
     }
   });

@@ -62,7 +62,7 @@ export function seededRandom(seed: number): () => number {
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /**
- * `childCount` children (90 % at pos-1) born 2020-01..2026-12, weighed in most months from birth (or
+ * `childCount` children (90 % at pos-1) born 2022-01..2026-12, weighed in most months from birth (or
  * 2026-12 minus `months` + 1) to 2026-12, a second visit in some months, corrections, length-only visits
  * and implausible flags now and then. z-scores are random, not from the growth core: reports only count them.
  */
@@ -73,7 +73,7 @@ export function randomReportData(seed: number, childCount: number, months: numbe
   let serial = 0;
   const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   for (let c = 0; c < childCount; c++) {
-    const birthYear = 2020 + Math.floor(random() * 7);
+    const birthYear = 2022 + Math.floor(random() * 5);
     const birthMonth = 1 + Math.floor(random() * 12);
     const birthDate = `${birthYear}-${pad(birthMonth)}-${pad(1 + Math.floor(random() * 28))}`;
     const id = `c${String(c).padStart(6, '0')}`;
