@@ -134,27 +134,32 @@ export async function run(argv: string[]): Promise<number> {
   const wireOut: Writable = 'out' in link ? link.out : link;
   mat.stream.pipe(wireOut);
   if ('in' in link) {
-    if (!link.in.isTTY) link.in.pipe(mat.stream);
+    // The end of the command input is not the end of the mat: it keeps sending until told to stop.
+    if (!link.in.isTTY) link.in.pipe(mat.stream, { end: false });
   } else {
-    link.pipe(mat.stream);
+    link.pipe(mat.stream, { end: false });
   }
-  // A reader that goes away (`| head`) ends the simulation instead of crashing it.
-  wireOut.on('error', () => mat.stop());
 
   const timers: NodeJS.Timeout[] = [];
   if (options.auto) timers.push(autoGateway(mat.stream, options.device, options.speed));
 
+  let wireBroken = false;
   const exitCode = await new Promise<number>((resolve) => {
     const finish = () => resolve(0);
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
     mat.stream.once('end', finish);
+    // A reader that goes away (`| head`, a closed port) ends the simulation instead of crashing it.
+    wireOut.on('error', () => {
+      wireBroken = true;
+      finish();
+    });
   });
   for (const timer of timers) clearTimeout(timer);
   mat.stop();
   truthOut.write(`${JSON.stringify({ wire: mat.stats() })}\n`);
   await new Promise<void>((resolve) =>
-    wireOut === process.stdout ? wireOut.write('', () => resolve()) : resolve(),
+    wireOut === process.stdout && !wireBroken ? wireOut.write('', () => resolve()) : resolve(),
   );
   if (truthOut !== process.stderr) await new Promise<void>((resolve) => truthOut.end(resolve));
   if ('in' in link) link.in.unpipe(mat.stream);

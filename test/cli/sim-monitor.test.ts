@@ -1,0 +1,139 @@
+// `tikar sim` and `tikar monitor` as real processes: the simulator on stdout piped into the monitor, and the
+// simulator on a real socat PTY read by the real serialport library.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { ReadlineParser } from '@serialport/parser-readline';
+import { SerialPort } from 'serialport';
+import { describe, expect, it } from 'vitest';
+import type { MonitorSummary } from '../../gateway/cli/monitor.ts';
+import { decodeFrame, encodeFrame, type Frame } from '../../protocol/index.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+
+const TIKAR = 'bin/tikar.mjs';
+
+/** `tikar sim ARGS | tikar monitor MONITOR_ARGS`; resolves with the monitor's stdout lines and the truth file. */
+async function pipeline(
+  simArgs: string[],
+  monitorArgs: string[],
+): Promise<{ lines: string[]; truth: string[] }> {
+  const dir = await tmpDir();
+  try {
+    const truthFile = `${dir.path}/truth.jsonl`;
+    const sim = spawn(process.execPath, [TIKAR, 'sim', '--stdout', ...simArgs, '--truth', truthFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const monitor = spawn(process.execPath, [TIKAR, 'monitor', ...monitorArgs], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    sim.stdout.pipe(monitor.stdin);
+    let out = '';
+    monitor.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    monitor.stdin.on('error', () => undefined); // the monitor may stop reading first (--count)
+    const [code] = await once(monitor, 'exit');
+    // As a shell pipe would: the reader is gone, so the simulator's next write fails and it stops.
+    sim.stdout.destroy();
+    if (sim.exitCode === null) await once(sim, 'exit');
+    expect(code).toBe(0);
+    return {
+      lines: out.split('\n').filter(Boolean),
+      truth: (await readFile(truthFile, 'utf8')).split('\n').filter(Boolean),
+    };
+  } finally {
+    await dir.cleanup();
+  }
+}
+
+function summaryOf(lines: string[]): MonitorSummary {
+  const last = JSON.parse(lines.at(-1) ?? '{}') as { summary?: MonitorSummary };
+  if (!last.summary) throw new Error('no summary line');
+  return last.summary;
+}
+
+describe('tikar sim | tikar monitor', () => {
+  it('calm: at least 20 samples a second per channel and no rejected line', async () => {
+    const { lines, truth } = await pipeline(
+      ['--scenario', 'calm', '--speed', '20', '--duration', '10', '--auto'],
+      [],
+    );
+    const summary = summaryOf(lines);
+    expect(summary.rejected).toBe(0);
+    expect(summary.samplesPerSecond.length).toBeGreaterThanOrEqual(20);
+    expect(summary.samplesPerSecond.weight).toBeGreaterThanOrEqual(20);
+    expect(summary.framesByType.hello).toBe(1);
+    expect(summary.framesByType.ack).toBeGreaterThanOrEqual(1); // --auto started a reading
+    expect(summary.sequence).toEqual({ gaps: 0, missing: 0, duplicates: 0, resets: 0 });
+    // One JSON object per line, then the summary.
+    expect(lines).toHaveLength(summary.lines + 1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ n: 1, type: 'hello', sequence: 'first' });
+    expect(truth.some((line) => line.includes('"truth"'))).toBe(true);
+  });
+
+  it('corrupt: every corruption is counted as a rejected line and none is accepted', async () => {
+    const { lines, truth } = await pipeline(
+      ['--scenario', 'corrupt', '--speed', '50', '--duration', '20'],
+      ['--quiet'],
+    );
+    const summary = summaryOf(lines);
+    expect(lines).toHaveLength(1);
+    const wire = (JSON.parse(truth.at(-1) ?? '{}') as { wire: { lines: number; corrupted: number } }).wire;
+    expect(wire.corrupted).toBeGreaterThan(20);
+    expect(summary.lines).toBe(wire.lines);
+    expect(summary.rejected).toBe(wire.corrupted);
+    expect((summary.rejectedByKind.bad_checksum ?? 0) + (summary.rejectedByKind.malformed ?? 0)).toBe(
+      wire.corrupted,
+    );
+    // Each rejected line shows up as exactly one missing frame: nothing corrupted slipped through as a frame.
+    expect(summary.sequence.missing).toBe(wire.corrupted);
+  });
+
+  it('monitor --count stops after that many lines and still prints the summary', async () => {
+    const { lines } = await pipeline(
+      ['--scenario', 'duplicate', '--speed', '50', '--duration', '30'],
+      ['--count', '40'],
+    );
+    expect(summaryOf(lines).lines).toBe(40);
+    expect(lines).toHaveLength(41);
+  });
+});
+
+describe('tikar sim --pty', () => {
+  it('feeds the real serialport library through a socat PTY: every frame decodes, commands are answered', async () => {
+    const sim = spawn(process.execPath, [TIKAR, 'sim', '--pty', '--scenario', 'calm', '--speed', '5'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const [pathChunk] = (await once(sim.stdout, 'data')) as [Buffer];
+      const gatewayPath = pathChunk.toString().trim();
+      expect(gatewayPath).toMatch(/gateway$/);
+      const port = new SerialPort({ path: gatewayPath, baudRate: 115_200 });
+      const parser = port.pipe(new ReadlineParser({ delimiter: '\n' }));
+      const frames: Frame[] = [];
+      const rejected: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        parser.on('data', (line: string) => {
+          const decoded = decodeFrame(line);
+          if (decoded.ok) frames.push(decoded.frame);
+          else rejected.push(line);
+          if (frames.length === 5)
+            port.write(`${encodeFrame({ v: 1, device: 'SIM-0001', seq: 0, type: 'start', payload: {} })}\n`);
+          if (frames.some((frame) => frame.type === 'ack') && frames.length >= 200) resolve();
+        });
+      });
+      await done;
+      await new Promise<void>((resolve) => port.close(() => resolve()));
+      expect(rejected).toEqual([]);
+      expect(frames.find((frame) => frame.type === 'ack')?.payload).toEqual({
+        ack_seq: 0,
+        ack_type: 'start',
+        ok: true,
+      });
+      expect(frames.filter((frame) => frame.type === 'sample').length).toBeGreaterThan(150);
+    } finally {
+      sim.kill('SIGTERM');
+      await once(sim, 'exit');
+    }
+  });
+});
