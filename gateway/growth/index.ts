@@ -1,6 +1,7 @@
 // The WHO 2006 growth core (no I/O): z-scores as WHO anthro 1.1.0 computes them, and the
 // Permenkes 2/2020 status categories. Contract: docs/architecture.md, "Growth core"; how: docs/growth.md.
 export { ageInDays, ageInMonths, DAYS_PER_MONTH, daysFromCivil, isoDateToDays, roundUpDays } from './age.ts';
+export { computeGrowthColumns, type GrowthColumns, type GrowthOutputColumns } from './batch.ts';
 export {
   bandIndexOfRounded,
   classifyGrowth,
@@ -15,13 +16,7 @@ export {
   statusBandIndex,
   stuntingFlag,
 } from './classify.ts';
-export {
-  computeGrowth,
-  emptyGrowthResult,
-  HEIGHT_FROM_DAY,
-  LYING_STANDING_DIFFERENCE_CM,
-  tryComputeGrowth,
-} from './compute.ts';
+export { computeGrowth, emptyGrowthResult, tryComputeGrowth } from './compute.ts';
 export { LAST_AGE_DAY, sdCurve } from './curves.ts';
 export {
   GROWTH_ERRORS,
@@ -31,6 +26,7 @@ export {
   type GrowthInputField,
   growthError,
 } from './errors.ts';
+export { HEIGHT_FROM_DAY, LYING_STANDING_DIFFERENCE_CM } from './indicators.ts';
 export { lmsValue, lmsZ, restrictedLmsValue, restrictedLmsZ } from './lms.ts';
 export { MAX_ROUND_DIGITS, roundTo, roundZ } from './round.ts';
 export type { GrowthInput, GrowthResult, Indicator, Position, Sex } from './types.ts';

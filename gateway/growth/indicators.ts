@@ -1,0 +1,131 @@
+// The per-indicator steps of WHO anthro 1.1.0, shared by the one-observation API (compute.ts) and
+// the columnar batch (batch.ts). Inputs here are already checked: sex0 is 0 (boys) or 1 (girls), a
+// known age is a whole day 0..1826, and a position is a number (POSITION_*), so no strings are compared.
+import { restrictedLmsZ } from './lms.ts';
+import { roundZ } from './round.ts';
+import { BFA, HCFA, LHFA, type LmsTable, WFA, WFH, WFL } from './who-2006/tables.ts';
+
+export const POSITION_UNKNOWN = 0;
+export const POSITION_LYING = 1;
+export const POSITION_STANDING = 2;
+
+/** Position switch of the WHO tables: length below 731 days, height from 731 days. */
+export const HEIGHT_FROM_DAY = 731;
+/** Length minus height measured on the same child (WHO). */
+export const LYING_STANDING_DIFFERENCE_CM = 0.7;
+/** Below 9 months a standing measurement is implausible (anthro 1.1.0). */
+export const STANDING_FROM_MONTHS = 9;
+/** Without age and position, lengths below 87 cm use the weight-for-length table. */
+const WFL_BY_VALUE_BELOW_CM = 87;
+// Table ranges in cm, ends included.
+const WFL_MIN_CM = 45;
+const WFL_MAX_CM = 110;
+const WFH_MIN_CM = 65;
+const WFH_MAX_CM = 120;
+
+export const TABLE_WFL = 1;
+export const TABLE_WFH = 2;
+
+/**
+ * anthro's adjust_lenhei: standing below 731 days -> +0.7 cm; lying from 731 days -> -0.7 cm;
+ * unknown age (ageDays < 0) or position -> unchanged.
+ */
+export function adjustLenhei(lenheiCm: number, ageDays: number, position: number): number {
+  if (ageDays < 0) return lenheiCm;
+  if (position === POSITION_STANDING && ageDays < HEIGHT_FROM_DAY)
+    return lenheiCm + LYING_STANDING_DIFFERENCE_CM;
+  if (position === POSITION_LYING && ageDays >= HEIGHT_FROM_DAY)
+    return lenheiCm - LYING_STANDING_DIFFERENCE_CM;
+  return lenheiCm;
+}
+
+/** Plain LMS with L = 1 (length/height and head circumference; the build checks L = 1 in every row). */
+function zL1(table: LmsTable, sex0: number, ageDays: number, y: number): number {
+  const row = (sex0 * table.rows + ageDays) * 3;
+  // ((y / M)^1 - 1) / (S * 1), written as anthro evaluates it: the same double.
+  return (y / (table.lms[row + 1] as number) - 1) / (table.lms[row + 2] as number);
+}
+
+function zRestrictedByAge(table: LmsTable, sex0: number, ageDays: number, y: number): number {
+  const row = (sex0 * table.rows + ageDays) * 3;
+  const lms = table.lms;
+  return restrictedLmsZ(y, lms[row] as number, lms[row + 1] as number, lms[row + 2] as number);
+}
+
+export function lengthForAgeZ(sex0: number, ageDays: number, clenheiCm: number): number {
+  return zL1(LHFA, sex0, ageDays, clenheiCm);
+}
+
+export function headForAgeZ(sex0: number, ageDays: number, headcCm: number): number {
+  return zL1(HCFA, sex0, ageDays, headcCm);
+}
+
+export function weightForAgeZ(sex0: number, ageDays: number, weightKg: number): number {
+  return zRestrictedByAge(WFA, sex0, ageDays, weightKg);
+}
+
+/** BMI = weight / (clenhei / 100)^2, unrounded, as anthro's cbmi. */
+export function bmiForAgeZ(sex0: number, ageDays: number, weightKg: number, clenheiCm: number): number {
+  const heightM = clenheiCm / 100;
+  return zRestrictedByAge(BFA, sex0, ageDays, weightKg / (heightM * heightM));
+}
+
+/** TABLE_WFL or TABLE_WFH: by age when known, else by position, else by the 87 cm rule. */
+export function weightForLenheiTable(ageDays: number, position: number, clenheiCm: number): number {
+  if (ageDays >= 0) return ageDays < HEIGHT_FROM_DAY ? TABLE_WFL : TABLE_WFH;
+  if (position === POSITION_LYING) return TABLE_WFL;
+  if (position === POSITION_STANDING) return TABLE_WFH;
+  return clenheiCm < WFL_BY_VALUE_BELOW_CM ? TABLE_WFL : TABLE_WFH;
+}
+
+/**
+ * Weight-for-length/height with anthro's interpolation between 0.1 cm rows; NaN outside the table.
+ * The expressions are anthro's own (trunc(x*10)/10, trunc(x*10+1)/10, (x-low)/0.1) so that its
+ * floating-point quirk at 103.1 cm lying from 731 days (x = 102.39999999999999 uses row 102.5) is
+ * reproduced.
+ */
+export function weightForLenheiZ(sex0: number, tableId: number, clenheiCm: number, weightKg: number): number {
+  const x = clenheiCm;
+  const table = tableId === TABLE_WFL ? WFL : WFH;
+  const inRange =
+    tableId === TABLE_WFL ? x >= WFL_MIN_CM && x <= WFL_MAX_CM : x >= WFH_MIN_CM && x <= WFH_MAX_CM;
+  if (!inRange) return Number.NaN;
+  const low10 = Math.trunc(x * 10);
+  const up10 = Math.trunc(x * 10 + 1);
+  const d = (x - low10 / 10) / 0.1;
+  const lms = table.lms;
+  const base = sex0 * table.rows - table.firstKey;
+  const low = (base + low10) * 3;
+  let l = lms[low] as number;
+  let m = lms[low + 1] as number;
+  let s = lms[low + 2] as number;
+  if (d > 0) {
+    // anthro joins "up" against the table: no such row gives no z.
+    if (up10 - table.firstKey >= table.rows) return Number.NaN;
+    const up = (base + up10) * 3;
+    l = l + d * ((lms[up] as number) - l);
+    m = m + d * ((lms[up + 1] as number) - m);
+    s = s + d * ((lms[up + 2] as number) - s);
+  }
+  return restrictedLmsZ(weightKg, l, m, s);
+}
+
+/**
+ * Flag from the z rounded to 2 decimals, as anthro sets it: 1 outside [low, high], NaN without z.
+ * Rounding can only matter within 0.01 of a bound, so it is skipped elsewhere (same answer, faster).
+ */
+export function implausibleFlag(z: number, low: number, high: number): number {
+  if (z > low + 0.01 && z < high - 0.01) return 0;
+  if (Number.isNaN(z)) return Number.NaN;
+  const rounded = roundZ(z);
+  return rounded < low || rounded > high ? 1 : 0;
+}
+
+// WHO's cut-offs for biologically implausible z-scores (the bounds themselves are plausible).
+export const FLEN_LOW = -6;
+export const FLEN_HIGH = 6;
+export const FWEI_LOW = -6;
+export const FWEI_HIGH = 5;
+/** fwfl, fbmi and fhc: |z| > 5. */
+export const F5_LOW = -5;
+export const F5_HIGH = 5;
