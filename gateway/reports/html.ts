@@ -34,7 +34,8 @@ h1 { font-size: 15pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; }
 p.meta { margin: 0 0 4mm; color: #333; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; }
-th, td { border: 0.3mm solid #555; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
+th, td { border: 0.3mm solid #555; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; white-space: nowrap; }
+td.wrap, th.wrap { white-space: normal; min-width: 28mm; }
 th { background: #e8e8e8; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; }
@@ -82,14 +83,26 @@ ${parts.body}
 `;
 }
 
-/** A table from header cells and rows of already-escaped cell HTML; `numeric` marks right-aligned columns. */
+export interface TableColumns {
+  /** Right-aligned numeric columns. */
+  numeric?: ReadonlySet<number>;
+  /** Columns allowed to wrap (names, explanations); the others keep one line (dates, numbers). */
+  wrap?: ReadonlySet<number>;
+}
+
+/** A table from header cells and rows of already-escaped cell HTML. */
 export function renderTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
-  numeric: ReadonlySet<number> = new Set(),
+  columns: TableColumns = {},
   totalRow?: readonly string[],
 ): string {
-  const cls = (index: number): string => (numeric.has(index) ? ' class="num"' : '');
+  const cls = (index: number): string => {
+    const names = [columns.numeric?.has(index) ? 'num' : '', columns.wrap?.has(index) ? 'wrap' : ''].filter(
+      Boolean,
+    );
+    return names.length > 0 ? ` class="${names.join(' ')}"` : '';
+  };
   const head = header.map((cell, index) => `<th${cls(index)}>${escapeHtml(cell)}</th>`).join('');
   const line = (row: readonly string[], rowClass = ''): string =>
     `<tr${rowClass}>${row.map((cell, index) => `<td${cls(index)}>${cell}</td>`).join('')}</tr>`;

@@ -64,7 +64,7 @@ export function renderPrevalenceHtml(
         interval ? `${formatPercent(interval.lower * 100)} – ${formatPercent(interval.upper * 100)}` : '–',
       ];
     }),
-    new Set([2, 3, 4, 5]),
+    { numeric: new Set([2, 3, 4, 5]), wrap: new Set([0]) },
   );
   const trendRows = report.trend.map((month) => [
     escapeHtml(month.month),
@@ -78,7 +78,7 @@ export function renderPrevalenceHtml(
   const trendTable = renderTable(
     ['Bulan', ...prevalenceIndicators.map((name) => prevalenceLabels[name].en)],
     trendRows,
-    new Set([1, 2, 3, 4]),
+    { numeric: new Set([1, 2, 3, 4]) },
   );
   const body = `<h2>Bulan ${escapeHtml(report.month)}</h2>
 ${current}

@@ -75,7 +75,7 @@ function childTable(rows: readonly MatResultRow[]): string {
         `<span class="swatch ${row.colour}"></span>${escapeHtml(label)}`,
       ];
     }),
-    new Set([3, 6, 7]),
+    { numeric: new Set([3, 6, 7]), wrap: new Set([1]) },
   );
 }
 
@@ -94,7 +94,7 @@ export function renderRecapHtml(
       String(quarter.counts[colour]),
       quarter.total === 0 ? '–' : formatDecimal((100 * quarter.counts[colour]) / quarter.total, 1),
     ]),
-    new Set([1, 2]),
+    { numeric: new Set([1, 2]) },
     ['Jumlah', String(quarter.total), quarter.total === 0 ? '–' : '100,0'],
   );
   const body = `<h2>Rekap 3 bulanan ${escapeHtml(quarter.label)} (${escapeHtml(quarter.months[0])} s.d. ${escapeHtml(quarter.months[2])})</h2>

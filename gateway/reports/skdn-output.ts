@@ -60,7 +60,7 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
   const summary = renderTable(
     ['S', 'K', 'D', 'N', 'T', 'O', 'B', "D'"],
     [[report.s, report.k, report.d, report.n, report.t, report.o, report.b, report.dPrime].map(count)],
-    new Set([0, 1, 2, 3, 4, 5, 6, 7]),
+    { numeric: new Set([0, 1, 2, 3, 4, 5, 6, 7]) },
   );
   const { ratios } = report;
   const ratioTable = renderTable(
@@ -72,7 +72,7 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
       ["N/D'", 'naik di antara yang ditimbang bulan lalu dan bulan ini', formatPercent(ratios.nOverDPrime)],
       ['N/S', 'naik di antara semua balita', formatPercent(ratios.nOverS)],
     ].map(([a, b, c]) => [escapeHtml(a as string), escapeHtml(b as string), escapeHtml(c as string)]),
-    new Set([2]),
+    { numeric: new Set([2]), wrap: new Set([1]) },
   );
   const rows = report.rows.map(({ child, outcome, twoT }) => {
     const on = outcome?.weighed.measuredOn ?? `${report.month}-01`;
@@ -82,7 +82,7 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
       String(Math.max(0, ageInCompletedMonths(child.birthDate, on))),
       formatDecimal(outcome?.weighed.weightKg, 2),
       formatDecimal(outcome?.previous?.weightKg, 2),
-      outcome?.gainG === undefined ? '–' : String(outcome.gainG),
+      formatDecimal(outcome?.gainG, 0),
       outcome?.kbmG === undefined ? '–' : String(outcome.kbmG),
       outcome ? outcome.status : 'tidak ditimbang',
       twoT ? '2T: rujuk' : '',
@@ -91,7 +91,7 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
   const children = renderTable(
     ['ID', 'Nama', 'Umur (bln)', 'BB (kg)', 'BB bln lalu', 'Naik (g)', 'KBM (g)', 'Status', 'Catatan'],
     rows,
-    new Set([2, 3, 4, 5, 6]),
+    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([1]) },
   );
   const body = `<h2>Ringkasan SKDN</h2>
 ${summary}

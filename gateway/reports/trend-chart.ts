@@ -18,7 +18,7 @@ const style: Record<PrevalenceIndicator, { colour: string; dash: string }> = {
 
 const width = 720;
 const height = 360;
-const margin = { left: 52, right: 16, top: 44, bottom: 46 };
+const margin = { left: 52, right: 16, top: 52, bottom: 46 };
 
 export function renderTrendSvg(trend: readonly PrevalenceMonth[]): string {
   const plotWidth = width - margin.left - margin.right;
@@ -74,10 +74,12 @@ export function renderTrendSvg(trend: readonly PrevalenceMonth[]): string {
         `<polyline points="${points.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
       );
     }
-    const legendX = margin.left + seriesIndex * 165;
+    // Legend in two rows of two: the labels are too long for one row.
+    const legendX = margin.left + (seriesIndex % 2) * 330;
+    const legendY = 12 + Math.floor(seriesIndex / 2) * 16;
     parts.push(
-      `<line x1="${legendX}" x2="${legendX + 26}" y1="16" y2="16" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
-      `<text x="${legendX + 31}" y="20">${escapeHtml(`${prevalenceLabels[name].en} (${prevalenceLabels[name].rule})`)}</text>`,
+      `<line x1="${legendX}" x2="${legendX + 26}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
+      `<text x="${legendX + 31}" y="${legendY + 4}">${escapeHtml(`${prevalenceLabels[name].en} (${prevalenceLabels[name].rule})`)}</text>`,
     );
   });
   parts.push(
