@@ -2,12 +2,14 @@
 // broker, village record) with the simulated mat in-process feeding it over the wire protocol.
 
 import type { Browser } from 'playwright-core';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
 import { sdCurve } from '../../gateway/growth/index.ts';
 import { curveAt } from '../../gateway/web/chart/growth-chart.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { launchChromium, login, openPage, phone, shot, tablet } from './browser.ts';
+import { launchChromium, login, openPage, phone, screenshotDir, shot, tablet } from './browser.ts';
 
 const pins = { kader: '246810', bidan: '135790', admin: '975310' };
 const hostileName = '<script>alert(1)</script>';
@@ -178,6 +180,11 @@ describe('posyandu screens end to end', () => {
     expect(Math.abs(geometry.cy - py(expectedY))).toBeLessThan(1);
     expect(Math.abs(measurement.clenhei_cm - expectedY)).toBeLessThan(0.1);
     await shot(bidan.page, 'tablet-child-id');
+
+    // The child page prints on one A4 page.
+    const pdf = await bidan.page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    await writeFile(join(screenshotDir, 'child-a4.pdf'), pdf);
 
     // A correction is a new row; the original stays, struck through.
     await bidan.page.click(`[data-correct="${measurement.id}"]`);

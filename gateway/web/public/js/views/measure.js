@@ -132,6 +132,11 @@ export async function renderMeasure(root, childId) {
     matBox.hidden = !problem;
     mount(matBox, problem ? h('p', { class: 'banner banner-severe' }, `✖ ${problem}`) : null);
     startButton.disabled = Boolean(problem) || session !== null;
+    // A value from before the problem must not look current.
+    if (problem && session) {
+      valueEl.textContent = '—';
+      setStability(false, false);
+    }
     renderSaveState();
   }
 
@@ -228,9 +233,13 @@ export async function renderMeasure(root, childId) {
             });
             if (result.ok) {
               session = result.data;
+              error.className = 'form-ok';
               error.textContent = `✔ ${fmtNumber(session.manual_weight_kg, 2)} kg`;
               renderSession();
-            } else error.textContent = t('error.generic', { msg: result.message });
+            } else {
+              error.className = 'form-error';
+              error.textContent = t('error.generic', { msg: result.message });
+            }
           },
         },
         h('label', { for: 'manual-weight', class: 'field-label' }, t('measure.weightManual')),

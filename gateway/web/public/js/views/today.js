@@ -43,7 +43,15 @@ export async function renderToday(root) {
   for (const entry of result.data.entries) entries.set(entry.child.id, entry);
   mount(
     root,
-    h('section', { class: 'page today-page' }, h('h1', {}, t('today.title')), dateEl, summary, list),
+    h(
+      'section',
+      { class: 'page today-page' },
+      h('h1', {}, t('today.title')),
+      dateEl,
+      summary,
+      list,
+      h('p', { class: 'reference' }, t('result.reference')),
+    ),
   );
   draw();
   return onLive('today', (entry) => {
@@ -59,7 +67,7 @@ function todayRow(row, fresh) {
   const facts = [];
   if (m.lenhei_cm !== null) facts.push(`${m.position === 'l' ? 'PB' : 'TB'} ${fmtNumber(m.lenhei_cm, 1)} cm`);
   if (m.weight_kg !== null) facts.push(`BB ${fmtNumber(m.weight_kg, 2)} kg`);
-  if (m.z.zlen !== null) facts.push(`z ${m.age_days < 731 ? 'PB/U' : 'TB/U'} ${fmtZ(m.z.zlen)}`);
+  if (m.z.zlen !== null) facts.push(`${m.age_days < 731 ? 'PB/U' : 'TB/U'} ${fmtZ(m.z.zlen)} SD`);
   const flags = row.flags.map((flag) =>
     h('li', { 'data-flag': flag.code }, severityBadge(flag.severity, flag[lang])),
   );
