@@ -1,0 +1,159 @@
+// `tikar gateway` against a real mosquitto with the shipped security settings: with its bundle it starts; with a
+// wrong password, a certificate from another CA, or a CA that did not sign the broker, it stops at start-up with
+// a sentence saying what is wrong (exit code 3), instead of retrying silently.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAccountBundles } from '../../gateway/security/accounts.ts';
+import { parseRoster } from '../../gateway/security/acl.ts';
+import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
+
+const tikar = join(import.meta.dirname, '../../bin/tikar.mjs');
+
+let dir: { path: string; cleanup: () => Promise<void> };
+let pkiDir: string;
+let broker: SecureMosquitto;
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the gateway with a bundle until it is up (then stops it) or until it exits by itself. */
+function runGateway(bundleDir: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        tikar,
+        'gateway',
+        '--mqtt-config',
+        join(bundleDir, 'mqtt.json'),
+        '--mqtt',
+        broker.url.replace('127.0.0.1', 'localhost'),
+        '--posyandu',
+        'melati',
+        '--village',
+        'sukamaju',
+        '--db',
+        join(bundleDir, 'data', 'tikar.db'),
+        '--http',
+        '0',
+        '--no-record',
+        '--no-demo',
+      ],
+      { cwd: dir.path, env: { ...process.env, TIKAR_LOG_FILE: join(bundleDir, 'gateway.log') } },
+    );
+    const outcome: Outcome = { code: null, stdout: '', stderr: '' };
+    let stopping = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      outcome.stdout += chunk.toString();
+      if (!stopping && outcome.stdout.includes('in a browser')) {
+        stopping = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      outcome.stderr += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      outcome.code = code;
+      resolve(outcome);
+    });
+  });
+}
+
+/** A copy of the gateway's bundle with one thing changed. */
+async function variant(name: string, change: (bundle: string) => Promise<void>): Promise<string> {
+  const bundle = join(dir.path, name);
+  await cp(join(pkiDir, 'accounts', 'gw-melati'), bundle, { recursive: true });
+  await change(bundle);
+  return bundle;
+}
+
+beforeAll(async () => {
+  dir = await tmpDir('tikar-gw-startup-');
+  pkiDir = join(dir.path, 'pki');
+  await createCa({ dir: pkiDir });
+  await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: ['localhost'] });
+  const roster = parseRoster({
+    accounts: [{ role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' }],
+  });
+  if (!roster.ok) throw new Error(roster.error);
+  const accounts = await writeAccountBundles({
+    dir: pkiDir,
+    roster: roster.value,
+    brokerUrl: 'mqtts://localhost:8883',
+    passwordIterations: 1000,
+  });
+  const server = leafPaths(pkiDir, 'broker');
+  broker = await startSecureMosquitto(
+    dir.path,
+    (port) => [
+      `listener ${port} 127.0.0.1`,
+      `cafile ${caPaths(pkiDir).certFile}`,
+      `certfile ${server.certFile}`,
+      `keyfile ${server.keyFile}`,
+      'require_certificate true',
+      'allow_anonymous false',
+      `password_file ${accounts.passwordFile}`,
+      `acl_file ${accounts.aclFile}`,
+    ],
+    'mqtts',
+  );
+}, 30_000);
+
+afterAll(async () => {
+  await broker?.stop();
+  await dir?.cleanup();
+});
+
+describe('tikar gateway start-up against a secured broker', () => {
+  it('starts with its bundle', async () => {
+    const outcome = await runGateway(await variant('good', async () => undefined));
+    expect(outcome.stdout, outcome.stderr).toContain('in a browser');
+    expect(outcome.stdout).toMatch(/mqtt: +mqtts:\/\/localhost:\d+/);
+    expect(outcome.stderr).not.toContain('tikar gateway:');
+  }, 30_000);
+
+  it('stops with a clear error on a wrong password', async () => {
+    const bundle = await variant('wrong-password', async (path) => {
+      const config = JSON.parse(await readFile(join(path, 'mqtt.json'), 'utf8')) as Record<string, string>;
+      await writeFile(join(path, 'mqtt.json'), JSON.stringify({ ...config, password: 'not-it' }), {
+        mode: 0o600,
+      });
+    });
+    const outcome = await runGateway(bundle);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toMatch(/refused user 'gw-melati': not authorised/);
+    expect(outcome.stderr).not.toContain('not-it');
+  }, 30_000);
+
+  it('stops with a clear error on a client certificate from another CA', async () => {
+    const rogue = join(dir.path, 'rogue-pki');
+    await createCa({ dir: rogue });
+    await issueCertificate({ dir: rogue, name: 'gw-melati', role: 'client' });
+    const bundle = await variant('rogue-cert', async (path) => {
+      await cp(leafPaths(rogue, 'gw-melati').certFile, join(path, 'client.crt'));
+      await cp(leafPaths(rogue, 'gw-melati').keyFile, join(path, 'client.key'));
+    });
+    const outcome = await runGateway(bundle);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toMatch(/client certificate/);
+  }, 30_000);
+
+  it('stops with a clear error when the broker is not signed by its CA', async () => {
+    const other = join(dir.path, 'other-ca');
+    await createCa({ dir: other });
+    const bundle = await variant('untrusted-broker', async (path) => {
+      await cp(caPaths(other).certFile, join(path, 'ca.crt'));
+    });
+    const outcome = await runGateway(bundle);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toMatch(/certificate we do not trust/);
+  }, 30_000);
+});
