@@ -1,0 +1,184 @@
+// Growth core throughput, against jsgrowup (the only WHO z-score package on npm) on the same seeded
+// observations in the same run. jsgrowup works from monthly tables with decimal.js, so its values
+// differ from WHO anthro's; the job compared is the same: five z-scores per observation.
+import { createRequire } from 'node:module';
+import {
+  computeGrowth,
+  computeGrowthColumns,
+  emptyGrowthResult,
+  type GrowthColumns,
+  type GrowthOutputColumns,
+} from '../../gateway/growth/index.ts';
+import { generateObservations, type Observation } from '../growth/observations.ts';
+
+const OBSERVATIONS = 200_000;
+const JSGROWUP_OBSERVATIONS = 1_000;
+const GOALS = { lengthForAge: 20e6, weight: 5e6, jsgrowupRatio: 300 };
+
+interface JsGrowupCalculator {
+  zscoreForMeasurement(
+    indicator: string,
+    measurement: number,
+    ageInMonths: number,
+    sex: 'M' | 'F',
+    height: number,
+    american: boolean,
+  ): unknown;
+}
+interface JsGrowup {
+  buildTablesObject(): Promise<unknown>;
+  Calculator: new (adjustHeight: boolean, adjustWeightScores: boolean, tables: unknown) => JsGrowupCalculator;
+}
+
+/** Best of `rounds` timings of `job` (after one warm-up), in rows per second. */
+function rate(rows: number, job: () => void, rounds = 5): number {
+  job();
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < rounds; round++) {
+    const start = performance.now();
+    job();
+    best = Math.min(best, performance.now() - start);
+  }
+  return rows / (best / 1000);
+}
+
+function format(rowsPerSecond: number): string {
+  return rowsPerSecond >= 1e6 ? `${(rowsPerSecond / 1e6).toFixed(2)} M/s` : `${Math.round(rowsPerSecond)} /s`;
+}
+
+function line(name: string, rowsPerSecond: number, goal?: number): void {
+  const verdict =
+    goal === undefined ? '' : `  goal ${format(goal)}: ${rowsPerSecond >= goal ? 'met' : 'NOT met'}`;
+  process.stdout.write(`${name.padEnd(46)} ${format(rowsPerSecond).padStart(12)}${verdict}\n`);
+}
+
+function columns(observations: readonly Observation[]): Required<GrowthColumns> {
+  return {
+    sex: Uint8Array.from(observations, (o) => o.sex),
+    ageDays: Float64Array.from(observations, (o) => o.ageDays),
+    weightKg: Float64Array.from(observations, (o) => o.weightKg),
+    lenheiCm: Float64Array.from(observations, (o) => o.lenheiCm),
+    headcCm: Float64Array.from(observations, (o) => o.headcCm),
+    measure: Uint8Array.from(observations, (o) => (o.measure === 'l' ? 1 : 2)),
+    oedema: Uint8Array.from(observations, (o) => (o.oedema ? 1 : 0)),
+  };
+}
+
+async function jsgrowupRate(
+  observations: readonly Observation[],
+): Promise<{ rate: number; meanAbsDiffZwei: number }> {
+  const grow = createRequire(import.meta.url)('jsgrowup') as JsGrowup & Record<string, string>;
+  const calculator = new grow.Calculator(false, true, await grow.buildTablesObject());
+  const sample = observations.slice(0, JSGROWUP_OBSERVATIONS);
+  const zwei: [index: number, z: number][] = [];
+  const job = () => {
+    zwei.length = 0;
+    sample.forEach((o, index) => {
+      const months = o.ageDays / 30.4375;
+      const sex = o.sex === 1 ? 'M' : 'F';
+      const clenhei = computeGrowth({
+        sex: o.sex,
+        ageDays: o.ageDays,
+        lenheiCm: o.lenheiCm,
+        measure: o.measure,
+      }).clenheiCm;
+      const bmi = o.weightKg / (clenhei / 100) ** 2;
+      const lenheiIndicator = o.ageDays < 731 ? grow.WEIGHT_FOR_LENGTH : grow.WEIGHT_FOR_HEIGHT;
+      const jobs: [string, number][] = [
+        [grow.LENGTH_HEIGHT_FOR_AGE as string, clenhei],
+        [grow.WEIGHT_FOR_AGE as string, o.weightKg],
+        [lenheiIndicator as string, o.weightKg],
+        [grow.BODY_MASS_INDEX_FOR_AGE as string, bmi],
+        [grow.HEAD_CIRC_FOR_AGE as string, o.headcCm],
+      ];
+      for (const [indicator, measurement] of jobs) {
+        try {
+          const z = Number(
+            String(calculator.zscoreForMeasurement(indicator, measurement, months, sex, clenhei, false)),
+          );
+          if (indicator === grow.WEIGHT_FOR_AGE) zwei.push([index, z]);
+        } catch {
+          // jsgrowup throws for values it will not score; that is part of its job too.
+        }
+      }
+    });
+  };
+  // jsgrowup prints "zscore > 3" for every adjusted z: keep the benchmark output readable.
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    const perSecond = rate(sample.length, job, 2);
+    let diff = 0;
+    const out = emptyGrowthResult();
+    for (const [index, z] of zwei) {
+      const o = sample[index] as Observation;
+      computeGrowth({ sex: o.sex, ageDays: o.ageDays, weightKg: o.weightKg }, out);
+      diff += Math.abs(z - out.zwei);
+    }
+    return { rate: perSecond, meanAbsDiffZwei: diff / Math.max(1, zwei.length) };
+  } finally {
+    console.log = log;
+  }
+}
+
+export default async function growthBench(): Promise<void> {
+  const observations = generateObservations(OBSERVATIONS);
+  const count = observations.length;
+  const input = columns(observations);
+  const out = (names: (keyof GrowthOutputColumns)[]): GrowthOutputColumns => {
+    const result: GrowthOutputColumns = { error: new Uint8Array(count) };
+    for (const name of names) {
+      if (name !== 'error' && name !== 'c9moFlag') result[name] = new Float64Array(count);
+    }
+    return result;
+  };
+  process.stdout.write(`${count.toLocaleString('en-US')} seeded observations (days 0-1826), best of 5\n`);
+
+  const result = emptyGrowthResult();
+  const perObservation = rate(count, () => {
+    for (const o of observations) computeGrowth(o, result);
+  });
+  line('computeGrowth, all 5 indicators + flags', perObservation);
+
+  const allColumns = out([
+    'clenheiCm',
+    'zlen',
+    'zwei',
+    'zwfl',
+    'zbmi',
+    'zhc',
+    'flen',
+    'fwei',
+    'fwfl',
+    'fbmi',
+    'fhc',
+  ]);
+  line(
+    'columns, all 5 indicators + flags',
+    rate(count, () => computeGrowthColumns(input, allColumns)),
+  );
+
+  const { sex, ageDays, lenheiCm, measure, weightKg, oedema } = input;
+  const lengthForAge = rate(count, () =>
+    computeGrowthColumns({ sex, ageDays, lenheiCm, measure }, out(['zlen'])),
+  );
+  line('columns, length/height-for-age', lengthForAge, GOALS.lengthForAge);
+  const weightOnly = { sex, ageDays, weightKg, oedema };
+  const weightForAge = rate(count, () => computeGrowthColumns(weightOnly, out(['zwei'])));
+  line('columns, weight-for-age', weightForAge, GOALS.weight);
+  const withLength = { sex, ageDays, weightKg, lenheiCm, measure, oedema };
+  const weightForLength = rate(count, () => computeGrowthColumns(withLength, out(['zwfl'])));
+  line('columns, weight-for-length/height', weightForLength, GOALS.weight);
+  const bmiForAge = rate(count, () => computeGrowthColumns(withLength, out(['zbmi'])));
+  line('columns, BMI-for-age', bmiForAge, GOALS.weight);
+  const weightAll = rate(count, () => computeGrowthColumns(withLength, out(['zwei', 'zwfl', 'zbmi'])));
+  line('columns, the three weight indicators together', weightAll);
+
+  const peer = await jsgrowupRate(observations);
+  line(`jsgrowup 0.8, same 5 z-scores (${JSGROWUP_OBSERVATIONS} obs)`, peer.rate);
+  const ratio = perObservation / peer.rate;
+  process.stdout.write(
+    `ratio computeGrowth / jsgrowup: ${ratio.toFixed(0)}x  (goal ${GOALS.jsgrowupRatio}x: ${ratio >= GOALS.jsgrowupRatio ? 'met' : 'NOT met'})\n` +
+      `jsgrowup zwei differs from WHO anthro's by ${peer.meanAbsDiffZwei.toFixed(3)} on average (monthly tables)\n`,
+  );
+}
