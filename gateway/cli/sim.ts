@@ -163,8 +163,17 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (truthOut !== process.stderr) await new Promise<void>((resolve) => truthOut.end(resolve));
   if ('in' in link) link.in.unpipe(mat.stream);
-  else await new Promise<void>((resolve) => link.end(resolve));
+  else {
+    // Close the port without waiting for a flush: nobody may be reading the other end any more.
+    await new Promise<void>((resolve) => {
+      link.once('close', resolve);
+      link.destroy();
+    });
+  }
   await output.pty?.close();
+  // A write blocked in the serial driver (nobody reads the other end) would keep the process alive for ever:
+  // if anything still holds it after a moment, leave anyway. Unref'd, so a clean exit is not delayed.
+  setTimeout(() => process.exit(exitCode), 1000).unref();
   if ('in' in link) link.in.destroy();
   return exitCode;
 }
