@@ -80,7 +80,7 @@ export const eppgbmColumns: readonly Column[] = [
   { header: 'Berat', source: 'measurements.weight_kg (kg)', digits: 2, value: (r) => r.measurement.weightKg },
   {
     header: 'Tinggi',
-    source: 'measurements.lenhei_cm as measured (cm; e-PPGBM applies the position itself)',
+    source: 'measurements.lenhei_cm as measured (cm), not position-corrected: Cara Ukur says how',
     digits: 1,
     value: (r) => r.measurement.lenheiCm,
   },
@@ -96,19 +96,34 @@ export const eppgbmColumns: readonly Column[] = [
     source: 'Permenkes 2/2020 label of zwei (growth core classifyZ)',
     value: (r) => statusLabel('bbu', zOf.bbu(r.measurement)),
   },
-  { header: 'ZS BB/U', source: 'measurements.zwei', digits: 2, value: (r) => zOf.bbu(r.measurement) },
+  {
+    header: 'ZS BB/U',
+    source: 'measurements.zwei (empty when WHO-flagged implausible)',
+    digits: 2,
+    value: (r) => zOf.bbu(r.measurement),
+  },
   {
     header: 'TB/U',
     source: 'Permenkes 2/2020 label of zlen (growth core classifyZ)',
     value: (r) => statusLabel('tbu', zOf.tbu(r.measurement)),
   },
-  { header: 'ZS TB/U', source: 'measurements.zlen', digits: 2, value: (r) => zOf.tbu(r.measurement) },
+  {
+    header: 'ZS TB/U',
+    source: 'measurements.zlen (empty when WHO-flagged implausible)',
+    digits: 2,
+    value: (r) => zOf.tbu(r.measurement),
+  },
   {
     header: 'BB/TB',
     source: 'Permenkes 2/2020 label of zwfl (growth core classifyZ)',
     value: (r) => statusLabel('bbtb', zOf.bbtb(r.measurement)),
   },
-  { header: 'ZS BB/TB', source: 'measurements.zwfl', digits: 2, value: (r) => zOf.bbtb(r.measurement) },
+  {
+    header: 'ZS BB/TB',
+    source: 'measurements.zwfl (empty when WHO-flagged implausible)',
+    digits: 2,
+    value: (r) => zOf.bbtb(r.measurement),
+  },
   {
     header: 'Naik Berat Badan',
     source: "SKDN outcome of the month's last weighing: N, T, O or B (empty for other rows)",

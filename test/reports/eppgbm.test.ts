@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
@@ -78,9 +79,12 @@ const options = {
 };
 
 describe('e-PPGBM export', () => {
-  it('has the documented columns in order', () => {
+  it('has the documented columns in order, each with its source in docs/reports.md', async () => {
     expect(eppgbmColumns.map((c) => c.header)).toEqual(headers);
-    for (const column of eppgbmColumns) expect(column.source.length).toBeGreaterThan(5);
+    const docs = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
+    for (const column of eppgbmColumns) {
+      expect(docs).toContain(`| ${column.header} | ${column.source.replaceAll('|', '\\|')} |`);
+    }
   });
 
   it('writes a row with age text, position, labels, z and weight gain', () => {
