@@ -1,9 +1,9 @@
 // End to end in real headless Chromium against the real gateway (composition root, SQLite store, built-in
 // broker, village record) with the simulated mat in-process feeding it over the wire protocol.
 
-import type { Browser } from 'playwright-core';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
 import { sdCurve } from '../../gateway/growth/index.ts';
@@ -142,6 +142,11 @@ describe('posyandu screens end to end', () => {
     // Colour is never the only signal: each flag carries words.
     for (const text of await row.locator('[data-flag]').allTextContents())
       expect(text.trim().length).toBeGreaterThan(3);
+    // ...and the full result card of what was just saved, with each z-score and its label.
+    const latest = (await bidan.page.textContent('#today-latest')) ?? '';
+    expect(latest).toContain('Baru saja disimpan');
+    expect(latest).toMatch(/PB\/U\s*[−+]?\d+,\d\d SD/);
+    expect(latest).toContain('Standar WHO 2006');
     await shot(bidan.page, 'tablet-today-id');
 
     // The child page: the point sits where the SD curve of its own z-score passes at its age.

@@ -35,6 +35,9 @@ describe('mat problems on the measuring screen', () => {
     for (const viewport of [phone, tablet]) {
       const size = viewport === phone ? 'phone' : 'tablet';
       const kader = await openPage(browser, viewport);
+      await kader.page.goto(harness.server.url);
+      await kader.page.waitForSelector('#pin');
+      await shot(kader.page, `${size}-login-id`);
       await login(kader.page, harness.server.url, 'kader', testPins.kader);
       await kader.page.goto(`${harness.server.url}/#/measure/${child.value.id}`);
       await kader.page.waitForSelector('#start:not([disabled])');
@@ -72,6 +75,7 @@ describe('mat problems on the measuring screen', () => {
       expect(await kader.page.isHidden('#mat-status')).toBe(true);
       await kader.page.click('#save');
       await kader.page.waitForSelector('#result-card');
+      await shot(kader.page, `${size}-result-fake-id`);
       expect(kader.problems).toEqual([]);
       await kader.context.close();
     }

@@ -123,8 +123,9 @@ export function renderResultCard(saved, child, options = {}) {
       ),
     );
   }
-  const trend = c ? c.weight_trend : 'B';
-  if (m.weight_kg !== null) {
+  // N/T/O/B: from the comparison the gateway sent, or as the caller knows it (the bidan's today list).
+  const trend = options.weightTrend !== undefined ? options.weightTrend : c ? c.weight_trend : 'B';
+  if (m.weight_kg !== null && trend) {
     notes.push(
       h(
         'p',

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t, todayIso } from '../i18n.js';
 import { onLive } from '../live.js';
-import { severityBadge } from './result-card.js';
+import { renderResultCard, severityBadge } from './result-card.js';
 
 const matIcons = { hijau: '●', kuning: '▲', merah: '■', 'tidak-diukur': '○' };
 
@@ -13,6 +13,8 @@ export async function renderToday(root) {
   const list = h('div', { class: 'today-list', id: 'today-list', 'aria-live': 'polite' });
   const summary = h('p', { class: 'summary', id: 'today-summary' });
   const dateEl = h('p', { class: 'muted' }, fmtDate(todayIso()));
+  const latestSlot = h('div', { class: 'latest', id: 'today-latest', 'aria-live': 'polite' });
+  const savedById = new Map();
 
   function draw() {
     const rows = [...entries.values()].sort((a, b) =>
@@ -49,16 +51,33 @@ export async function renderToday(root) {
       h('h1', {}, t('today.title')),
       dateEl,
       summary,
+      latestSlot,
       list,
       h('p', { class: 'reference' }, t('result.reference')),
     ),
   );
   draw();
-  return onLive('today', (entry) => {
+  const stopSaved = onLive('saved', (saved) => savedById.set(saved.measurement.id, saved));
+  const stopToday = onLive('today', (entry) => {
     entries.set(entry.child.id, entry);
     freshIds.add(entry.child.id);
     draw();
+    // The full result card of what was just saved, above the list, as the kader sees it.
+    const saved = savedById.get(entry.measurement.id) ?? {
+      measurement: entry.measurement,
+      comparison: null,
+      warnings: [],
+    };
+    mount(
+      latestSlot,
+      h('h2', {}, t('today.latest')),
+      renderResultCard(saved, entry.child, { weightTrend: entry.weight_trend }),
+    );
   });
+  return () => {
+    stopSaved();
+    stopToday();
+  };
 }
 
 function todayRow(row, fresh) {
