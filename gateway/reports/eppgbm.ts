@@ -3,7 +3,7 @@
 // What the gateway does not hold (birth weight and length, address, LiLA) is left empty for the
 // puskesmas to complete; nothing is invented.
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
-import { ageText } from './calendar.ts';
+import { ageText, parseMonth } from './calendar.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';
@@ -156,8 +156,14 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
     for (const m of measurements) {
       const month = m.measuredOn.slice(0, 7);
       if (month < options.fromMonth || month > options.toMonth) continue;
-      if (!outcomes.has(month))
-        outcomes.set(month, weighOutcome(child, measurements, month, options.settings.kbmTable));
+      if (!outcomes.has(month)) {
+        // A malformed date (the schema checks only its shape) gets no N/T/O/B rather than an exception.
+        const valid = parseMonth(month) !== undefined;
+        outcomes.set(
+          month,
+          valid ? weighOutcome(child, measurements, month, options.settings.kbmTable) : undefined,
+        );
+      }
       const outcome = outcomes.get(month);
       rows.push(
         outcome?.weighed.id === m.id
