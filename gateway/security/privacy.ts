@@ -88,3 +88,13 @@ export async function loadVillageSecret(path: string): Promise<Buffer> {
   }
   return Buffer.from(text, 'hex');
 }
+
+/** The zero-config default: the secret beside the database, created on first start (a bundle brings its own). */
+export async function ensureVillageSecret(path: string): Promise<Buffer> {
+  try {
+    return await createVillageSecret(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return loadVillageSecret(path);
+  }
+}

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createVillageSecret,
+  ensureVillageSecret,
   loadVillageSecret,
   parseSharingLevel,
   pseudonymousChildId,
@@ -94,6 +95,13 @@ describe('pseudonyms and the village secret', () => {
     expect(pseudonymousChildId(`${child.id}x`, secretA)).not.toBe(pseudo);
     expect(pseudonymousChildId(child.id, await loadVillageSecret(join(dir.path, 'a.secret')))).toBe(pseudo);
     expect(() => pseudonymousChildId(child.id, Buffer.alloc(8))).toThrow(/at least 32 bytes/);
+  });
+
+  it('is created once on first start and read back afterwards', async () => {
+    const path = join(dir.path, 'first-start.secret');
+    const first = await ensureVillageSecret(path);
+    expect(await ensureVillageSecret(path)).toEqual(first);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
   it('is written 0600, never replaced, and refused when others can read it', async () => {
