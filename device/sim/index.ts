@@ -35,6 +35,8 @@ export interface SimulatedMat extends EventEmitter<{ truth: [SimTruth] }> {
   readonly scenario: Scenario;
   /** Advance `count` sample periods now (any mode). */
   tick(count?: number): void;
+  /** Calibration: a technician puts a reference rod (mm) and/or mass (g) on the mat. Not on the wire. */
+  placeReference(reference: { lengthMm?: number; weightG?: number }): void;
   /** Device clock, ms since power-on. */
   deviceMs(): number;
   /** Lines sent, dropped, corrupted, duplicated so far. */
@@ -104,6 +106,7 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
     stream,
     scenario,
     tick,
+    placeReference: (reference: { lengthMm?: number; weightG?: number }) => core.placeReference(reference),
     deviceMs: () => core.deviceMs,
     stats: () => ({ ...core.stats }),
     stop,

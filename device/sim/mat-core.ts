@@ -89,6 +89,8 @@ export class MatCore {
   #tareCounts = SCALE_ZERO_COUNTS;
   #calibrationId: string | null;
   #cableOut = false;
+  /** A reference rod (mm) or mass (g) put on the mat by a technician calibrating it. */
+  #reference: { lengthMm?: number; weightG?: number } | undefined;
   #lastFaultReportMs = -Infinity;
 
   constructor(options: MatCoreOptions) {
@@ -193,6 +195,7 @@ export class MatCore {
         break;
       case 'stop':
         this.#child = undefined;
+        this.#reference = undefined;
         this.#setPhase('parked', PARKED_MM, 1);
         break;
       case 'tare':
@@ -208,6 +211,16 @@ export class MatCore {
     }
   }
 
+  /**
+   * A technician puts a reference rod on the board and/or a reference mass on the scale (calibration). The
+   * board settles exactly on the rod; any child leaves the mat first.
+   */
+  placeReference(reference: { lengthMm?: number; weightG?: number }): void {
+    this.#child = undefined;
+    this.#reference = reference;
+    if (reference.lengthMm !== undefined) this.#setPhase('settle', reference.lengthMm, 1);
+  }
+
   #startReading(): void {
     const tMs = this.deviceMs;
     if (this.#child) {
@@ -215,6 +228,7 @@ export class MatCore {
       this.#emit('event', { kind: 'board_moved', t_ms: tMs });
       this.#setPhase('pull_back', this.#board.positionMm + PULL_BACK_MM, 1);
     } else {
+      this.#reference = undefined;
       this.#childIndex++;
       while (this.#children.length <= this.#childIndex)
         this.#children.push(drawChild(this.#scenario, this.#childRandom));
@@ -263,7 +277,9 @@ export class MatCore {
     }
     board.advance(this.#periodMs / 1000, this.#burstMm);
     // The scale follows the child's weight with a short lag; kicking shakes it.
-    const loadTargetG = this.#child && this.#scenario.hasScale ? this.#child.weightG : 0;
+    const loadTargetG = !this.#scenario.hasScale
+      ? 0
+      : (this.#child?.weightG ?? this.#reference?.weightG ?? 0);
     this.#scaleLoadG += (loadTargetG - this.#scaleLoadG) * Math.min(1, this.#periodMs / 250);
     if (this.#burstMm !== 0) this.#scaleLoadG += 80 * this.#physicsRandom.normal();
   }
