@@ -1,22 +1,7 @@
 // Columnar batch: the same rules as computeGrowth over typed-array columns, for bulk work (reports,
 // re-computation of a whole register, benchmarks). One pass checks and prepares every row (errors,
 // whole days, position after the 9-month rule, clenhei); then one tight loop per requested indicator.
-import { DAYS_PER_MONTH, roundUpDays } from './age.ts';
 import {
-  ERR_AGE_NEGATIVE,
-  ERR_AGE_NOT_FINITE,
-  ERR_AGE_OVER_60_MONTHS,
-  ERR_HEADC_NOT_FINITE,
-  ERR_HEADC_NOT_POSITIVE,
-  ERR_LENHEI_NOT_FINITE,
-  ERR_LENHEI_NOT_POSITIVE,
-  ERR_MEASURE,
-  ERR_SEX,
-  ERR_WEIGHT_NOT_FINITE,
-  ERR_WEIGHT_NOT_POSITIVE,
-} from './errors.ts';
-import {
-  adjustLenhei,
   bmiForAgeZ,
   F5_HIGH,
   F5_LOW,
@@ -27,9 +12,9 @@ import {
   headForAgeZ,
   implausibleFlag,
   lengthForAgeZ,
-  POSITION_STANDING,
   POSITION_UNKNOWN,
-  STANDING_FROM_MONTHS,
+  type PreparedRow,
+  prepareRow,
   weightForAgeZ,
   weightForLenheiTable,
   weightForLenheiZ,
@@ -80,48 +65,28 @@ function ensureScratch(count: number): void {
   scratchClenhei = new Float64Array(count);
 }
 
-function measuredError(value: number, notFinite: number, notPositive: number): number {
-  if (Number.isNaN(value)) return 0;
-  if (!Number.isFinite(value)) return notFinite;
-  return value > 0 ? 0 : notPositive;
+const prepared: PreparedRow = { ageDays: -1, position: POSITION_UNKNOWN, clenheiCm: Number.NaN, c9moFlag: 0 };
+
+function column(values: Float64Array | undefined, i: number): number {
+  return values === undefined ? Number.NaN : (values[i] as number);
 }
 
 /** Checks one row and fills the scratch; returns its error index (0 = fine). */
-function prepareRow(input: GrowthColumns, out: GrowthOutputColumns, i: number): number {
-  const sex = input.sex[i];
-  if (sex !== 1 && sex !== 2) return ERR_SEX;
-  let position = input.measure === undefined ? POSITION_UNKNOWN : (input.measure[i] as number);
-  if (position > POSITION_STANDING) return ERR_MEASURE;
-  const lenheiCm = input.lenheiCm === undefined ? Number.NaN : (input.lenheiCm[i] as number);
-  const error =
-    measuredError(
-      input.weightKg === undefined ? Number.NaN : (input.weightKg[i] as number),
-      ERR_WEIGHT_NOT_FINITE,
-      ERR_WEIGHT_NOT_POSITIVE,
-    ) ||
-    measuredError(lenheiCm, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
-    measuredError(
-      input.headcCm === undefined ? Number.NaN : (input.headcCm[i] as number),
-      ERR_HEADC_NOT_FINITE,
-      ERR_HEADC_NOT_POSITIVE,
-    );
+function prepareColumnsRow(input: GrowthColumns, out: GrowthOutputColumns, i: number): number {
+  const error = prepareRow(
+    input.sex[i] as number,
+    column(input.ageDays, i),
+    column(input.weightKg, i),
+    column(input.lenheiCm, i),
+    column(input.headcCm, i),
+    input.measure === undefined ? POSITION_UNKNOWN : (input.measure[i] as number),
+    prepared,
+  );
   if (error !== 0) return error;
-  const ageRaw = input.ageDays === undefined ? Number.NaN : (input.ageDays[i] as number);
-  let ageDays = -1;
-  let ageMonths = Number.NaN;
-  if (!Number.isNaN(ageRaw)) {
-    if (!Number.isFinite(ageRaw)) return ERR_AGE_NOT_FINITE;
-    if (ageRaw < 0) return ERR_AGE_NEGATIVE;
-    ageMonths = ageRaw / DAYS_PER_MONTH;
-    if (!(ageMonths < 60)) return ERR_AGE_OVER_60_MONTHS;
-    ageDays = roundUpDays(ageRaw);
-  }
-  const standingTooYoung = position === POSITION_STANDING && ageMonths < STANDING_FROM_MONTHS;
-  if (standingTooYoung) position = POSITION_UNKNOWN;
-  if (out.c9moFlag !== undefined) out.c9moFlag[i] = standingTooYoung ? 1 : 0;
-  scratchAge[i] = ageDays;
-  scratchPosition[i] = position;
-  scratchClenhei[i] = Number.isNaN(lenheiCm) ? Number.NaN : adjustLenhei(lenheiCm, ageDays, position);
+  if (out.c9moFlag !== undefined) out.c9moFlag[i] = prepared.c9moFlag;
+  scratchAge[i] = prepared.ageDays;
+  scratchPosition[i] = prepared.position;
+  scratchClenhei[i] = prepared.clenheiCm;
   return 0;
 }
 
@@ -149,7 +114,7 @@ export function computeGrowthColumns(
   ensureScratch(count);
   let errors = 0;
   for (let i = 0; i < count; i++) {
-    const error = prepareRow(input, out, i);
+    const error = prepareColumnsRow(input, out, i);
     out.error[i] = error;
     if (error !== 0) {
       errors++;

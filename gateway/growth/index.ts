@@ -16,7 +16,7 @@ export {
   statusBandIndex,
   stuntingFlag,
 } from './classify.ts';
-export { computeGrowth, emptyGrowthResult, tryComputeGrowth } from './compute.ts';
+export { computeGrowth, computeGrowthScalars, emptyGrowthResult, tryComputeGrowth } from './compute.ts';
 export { LAST_AGE_DAY, sdCurve } from './curves.ts';
 export {
   GROWTH_ERRORS,
@@ -26,7 +26,13 @@ export {
   type GrowthInputField,
   growthError,
 } from './errors.ts';
-export { HEIGHT_FROM_DAY, LYING_STANDING_DIFFERENCE_CM } from './indicators.ts';
+export {
+  HEIGHT_FROM_DAY,
+  LYING_STANDING_DIFFERENCE_CM,
+  POSITION_LYING,
+  POSITION_STANDING,
+  POSITION_UNKNOWN,
+} from './indicators.ts';
 export { lmsValue, lmsZ, restrictedLmsValue, restrictedLmsZ } from './lms.ts';
 export { MAX_ROUND_DIGITS, roundTo, roundZ } from './round.ts';
 export type { GrowthInput, GrowthResult, Indicator, Position, Sex } from './types.ts';

@@ -1,6 +1,20 @@
 // The per-indicator steps of WHO anthro 1.1.0, shared by the one-observation API (compute.ts) and
 // the columnar batch (batch.ts). Inputs here are already checked: sex0 is 0 (boys) or 1 (girls), a
 // known age is a whole day 0..1826, and a position is a number (POSITION_*), so no strings are compared.
+import { DAYS_PER_MONTH, roundUpDays } from './age.ts';
+import {
+  ERR_AGE_NEGATIVE,
+  ERR_AGE_NOT_FINITE,
+  ERR_AGE_OVER_60_MONTHS,
+  ERR_HEADC_NOT_FINITE,
+  ERR_HEADC_NOT_POSITIVE,
+  ERR_LENHEI_NOT_FINITE,
+  ERR_LENHEI_NOT_POSITIVE,
+  ERR_MEASURE,
+  ERR_SEX,
+  ERR_WEIGHT_NOT_FINITE,
+  ERR_WEIGHT_NOT_POSITIVE,
+} from './errors.ts';
 import { restrictedLmsZ } from './lms.ts';
 import { roundZ } from './round.ts';
 import { BFA, HCFA, LHFA, type LmsTable, WFA, WFH, WFL } from './who-2006/tables.ts';
@@ -37,6 +51,67 @@ export function adjustLenhei(lenheiCm: number, ageDays: number, position: number
   if (position === POSITION_LYING && ageDays >= HEIGHT_FROM_DAY)
     return lenheiCm - LYING_STANDING_DIFFERENCE_CM;
   return lenheiCm;
+}
+
+/** A checked observation: what every indicator needs besides the measured values. */
+export interface PreparedRow {
+  /** Whole age in days (anthro's round_up), -1 when unknown. */
+  ageDays: number;
+  /** Position after the 9-month rule. */
+  position: number;
+  /** Length/height after the 0.7 cm adjustment; NaN without one. */
+  clenheiCm: number;
+  /** 1 when a standing position before 9 months was dropped. */
+  c9moFlag: number;
+}
+
+/** 0 when `value` is missing (NaN) or a positive finite number, else the given error index. */
+function checkMeasured(value: number, notFinite: number, notPositive: number): number {
+  if (Number.isNaN(value)) return 0;
+  if (!Number.isFinite(value)) return notFinite;
+  return value > 0 ? 0 : notPositive;
+}
+
+/**
+ * Checks one observation (NaN = missing) and fills `row`; returns 0 or the index of the first error in
+ * GROWTH_ERRORS. Age: whole days for the look-up, unrounded months for the cut-offs (< 60 months,
+ * which also keeps the whole days within 0..1826, inside every age table).
+ */
+export function prepareRow(
+  sex: number,
+  ageRaw: number,
+  weightKg: number,
+  lenheiCm: number,
+  headcCm: number,
+  position: number,
+  row: PreparedRow,
+): number {
+  if (sex !== 1 && sex !== 2) return ERR_SEX;
+  if (position !== POSITION_UNKNOWN && position !== POSITION_LYING && position !== POSITION_STANDING) {
+    return ERR_MEASURE;
+  }
+  const measuredError =
+    checkMeasured(weightKg, ERR_WEIGHT_NOT_FINITE, ERR_WEIGHT_NOT_POSITIVE) ||
+    checkMeasured(lenheiCm, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
+    checkMeasured(headcCm, ERR_HEADC_NOT_FINITE, ERR_HEADC_NOT_POSITIVE);
+  if (measuredError !== 0) return measuredError;
+  let ageDays = -1;
+  let ageMonths = Number.NaN;
+  if (!Number.isNaN(ageRaw)) {
+    if (!Number.isFinite(ageRaw)) return ERR_AGE_NOT_FINITE;
+    if (ageRaw < 0) return ERR_AGE_NEGATIVE;
+    ageMonths = ageRaw / DAYS_PER_MONTH;
+    if (!(ageMonths < 60)) return ERR_AGE_OVER_60_MONTHS;
+    ageDays = roundUpDays(ageRaw);
+  }
+  // Standing before 9 months is implausible: the position is dropped, so no 0.7 cm correction.
+  const standingTooYoung = position === POSITION_STANDING && ageMonths < STANDING_FROM_MONTHS;
+  const cleanPosition = standingTooYoung ? POSITION_UNKNOWN : position;
+  row.ageDays = ageDays;
+  row.position = cleanPosition;
+  row.c9moFlag = standingTooYoung ? 1 : 0;
+  row.clenheiCm = Number.isNaN(lenheiCm) ? Number.NaN : adjustLenhei(lenheiCm, ageDays, cleanPosition);
+  return 0;
 }
 
 /** Plain LMS with L = 1 (length/height and head circumference; the build checks L = 1 in every row). */

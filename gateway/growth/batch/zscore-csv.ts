@@ -7,15 +7,16 @@
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
 import { bandIndexOfRounded, type StatusIndex } from '../classify.ts';
-import { emptyGrowthResult, tryComputeGrowth } from '../compute.ts';
+import { computeGrowthScalars, emptyGrowthResult } from '../compute.ts';
 import {
   ERR_AGE_NEGATIVE,
   ERR_BIRTH_AFTER_MEASUREMENT,
   GROWTH_ERRORS,
   type GrowthInputField,
 } from '../errors.ts';
+import { POSITION_LYING, POSITION_STANDING, POSITION_UNKNOWN } from '../indicators.ts';
 import { roundTo, roundZ } from '../round.ts';
-import type { GrowthInput, GrowthResult } from '../types.ts';
+import type { GrowthResult } from '../types.ts';
 import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
 import { STATUS_BYTES, Z_BAND, Z_TABLE_LIMIT, Z_TEXT, Z_TEXT_LENGTH, Z_TEXT_STRIDE } from './z-text.ts';
 
@@ -59,6 +60,13 @@ const CR = 13;
 /** A row longer than this (an unclosed quote, or not a CSV at all) stops the run. */
 export const MAX_ROW_BYTES = 1 << 20;
 const MAX_FIELDS = 4096;
+const SLOT_SEX = 0;
+const SLOT_AGE = 1;
+const SLOT_WEIGHT = 2;
+const SLOT_LENHEI = 3;
+const SLOT_HEADC = 4;
+const SLOT_POSITION = 5;
+const SLOT_OEDEMA = 6;
 /** Markers in `hundredths`: no z, or a rounded z beyond the precomputed table. */
 const NO_Z = 0x7fffffff;
 const BEYOND_TABLE = 0x7ffffffe;
@@ -132,15 +140,9 @@ export class ZscoreCsvTransformer {
   private readonly hundredths = new Int32Array(5);
   private readonly rounded = new Float64Array(5);
   private rowContentEnd = 0;
-  private readonly input: GrowthInput = {
-    sex: 1,
-    ageDays: undefined,
-    weightKg: undefined,
-    lenheiCm: undefined,
-    measure: undefined,
-    oedema: false,
-    headcCm: undefined,
-  };
+  // The current row as numbers (NaN = missing), in SLOT_* order, and where its age came from.
+  private readonly values = new Float64Array(7);
+  private ageFromDates = false;
   private readonly result: GrowthResult = emptyGrowthResult();
   // Output buffers: filled in place, handed out whole.
   private out: Buffer = Buffer.alloc(0);
@@ -350,46 +352,56 @@ export class ZscoreCsvTransformer {
       this.errorRow(error.column, error.message);
       return;
     }
-    const failed = tryComputeGrowth(this.input, this.result);
+    const v = this.values;
+    const failed = computeGrowthScalars(
+      v[SLOT_SEX] as number,
+      v[SLOT_AGE] as number,
+      v[SLOT_WEIGHT] as number,
+      v[SLOT_LENHEI] as number,
+      v[SLOT_HEADC] as number,
+      v[SLOT_POSITION] as number,
+      v[SLOT_OEDEMA] as number,
+      this.result,
+    );
     if (failed !== 0) {
-      this.errorRow(...this.describeCoreError(failed, data));
+      this.errorRow(...this.describeCoreError(failed));
       return;
     }
     this.writeResult();
   }
 
   /** Column and message for a core error; an age computed from the dates is blamed on them. */
-  private describeCoreError(failed: number, data: Buffer): [column: string, message: string] {
-    const fromDates = this.input.ageDays !== undefined && this.present('age_days', data) < 0;
-    if (fromDates && failed === ERR_AGE_NEGATIVE) {
+  private describeCoreError(failed: number): [column: string, message: string] {
+    if (this.ageFromDates && failed === ERR_AGE_NEGATIVE) {
       return ['birth_date', GROWTH_ERRORS[ERR_BIRTH_AFTER_MEASUREMENT]?.message ?? ''];
     }
     const info = GROWTH_ERRORS[failed];
     if (info === undefined) return ['row', 'invalid input'];
-    const column = info.field === 'ageDays' && fromDates ? 'birth_date/date' : FIELD_COLUMN[info.field];
+    const column =
+      info.field === 'ageDays' && this.ageFromDates ? 'birth_date/date' : FIELD_COLUMN[info.field];
     return [column, info.message];
   }
 
-  /** Fills this.input from the row; returns the first problem, naming its column. */
+  /** Reads the row into this.values (NaN = missing); returns the first problem, naming its column. */
   private readRow(data: Buffer): { column: string; message: string } | undefined {
     if (this.cells !== this.headerFields) {
       return { column: 'row', message: `has ${this.cells} fields but the header has ${this.headerFields}` };
     }
-    const input = this.input;
+    const v = this.values;
     const sexCell = this.present('sex', data);
     if (sexCell < 0) return { column: 'sex', message: 'missing' };
     const sex = this.letter(data, sexCell);
     // 1/2 (WHO), M/F, L/P (laki-laki/perempuan); `| 0x20` lower-cases letters and leaves digits.
-    if (sex === 49 || sex === 109 || sex === 108) input.sex = 1;
-    else if (sex === 50 || sex === 102 || sex === 112) input.sex = 2;
+    if (sex === 49 || sex === 109 || sex === 108) v[SLOT_SEX] = 1;
+    else if (sex === 50 || sex === 102 || sex === 112) v[SLOT_SEX] = 2;
     else return this.badCell(data, sexCell, 'sex', 'is not 1/2, M/F or L/P');
 
-    input.ageDays = undefined;
+    v[SLOT_AGE] = Number.NaN;
+    this.ageFromDates = false;
     const ageCell = this.present('age_days', data);
     if (ageCell >= 0) {
-      const ageDays = this.number(data, ageCell);
-      if (Number.isNaN(ageDays)) return this.badCell(data, ageCell, 'age_days', 'is not a number');
-      input.ageDays = ageDays;
+      v[SLOT_AGE] = this.number(data, ageCell);
+      if (Number.isNaN(v[SLOT_AGE])) return this.badCell(data, ageCell, 'age_days', 'is not a number');
     } else {
       const birthCell = this.present('birth_date', data);
       const dateCell = this.present('date', data);
@@ -398,62 +410,60 @@ export class ZscoreCsvTransformer {
       if (dateCell >= 0 && birthCell < 0)
         return { column: 'birth_date', message: 'missing while date is given' };
       if (birthCell >= 0) {
-        const birth = parseIsoDateDays(
-          data,
-          this.cellStart[birthCell] as number,
-          this.cellEnd[birthCell] as number,
-        );
+        const birth = this.date(data, birthCell);
         if (Number.isNaN(birth))
           return this.badCell(data, birthCell, 'birth_date', 'is not a YYYY-MM-DD date');
-        const measured = parseIsoDateDays(
-          data,
-          this.cellStart[dateCell] as number,
-          this.cellEnd[dateCell] as number,
-        );
+        const measured = this.date(data, dateCell);
         if (Number.isNaN(measured)) return this.badCell(data, dateCell, 'date', 'is not a YYYY-MM-DD date');
-        // A negative age is reported by the core against birth_date.
-        input.ageDays = measured - birth;
+        // A negative age is reported by the core, and blamed on birth_date.
+        v[SLOT_AGE] = measured - birth;
+        this.ageFromDates = true;
       }
     }
 
-    const weight = this.optionalNumber(data, 'weight_kg');
-    if (typeof weight === 'object') return weight;
-    input.weightKg = weight;
-    const lenhei = this.optionalNumber(data, 'lenhei_cm');
-    if (typeof lenhei === 'object') return lenhei;
-    input.lenheiCm = lenhei;
-    const headc = this.optionalNumber(data, 'headc_cm');
-    if (typeof headc === 'object') return headc;
-    input.headcCm = headc;
+    const numberError =
+      this.readNumber(data, 'weight_kg', SLOT_WEIGHT) ??
+      this.readNumber(data, 'lenhei_cm', SLOT_LENHEI) ??
+      this.readNumber(data, 'headc_cm', SLOT_HEADC);
+    if (numberError !== undefined) return numberError;
 
-    input.measure = undefined;
+    v[SLOT_POSITION] = POSITION_UNKNOWN;
     const measureCell = this.present('measure', data);
     if (measureCell >= 0) {
       const measure = this.letter(data, measureCell);
-      if (measure === 108) input.measure = 'l';
-      else if (measure === 104) input.measure = 'h';
+      if (measure === 108) v[SLOT_POSITION] = POSITION_LYING;
+      else if (measure === 104) v[SLOT_POSITION] = POSITION_STANDING;
       else return this.badCell(data, measureCell, 'measure', "is not 'l' (lying) or 'h' (standing)");
     }
 
-    input.oedema = false;
+    v[SLOT_OEDEMA] = 0;
     const oedemaCell = this.present('oedema', data);
     if (oedemaCell >= 0) {
       const oedema = this.letter(data, oedemaCell);
-      if (oedema === 121 || oedema === 49) input.oedema = true;
+      if (oedema === 121 || oedema === 49) v[SLOT_OEDEMA] = 1;
       else if (oedema !== 110 && oedema !== 50)
         return this.badCell(data, oedemaCell, 'oedema', "is not 'y' or 'n'");
     }
     return undefined;
   }
 
-  private optionalNumber(
+  private date(data: Buffer, cell: number): number {
+    return parseIsoDateDays(data, this.cellStart[cell] as number, this.cellEnd[cell] as number);
+  }
+
+  /** Stores an optional number column in values[slot] (NaN when blank); returns a problem or undefined. */
+  private readNumber(
     data: Buffer,
     column: 'weight_kg' | 'lenhei_cm' | 'headc_cm',
-  ): number | undefined | { column: string; message: string } {
+    slot: number,
+  ): { column: string; message: string } | undefined {
     const cell = this.present(column, data);
-    if (cell < 0) return undefined;
-    const value = this.number(data, cell);
-    return Number.isNaN(value) ? this.badCell(data, cell, column, 'is not a number') : value;
+    if (cell < 0) {
+      this.values[slot] = Number.NaN;
+      return undefined;
+    }
+    this.values[slot] = this.number(data, cell);
+    return Number.isNaN(this.values[slot]) ? this.badCell(data, cell, column, 'is not a number') : undefined;
   }
 
   private badCell(
