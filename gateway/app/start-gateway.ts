@@ -66,7 +66,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const stop = async () => {
     for (const step of steps.reverse()) {
       try {
+        const startedMs = Date.now();
         await step.run();
+        log.debug({ step: step.name, ms: Date.now() - startedMs }, 'stopped');
       } catch (error) {
         log.error({ step: step.name, err: (error as Error).message }, 'stop step failed');
       }

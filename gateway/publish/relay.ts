@@ -87,6 +87,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
 
   #sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
+      if (!this.#running) return resolve();
       this.#wake = resolve;
       if (Number.isFinite(ms)) this.#sleepTimer = setTimeout(this.kick, Math.max(0, ms));
     });

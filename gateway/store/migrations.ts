@@ -91,6 +91,7 @@ CREATE TABLE outbox (
 ) STRICT;
 CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at, id);
 CREATE INDEX outbox_subject ON outbox(subject_id);
+CREATE INDEX outbox_child ON outbox(child_id, id) WHERE delivered_at IS NULL;
 `,
   },
   {

@@ -48,18 +48,18 @@ export async function enqueue(sql: Sql, message: NewOutboxMessage): Promise<void
 }
 
 /**
- * Undelivered messages due at `nowIso`, oldest id first (UUIDv7 ids sort by creation, so this is the order
- * per child). A message is held back while an older message of the same child failed to reach the broker and
- * waits for its retry, so a later message never overtakes it on the wire.
+ * Undelivered messages due at `nowIso`, oldest id first (UUIDv7 ids sort by creation). Per child, only the
+ * oldest undelivered message is ever on its way: the next one waits for its receipt. So a child's messages
+ * reach the record in order even when a broker drops some of them (a resend can never be overtaken).
  */
 export async function dueMessages(sql: Sql, nowIso: string, limit: number): Promise<OutboxMessage[]> {
   return sql.all<OutboxMessage>(
     `SELECT o.* FROM outbox o
      WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?
-       AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.child_id = o.child_id AND p.id < o.id
-                       AND p.sent_at IS NULL AND p.next_attempt_at > ?)
+       AND (o.child_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.child_id = o.child_id
+                                              AND p.id < o.id AND p.delivered_at IS NULL))
      ORDER BY o.id LIMIT ?`,
-    [nowIso, nowIso, limit],
+    [nowIso, limit],
   );
 }
 
