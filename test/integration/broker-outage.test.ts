@@ -1,0 +1,94 @@
+// The outbox against real mosquitto: the broker away while 1,000 measurements are saved; the broker losing
+// its queue while the village record is offline. Every measurement reaches the record exactly once, in order
+// per child.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import {
+  outOfOrderChildren,
+  registerChildren,
+  saveManual,
+  startTestGateway,
+  startTestRecord,
+  undelivered,
+} from './fixtures.ts';
+import { waitFor } from './helpers.ts';
+
+describe('broker outages', () => {
+  let dir: Awaited<ReturnType<typeof tmpDir>>;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeEach(async () => {
+    dir = await tmpDir('tikar-outage-');
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups.length = 0;
+    await dir.cleanup();
+  });
+
+  it('broker away: 1,000 measurements saved meanwhile all arrive once, in order per child, backfilled', async () => {
+    let broker: Mosquitto = await startMosquitto();
+    cleanups.push(() => broker.stop());
+    const record = await startTestRecord({ dbPath: join(dir.path, 'record.db'), mqttUrl: broker.url });
+    cleanups.push(() => record.stop());
+    const gateway = await startTestGateway({ dir: dir.path, mqttUrl: broker.url });
+    cleanups.push(() => gateway.stop());
+    const children = await registerChildren(gateway, 20);
+    await waitFor('the children to reach the record', async () => (await undelivered(gateway.db)) === 0);
+
+    const port = broker.port;
+    await broker.stop();
+    const saved: string[] = [];
+    for (let k = 0; k < 1000; k++) saved.push(await saveManual(gateway, children[k % 20] as string, k));
+    expect(await undelivered(gateway.db)).toBe(1000);
+    expect(gateway.services.mqttStatus().connected).toBe(false);
+
+    broker = await startMosquitto({ port });
+    await waitFor('the backlog to drain', async () => (await undelivered(gateway.db)) === 0, 60_000);
+
+    const stored = await record.db.all<{ id: string }>('SELECT id FROM measurements');
+    expect(stored).toHaveLength(1000);
+    expect(new Set(stored.map((r) => r.id))).toEqual(new Set(saved));
+    expect(await outOfOrderChildren(record.db)).toBe(0);
+    const backfilled = await record.db.get<{ n: number }>(
+      "SELECT count(*) AS n FROM record_messages WHERE kind = 'measurement' AND backfilled = 1",
+    );
+    expect(backfilled?.n).toBeGreaterThan(0);
+  });
+
+  it('broker loses its queue while the record is offline: the missing receipts make the gateway send again', async () => {
+    const broker = await startMosquitto({ persistence: false });
+    cleanups.push(() => broker.stop());
+    const recordPath = join(dir.path, 'record.db');
+    let record = await startTestRecord({ dbPath: recordPath, mqttUrl: broker.url });
+    const gateway = await startTestGateway({ dir: dir.path, mqttUrl: broker.url });
+    cleanups.push(() => gateway.stop());
+    const children = await registerChildren(gateway, 5);
+    await waitFor('the children to reach the record', async () => (await undelivered(gateway.db)) === 0);
+
+    await record.stop(); // its persistent session stays at the broker, which queues for it
+    const saved: string[] = [];
+    for (let k = 0; k < 40; k++) saved.push(await saveManual(gateway, children[k % 5] as string, k));
+    await waitFor('the broker to acknowledge', async () => {
+      const row = await gateway.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM outbox WHERE sent_at IS NOT NULL AND delivered_at IS NULL',
+      );
+      return (row?.n ?? 0) >= 5;
+    });
+    await broker.restart(); // no persistence: the queued messages are gone
+
+    record = await startTestRecord({ dbPath: recordPath, mqttUrl: broker.url });
+    cleanups.push(() => record.stop());
+    await waitFor(
+      'every measurement to be receipted',
+      async () => (await undelivered(gateway.db)) === 0,
+      60_000,
+    );
+    const stored = await record.db.all<{ id: string }>('SELECT id FROM measurements');
+    expect(stored.map((r) => r.id).sort()).toEqual([...saved].sort());
+    const resent = await gateway.db.get<{ n: number }>('SELECT count(*) AS n FROM outbox WHERE attempts > 1');
+    expect(resent?.n).toBeGreaterThan(0);
+    expect(await outOfOrderChildren(record.db)).toBe(0);
+  });
+});
