@@ -219,4 +219,32 @@ describe.each(brokers)('MQTT rights on %s', (_name, start) => {
     expect(deliveries, 'the sample must contain allowed publishes too').toBeGreaterThan(10);
     expect(await observeRights(broker.url, randomAttempts)).toEqual(expected);
   });
+
+  it('applies write rights to last wills: a will on another posyandu is dropped, the connection kept', async () => {
+    const record = await connectOnce(broker.url, loginAs('record-sukamaju'));
+    const wills: string[] = [];
+    const ownWill = new Promise<void>((resolve) =>
+      record.on('message', (topic, payload) => {
+        wills.push(`${topic}=${payload}`);
+        if (topic === 'tikar/v1/sukamaju/melati/status') resolve();
+      }),
+    );
+    await record.subscribeAsync('tikar/v1/sukamaju/+/status', { qos: 1 });
+    const withWill = (topic: string) =>
+      connectOnce(broker.url, {
+        ...loginAs('gw-melati'),
+        will: { topic, payload: Buffer.from('offline'), qos: 1, retain: false },
+      });
+    const forged = await withWill('tikar/v1/sukamaju/mawar/status');
+    const own = await withWill('tikar/v1/sukamaju/melati/status');
+    // Die without DISCONNECT, forged first: its will is handled before the one we wait for.
+    forged.stream.destroy();
+    await new Promise<void>((resolve) => forged.once('close', () => resolve()));
+    own.stream.destroy();
+    await ownWill;
+    expect(wills).toEqual(['tikar/v1/sukamaju/melati/status=offline']);
+    forged.end(true);
+    own.end(true);
+    await record.endAsync();
+  });
 });
