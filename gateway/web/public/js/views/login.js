@@ -56,6 +56,7 @@ export function renderLogin(root, { onLoggedIn }) {
         else message.textContent = t('error.generic', { msg: result.message });
       },
     },
+    h('p', { class: 'product' }, t('login.product')),
     h('h1', {}, t('login.title')),
     h('p', { class: 'lead' }, t('login.lead')),
     h('div', { class: 'segments', role: 'group', 'aria-label': t('login.title') }, roleButtons),
@@ -67,6 +68,7 @@ export function renderLogin(root, { onLoggedIn }) {
       { type: 'submit', class: 'btn btn-primary btn-block', id: 'login-submit' },
       t('login.submit'),
     ),
+    h('p', { class: 'hint privacy' }, t('login.privacy')),
   );
   mount(root, h('div', { class: 'login-wrap' }, form));
   pin.focus();

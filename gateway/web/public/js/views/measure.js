@@ -77,6 +77,7 @@ export async function renderMeasure(root, childId) {
   const errorBox = h('p', { class: 'form-error', role: 'alert', id: 'measure-error' });
 
   // Live elements, updated in place at the reading rate.
+  const liveLabel = h('p', { class: 'live-label' }, t('measure.length'));
   const valueEl = h('output', { class: 'live-value', id: 'live-value', 'aria-live': 'off' }, '—');
   const stabilityEl = h('p', { class: 'stability', id: 'stability' });
   const weightValueEl = h('output', { class: 'live-weight', id: 'live-weight' }, '—');
@@ -105,7 +106,7 @@ export async function renderMeasure(root, childId) {
     h(
       'div',
       { class: 'live-card' },
-      h('p', { class: 'live-label' }, t('measure.length')),
+      liveLabel,
       valueEl,
       stabilityEl,
       h(
@@ -164,6 +165,7 @@ export async function renderMeasure(root, childId) {
 
   function renderSession() {
     const length = session.length;
+    liveLabel.textContent = t(session.position === 'l' ? 'measure.lengthLying' : 'measure.lengthStanding');
     valueEl.textContent = length.current === null ? '—' : fmtLength(length.current);
     setStability(length.moving, length.current !== null);
     promptEl.textContent = session.prompt?.[getLang()] ?? '';
