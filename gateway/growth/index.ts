@@ -34,6 +34,6 @@ export {
   POSITION_UNKNOWN,
 } from './indicators.ts';
 export { lmsValue, lmsZ, restrictedLmsValue, restrictedLmsZ } from './lms.ts';
-export { MAX_ROUND_DIGITS, roundTo, roundZ } from './round.ts';
+export { MAX_ROUND_DIGITS, roundTo, roundZ, roundZHundredths } from './round.ts';
 export type { GrowthInput, GrowthResult, Indicator, Position, Sex } from './types.ts';
 export { WHO_REFERENCE_FORMAT_VERSION } from './who-2006/reference.generated.ts';

@@ -5,6 +5,7 @@ import {
   classifyZ,
   roundTo,
   roundZ,
+  roundZHundredths,
   STATUS_LABELS,
   type StatusIndex,
   stuntingFlag,
@@ -143,5 +144,23 @@ describe('Permenkes 2/2020 categories', () => {
       'none',
       undefined,
     ]);
+  });
+});
+
+describe('roundZHundredths', () => {
+  it('is roundZ times 100 as an integer, ties and near-ties included', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1000, max: 1000, noNaN: true }), (z) => {
+        expect(roundZHundredths(z) / 100 === roundZ(z)).toBe(true);
+      }),
+      { seed: 9, numRuns: 20000 },
+    );
+    for (let k = -99995; k <= 99995; k += 10) {
+      const z = k / 10000;
+      expect(roundZHundredths(z) / 100 === roundZ(z)).toBe(true);
+    }
+    for (const z of [9.795, 2.675, 0.125, -0.125, 1.005, -5.005, 5.004999999]) {
+      expect(roundZHundredths(z) / 100).toBe(roundZ(z));
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
   type GrowthInputField,
 } from '../errors.ts';
 import { POSITION_LYING, POSITION_STANDING, POSITION_UNKNOWN } from '../indicators.ts';
-import { roundTo, roundZ } from '../round.ts';
+import { roundTo, roundZ, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
 import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
 import { STATUS_BYTES, Z_BAND, Z_TABLE_LIMIT, Z_TEXT, Z_TEXT_LENGTH, Z_TEXT_STRIDE } from './z-text.ts';
@@ -507,14 +507,13 @@ export class ZscoreCsvTransformer {
       this.hundredths[slot] = NO_Z;
       return pos;
     }
-    const rounded = roundZ(z);
-    const k = Math.round(rounded * 100);
+    const k = roundZHundredths(z);
     const inTable = k >= -Z_TABLE_LIMIT && k <= Z_TABLE_LIMIT;
     this.hundredths[slot] = inTable ? k : BEYOND_TABLE;
-    this.rounded[slot] = rounded;
+    if (!inTable) this.rounded[slot] = roundZ(z);
     const precision = this.precision;
     if (precision !== 2) return writeFixed(out, pos, roundTo(z, precision), precision, false);
-    if (!inTable) return writeFixed(out, pos, rounded, 2, false);
+    if (!inTable) return writeFixed(out, pos, this.rounded[slot] as number, 2, false);
     const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
     return copyBytes(Z_TEXT, at, at + (Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] as number), out, pos);
   }
