@@ -56,6 +56,8 @@ const schema = z.object({
     })
     .optional(),
   calibrationId: z.string().min(1).max(64).nullable().default(null),
+  /** A length change this large between two samples while measuring is reported as the foot board moving. */
+  boardMovedCounts: z.number().int().positive().default(800),
   /** Where frames go: a serial port to the gateway, or standard output when piped. */
   output: z
     .union([
@@ -186,6 +188,7 @@ export function parseFirmwareConfig(input: unknown): ConfigResult {
     ...(raw.boardPort === undefined ? {} : { boardPort: raw.boardPort }),
     sampleRateHz: raw.sampleRateHz,
     calibrationId: raw.calibrationId,
+    boardMovedCounts: raw.boardMovedCounts,
     output: raw.output,
     length,
     ...(weight ? { weight } : {}),

@@ -49,6 +49,8 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
   let measuring = false;
   let tareCounts: number | undefined;
   let lastWeightCounts: number | undefined;
+  let lastLengthCounts: number | undefined;
+  let boardMovedAtMs = -Infinity;
   const faultReportedAtMs = new Map<string, number>();
 
   const emit = <T extends FrameType>(type: T, payload: Payload<T>) => {
@@ -115,6 +117,13 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
         emit('sample', { channel: 'weight', counts: reading.counts, t_ms: tMs, tare: tareCounts });
       } else {
         emit('sample', { channel: 'length', counts: reading.counts, t_ms: tMs });
+        // A jump during a reading: the kader pulled the foot board away (at most one event a second).
+        const jump = lastLengthCounts === undefined ? 0 : Math.abs(reading.counts - lastLengthCounts);
+        if (measuring && jump >= config.boardMovedCounts && tMs - boardMovedAtMs >= STATUS_EVERY_MS) {
+          boardMovedAtMs = tMs;
+          emit('event', { kind: 'board_moved', t_ms: tMs });
+        }
+        lastLengthCounts = reading.counts;
       }
     }
   };

@@ -121,6 +121,25 @@ describe('firmware on a mock Firmata board', () => {
     expect(mat.rejected).toEqual([]);
   });
 
+  it('reports the foot board moving during a reading, not while idle', async () => {
+    const mat = await rig(configOf({ length: { driver: 'analog', pin: 'A0' } }));
+    mat.analog(0, 400);
+    await until(() => ofType(mat.frames, 'sample').length >= 1, 'a sample');
+    mat.analog(0, 600); // idle: no event
+    await until(
+      () => ofType(mat.frames, 'sample').some((frame) => frame.payload.counts === 600 * ANALOG_SCALE),
+      'a move',
+    );
+    expect(ofType(mat.frames, 'event')).toEqual([]);
+    mat.command({ seq: 0, type: 'start', payload: {} });
+    mat.analog(0, 450);
+    await until(() => ofType(mat.frames, 'event').length === 1, 'the board_moved event');
+    expect(ofType(mat.frames, 'event')[0]?.payload.kind).toBe('board_moved');
+    expect(
+      ofType(mat.frames, 'sample').filter((frame) => frame.payload.counts === 600 * ANALOG_SCALE).length,
+    ).toBeGreaterThan(0);
+  });
+
   it('reports a sensor fault when the analog pin sits at a rail (cable out)', async () => {
     const mat = await rig(configOf({ length: { driver: 'analog', pin: 'A2' } }));
     mat.analog(2, 0);
