@@ -154,9 +154,5 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`tikar export: ${(error as Error).message}\n`);
     return error instanceof ConfigError ? 2 : 1;
   }
-  if (argv.length === 0) {
-    program.outputHelp();
-    return 2;
-  }
   return exitCode;
 }

@@ -129,9 +129,5 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`tikar report: ${(error as Error).message}\n`);
     return 1;
   }
-  if (argv.length === 0) {
-    program.outputHelp();
-    return 2;
-  }
   return exitCode;
 }

@@ -98,13 +98,30 @@ export async function loadFromDb(path: string, posyanduId: string): Promise<Repo
   }
 }
 
+let stdoutGuarded = false;
+
+/** A reader that stops early (`| head`) closes the pipe: that ends our output, it is not a failure. */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    process.stderr.write(`cannot write to standard output: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}
+
 /** Writes to `--out` (mode 0600) or, for text, to standard output. */
 export async function emit(out: string | undefined, content: string | Uint8Array): Promise<void> {
   if (out !== undefined) {
     await writePrivateFile(out, content);
     return;
   }
+  guardStdout();
   await new Promise<void>((resolve, reject) =>
-    process.stdout.write(content, (error) => (error ? reject(error) : resolve())),
+    process.stdout.write(content, (error) => {
+      if (!error || (error as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(error);
+    }),
   );
 }
