@@ -220,11 +220,43 @@ describe.each(brokers)('MQTT rights on %s', (_name, start) => {
     expect(await observeRights(broker.url, randomAttempts)).toEqual(expected);
   });
 
+  it('gives retained messages only to accounts allowed to read them', async () => {
+    const gateway = await connectOnce(broker.url, loginAs('gw-melati'));
+    await gateway.publishAsync('tikar/v1/sukamaju/melati/status', 'online', { qos: 1, retain: true });
+    await gateway.endAsync();
+    const retainedFor = async (user: string): Promise<string[]> => {
+      const client = await connectOnce(broker.url, loginAs(user));
+      const topics: string[] = [];
+      const barrier = new Promise<void>((resolve) =>
+        client.on('message', (topic, payload) => {
+          if (payload.toString() === 'barrier') resolve();
+          else topics.push(topic);
+        }),
+      );
+      // SUBACK comes after the retained messages are queued; a barrier the user may read closes the window.
+      await client.subscribeAsync('#', { qos: 1 });
+      const village = user.includes('cibodas') ? 'cibodas' : 'sukamaju';
+      const recorder = await connectOnce(broker.url, loginAs(`record-${village}`));
+      await recorder.publishAsync(`tikar/v1/${village}/register`, 'barrier', { qos: 1 });
+      await barrier;
+      await recorder.endAsync();
+      await client.endAsync();
+      return topics;
+    };
+    expect(await retainedFor('record-sukamaju')).toEqual(['tikar/v1/sukamaju/melati/status']);
+    expect(await retainedFor('gw-mawar')).toEqual([]);
+    expect(await retainedFor('record-cibodas')).toEqual([]);
+    const cleaner = await connectOnce(broker.url, loginAs('gw-melati'));
+    await cleaner.publishAsync('tikar/v1/sukamaju/melati/status', '', { qos: 1, retain: true });
+    await cleaner.endAsync();
+  });
+
   it('applies write rights to last wills: a will on another posyandu is dropped, the connection kept', async () => {
     const record = await connectOnce(broker.url, loginAs('record-sukamaju'));
     const wills: string[] = [];
     const ownWill = new Promise<void>((resolve) =>
-      record.on('message', (topic, payload) => {
+      record.on('message', (topic, payload, packet) => {
+        if (packet.retain) return; // what earlier tests left on the broker
         wills.push(`${topic}=${payload}`);
         if (topic === 'tikar/v1/sukamaju/melati/status') resolve();
       }),
