@@ -157,8 +157,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       );
     }
     const input = validate(loginBody, body, 'body');
+    // Counted as a failure before the (slow) check, so a burst of parallel guesses is limited too;
+    // a right PIN clears the count.
+    limiter.fail(client);
     if (!(await pinStore.verify(input.role, input.pin))) {
-      limiter.fail(client);
       throw new HttpError(401, 'wrong_pin', 'wrong PIN for this role');
     }
     limiter.succeed(client);

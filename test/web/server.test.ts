@@ -125,6 +125,20 @@ describe('web server: login', () => {
     }
   });
 
+  it('limits a burst of parallel guesses as well as sequential ones', async () => {
+    const limited = await startHarness({ loginLimiter: { freeTries: 3, firstLockMs: 60_000 } });
+    try {
+      const guesses = Array.from({ length: 12 }, (_, i) =>
+        limited.call('POST', '/api/login', { body: { role: 'kader', pin: String(100000 + i) } }),
+      );
+      const statuses = (await Promise.all(guesses)).map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('expires sessions after the idle timeout', async () => {
     let nowMs = 1_000_000;
     const expiring = await startHarness({ sessions: { idleTimeoutMs: 60_000, now: () => nowMs } });

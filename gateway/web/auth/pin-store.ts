@@ -24,7 +24,32 @@ const pinFileSchema = z.object({
 type HashedPin = z.infer<typeof hashedPinSchema>;
 type PinFile = z.infer<typeof pinFileSchema>;
 
+/**
+ * At most this many scrypt runs at once (16 MiB each): a burst of logins must not exhaust a Pi Zero's 512 MB.
+ * Further checks wait their turn.
+ */
+const maxConcurrentHashes = 2;
+let runningHashes = 0;
+const waitingHashes: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing run hands its slot straight to the next waiter, so the count never overshoots.
+  if (runningHashes >= maxConcurrentHashes) await new Promise<void>((resolve) => waitingHashes.push(resolve));
+  else runningHashes++;
+  try {
+    return await work();
+  } finally {
+    const next = waitingHashes.shift();
+    if (next) next();
+    else runningHashes--;
+  }
+}
+
 function scryptAsync(pin: string, salt: Buffer, params: HashedPin): Promise<Buffer> {
+  return withHashSlot(() => scryptOnce(pin, salt, params));
+}
+
+function scryptOnce(pin: string, salt: Buffer, params: HashedPin): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(
       pin,
