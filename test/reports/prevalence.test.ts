@@ -5,6 +5,7 @@ import { prevalenceCsv, renderPrevalenceHtml } from '../../gateway/reports/preva
 import { renderTrendSvg } from '../../gateway/reports/trend-chart.ts';
 import { wilsonInterval, z95 } from '../../gateway/reports/wilson.ts';
 import { child, measurement } from './fixtures.ts';
+import { randomReportData } from './naive.ts';
 
 // Wilson 95 % by hand, z = 1.959964, z² = 3.841459:
 //   denominator = 1 + z²/n, centre = (p + z²/2n) / denominator,
@@ -138,5 +139,27 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(html).toContain(svg);
     expect(html).toContain('44,4 %');
     expect(html).toContain('18,9 % – 73,3 %');
+  });
+});
+
+describe('prevalence properties (seeded random data)', () => {
+  it('never counts more cases than measured, nor more severe than all stunting', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const report = computePrevalence(randomReportData(seed, 40, 12), {
+          posyanduId: 'pos-1',
+          month: '2026-12',
+        });
+        for (const month of report.trend) {
+          for (const cell of Object.values(month.cells)) {
+            expect(cell.cases).toBeLessThanOrEqual(cell.measured);
+            expect(cell.interval === undefined).toBe(cell.measured === 0);
+          }
+          expect(month.cells.severeStunting.cases).toBeLessThanOrEqual(month.cells.stunting.cases);
+          expect(month.cells.severeStunting.measured).toBe(month.cells.stunting.measured);
+        }
+      }),
+      { seed: 99, numRuns: 60 },
+    );
   });
 });
