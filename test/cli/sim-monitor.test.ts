@@ -136,4 +136,33 @@ describe('tikar sim --pty', () => {
       await once(sim, 'exit');
     }
   });
+
+  it('tikar monitor --port reads the PTY the simulator made', async () => {
+    const sim = spawn(process.execPath, [TIKAR, 'sim', '--pty', '--scenario', 'dropped', '--speed', '10'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const [pathChunk] = (await once(sim.stdout, 'data')) as [Buffer];
+      const monitor = spawn(
+        process.execPath,
+        [TIKAR, 'monitor', '--port', pathChunk.toString().trim(), '--count', '300', '--quiet'],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      let out = '';
+      monitor.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      const [code] = await once(monitor, 'exit');
+      expect(code).toBe(0);
+      const summary = summaryOf(out.split('\n').filter(Boolean));
+      expect(summary.lines).toBe(300);
+      expect(summary.rejected).toBe(0);
+      expect(summary.sequence.missing).toBeGreaterThan(0); // the dropped scenario loses lines
+    } finally {
+      sim.kill('SIGTERM');
+      await once(sim, 'exit');
+    }
+  });
 });
