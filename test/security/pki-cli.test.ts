@@ -1,6 +1,6 @@
 // `tikar pki` end to end: CA, broker certificate and device bundles, then a real mosquitto running the
 // generated password_file and acl_file over TLS, and devices logging in with nothing but their bundle.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../gateway/cli/pki.ts';
@@ -131,6 +131,36 @@ describe('tikar pki', () => {
         ),
       );
       expect(secrets[0]).toBe(secrets[1]); // one village, one pseudonym key
+    });
+
+    it('revokes an account removed from the roster, and rotates a password whose mqtt.json was deleted', async () => {
+      const passwordFile = join(pkiDir, 'mosquitto', 'password_file');
+      const gatewayConfig = join(pkiDir, 'accounts', 'gw-melati', 'mqtt.json');
+      const oldPassword = (JSON.parse(await readFile(gatewayConfig, 'utf8')) as { password: string })
+        .password;
+      await rm(gatewayConfig);
+      const smaller = join(dir.path, 'roster-smaller.json');
+      await writeFile(
+        smaller,
+        JSON.stringify({
+          accounts: [{ role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' }],
+        }),
+      );
+      expect(
+        await run(
+          ['accounts', '--dir', pkiDir, '--roster', smaller, '--url', 'mqtts://localhost:8883'],
+          print,
+        ),
+      ).toBe(0);
+      const users = (await readFile(passwordFile, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(':')[0]);
+      expect(users).toEqual(['gw-melati']);
+      const newPassword = (JSON.parse(await readFile(gatewayConfig, 'utf8')) as { password: string })
+        .password;
+      expect(newPassword).not.toBe(oldPassword);
+      expect(await modeOf(gatewayConfig)).toBe(0o600);
     });
   });
 });
