@@ -3,7 +3,6 @@
 
 const dictionaries = {
   id: {
-    'app.loading': 'Memuat…',
     'nav.measure': 'Ukur anak',
     'nav.today': 'Hari ini',
     'nav.search': 'Cari anak',
@@ -41,7 +40,6 @@ const dictionaries = {
     'register.kia': 'Punya Buku KIA / KMS',
     'register.submit': 'Daftarkan',
     'register.cancel': 'Batal',
-    'measure.title': 'Pengukuran',
     'measure.position': 'Posisi ukur',
     'measure.lying': 'Terlentang (PB)',
     'measure.standing': 'Berdiri (TB)',
@@ -67,7 +65,6 @@ const dictionaries = {
     'measure.again': 'Ulangi pengukuran',
     'measure.cancel': 'Batal',
     'measure.saveBlocked': 'Belum bisa disimpan',
-    'measure.saved': 'Tersimpan',
     'mat.disconnected':
       'Alat ukur (tikar) tidak tersambung. Periksa kabel USB ke gateway. Hasil tidak bisa disimpan.',
     'mat.uncalibrated':
@@ -107,10 +104,6 @@ const dictionaries = {
     'index.bbtb.l': 'BB/PB',
     'index.bbtb.h': 'BB/TB',
     'index.imtu': 'IMT/U',
-    'severity.severe': 'Berat',
-    'severity.moderate': 'Perhatian',
-    'severity.normal': 'Normal',
-    'severity.risk': 'Risiko',
     'today.title': 'Hari ini',
     'today.count': '{n} anak diukur · {m} perlu perhatian',
     'today.empty': 'Belum ada anak diukur hari ini.',
@@ -154,14 +147,11 @@ const dictionaries = {
     'pins.saved': 'PIN {role} diganti.',
     'sex.1': 'Laki-laki',
     'sex.2': 'Perempuan',
-    'unit.months': 'bln',
-    'unit.days': 'hr',
     'age.text': '{m} bulan {d} hari',
     'age.short': '{m} bln {d} hr',
     'live.lost': 'Sambungan langsung terputus, mencoba lagi…',
   },
   en: {
-    'app.loading': 'Loading…',
     'nav.measure': 'Measure',
     'nav.today': 'Today',
     'nav.search': 'Find child',
@@ -199,7 +189,6 @@ const dictionaries = {
     'register.kia': 'Has a Buku KIA / KMS',
     'register.submit': 'Register',
     'register.cancel': 'Cancel',
-    'measure.title': 'Measurement',
     'measure.position': 'Position',
     'measure.lying': 'Lying (length)',
     'measure.standing': 'Standing (height)',
@@ -225,7 +214,6 @@ const dictionaries = {
     'measure.again': 'Measure again',
     'measure.cancel': 'Cancel',
     'measure.saveBlocked': 'Cannot be saved yet',
-    'measure.saved': 'Saved',
     'mat.disconnected':
       'The mat is not connected. Check its USB cable to the gateway. Results cannot be saved.',
     'mat.uncalibrated':
@@ -265,10 +253,6 @@ const dictionaries = {
     'index.bbtb.l': 'Weight-for-length',
     'index.bbtb.h': 'Weight-for-height',
     'index.imtu': 'BMI-for-age',
-    'severity.severe': 'Severe',
-    'severity.moderate': 'Attention',
-    'severity.normal': 'Normal',
-    'severity.risk': 'Risk',
     'today.title': 'Today',
     'today.count': '{n} children measured · {m} need attention',
     'today.empty': 'No child measured today yet.',
@@ -312,8 +296,6 @@ const dictionaries = {
     'pins.saved': 'PIN for {role} changed.',
     'sex.1': 'Boy',
     'sex.2': 'Girl',
-    'unit.months': 'mo',
-    'unit.days': 'd',
     'age.text': '{m} months {d} days',
     'age.short': '{m} mo {d} d',
     'live.lost': 'Live connection lost, retrying…',

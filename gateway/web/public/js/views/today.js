@@ -113,6 +113,8 @@ function todayRow(row, fresh) {
       { class: 'muted' },
       `${t(`sex.${row.child.sex}`)} · ${fmtAge(row.child.birth_date, m.measured_on)}`,
     ),
+    // The red edge of a row to look at now is repeated in words.
+    row.refer && h('p', { class: 'refer-line' }, `✖ ${t('today.refer')}`),
     h('p', { class: 'today-facts' }, facts.join(' · ')),
     flags.length > 0
       ? h('ul', { class: 'flags' }, flags)
