@@ -18,7 +18,7 @@ import { createProgress } from '../reports/progress.ts';
 
 interface RangeOptions {
   db: string;
-  posyandu: string;
+  posyandu?: string;
   month?: string;
   from?: string;
   to?: string;
@@ -111,7 +111,7 @@ async function exportFhir(options: FhirCliOptions): Promise<number> {
 function common(command: Command): Command {
   return command
     .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
-    .requiredOption('--posyandu <id>', 'posyandu id')
+    .option('--posyandu <id>', 'posyandu id (default: every child in the file, e.g. a village record)')
     .option('--month <YYYY-MM>', 'one month', monthOption('--month'))
     .option('--from <YYYY-MM>', 'first month (inclusive)', monthOption('--from'))
     .option('--to <YYYY-MM>', 'last month (inclusive)', monthOption('--to'))

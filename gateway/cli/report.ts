@@ -23,7 +23,7 @@ const formats: readonly Format[] = ['csv', 'html', 'pdf'];
 
 interface ReportOptions {
   db: string;
-  posyandu: string;
+  posyandu?: string;
   month: string;
   format: Format;
   pdf?: boolean;
@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
       .command(kind)
       .description(summary)
       .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
-      .requiredOption('--posyandu <id>', 'posyandu id')
+      .option('--posyandu <id>', 'posyandu id (default: every child in the file, e.g. a village record)')
       .requiredOption('--month <YYYY-MM>', 'report month', monthOption('--month'))
       .option(
         '--format <format>',

@@ -88,8 +88,8 @@ export async function loadPlace(path: string | undefined): Promise<PlaceFile> {
   return place;
 }
 
-/** Opens the gateway's (or village record's) database read-only and loads one posyandu's rows. */
-export async function loadFromDb(path: string, posyanduId: string): Promise<ReportData> {
+/** Opens the gateway's (or village record's) database read-only and loads one posyandu's rows (or all). */
+export async function loadFromDb(path: string, posyanduId: string | undefined): Promise<ReportData> {
   const db = await openDb(path, { readonly: true });
   try {
     return await loadReportData(db, posyanduId);

@@ -140,7 +140,7 @@ export function eppgbmCells(row: EppgbmRow, place: EppgbmPlace): CsvCell[] {
 }
 
 export interface EppgbmOptions {
-  posyanduId: string;
+  posyanduId?: string; // undefined: every child in the data (a village record)
   /** Inclusive months 'YYYY-MM'. */
   fromMonth: string;
   toMonth: string;

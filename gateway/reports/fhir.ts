@@ -29,7 +29,7 @@ const dateTimeWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\
 type Json = Record<string, unknown>;
 
 export interface FhirOptions {
-  posyanduId: string;
+  posyanduId?: string; // undefined: every child in the data (a village record)
   fromMonth: string;
   toMonth: string;
   bundleType?: 'collection' | 'transaction';
@@ -254,7 +254,7 @@ export function buildFhirBundle(
   }
   const now = options.now ?? new Date();
   const bundleId = uuidv5(
-    `bundle/${options.posyanduId}/${options.fromMonth}/${options.toMonth}/${now.toISOString()}`,
+    `bundle/${options.posyanduId ?? 'all'}/${options.fromMonth}/${options.toMonth}/${now.toISOString()}`,
     idNamespace,
   );
   return {

@@ -18,7 +18,7 @@ export function prevalenceCsv(report: PrevalenceReport, options: CsvOptions = {}
     prevalenceIndicators.map((name) => {
       const cell = month.cells[name];
       return [
-        report.posyanduId,
+        report.posyanduId ?? 'all',
         month.month,
         snake[name],
         cell.cases,

@@ -41,7 +41,7 @@ export interface PrevalenceMonth {
 }
 
 export interface PrevalenceReport {
-  posyanduId: string;
+  posyanduId: string | undefined;
   month: string;
   current: PrevalenceMonth;
   /** The 12 months ending with `month`, oldest first. */
@@ -97,7 +97,7 @@ function prevalenceByMonth(histories: Iterable<ChildHistory>, months: readonly s
 }
 
 export interface PrevalenceOptions {
-  posyanduId: string;
+  posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
   trendMonths?: number; // default 12
 }

@@ -47,7 +47,7 @@ export function recapCsv(report: RecapReport, table: RecapTable, options: CsvOpt
   return toCsv(
     ['posyandu_id', 'quarter', 'colour', 'count', 'total'],
     matColours.map((colour) => [
-      report.posyanduId,
+      report.posyanduId ?? 'all',
       quarter.label,
       matColourLabels[colour],
       quarter.counts[colour],

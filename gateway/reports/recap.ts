@@ -27,7 +27,7 @@ export interface MatResultRow {
 }
 
 export interface RecapReport {
-  posyanduId: string;
+  posyanduId: string | undefined;
   month: string;
   monthly: MatResultRow[];
   quarter: {
@@ -78,7 +78,7 @@ const byPseudoId = (a: MatResultRow, b: MatResultRow): number =>
   a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0;
 
 export interface RecapOptions {
-  posyanduId: string;
+  posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
   settings: ReportSettings;
 }

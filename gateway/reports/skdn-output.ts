@@ -29,7 +29,7 @@ export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
     skdnCsvHeader,
     [
       [
-        report.posyanduId,
+        report.posyanduId ?? 'all',
         report.month,
         report.s,
         report.k,
@@ -51,6 +51,9 @@ export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
 }
 
 export function placeLine(place: ReportPlace, period: string): string {
+  if (place.posyanduId === undefined) {
+    return `Semua posyandu${place.villageName ? `, Desa/Kel. ${place.villageName}` : ''} · ${period}`;
+  }
   const name = place.posyanduName ? `${place.posyanduName} (${place.posyanduId})` : place.posyanduId;
   return `Posyandu ${name}${place.villageName ? `, Desa/Kel. ${place.villageName}` : ''} · ${period}`;
 }

@@ -66,7 +66,7 @@ export interface SkdnRatios {
 }
 
 export interface SkdnReport {
-  posyanduId: string;
+  posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
   s: number;
   k: number;
@@ -85,7 +85,7 @@ export function percent(numerator: number, denominator: number): number | null {
 }
 
 export interface SkdnOptions {
-  posyanduId: string;
+  posyanduId: string | undefined; // undefined: every child in the data
   month: string;
   settings: ReportSettings;
 }

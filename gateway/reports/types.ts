@@ -55,7 +55,7 @@ export interface ReportData {
 
 /** Where a report is about, for its heading (names come from the village record when known). */
 export interface ReportPlace {
-  posyanduId: string;
+  posyanduId?: string; // undefined: all posyandu in the file
   posyanduName?: string;
   villageName?: string;
 }

@@ -29,6 +29,17 @@ describe('tikar report', () => {
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
+  it('covers every posyandu in the file when --posyandu is left out (a village record)', async () => {
+    // The fixture plus J (pos-2, 21 months, 10.0 -> 10.5 kg = +500 g >= 200) -> N:
+    // S 10, K 8, D 7, N 3, T 2, O 1, B 1, D' 5
+    const out = join(dir.path, 'skdn-village.csv');
+    expect(await run(['skdn', '--db', db, '--month', '2026-11', '--out', out])).toBe(0);
+    expect(await readFile(out, 'utf8')).toContain('\r\nall,2026-11,10,8,7,3,2,1,1,5,');
+    const page = join(dir.path, 'skdn-village.html');
+    expect(await run(['skdn', '--db', db, '--month', '2026-11', '--format', 'html', '--out', page])).toBe(0);
+    expect(await readFile(page, 'utf8')).toContain('Semua posyandu · bulan 2026-11');
+  });
+
   it('writes the recap and prevalence pages as HTML, with place names from --place', async () => {
     const place = join(dir.path, 'place.json');
     await writeFile(place, JSON.stringify({ posyanduName: 'Mawar', villageName: 'Noelbaki' }));
