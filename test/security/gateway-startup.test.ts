@@ -23,36 +23,18 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs the gateway with a bundle until it is up (then stops it) or until it exits by itself. */
-function runGateway(bundleDir: string): Promise<Outcome> {
+/** Runs `tikar <args>` until it says it is up (then stops it) or until it exits by itself. */
+function runTikar(args: string[], logFile: string, upMarker: string): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        tikar,
-        'gateway',
-        '--mqtt-config',
-        join(bundleDir, 'mqtt.json'),
-        '--mqtt',
-        broker.url.replace('127.0.0.1', 'localhost'),
-        '--posyandu',
-        'melati',
-        '--village',
-        'sukamaju',
-        '--db',
-        join(bundleDir, 'data', 'tikar.db'),
-        '--http',
-        '0',
-        '--no-record',
-        '--no-demo',
-      ],
-      { cwd: dir.path, env: { ...process.env, TIKAR_LOG_FILE: join(bundleDir, 'gateway.log') } },
-    );
+    const child: ChildProcess = spawn(process.execPath, [tikar, ...args], {
+      cwd: dir.path,
+      env: { ...process.env, TIKAR_LOG_FILE: logFile },
+    });
     const outcome: Outcome = { code: null, stdout: '', stderr: '' };
     let stopping = false;
     child.stdout?.on('data', (chunk: Buffer) => {
       outcome.stdout += chunk.toString();
-      if (!stopping && outcome.stdout.includes('in a browser')) {
+      if (!stopping && outcome.stdout.includes(upMarker)) {
         stopping = true;
         child.kill('SIGTERM');
       }
@@ -65,6 +47,15 @@ function runGateway(bundleDir: string): Promise<Outcome> {
       resolve(outcome);
     });
   });
+}
+
+const brokerUrl = () => broker.url.replace('127.0.0.1', 'localhost');
+
+function runGateway(bundleDir: string): Promise<Outcome> {
+  const args = ['gateway', '--mqtt-config', join(bundleDir, 'mqtt.json'), '--mqtt', brokerUrl()];
+  args.push('--posyandu', 'melati', '--village', 'sukamaju', '--db', join(bundleDir, 'data', 'tikar.db'));
+  args.push('--http', '0', '--no-record', '--no-demo');
+  return runTikar(args, join(bundleDir, 'gateway.log'), 'in a browser');
 }
 
 /** A copy of the gateway's bundle with one thing changed. */
@@ -81,7 +72,10 @@ beforeAll(async () => {
   await createCa({ dir: pkiDir });
   await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: ['localhost'] });
   const roster = parseRoster({
-    accounts: [{ role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' }],
+    accounts: [
+      { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
+      { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
+    ],
   });
   if (!roster.ok) throw new Error(roster.error);
   const accounts = await writeAccountBundles({
@@ -144,6 +138,39 @@ describe('tikar gateway start-up against a secured broker', () => {
     const outcome = await runGateway(bundle);
     expect(outcome.code).toBe(3);
     expect(outcome.stderr).toMatch(/client certificate/);
+  }, 30_000);
+
+  it('stops the record service too on a wrong password, and starts it with its bundle', async () => {
+    const bundle = join(dir.path, 'record');
+    await cp(join(pkiDir, 'accounts', 'record-sukamaju'), bundle, { recursive: true });
+    const args = (config: string) => [
+      'record',
+      '--mqtt-config',
+      config,
+      '--mqtt',
+      brokerUrl(),
+      '--village',
+      'sukamaju',
+    ];
+    const dbArgs = ['--db', join(bundle, 'record.db')];
+    const good = await runTikar(
+      [...args(join(bundle, 'mqtt.json')), ...dbArgs],
+      join(bundle, 'record.log'),
+      'Tikar village record for',
+    );
+    expect(good.stdout, good.stderr).toContain('Tikar village record for sukamaju');
+    expect(good.stderr).not.toContain('tikar record:');
+    const config = JSON.parse(await readFile(join(bundle, 'mqtt.json'), 'utf8')) as Record<string, string>;
+    await writeFile(join(bundle, 'wrong.json'), JSON.stringify({ ...config, password: 'not-it' }), {
+      mode: 0o600,
+    });
+    const wrong = await runTikar(
+      [...args(join(bundle, 'wrong.json')), ...dbArgs],
+      join(bundle, 'record.log'),
+      'never',
+    );
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/refused user 'record-sukamaju': not authorised/);
   }, 30_000);
 
   it('stops with a clear error when the broker is not signed by its CA', async () => {
