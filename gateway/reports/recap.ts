@@ -43,7 +43,7 @@ const hasLength = (m: ReportMeasurement): boolean => m.lenheiCm !== null && m.le
 
 /** Children 0–23 months at some day of [fromMonth, toMonth]: born by its end, under 24 months at its start. */
 function inCohort(child: ReportChild, fromMonth: string, toMonth: string): boolean {
-  if (child.birthDate.slice(0, 10) > lastDayOf(toMonth)) return false;
+  if (ageInCompletedMonths(child.birthDate, lastDayOf(toMonth)) < 0) return false; // unborn or no real date
   return ageInCompletedMonths(child.birthDate, firstDayOf(fromMonth)) < 24;
 }
 

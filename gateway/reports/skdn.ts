@@ -44,9 +44,9 @@ export function weighOutcome(
 
 /** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */
 export function isUnderFiveIn(child: ReportChild, month: string): boolean {
-  if (child.birthDate.slice(0, 10) > lastDayOf(month)) return false;
-  const ageAtStart = ageInCompletedMonths(child.birthDate, firstDayOf(month));
-  return ageAtStart < 60;
+  // -1 at the month's end: born later, or a birth date that is no real day; either way not counted.
+  if (ageInCompletedMonths(child.birthDate, lastDayOf(month)) < 0) return false;
+  return ageInCompletedMonths(child.birthDate, firstDayOf(month)) < 60;
 }
 
 export interface SkdnChildRow {

@@ -94,6 +94,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('leaves out a child whose birth date is no real day', () => {
+    const data = skdnFixture();
+    const odd = { ...data, children: [...data.children, child({ id: 'Q', birthDate: '2025-02-31' })] };
+    expect(computeSkdn(odd, { posyanduId: 'pos-1', month: '2026-11', settings }).s).toBe(9);
+  });
+
   it('rejects a malformed month naming it', () => {
     expect(() => computeSkdn(skdnFixture(), { posyanduId: 'pos-1', month: '2026-13', settings })).toThrow(
       /month must be YYYY-MM, got '2026-13'/,
