@@ -1,29 +1,43 @@
 // `tikar zscore`: WHO 2006 z-scores and Permenkes 2/2020 status for a CSV of children.
-// Column contract and rules: docs/growth.md. The CSV work is done by ZscoreCsvTransformer; this file
-// only moves bytes between files/pipes, draws the progress bar and prints the summary.
+// Column contract and rules: docs/growth.md. The CSV work is done by the engine in
+// gateway/growth/batch/ (on worker threads for large inputs); this file only opens files and pipes,
+// draws the progress bar and prints the summary.
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { type ZscoreCsvSummary, ZscoreCsvTransformer } from '../growth/batch/zscore-csv.ts';
+import type { ZscoreCsvSummary } from '../growth/batch/zscore-csv.ts';
+import { defaultWorkerCount, transformCsv } from '../growth/batch/zscore-parallel.ts';
 
 interface ZscoreOptions {
   in?: string;
   out?: string;
   precision: number;
   strict?: boolean;
+  threads?: number;
 }
 
 /** Inputs at least this big get a progress bar (when stderr is a terminal). */
 const PROGRESS_MIN_BYTES = 8 << 20;
 const PROGRESS_EVERY_MS = 200;
 const CHUNK_BYTES = 1 << 20;
+/** Inputs at least this big are shared out to worker threads. */
+const PARALLEL_MIN_BYTES = 8 << 20;
 
 function parsePrecision(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 10) {
     throw new InvalidArgumentError('--precision must be an integer from 0 to 10');
+  }
+  return value;
+}
+
+function parseThreads(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 64) {
+    throw new InvalidArgumentError('--threads must be an integer from 0 to 64');
   }
   return value;
 }
@@ -40,6 +54,7 @@ function parse(argv: string[]): ZscoreOptions | number {
     .option('--out <file>', 'output CSV (default: standard output)')
     .option('--precision <n>', 'decimals printed for z-scores (flags always use 2)', parsePrecision, 2)
     .option('--strict', 'exit with code 1 when any row has an error')
+    .option('--threads <n>', 'worker threads for large inputs (default: one per core, 0: none)', parseThreads)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
@@ -92,7 +107,7 @@ function summaryText(summary: ZscoreCsvSummary): string {
     .map(([column, count]) => `${column} ${count}`)
     .join(', ');
   if (byColumn) lines.push(`  errors by column: ${byColumn}`);
-  for (const error of summary.firstErrors) lines.push(`  ${error}`);
+  for (const error of summary.firstErrors) lines.push(`  row ${error.row}: ${error.message}`);
   if (summary.errorRows > summary.firstErrors.length) {
     lines.push(
       `  ... see the 'error' column for the other ${summary.errorRows - summary.firstErrors.length}`,
@@ -125,25 +140,41 @@ export async function run(argv: string[]): Promise<number> {
     totalBytes,
     process.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES),
   );
-  const transformer = new ZscoreCsvTransformer({ precision: options.precision });
-  let bytesRead = 0;
-  async function* transform(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of chunks) {
-      bytesRead += chunk.length;
-      yield* transformer.push(chunk);
-      progress.update(bytesRead, transformer.summary.rows);
-    }
-    yield* transformer.end();
-  }
+  let sinkError: Error | undefined;
+  sink.on('error', (error) => {
+    sinkError = error;
+  });
+  const write = async (bytes: Uint8Array) => {
+    if (sinkError) throw sinkError;
+    if (!sink.write(bytes)) await once(sink, 'drain');
+  };
+  const workers = options.threads ?? defaultWorkerCount();
+  let summary: ZscoreCsvSummary;
   try {
-    // Standard output stays open for whoever runs us; a file is ended and flushed.
-    await pipeline(source, transform, sink, { end: options.out !== undefined });
+    ({ summary } = await transformCsv(
+      source,
+      write,
+      {
+        precision: options.precision,
+        workers,
+        // Worker threads pay off from a few megabytes on (they take a moment to start).
+        workersFromBytes:
+          totalBytes === undefined || totalBytes >= PARALLEL_MIN_BYTES ? PARALLEL_MIN_BYTES / 4 : Infinity,
+      },
+      (bytes, rows) => progress.update(bytes, rows),
+    ));
+    if (options.out) {
+      sink.end();
+      await finished(sink);
+    }
+    if (sinkError) throw sinkError;
   } catch (error) {
     progress.finish();
+    if (options.in) source.destroy();
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
     return 2;
   }
   progress.finish();
-  process.stderr.write(summaryText(transformer.summary));
-  return options.strict && transformer.summary.errorRows > 0 ? 1 : 0;
+  process.stderr.write(summaryText(summary));
+  return options.strict && summary.errorRows > 0 ? 1 : 0;
 }

@@ -78,7 +78,12 @@ const MAX_ECHO_BYTES = 40;
 export interface ZscoreCsvOptions {
   /** Decimals printed for z-scores (WHO prints 2); flags always use the z rounded to 2. */
   precision?: number;
+  /** Write the output header line (default true); batches after the first leave it out. */
+  emitHeader?: boolean;
 }
+
+/** How many error messages the summary keeps. */
+export const MAX_FIRST_ERRORS = 5;
 
 export interface ZscoreCsvSummary {
   /** Data rows read (blank lines are skipped and not counted). */
@@ -86,8 +91,8 @@ export interface ZscoreCsvSummary {
   errorRows: number;
   /** Bad rows per column named in their error (e.g. { sex: 2, weight_kg: 1 }). */
   errorsByColumn: Record<string, number>;
-  /** The first few error messages, prefixed with the row number. */
-  firstErrors: string[];
+  /** The first few errors: data row number (1-based, header not counted) and message. */
+  firstErrors: { row: number; message: string }[];
   /** z-scores flagged as biologically implausible. */
   flagged: number;
 }
@@ -109,14 +114,9 @@ const FIELD_COLUMN: Readonly<Record<GrowthInputField, string>> = {
 };
 
 export class ZscoreCsvTransformer {
-  readonly summary: ZscoreCsvSummary = {
-    rows: 0,
-    errorRows: 0,
-    errorsByColumn: {},
-    firstErrors: [],
-    flagged: 0,
-  };
+  readonly summary: ZscoreCsvSummary = emptySummary();
   private readonly precision: number;
+  private readonly emitHeader: boolean;
   private leftover: Buffer | undefined;
   private headerDone = false;
   private headerFields = 0;
@@ -155,6 +155,7 @@ export class ZscoreCsvTransformer {
       throw new RangeError(`precision must be an integer 0..10, got ${precision}`);
     }
     this.precision = precision;
+    this.emitHeader = options.emitHeader ?? true;
   }
 
   /** Feeds the next chunk; returns the output ready so far. Throws CsvFatalError only for fatal input. */
@@ -179,6 +180,30 @@ export class ZscoreCsvTransformer {
     this.leftover = undefined;
     if (!this.headerDone) throw new CsvFatalError('the input is empty: expected a header row');
     return this.take();
+  }
+
+  /** Position after the first non-blank row of `data` (the header), or -1 when it is not complete. */
+  headerEnd(data: Buffer): number {
+    let pos = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+    while (pos < data.length) {
+      const rowEnd = this.scanRow(data, pos, false);
+      if (rowEnd < 0) return -1;
+      const blank = this.cells === 1 && this.cellEnd[0] === this.cellStart[0] && this.rowContentEnd === pos;
+      if (!blank) return rowEnd;
+      pos = rowEnd;
+    }
+    return -1;
+  }
+
+  /** Position after the last complete row of `data` (which starts at a row boundary), 0 when none. */
+  lastRowEnd(data: Buffer): number {
+    let pos = 0;
+    while (pos < data.length) {
+      const rowEnd = this.scanRow(data, pos, false);
+      if (rowEnd < 0) break;
+      pos = rowEnd;
+    }
+    return pos;
   }
 
   private take(): Buffer[] {
@@ -314,6 +339,7 @@ export class ZscoreCsvTransformer {
     }
     this.headerFields = this.cells;
     this.headerDone = true;
+    if (!this.emitHeader) return;
     const tail = `,${OUTPUT_COLUMNS.join(',')}\n`;
     this.reserve(this.rowContentEnd - rowStart + tail.length);
     this.outPos += data.copy(this.out, this.outPos, rowStart, this.rowContentEnd);
@@ -482,7 +508,8 @@ export class ZscoreCsvTransformer {
     summary.errorRows++;
     summary.errorsByColumn[column] = (summary.errorsByColumn[column] ?? 0) + 1;
     const message = `${column}: ${problem}`;
-    if (summary.firstErrors.length < 5) summary.firstErrors.push(`row ${summary.rows}: ${message}`);
+    if (summary.firstErrors.length < MAX_FIRST_ERRORS)
+      summary.firstErrors.push({ row: summary.rows, message });
     const out = this.out;
     let pos = this.outPos;
     // Pad a short row so the output columns stay aligned.
@@ -568,6 +595,47 @@ export class ZscoreCsvTransformer {
     out[pos++] = LF;
     this.outPos = pos;
   }
+}
+
+/** Adds a batch's summary to the running total; the batch's rows come after the total's. */
+export function mergeSummary(total: ZscoreCsvSummary, batch: ZscoreCsvSummary): void {
+  for (const error of batch.firstErrors) {
+    if (total.firstErrors.length < MAX_FIRST_ERRORS) {
+      total.firstErrors.push({ row: total.rows + error.row, message: error.message });
+    }
+  }
+  total.rows += batch.rows;
+  total.errorRows += batch.errorRows;
+  total.flagged += batch.flagged;
+  for (const [column, count] of Object.entries(batch.errorsByColumn)) {
+    total.errorsByColumn[column] = (total.errorsByColumn[column] ?? 0) + count;
+  }
+}
+
+export function emptySummary(): ZscoreCsvSummary {
+  return { rows: 0, errorRows: 0, errorsByColumn: {}, firstErrors: [], flagged: 0 };
+}
+
+/**
+ * One batch of whole rows after the header (as in a worker): output rows without the header line,
+ * in a fresh (transferable) array, and the batch's own summary (rows numbered from 1).
+ */
+export function processBatch(
+  header: Buffer,
+  batch: Buffer,
+  precision: number,
+): { output: Uint8Array; summary: ZscoreCsvSummary } {
+  const transformer = new ZscoreCsvTransformer({ precision, emitHeader: false });
+  const parts = [...transformer.push(header), ...transformer.push(batch), ...transformer.end()];
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const output = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    output.set(part, at);
+    at += part.length;
+  }
+  return { output, summary: transformer.summary };
 }
 
 /** Convenience for small inputs and tests: the whole CSV at once. */

@@ -1,0 +1,228 @@
+// Runs the CSV engine on every core for large inputs. The main thread reads, cuts the input into
+// batches of whole rows (with the engine's own RFC 4180 row scanner, so quoted line breaks never
+// split a row), hands them to worker threads and writes their output back in input order. While the
+// workers start (they load the TypeScript loader, a few hundred ms), the main thread processes the
+// batches itself, so small inputs never wait for them.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import {
+  CsvFatalError,
+  emptySummary,
+  MAX_ROW_BYTES,
+  mergeSummary,
+  processBatch,
+  type ZscoreCsvSummary,
+  ZscoreCsvTransformer,
+} from './zscore-csv.ts';
+import type { WorkerReply, WorkerSetup } from './zscore-worker.ts';
+
+export interface ParallelOptions {
+  precision: number;
+  /** Worker threads to start (0: the main thread does everything). */
+  workers: number;
+  /** Start the workers only once this many bytes were read (small inputs do not need them). */
+  workersFromBytes: number;
+}
+
+/** Worker threads worth starting on this machine: one per core, at most 4. */
+export function defaultWorkerCount(): number {
+  return Math.min(4, availableParallelism());
+}
+
+/** Batches queued per worker: enough to keep it busy while the main thread reads. */
+const QUEUE_PER_WORKER = 2;
+
+interface BatchResult {
+  output: Uint8Array;
+  summary: ZscoreCsvSummary;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  ready: boolean;
+  inFlight: number;
+}
+
+/**
+ * Starts a worker that runs zscore-worker.ts. Worker threads do not inherit the TypeScript loader
+ * hooks, so the worker registers tsx itself before importing the module. Undefined when tsx is not
+ * available (then everything runs on the main thread).
+ */
+function startWorker(setup: WorkerSetup): Worker | undefined {
+  let loader: string;
+  try {
+    loader = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+  const entry = new URL('./zscore-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: setup });
+}
+
+export interface TransformResult {
+  summary: ZscoreCsvSummary;
+  /** Batches processed by worker threads (the rest ran on the main thread). */
+  workerBatches: number;
+}
+
+/**
+ * Transforms `source` into output written with `write`, in input order.
+ * Throws CsvFatalError for input that cannot be processed at all.
+ */
+export async function transformCsv(
+  source: AsyncIterable<Buffer>,
+  write: (bytes: Uint8Array) => Promise<void>,
+  options: ParallelOptions,
+  onProgress: (bytesRead: number, rows: number) => void = () => undefined,
+): Promise<TransformResult> {
+  const scanner = new ZscoreCsvTransformer({ precision: options.precision });
+  const summary = emptySummary();
+  const results = new Map<number, BatchResult>();
+  const pool: PoolWorker[] = [];
+  let header: Buffer | undefined;
+  let pending: Buffer | undefined;
+  let nextSeq = 0;
+  let nextToWrite = 0;
+  let failure: CsvFatalError | undefined;
+  let wake: (() => void) | undefined;
+  let bytesRead = 0;
+  let poolStarted = false;
+  let workerBatches = 0;
+
+  const settle = (seq: number, result: BatchResult) => {
+    results.set(seq, result);
+    wake?.();
+  };
+
+  const flush = async () => {
+    for (let result = results.get(nextToWrite); result !== undefined; result = results.get(nextToWrite)) {
+      results.delete(nextToWrite);
+      nextToWrite++;
+      mergeSummary(summary, result.summary);
+      await write(result.output);
+    }
+    onProgress(bytesRead, summary.rows);
+  };
+
+  const startPool = (setup: WorkerSetup) => {
+    for (let i = 0; i < options.workers; i++) {
+      const worker = startWorker(setup);
+      if (worker === undefined) return;
+      const member: PoolWorker = { worker, ready: false, inFlight: 0 };
+      worker.on('message', (reply: WorkerReply) => {
+        if ('ready' in reply) {
+          member.ready = true;
+        } else {
+          member.inFlight--;
+          if ('fatal' in reply) failure ??= new CsvFatalError(reply.fatal);
+          else settle(reply.seq, { output: reply.output, summary: reply.summary });
+        }
+        wake?.();
+      });
+      worker.on('error', (error) => {
+        failure ??= new CsvFatalError(`worker failed: ${error.message}`);
+        wake?.();
+      });
+      pool.push(member);
+    }
+  };
+
+  const waitForEvent = () =>
+    new Promise<void>((resolve) => {
+      wake = () => {
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  const dispatch = async (batch: Buffer) => {
+    const seq = nextSeq++;
+    for (;;) {
+      if (failure) throw failure;
+      const ready = pool.filter((member) => member.ready);
+      const idle = ready.find((member) => member.inFlight < QUEUE_PER_WORKER);
+      if (idle !== undefined) {
+        const copy = new Uint8Array(batch.length);
+        copy.set(batch);
+        idle.inFlight++;
+        workerBatches++;
+        idle.worker.postMessage({ seq, batch: copy }, [copy.buffer]);
+        return;
+      }
+      if (ready.length === 0) {
+        // No worker yet (starting, or none): do it here.
+        settle(seq, processBatch(header as Buffer, batch, options.precision));
+        return;
+      }
+      await waitForEvent();
+      await flush();
+    }
+  };
+
+  try {
+    for await (const chunk of source) {
+      bytesRead += chunk.length;
+      let data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+      pending = undefined;
+      if (header === undefined) {
+        const headerEnd = scanner.headerEnd(data);
+        if (headerEnd < 0) {
+          pending = data;
+          if (pending.length > MAX_ROW_BYTES)
+            throw new CsvFatalError(`header: longer than ${MAX_ROW_BYTES} bytes`);
+          continue;
+        }
+        header = Buffer.from(data.subarray(0, headerEnd));
+        // The header line of the output, from the engine itself.
+        const first = new ZscoreCsvTransformer({ precision: options.precision });
+        for (const part of [...first.push(header), ...first.end()]) await write(part);
+        data = data.subarray(headerEnd);
+      }
+      if (!poolStarted && options.workers > 0 && bytesRead >= options.workersFromBytes) {
+        poolStarted = true;
+        startPool({ header, precision: options.precision });
+      }
+      const end = scanner.lastRowEnd(data);
+      if (end < data.length) {
+        pending = data.subarray(end);
+        if (pending.length > MAX_ROW_BYTES) {
+          throw new CsvFatalError(
+            `row ${summary.rows + 1}: longer than ${MAX_ROW_BYTES} bytes (unclosed quote?)`,
+          );
+        }
+      }
+      if (end > 0) await dispatch(data.subarray(0, end));
+      await flush();
+    }
+    if (header === undefined) {
+      // No complete header line: let the engine decide (a header without a line break, or nothing).
+      const only = new ZscoreCsvTransformer({ precision: options.precision });
+      const parts = [...only.push(pending ?? Buffer.alloc(0)), ...only.end()];
+      for (const part of parts) await write(part);
+      return { summary: only.summary, workerBatches };
+    }
+    while (nextToWrite < nextSeq) {
+      if (failure) throw failure;
+      if (!results.has(nextToWrite)) await waitForEvent();
+      await flush();
+    }
+    // The last row may lack its line break, or hold an unclosed quote: done here, after all the
+    // others, so that a fatal error can name the row by its number in the whole input.
+    if (pending !== undefined && pending.length > 0) {
+      const rowsBefore = summary.rows;
+      try {
+        settle(nextSeq++, processBatch(header, pending, options.precision));
+      } catch (error) {
+        if (!(error instanceof CsvFatalError)) throw error;
+        throw new CsvFatalError(
+          error.message.replace(/^row (\d+)/, (_, row) => `row ${rowsBefore + Number(row)}`),
+        );
+      }
+      await flush();
+    }
+    return { summary, workerBatches };
+  } finally {
+    await Promise.all(pool.map((member) => member.worker.terminate()));
+  }
+}
