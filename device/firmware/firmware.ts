@@ -4,15 +4,12 @@ import type { Writable } from 'node:stream';
 import five from 'johnny-five';
 import {
   type CommandFrame,
-  decodeFrame,
-  encodeFrame,
+  createCommandHandler,
   type FrameType,
-  isCommandFrame,
+  FrameWriter,
   LineSplitter,
-  nextSeq,
   type Payload,
   PROTOCOL_VERSION,
-  SequenceTracker,
 } from '../../protocol/index.ts';
 import type { FirmwareConfig } from './config.ts';
 import { createDriver, type SensorDriver } from './drivers.ts';
@@ -44,7 +41,6 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
   const startedAtMs = clock();
   const deviceMs = () => Math.max(0, Math.round(clock() - startedAtMs));
   const periodMs = 1000 / config.sampleRateHz;
-  let seq = 0;
   let calibrationId = config.calibrationId;
   let measuring = false;
   let tareCounts: number | undefined;
@@ -53,13 +49,8 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
   let boardMovedAtMs = -Infinity;
   const faultReportedAtMs = new Map<string, number>();
 
-  const emit = <T extends FrameType>(type: T, payload: Payload<T>) => {
-    const frame = { v: PROTOCOL_VERSION, device: config.deviceId, seq, type, payload } as Parameters<
-      typeof encodeFrame
-    >[0];
-    seq = nextSeq(seq);
-    output.write(`${encodeFrame(frame)}\n`);
-  };
+  const writer = new FrameWriter(config.deviceId, (line) => output.write(`${line}\n`));
+  const emit = <T extends FrameType>(type: T, payload: Payload<T>) => writer.send(type, payload);
 
   const drivers = [createDriver('length', config.length, board, periodMs)];
   if (config.weight) drivers.push(createDriver('weight', config.weight, board, periodMs));
@@ -132,8 +123,7 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
     emit('status', { uptime_ms: deviceMs(), supply_mv: 0, state: measuring ? 'measuring' : 'idle' });
   const timers = [setInterval(sample, periodMs), setInterval(status, STATUS_EVERY_MS)];
 
-  const gatewaySeq = new SequenceTracker();
-  const execute = (frame: CommandFrame) => {
+  const execute = (frame: CommandFrame): string | undefined => {
     switch (frame.type) {
       case 'start':
       case 'stop':
@@ -144,11 +134,12 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
         tare();
         break;
       case 'beep':
-        piezo?.frequency(BEEP_HZ[frame.payload.pattern], frame.payload.duration_ms);
         if (frame.payload.pattern === 'lock') led?.on();
+        if (!piezo) return 'no piezo configured';
+        piezo.frequency(BEEP_HZ[frame.payload.pattern], frame.payload.duration_ms);
         break;
       case 'display': {
-        if (!lcd) break;
+        if (!lcd) return 'no LCD configured';
         const { cols, rows } = config.lcd ?? { cols: 16, rows: 2 };
         lcd.clear();
         for (let row = 0; row < rows; row++) {
@@ -161,31 +152,9 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
         calibrationId = frame.payload.calibration_id;
         break;
     }
+    return undefined;
   };
-  const lines = new LineSplitter((line) => {
-    const decoded = decodeFrame(line);
-    if (!decoded.ok) {
-      emit('error', {
-        code: 'bad_command',
-        message: `${decoded.error.kind}: ${decoded.error.message}`.slice(0, 120),
-      });
-      return;
-    }
-    const frame = decoded.frame;
-    if (!isCommandFrame(frame)) {
-      emit('error', { code: 'bad_command', message: `'${frame.type}' is not a command` });
-      return;
-    }
-    const ack = (ok: boolean, reason?: string) =>
-      emit('ack', { ack_seq: frame.seq, ack_type: frame.type, ok, ...(reason ? { reason } : {}) });
-    if (frame.device !== config.deviceId)
-      return ack(false, `addressed to ${frame.device}, this mat is ${config.deviceId}`);
-    const missing =
-      (frame.type === 'beep' && !piezo && 'no piezo configured') ||
-      (frame.type === 'display' && !lcd && 'no LCD configured');
-    if (gatewaySeq.observe('gateway', frame.seq).kind !== 'duplicate') execute(frame);
-    ack(!missing, missing || undefined);
-  });
+  const lines = new LineSplitter(createCommandHandler({ deviceId: config.deviceId, writer, execute }));
 
   return {
     receive: (chunk) => lines.push(chunk),

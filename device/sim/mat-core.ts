@@ -3,14 +3,11 @@
 import { invertModel, simCalibrationProfiles } from '../../calibration/index.ts';
 import {
   type CommandFrame,
-  decodeFrame,
-  encodeFrame,
+  createCommandHandler,
   type FrameType,
-  isCommandFrame,
-  nextSeq,
+  FrameWriter,
   type Payload,
   PROTOCOL_VERSION,
-  SequenceTracker,
 } from '../../protocol/index.ts';
 import { Board } from './board.ts';
 import { createRandom, type Random } from './random.ts';
@@ -69,12 +66,12 @@ export class MatCore {
   readonly #wireRandom: Random;
   readonly #lengthModel;
   readonly #weightModel;
-  readonly #commands = new SequenceTracker();
+  readonly #writer: FrameWriter;
+  readonly #commandHandler: (line: string) => void;
   readonly #board = new Board(PARKED_MM);
   readonly stats: WireStats = { lines: 0, dropped: 0, corrupted: 0, duplicated: 0 };
 
   #tMs = 0;
-  #seq = 0;
   #nextStatusMs = STATUS_EVERY_MS;
   #phase: Phase = 'parked';
   #phaseStartMs = 0;
@@ -104,6 +101,12 @@ export class MatCore {
     this.#lengthModel = profiles.length.model;
     this.#weightModel = profiles.weight.model;
     this.#calibrationId = profiles.length.id;
+    this.#writer = new FrameWriter(options.deviceId, (line) => this.#transmit(line));
+    this.#commandHandler = createCommandHandler({
+      deviceId: options.deviceId,
+      writer: this.#writer,
+      execute: (frame) => this.#execute(frame),
+    });
     for (let i = 0; i < this.#scenario.childCount; i++)
       this.#children.push(drawChild(this.#scenario, this.#childRandom));
   }
@@ -160,35 +163,10 @@ export class MatCore {
 
   /** One line from the gateway. Decodable commands are acknowledged; anything else is reported. */
   command(line: string): void {
-    const decoded = decodeFrame(line);
-    if (!decoded.ok) {
-      this.#emit('error', {
-        code: 'bad_command',
-        message: `${decoded.error.kind}: ${decoded.error.message}`.slice(0, 120),
-      });
-      return;
-    }
-    const frame = decoded.frame;
-    if (!isCommandFrame(frame)) {
-      this.#emit('error', { code: 'bad_command', message: `'${frame.type}' is not a command` });
-      return;
-    }
-    const ack = (ok: boolean, reason?: string) =>
-      this.#emit('ack', { ack_seq: frame.seq, ack_type: frame.type, ok, ...(reason ? { reason } : {}) });
-    if (frame.device !== this.#o.deviceId) {
-      ack(false, `addressed to ${frame.device}, this mat is ${this.#o.deviceId}`);
-      return;
-    }
-    // A command line repeated on the wire is acknowledged again but not carried out twice.
-    if (this.#commands.observe('gateway', frame.seq).kind === 'duplicate') {
-      ack(true);
-      return;
-    }
-    this.#execute(frame);
-    ack(true);
+    this.#commandHandler(line);
   }
 
-  #execute(frame: CommandFrame): void {
+  #execute(frame: CommandFrame): undefined {
     switch (frame.type) {
       case 'start':
         this.#startReading();
@@ -304,15 +282,7 @@ export class MatCore {
   }
 
   #emit<T extends FrameType>(type: T, payload: Payload<T>): void {
-    const frame = {
-      v: PROTOCOL_VERSION,
-      device: this.#o.deviceId,
-      seq: this.#seq,
-      type,
-      payload,
-    } as Parameters<typeof encodeFrame>[0];
-    this.#seq = nextSeq(this.#seq);
-    this.#transmit(encodeFrame(frame));
+    this.#writer.send(type, payload);
   }
 
   /** The serial link: what the scenario makes go wrong between the mat and the gateway. */

@@ -17,14 +17,7 @@ import {
   simCalibrationProfiles,
 } from '../../calibration/index.ts';
 import { createSimulatedMat, type SimulatedMat } from '../../device/sim/index.ts';
-import {
-  type CommandType,
-  decodeFrame,
-  encodeFrame,
-  type Frame,
-  LineSplitter,
-  nextSeq,
-} from '../../protocol/index.ts';
+import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../../protocol/index.ts';
 
 interface CalibrateOptions {
   port?: string;
@@ -50,7 +43,8 @@ interface MatReader {
   place(reference: number, ask: (question: string) => Promise<void>): Promise<void>;
   /** Counts of `channel` over one second, after `settleS` seconds of waiting. */
   read(channel: CalibrationChannel, settleS: number): Promise<number[]>;
-  command(type: CommandType, payload: Record<string, unknown>): void;
+  /** Tells the mat which calibration is now active (a `calibration` command). */
+  pushCalibration(calibrationId: string): void;
   close(): Promise<void>;
 }
 
@@ -60,16 +54,6 @@ function countsOf(frames: Frame[], channel: CalibrationChannel): number[] {
   return frames.flatMap((frame) =>
     frame.type === 'sample' && frame.payload.channel === channel ? [frame.payload.counts] : [],
   );
-}
-
-/** Builds and sends command lines with the wizard's own sequence numbers. */
-function commandWriter(deviceId: () => string, write: (line: string) => void) {
-  let seq = 0;
-  return (type: CommandType, payload: Record<string, unknown>) => {
-    // The payload's shape is the mat's to check; it answers a bad one with an error frame.
-    write(`${encodeFrame({ v: 1, device: deviceId(), seq, type, payload } as Frame)}\n`);
-    seq = nextSeq(seq);
-  };
 }
 
 /** The simulated mat in-process on a manual clock: a training and test stand-in for a real one. */
@@ -105,10 +89,11 @@ function simReader(options: CalibrateOptions): MatReader {
       drain();
       return countsOf(frames, channel);
     },
-    command: commandWriter(
-      () => deviceId,
-      (line) => mat.stream.write(line),
-    ),
+    pushCalibration(calibrationId) {
+      new FrameWriter(deviceId, (line) => mat.stream.write(`${line}\n`)).send('calibration', {
+        calibration_id: calibrationId,
+      });
+    },
     async close() {
       mat.stop();
     },
@@ -163,10 +148,11 @@ async function portReader(path: string, baud: number): Promise<MatReader> {
         channel,
       );
     },
-    command: commandWriter(
-      () => deviceId as string,
-      (line) => port.write(line),
-    ),
+    pushCalibration(calibrationId) {
+      new FrameWriter(deviceId as string, (line) => port.write(`${line}\n`)).send('calibration', {
+        calibration_id: calibrationId,
+      });
+    },
     async close() {
       await new Promise<void>((resolve) => port.close(() => resolve()));
     },
@@ -318,7 +304,7 @@ async function calibrate(
     return 3;
   }
   await store.saveProfile(result.profile);
-  mat.command('calibration', { calibration_id: result.profile.id });
+  mat.pushCalibration(result.profile.id);
   process.stdout.write(
     `saved ${result.profile.id} (worst residual ${result.worstResidual.toFixed(2)} ${unit}, limit ${maxFitResidual(options.channel)} ${unit}; expires ${result.profile.expiresAt.slice(0, 10)}) in ${store.dir}\n`,
   );

@@ -4,7 +4,7 @@ import type { Duplex, Writable } from 'node:stream';
 import { Command, InvalidArgumentError } from 'commander';
 import { openPtyLink, openSerialPort, type PtyLink } from '../../device/serial-port.ts';
 import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../../device/sim/index.ts';
-import { encodeFrame, nextSeq } from '../../protocol/index.ts';
+import { FrameWriter } from '../../protocol/index.ts';
 
 function number(name: string, min: number, max: number) {
   return (text: string): number => {
@@ -181,12 +181,10 @@ export async function run(argv: string[]): Promise<number> {
 /** `--auto`: a minimal gateway inside the simulator, so a demo shows readings without one. */
 function autoGateway(stream: Duplex, deviceId: string, speed: number): NodeJS.Timeout {
   const steps = ['start', 'start', 'stop'] as const;
+  const writer = new FrameWriter(deviceId, (line) => stream.write(`${line}\n`));
   let step = 0;
-  let seq = 0;
   const send = () => {
-    const type = steps[step % steps.length] ?? 'stop';
-    stream.write(`${encodeFrame({ v: 1, device: deviceId, seq, type, payload: {} })}\n`);
-    seq = nextSeq(seq);
+    writer.send(steps[step % steps.length] ?? 'stop', {});
     step++;
   };
   send();
