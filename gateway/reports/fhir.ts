@@ -109,6 +109,9 @@ const zSpecs: readonly ZSpec[] = [
   { code: 'hcfa', display: 'Head circumference-for-age z-score', z: (m) => usableZ(m.zhc, m.fhc) },
 ];
 
+/** A value FHIR can carry: JSON has no NaN or Infinity (they would serialise as null). */
+const isFiniteNumber = (value: number | null): value is number => value !== null && Number.isFinite(value);
+
 function measurementObservations(
   m: ReportMeasurement,
   subject: string,
@@ -143,7 +146,7 @@ function measurementObservations(
       },
     });
   };
-  if (m.lenheiCm !== null) {
+  if (isFiniteNumber(m.lenheiCm)) {
     const lying = m.position === 'l';
     vital(
       'length',
@@ -154,7 +157,7 @@ function measurementObservations(
       quantity(m.lenheiCm, 'cm', 'cm'),
     );
   }
-  if (m.weightKg !== null) {
+  if (isFiniteNumber(m.weightKg)) {
     vital(
       'weight',
       [coding(loinc, '29463-7', 'Body weight')],
@@ -162,7 +165,7 @@ function measurementObservations(
       quantity(m.weightKg, 'kg', 'kg'),
     );
   }
-  if (m.headcCm !== null) {
+  if (isFiniteNumber(m.headcCm)) {
     vital(
       'headc',
       [coding(loinc, '9843-4', 'Head Occipital-frontal circumference')],
@@ -238,7 +241,7 @@ export function buildFhirBundle(
     const patientId = uuidv5(`patient/${child.id}`, idNamespace);
     entries.push(entry(patientId, patientResource(child, patientId, options)));
     for (const m of inRange) {
-      done++;
+      tick?.(++done);
       if (!dateTimeWithOffset.test(m.measuredAt)) {
         skipped.push({
           measurementId: m.id,
@@ -249,7 +252,6 @@ export function buildFhirBundle(
       for (const { id, resource } of measurementObservations(m, `urn:uuid:${patientId}`, options)) {
         entries.push(entry(id, resource));
       }
-      tick?.(done);
     }
   }
   const now = options.now ?? new Date();

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFhirBundle, normalCdf } from '../../gateway/reports/fhir.ts';
 import { fhirSchema, fhirValidator } from './fhir-schema.ts';
 import { child, measurement } from './fixtures.ts';
+import { randomReportData } from './naive.ts';
 
 type Json = Record<string, unknown>;
 type Entry = { fullUrl: string; resource: Json; request?: Json };
@@ -165,5 +167,33 @@ describe('FHIR R4 bundle', () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 7);
     expect(normalCdf(-1.959964)).toBeCloseTo(0.025, 6);
     expect(normalCdf(1)).toBeCloseTo(0.841345, 6);
+  });
+});
+
+describe('FHIR bundles from seeded random data', () => {
+  it('always pass the official R4 schema, even with non-finite values in the rows', () => {
+    const validate = fhirValidator();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), (seed, transaction) => {
+        const data = randomReportData(seed, 6, 6);
+        const spoiled = data.measurements.map((m, i) =>
+          i % 7 === 3 ? { ...m, weightKg: Number.NaN, zwei: Number.POSITIVE_INFINITY, headcCm: 45.5 } : m,
+        );
+        const { bundle } = buildFhirBundle(
+          { ...data, measurements: spoiled },
+          {
+            posyanduId: undefined,
+            fromMonth: '2026-01',
+            toMonth: '2026-12',
+            withNik: true,
+            bundleType: transaction ? 'transaction' : 'collection',
+            now: new Date('2026-12-31T00:00:00Z'),
+          },
+        );
+        expect(JSON.stringify(bundle)).not.toContain('null');
+        expect(validate(bundle), JSON.stringify(validate.errors)).toBe(true);
+      }),
+      { seed: 31, numRuns: 25 },
+    );
   });
 });
