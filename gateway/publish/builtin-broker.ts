@@ -67,6 +67,8 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
 
   const requireClientCert = options.tls?.caFile !== undefined;
   const usernames = new WeakMap<Client, string>();
+  const droppedByClient = new WeakMap<object, number>();
+  const noClient = {}; // stands for aedes publishing a will of a client already gone
   const aedes = new Aedes({
     authenticate(client, username, password, done) {
       // Node closes a TLS 1.3 connection with a bad client certificate without an alert, which clients see as
@@ -100,7 +102,12 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
       const user = client ? usernames.get(client) : undefined;
       if (!reserved && acl && user !== undefined && isAllowed(acl, user, 'write', packet.topic))
         return done(null);
-      log.warn({ user, topic: packet.topic }, 'mqtt publish dropped: no write right');
+      // A client stuck on a wrong topic would repeat forever: warn on its first drop and every 100th.
+      const dropped = (droppedByClient.get(client ?? noClient) ?? 0) + 1;
+      droppedByClient.set(client ?? noClient, dropped);
+      if (dropped === 1 || dropped % 100 === 0) {
+        log.warn({ user, topic: packet.topic, dropped }, 'mqtt publish dropped: no write right');
+      }
       packet.topic = deniedSinkTopic;
       packet.retain = false;
       done(null);
