@@ -28,11 +28,12 @@ export class SequenceTracker {
       this.#last.set(deviceId, seq);
       return { kind: 'ok' };
     }
+    if (ahead === 0) return { kind: 'duplicate', expected };
     if (seq === 0) {
       this.#last.set(deviceId, seq);
       return { kind: 'reset', expected };
     }
-    if (ahead === 0 || ahead >= HALF) return { kind: 'duplicate', expected };
+    if (ahead >= HALF) return { kind: 'duplicate', expected };
     this.#last.set(deviceId, seq);
     return { kind: 'gap', missing: ahead - 1, expected };
   }

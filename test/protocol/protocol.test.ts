@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   crc32Ascii,
+  createCommandHandler,
   decodeFrame,
   encodeFrame,
   type Frame,
+  FrameWriter,
   LineSplitter,
   MAX_LINE_CHARS,
   nextSeq,
@@ -150,6 +152,7 @@ describe('SequenceTracker', () => {
     expect(tracker.observe('a', 8)).toEqual({ kind: 'duplicate', expected: 10 });
     expect(tracker.observe('a', 10)).toEqual({ kind: 'ok' });
     expect(tracker.observe('a', 0)).toEqual({ kind: 'reset', expected: 11 });
+    expect(tracker.observe('a', 0)).toEqual({ kind: 'duplicate', expected: 1 });
     expect(tracker.observe('b', 101)).toEqual({ kind: 'ok' });
   });
 
@@ -185,5 +188,49 @@ describe('LineSplitter', () => {
       ok: false,
       error: { kind: 'too_long' },
     });
+  });
+});
+
+describe('FrameWriter and createCommandHandler', () => {
+  it('numbers frames from 0 and wraps after 65535', () => {
+    const lines: string[] = [];
+    const writer = new FrameWriter('MAT-1', (line) => lines.push(line));
+    for (let i = 0; i < 65_537; i++) writer.send('start', {});
+    const seqs = [lines[0], lines[65_535], lines[65_536]].map((line) => {
+      const decoded = decodeFrame(line ?? '');
+      return decoded.ok ? decoded.frame.seq : -1;
+    });
+    expect(seqs).toEqual([0, 65_535, 0]);
+  });
+
+  it('acknowledges by seq, passes refusals on, and executes a repeated line once', () => {
+    const replies: string[] = [];
+    const executed: string[] = [];
+    const handle = createCommandHandler({
+      deviceId: 'MAT-1',
+      writer: new FrameWriter('MAT-1', (line) => replies.push(line)),
+      execute: (frame) => {
+        executed.push(frame.type);
+        return frame.type === 'beep' ? 'no piezo configured' : undefined;
+      },
+    });
+    const gateway = new FrameWriter('MAT-1', (line) => {
+      handle(line);
+      if (line.includes(' tare ')) handle(line);
+    });
+    gateway.send('tare', {});
+    gateway.send('beep', { duration_ms: 100, pattern: 'error' });
+    handle('TK1 garbage');
+    const payloads = replies.map((line) => {
+      const decoded = decodeFrame(line);
+      return decoded.ok ? decoded.frame.payload : undefined;
+    });
+    expect(executed).toEqual(['tare', 'beep']);
+    expect(payloads).toEqual([
+      { ack_seq: 0, ack_type: 'tare', ok: true },
+      { ack_seq: 0, ack_type: 'tare', ok: true },
+      { ack_seq: 1, ack_type: 'beep', ok: false, reason: 'no piezo configured' },
+      { code: 'bad_command', message: "malformed: line does not end with ' *' and 8 hex digits of CRC-32" },
+    ]);
   });
 });
