@@ -130,6 +130,23 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 12 * 4);
   });
 
+  it('breaks a line where nobody was measured', () => {
+    const month = (name: string, measured: number) => ({
+      month: name,
+      cells: {
+        stunting: measured
+          ? { cases: 1, measured, interval: wilsonInterval(1, measured) }
+          : { cases: 0, measured: 0 },
+        severeStunting: { cases: 0, measured: 0 },
+        wasting: { cases: 0, measured: 0 },
+        underweight: { cases: 0, measured: 0 },
+      },
+    });
+    const svg = renderTrendSvg([month('2026-09', 4), month('2026-10', 0), month('2026-11', 5)]);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect(svg.match(/<circle /g)).toHaveLength(2);
+  });
+
   it('draws the trend as SVG and prints it in the page', () => {
     const svg = renderTrendSvg(report.trend);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
