@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, type Frame } from '../../protocol/index.ts';
+import { decodeFrame, encodeFrame, type Frame, SequenceTracker } from '../../protocol/index.ts';
 
 const header = {
   v: fc.constant(1 as const),
@@ -103,6 +103,53 @@ describe('protocol properties', () => {
         expect(decodeFrame(changed).ok).toBe(false);
       }),
       { seed: 11, numRuns: 5000 },
+    );
+  });
+});
+
+describe('SequenceTracker properties', () => {
+  type Step = { op: 'next' } | { op: 'skip'; lost: number } | { op: 'repeat' } | { op: 'restart' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ op: 'next' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('skip' as const), lost: fc.integer({ min: 1, max: 30_000 }) }),
+    },
+    { weight: 2, arbitrary: fc.constant({ op: 'repeat' as const }) },
+    { weight: 1, arbitrary: fc.constant({ op: 'restart' as const }) },
+  );
+
+  it('classifies lost, repeated and restarted lines as a sender produced them', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 65535 }), fc.array(step, { maxLength: 200 }), (start, steps) => {
+        const tracker = new SequenceTracker();
+        expect(tracker.observe('m', start).kind).toBe('first');
+        let last = start;
+        for (const s of steps) {
+          const next = (last + 1) % 65536;
+          if (s.op === 'repeat') {
+            expect(tracker.observe('m', last).kind).toBe('duplicate');
+          } else if (s.op === 'next') {
+            expect(tracker.observe('m', next).kind).toBe('ok');
+            last = next;
+          } else if (s.op === 'skip') {
+            const seq = (last + 1 + s.lost) % 65536;
+            const event = tracker.observe('m', seq);
+            // Landing on 0 is indistinguishable from a restart; the tracker calls it a reset.
+            expect(event).toEqual(
+              seq === 0
+                ? { kind: 'reset', expected: next }
+                : { kind: 'gap', missing: s.lost, expected: next },
+            );
+            last = seq;
+          } else {
+            const kind = tracker.observe('m', 0).kind;
+            expect(kind).toBe(last === 65535 ? 'ok' : last === 0 ? 'duplicate' : 'reset');
+            last = 0;
+          }
+        }
+      }),
+      { seed: 3, numRuns: 1000 },
     );
   });
 });
