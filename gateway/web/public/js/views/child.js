@@ -72,11 +72,7 @@ export async function renderChild(root, childId) {
         m.superseded_by ? h('span', { class: 'chip' }, ` ${t('child.corrected')}`) : null,
       ),
       h('td', {}, fmtAge(child.birth_date, m.measured_on, 'short')),
-      h(
-        'td',
-        {},
-        m.lenhei_cm === null ? '—' : `${fmtNumber(m.lenhei_cm, 1)} cm ${m.position === 'l' ? 'PB' : 'TB'}`,
-      ),
+      h('td', {}, m.lenhei_cm === null ? '—' : `${fmtNumber(m.lenhei_cm, 1)} cm ${t(`abbr.${m.position}`)}`),
       h('td', {}, m.weight_kg === null ? '—' : `${fmtNumber(m.weight_kg, 2)} kg`),
       h(
         'td',

@@ -84,9 +84,9 @@ function todayRow(row, fresh) {
   const m = row.measurement;
   const lang = getLang();
   const facts = [];
-  if (m.lenhei_cm !== null) facts.push(`${m.position === 'l' ? 'PB' : 'TB'} ${fmtNumber(m.lenhei_cm, 1)} cm`);
-  if (m.weight_kg !== null) facts.push(`BB ${fmtNumber(m.weight_kg, 2)} kg`);
-  if (m.z.zlen !== null) facts.push(`${m.age_days < 731 ? 'PB/U' : 'TB/U'} ${fmtZ(m.z.zlen)} SD`);
+  if (m.lenhei_cm !== null) facts.push(`${t(`abbr.${m.position}`)} ${fmtNumber(m.lenhei_cm, 1)} cm`);
+  if (m.weight_kg !== null) facts.push(`${t('abbr.weight')} ${fmtNumber(m.weight_kg, 2)} kg`);
+  if (m.z.zlen !== null) facts.push(`${t(`index.tbu.${m.age_days < 731 ? 'l' : 'h'}`)} ${fmtZ(m.z.zlen)} SD`);
   const flags = row.flags.map((flag) =>
     h('li', { 'data-flag': flag.code }, severityBadge(flag.severity, flag[lang])),
   );
