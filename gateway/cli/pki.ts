@@ -2,8 +2,8 @@
 //   tikar pki init     --dir ./pki [--host posyandu.local --host 192.168.1.10]   CA + broker certificate
 //   tikar pki issue    --dir ./pki --name gw-melati [--broker --host …]          one more certificate
 //   tikar pki accounts --dir ./pki --roster roster.json --url mqtts://…:8883     password_file, acl_file, device bundles
-//   tikar pki check    --dir ./pki --name gw-melati                              signed by our CA? days left?
-import { readFile } from 'node:fs/promises';
+//   tikar pki check    --dir ./pki [--name gw-melati]                            signed by our CA? days left?
+import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeAccountBundles } from '../security/accounts.ts';
@@ -35,6 +35,9 @@ function defaultBrokerHosts(): string[] {
 }
 
 type Print = (line: string) => void;
+
+/** A certificate with fewer days left than this is flagged by `tikar pki check`. */
+const renewWithinDays = 60;
 
 function program(print: Print): Command {
   const root = new Command('tikar pki')
@@ -119,17 +122,25 @@ function program(print: Print): Command {
 
   root
     .command('check')
-    .description('check a certificate against the CA and print its days left')
+    .description('check certificates against the CA and print their days left (all when no --name)')
     .requiredOption('--dir <path>', 'PKI directory')
-    .requiredOption('--name <name>', 'certificate name')
-    .action(async (options: { dir: string; name: string }) => {
-      const summary = await checkCertificate(
-        caPaths(options.dir).certFile,
-        leafPaths(options.dir, options.name).certFile,
-      );
-      print(
-        `${summary.subject.replace(/\n/g, ', ')}: valid until ${summary.validTo.toISOString()} (${summary.daysLeft} days left)`,
-      );
+    .option('--name <name>', 'one certificate name')
+    .action(async (options: { dir: string; name?: string }) => {
+      const caFile = caPaths(options.dir).certFile;
+      const names =
+        options.name !== undefined
+          ? [options.name]
+          : (await readdir(options.dir))
+              .filter((file) => file.endsWith('.crt'))
+              .map((file) => file.slice(0, -'.crt'.length));
+      for (const name of names) {
+        const certFile = name === 'ca' ? caFile : leafPaths(options.dir, name).certFile;
+        const summary = await checkCertificate(caFile, certFile);
+        const renew = summary.daysLeft < renewWithinDays ? ' — RENEW SOON' : '';
+        print(
+          `${name}: ${summary.subject.replace(/\n/g, ', ')}, valid until ${summary.validTo.toISOString().slice(0, 10)} (${summary.daysLeft} days left)${renew}`,
+        );
+      }
     });
   return root;
 }

@@ -120,6 +120,14 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   await stat(options.dbPath).catch(() => {
     throw new Error(`database ${options.dbPath} not found`);
   });
+  if (
+    await stat(options.outPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new Error(`${options.outPath} exists: refusing to replace it`);
+  }
   if (options.passphrase === undefined) {
     await createPrivateFile(options.outPath);
     try {

@@ -145,7 +145,7 @@ describe('tikar backup', () => {
   it('never replaces an existing file, and says what is wrong with its input', async () => {
     const outPath = join(dir.path, 'exists.db');
     await writeFile(outPath, 'keep me');
-    await expect(backupDatabase({ dbPath, outPath })).rejects.toThrow(/EEXIST/);
+    await expect(backupDatabase({ dbPath, outPath })).rejects.toThrow(/exists: refusing to replace it/);
     expect(await readFile(outPath, 'utf8')).toBe('keep me');
     await expect(
       backupDatabase({ dbPath: join(dir.path, 'none.db'), outPath: join(dir.path, 'n.db') }),

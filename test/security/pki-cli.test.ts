@@ -40,7 +40,16 @@ describe('tikar pki', () => {
     expect(await modeOf(leafPaths(pkiDir, 'broker').keyFile)).toBe(0o600);
     expect(await run(['init', '--dir', pkiDir], print)).toBe(1);
     expect(await run(['check', '--dir', pkiDir, '--name', 'broker'], print)).toBe(0);
-    expect(printed.at(-1)).toMatch(/CN=broker: valid until .* \((729|730) days left\)/);
+    expect(printed.at(-1)).toMatch(
+      /^broker: O=Tikar, CN=broker, valid until \d{4}-\d\d-\d\d \((729|730) days left\)$/,
+    );
+    printed.length = 0;
+    expect(await run(['check', '--dir', pkiDir], print)).toBe(0);
+    expect(printed.map((line) => line.split(':')[0]).sort()).toEqual(['broker', 'ca']);
+    expect(printed.find((line) => line.startsWith('ca:'))).toMatch(/\((3649|3650) days left\)$/);
+    expect(await run(['issue', '--dir', pkiDir, '--name', 'short-lived', '--days', '30'], print)).toBe(0);
+    expect(await run(['check', '--dir', pkiDir, '--name', 'short-lived'], print)).toBe(0);
+    expect(printed.at(-1)).toMatch(/\((29|30) days left\) — RENEW SOON$/);
   });
 
   it('rejects a bad roster naming the field, and bad options', async () => {
