@@ -2,7 +2,7 @@
 // observations in the same run. jsgrowup works from monthly tables with decimal.js, so its values
 // differ from WHO anthro's; the job compared is the same: five z-scores per observation.
 import { createRequire } from 'node:module';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, availableParallelism, loadavg, loadavg } from 'node:os';
 import {
   computeGrowth,
   computeGrowthColumns,
@@ -138,6 +138,7 @@ export default async function growthBench(): Promise<void> {
       .map((load) => load.toFixed(1))
       .join(' ')} on ${availableParallelism()} cores\n`,
   );
+  process.stdout.write(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores\n`);
   process.stdout.write(`${count.toLocaleString('en-US')} seeded observations (days 0-1826), best of 5\n`);
 
   const result = emptyGrowthResult();
