@@ -2,7 +2,7 @@
 // observations in the same run. jsgrowup works from monthly tables with decimal.js, so its values
 // differ from WHO anthro's; the job compared is the same: five z-scores per observation.
 import { createRequire } from 'node:module';
-import { availableParallelism, availableParallelism, loadavg, loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import {
   computeGrowth,
   computeGrowthColumns,
@@ -41,6 +41,14 @@ function rate(rows: number, job: () => void, rounds = 5): number {
     best = Math.min(best, performance.now() - start);
   }
   return rows / (best / 1000);
+}
+
+/** The machine's load: other work on it lowers every figure. */
+export function loadText(): string {
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+  return `load average ${load} on ${availableParallelism()} cores`;
 }
 
 function format(rowsPerSecond: number): string {
@@ -133,12 +141,7 @@ export default async function growthBench(): Promise<void> {
     }
     return result;
   };
-  process.stdout.write(
-    `load average ${loadavg()
-      .map((load) => load.toFixed(1))
-      .join(' ')} on ${availableParallelism()} cores\n`,
-  );
-  process.stdout.write(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores\n`);
+  process.stdout.write(`${loadText()}\n`);
   process.stdout.write(`${count.toLocaleString('en-US')} seeded observations (days 0-1826), best of 5\n`);
 
   const result = emptyGrowthResult();

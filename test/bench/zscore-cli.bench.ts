@@ -3,12 +3,12 @@
 // join) measured in the same run on the same file. The CSV is generated into a temp dir, never git.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../gateway/cli/zscore.ts';
 import { classifyGrowth, computeGrowth, emptyGrowthResult, roundZ } from '../../gateway/growth/index.ts';
 import { generateObservations, observationsCsv } from '../growth/observations.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { loadText } from './growth.bench.ts';
 
 const ROWS = 1_000_000;
 const GOAL_ROWS_PER_SECOND = 1_000_000;
@@ -92,8 +92,8 @@ export default async function zscoreCliBench(): Promise<void> {
     const output = join(dir.path, 'out.csv');
     writeFileSync(input, observationsCsv(generateObservations(ROWS, 424242)));
     const megabytes = readFileSync(input).length / 1048576;
+    process.stdout.write(`${loadText()}\n`);
     process.stdout.write(
-    process.stdout.write(`load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores\n`);
       `${ROWS.toLocaleString('en-US')} generated rows, ${megabytes.toFixed(0)} MB of CSV\n`,
     );
 
