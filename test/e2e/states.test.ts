@@ -54,6 +54,20 @@ describe('mat problems on the measuring screen', () => {
       expect(await kader.page.textContent('#stability')).toContain('Tunggu, bayi bergerak');
       harness.services.lockReading(sessionId, 652);
       harness.services.lockReading(sessionId, 654);
+      if (viewport === tablet) {
+        // Switching the language mid-measurement redraws the screen in English and keeps the readings.
+        await kader.page.click('#lang-toggle');
+        await kader.page.waitForFunction(() =>
+          document.getElementById('readings')?.textContent?.includes('Reading 1'),
+        );
+        expect(await kader.page.locator('#readings .reading-done').count()).toBe(2);
+        expect(await kader.page.textContent('#live-panel .live-label')).toBe('Length (lying)');
+        await shot(kader.page, 'tablet-measure-en');
+        await kader.page.click('#lang-toggle');
+        await kader.page.waitForFunction(() =>
+          document.getElementById('readings')?.textContent?.includes('Pengukuran 1'),
+        );
+      }
       await kader.page.fill('#manual-weight', '7.2');
       await kader.page.click('#manual-weight-set');
       await kader.page.waitForSelector('#save:not([disabled])');

@@ -118,8 +118,9 @@ function renderBanners() {
   mount(bannersEl, banners);
 }
 
-async function route() {
-  cleanup();
+/** Renders the current route; `rerender` means the same screen is drawn again (e.g. in the other language). */
+async function route(rerender = false) {
+  cleanup({ rerender });
   cleanup = () => {};
   renderChrome();
   const [, page, param] = location.hash.split('/');
@@ -193,7 +194,7 @@ setUnauthorisedHandler(() => {
 langButton.addEventListener('click', () => {
   setLang(getLang() === 'id' ? 'en' : 'id');
   renderBanners();
-  void route();
+  void route(true);
 });
 logoutButton.addEventListener('click', async () => {
   await api('POST', '/api/logout', {});

@@ -8,6 +8,9 @@ import { onLive } from '../live.js';
 import { renderResultCard } from './result-card.js';
 
 /** Plain words for a mat that cannot give a savable reading; undefined when it can. */
+/** A session kept across a redraw of this screen (language switch), picked up by the next render. */
+let carried = null;
+
 export function matProblem(mat) {
   if (!mat) return t('mat.none');
   if (!mat.connected) return t('mat.disconnected');
@@ -269,12 +272,16 @@ export async function renderMeasure(root, childId) {
       renderMat();
       return;
     }
-    session = result.data;
+    showSession(result.data);
+  });
+
+  function showSession(state) {
+    session = state;
     setup.hidden = true;
     livePanel.hidden = false;
     renderSession();
     renderMat();
-  });
+  }
 
   saveButton.addEventListener('click', async () => {
     saveButton.disabled = true;
@@ -349,9 +356,16 @@ export async function renderMeasure(root, childId) {
     ),
   );
   renderMat();
-  return () => {
+  if (carried?.childId === child.id) {
+    const resumed = await api('GET', `/api/sessions/${encodeURIComponent(carried.sessionId)}`);
+    if (resumed.ok && !['saved', 'cancelled'].includes(resumed.data.phase)) showSession(resumed.data);
+  }
+  carried = null;
+  return ({ rerender } = {}) => {
     for (const stop of stops.splice(0)) stop();
-    // Leaving the screen mid-measurement frees the mat for the next child.
-    if (session) void api('POST', `/api/sessions/${session.session_id}/cancel`, {});
+    if (!session) return;
+    // Redrawn in the other language: the measurement goes on. Leaving the screen frees the mat.
+    if (rerender) carried = { childId: child.id, sessionId: session.session_id };
+    else void api('POST', `/api/sessions/${session.session_id}/cancel`, {});
   };
 }
