@@ -11,15 +11,15 @@ const boards = {
 } as const;
 type BoardModel = keyof typeof boards;
 
-/** Distance sensors johnny-five's Proximity reads, by the kind of pin they need. */
+/** Distance sensors johnny-five's Proximity reads: the kind of pin they need and their rated range (datasheets). */
 export const DISTANCE_CONTROLLERS = {
-  GP2Y0A21YK: 'analog',
-  GP2Y0A02YK0F: 'analog',
-  GP2Y0A710K0F: 'analog',
-  GP2D120XJ00F: 'analog',
-  GP2Y0A41SK0F: 'analog',
-  HCSR04: 'digital',
-  LIDARLITE: 'i2c',
+  GP2Y0A21YK: { pin: 'analog', minCm: 10, maxCm: 80 },
+  GP2Y0A02YK0F: { pin: 'analog', minCm: 20, maxCm: 150 },
+  GP2Y0A710K0F: { pin: 'analog', minCm: 100, maxCm: 550 },
+  GP2D120XJ00F: { pin: 'analog', minCm: 4, maxCm: 30 },
+  GP2Y0A41SK0F: { pin: 'analog', minCm: 4, maxCm: 30 },
+  HCSR04: { pin: 'digital', minCm: 2, maxCm: 400 },
+  LIDARLITE: { pin: 'i2c', minCm: 1, maxCm: 4000 },
 } as const;
 export type DistanceController = keyof typeof DISTANCE_CONTROLLERS;
 
@@ -147,7 +147,7 @@ function checkSensor(raw: RawConfig['length'], path: string, pins: PinChecker): 
     return undefined;
   }
   const known = controller as DistanceController;
-  const kind = DISTANCE_CONTROLLERS[known];
+  const kind = DISTANCE_CONTROLLERS[known].pin;
   const pin =
     kind === 'analog'
       ? pins.analog(raw.pin, `${path}.pin`)

@@ -1,7 +1,7 @@
 // Length (and weight) drivers: each turns one johnny-five sensor into raw counts, averaged over a sample period.
 import five from 'johnny-five';
 import type { Channel } from '../../protocol/index.ts';
-import type { SensorConfig } from './config.ts';
+import { DISTANCE_CONTROLLERS, type DistanceController, type SensorConfig } from './config.ts';
 
 export interface SensorDriver {
   readonly channel: Channel;
@@ -10,7 +10,7 @@ export interface SensorDriver {
    * The mean reading since the last call, in counts; `fault` when the sensor gave nothing usable
    * (cable out: an analog pin floats to a rail, a distance sensor reports nothing).
    */
-  take(): { counts: number } | { fault: string } | undefined;
+  take(): { counts: number } | { fault: string; code: 'sensor_fault' | 'out_of_range' } | undefined;
 }
 
 /** Each driver reads its sensor this many times per sample period and averages (dithered oversampling). */
@@ -53,7 +53,10 @@ function analogDriver(
       const mean = readings.take();
       if (mean === undefined) return undefined;
       if (mean <= RAIL_MARGIN || mean >= 1023 - RAIL_MARGIN) {
-        return { fault: `${channel} sensor on ${config.pin} reads ${Math.round(mean)}: cable out?` };
+        return {
+          fault: `${channel} sensor on ${config.pin} reads ${Math.round(mean)}: cable out?`,
+          code: 'sensor_fault',
+        };
       }
       return { counts: Math.round(mean * ANALOG_SCALE) };
     },
@@ -72,6 +75,7 @@ function distanceDriver(config: SensorConfig, board: five.Board, periodMs: numbe
     board,
   });
   const readings = new Averager();
+  const range = DISTANCE_CONTROLLERS[config.controller as DistanceController];
   let faultyReads = 0;
   proximity.on('data', (data) => {
     if (Number.isFinite(data.cm) && data.cm > 0) readings.add(data.cm);
@@ -85,9 +89,16 @@ function distanceDriver(config: SensorConfig, board: five.Board, periodMs: numbe
       if (mean === undefined) {
         if (faultyReads === 0) return undefined;
         faultyReads = 0;
-        return { fault: `${config.controller} distance sensor gives no distance: blocked or disconnected?` };
+        return {
+          fault: `${config.controller} distance sensor gives no distance: blocked or disconnected?`,
+          code: 'sensor_fault',
+        };
       }
       faultyReads = 0;
+      if (mean < range.minCm || mean > range.maxCm) {
+        const fault = `${config.controller} reads ${mean.toFixed(1)} cm, outside its range ${range.minCm}-${range.maxCm} cm`;
+        return { fault, code: 'out_of_range' };
+      }
       return { counts: Math.round(mean * 100) };
     },
   };

@@ -95,7 +95,7 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
         if (tMs - last >= STATUS_EVERY_MS) {
           faultReportedAtMs.set(driver.channel, tMs);
           emit('error', {
-            code: 'sensor_fault',
+            code: reading.code,
             channel: driver.channel,
             message: reading.fault.slice(0, 120),
           });

@@ -162,6 +162,19 @@ describe('firmware on a mock Firmata board', () => {
     expect(ofType(mat.frames, 'sample')[0]?.payload.counts).toBeCloseTo(expectedCm * 100, -1);
   });
 
+  it('reports a distance outside the sensor range as out_of_range', async () => {
+    const mat = await rig(
+      configOf({ length: { driver: 'distance', controller: 'GP2Y0A02YK0F', pin: 'A3' } }),
+    );
+    mat.analog(3, 1000); // about 10 cm: closer than the sensor's 20 cm
+    await until(() => ofType(mat.frames, 'error').length > 0, 'an error frame');
+    expect(ofType(mat.frames, 'error')[0]?.payload).toMatchObject({
+      code: 'out_of_range',
+      channel: 'length',
+    });
+    expect(ofType(mat.frames, 'sample')).toEqual([]);
+  });
+
   it('sends button events, tares the scale, and acknowledges commands by sequence number', async () => {
     const mat = await rig(
       configOf({
