@@ -36,11 +36,19 @@ export function checkReference(
   const error = measured - reference;
   const passed = Math.abs(error) <= tolerance;
   const what = profile.channel === 'length' ? 'reference rod' : 'reference mass';
+  const direction =
+    profile.channel === 'length'
+      ? error > 0
+        ? 'too long'
+        : 'too short'
+      : error > 0
+        ? 'too heavy'
+        : 'too light';
   const message = passed
     ? `The mat reads the ${reference} ${unit} ${what} as ${measured.toFixed(1)} ${unit}: within ±${tolerance} ${unit}. The mat can be used.`
     : Number.isNaN(measured)
       ? `The mat gave no reading for the ${what}. Measurements from this mat will not be saved until it is checked again or recalibrated.`
-      : `The mat reads the ${reference} ${unit} ${what} as ${measured.toFixed(1)} ${unit}, ${Math.abs(error).toFixed(1)} ${unit} ${error > 0 ? 'too long' : 'too short'} (allowed ±${tolerance} ${unit}). Measurements from this mat will not be saved until it is recalibrated.`;
+      : `The mat reads the ${reference} ${unit} ${what} as ${measured.toFixed(1)} ${unit}, ${Math.abs(error).toFixed(1)} ${unit} ${direction} (allowed ±${tolerance} ${unit}). Measurements from this mat will not be saved until it is recalibrated.`;
   return {
     deviceId: profile.deviceId,
     channel: profile.channel,

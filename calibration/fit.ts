@@ -148,7 +148,7 @@ export function fitCalibration(request: FitRequest): FitResult {
   const now = request.now ?? new Date();
   const validDays = request.validDays ?? DEFAULT_VALID_DAYS;
   const profile: CalibrationProfile = {
-    id: `cal-${request.deviceId}-${channel}-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`,
+    id: `cal-${request.deviceId}-${channel}-${now.toISOString().replace(/[-:.]/g, '').slice(0, 18)}`,
     deviceId: request.deviceId,
     channel,
     model,

@@ -27,7 +27,7 @@ export type DecodeResult = { ok: true; frame: Frame } | { ok: false; error: Deco
 /** Length of the trailer ` *XXXXXXXX`. */
 const TRAILER_CHARS = 10;
 const SEQ_PATTERN = /^(0|[1-9][0-9]{0,4})$/;
-const VERSION_PATTERN = /^[0-9]{1,3}$/;
+const VERSION_PATTERN = /^(0|[1-9][0-9]{0,2})$/;
 
 function fail(kind: DecodeErrorKind, message: string): DecodeResult {
   return { ok: false, error: { kind, message } };

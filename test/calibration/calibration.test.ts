@@ -180,6 +180,8 @@ describe('checkReference and validity', () => {
     expect(fail.message).toContain('2.5 mm too short');
     expect(fail.message).toContain('will not be saved until it is recalibrated');
     expect(checkReference(simLengthProfile, 1000, [], NOW).passed).toBe(false);
+    const heavy = checkReference(simWeightProfile, 5000, [invertModel(simWeightProfile.model, 5030)], NOW);
+    expect(heavy.message).toContain('30.0 g too heavy (allowed ±20 g)');
   });
 
   it('warns before and after expiry', () => {

@@ -106,6 +106,7 @@ describe('encodeFrame / decodeFrame', () => {
     ['malformed', `${encodeFrame(sample).slice(0, -8)}b870169d`],
     ['malformed', withCrc('TK1 MAT-0001 42 sample\t{}')],
     ['malformed', withCrc('XX1 MAT-0001 42 sample {}')],
+    ['malformed', withCrc('TK01 MAT-0001 42 sample {}')],
     ['malformed', withCrc('TK1 bad/id 42 sample {}')],
     ['malformed', withCrc('TK1 MAT 042 sample {}')],
     ['malformed', withCrc('TK1 MAT 65536 sample {}')],
