@@ -1,7 +1,7 @@
 // Reports and exports (docs/reports.md): pure functions over the store's rows, CSV and printable HTML for
 // each report (the screens' Laporan page mounts the render* functions), e-PPGBM CSV/XLSX and FHIR R4.
 // PDF (headless Chromium) lives in pdf.ts and XLSX in eppgbm-xlsx.ts, imported only where asked for.
-export { ageInCompletedMonths, ageText, quarterOf } from './calendar.ts';
+export { addMonths, ageInCompletedMonths, ageText, quarterOf } from './calendar.ts';
 export { type CsvOptions, toCsv } from './csv.ts';
 export {
   type EppgbmOptions,
@@ -28,10 +28,11 @@ export { type RecapTable, recapCsv, recapTables, renderRecapHtml } from './recap
 export {
   defaultReportSettings,
   type MatColour,
+  matColour,
   type ReportSettings,
   validateReportSettings,
 } from './settings.ts';
-export { computeSkdn, type SkdnReport, type WeighStatus } from './skdn.ts';
+export { computeSkdn, type SkdnReport, type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
 export { renderSkdnHtml, skdnCsv } from './skdn-output.ts';
 export { renderTrendSvg } from './trend-chart.ts';
 export type { ReportChild, ReportData, ReportMeasurement, ReportPlace } from './types.ts';
