@@ -1,10 +1,11 @@
 // `tikar backup`: a consistent copy of the live database, optionally encrypted; `--decrypt` restores one.
 //   tikar backup [--db ./data/tikar.db] [--out FILE] [--encrypt]          passphrase from $TIKAR_BACKUP_PASSPHRASE
 //   tikar backup --decrypt FILE --out restored.db                          or --passphrase-file FILE (0600)
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { backupDatabase, decryptBackup } from '../security/backup.ts';
+import { readPrivateFile } from '../security/private-files.ts';
 
 interface BackupCliOptions {
   db: string;
@@ -18,12 +19,7 @@ export const passphraseEnvironment = 'TIKAR_BACKUP_PASSPHRASE';
 
 async function readPassphrase(options: BackupCliOptions, env: NodeJS.ProcessEnv): Promise<string> {
   if (options.passphraseFile) {
-    const info = await stat(options.passphraseFile).catch(() => undefined);
-    if (!info) throw new Error(`--passphrase-file ${options.passphraseFile}: file not found`);
-    if ((info.mode & 0o077) !== 0) {
-      throw new Error(`--passphrase-file ${options.passphraseFile} is readable by others: chmod 600 it`);
-    }
-    return (await readFile(options.passphraseFile, 'utf8')).replace(/\r?\n$/, '');
+    return (await readPrivateFile(options.passphraseFile, '--passphrase-file')).replace(/\r?\n$/, '');
   }
   const fromEnv = env[passphraseEnvironment];
   if (fromEnv) return fromEnv;

@@ -6,12 +6,13 @@
 // Re-running keeps existing passwords, certificates and secrets, so adding a posyandu changes nobody else.
 
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Account, aclTableFromRoster, type Roster, renderAclFile } from './acl.ts';
 import { defaultPasswordIterations, hashPassword, renderPasswordFile } from './passwords.ts';
 import { caPaths, issueCertificate, leafPaths } from './pki.ts';
 import { createVillageSecret } from './privacy.ts';
+import { pathExists, writePrivateFile } from './private-files.ts';
 
 export interface AccountBundleOptions {
   /** The PKI directory (holds the CA from `tikar pki init`). */
@@ -29,15 +30,8 @@ export interface AccountBundles {
   bundles: Map<string, string>;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function existingPassword(configPath: string): Promise<string | undefined> {
-  if (!(await exists(configPath))) return undefined;
+  if (!(await pathExists(configPath))) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(configPath, 'utf8'));
@@ -52,14 +46,8 @@ async function villageSecretPath(dir: string, village: string): Promise<string> 
   const villagesDir = join(dir, 'villages');
   await mkdir(villagesDir, { recursive: true, mode: 0o700 });
   const path = join(villagesDir, `${village}.secret`);
-  if (!(await exists(path))) await createVillageSecret(path);
+  if (!(await pathExists(path))) await createVillageSecret(path);
   return path;
-}
-
-/** Writes a file only its owner can read, also when it already existed with a wider mode. */
-async function writePrivate(path: string, data: string | Buffer): Promise<void> {
-  await writeFile(path, data, { mode: 0o600 });
-  await chmod(path, 0o600);
 }
 
 async function writeBundle(
@@ -73,13 +61,13 @@ async function writeBundle(
   const password = (await existingPassword(configPath)) ?? randomBytes(24).toString('base64url');
 
   const leaf = leafPaths(options.dir, account.username);
-  if (!(await exists(leaf.certFile))) {
+  if (!(await pathExists(leaf.certFile))) {
     await issueCertificate({ dir: options.dir, name: account.username, role: 'client' });
   }
   await copyFile(caPaths(options.dir).certFile, join(bundleDir, 'ca.crt'));
   await copyFile(leaf.certFile, join(bundleDir, 'client.crt'));
-  await writePrivate(join(bundleDir, 'client.key'), await readFile(leaf.keyFile));
-  await writePrivate(
+  await writePrivateFile(join(bundleDir, 'client.key'), await readFile(leaf.keyFile));
+  await writePrivateFile(
     join(bundleDir, 'village.secret'),
     await readFile(await villageSecretPath(options.dir, account.village)),
   );
@@ -92,12 +80,12 @@ async function writeBundle(
     cert_file: 'client.crt',
     key_file: 'client.key',
   };
-  await writePrivate(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  await writePrivateFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
   return { dir: bundleDir, password };
 }
 
 export async function writeAccountBundles(options: AccountBundleOptions): Promise<AccountBundles> {
-  if (!(await exists(caPaths(options.dir).keyFile))) {
+  if (!(await pathExists(caPaths(options.dir).keyFile))) {
     throw new Error(`${caPaths(options.dir).keyFile} not found: run 'tikar pki init' first`);
   }
   const hashes = new Map<string, string>();
@@ -114,7 +102,7 @@ export async function writeAccountBundles(options: AccountBundleOptions): Promis
   await mkdir(brokerDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(brokerDir, 'password_file');
   const aclFile = join(brokerDir, 'acl_file');
-  await writePrivate(passwordFile, renderPasswordFile(hashes));
-  await writePrivate(aclFile, renderAclFile(aclTableFromRoster(options.roster)));
+  await writePrivateFile(passwordFile, renderPasswordFile(hashes));
+  await writePrivateFile(aclFile, renderAclFile(aclTableFromRoster(options.roster)));
   return { passwordFile, aclFile, bundles };
 }

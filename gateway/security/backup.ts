@@ -14,6 +14,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import sqlite3 from 'sqlite3';
+import { pathExists } from './private-files.ts';
 
 const magic = Buffer.from('TIKARBK1', 'ascii');
 const saltBytes = 16;
@@ -120,12 +121,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   await stat(options.dbPath).catch(() => {
     throw new Error(`database ${options.dbPath} not found`);
   });
-  if (
-    await stat(options.outPath).then(
-      () => true,
-      () => false,
-    )
-  ) {
+  if (await pathExists(options.outPath)) {
     throw new Error(`${options.outPath} exists: refusing to replace it`);
   }
   if (options.passphrase === undefined) {

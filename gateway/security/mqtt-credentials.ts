@@ -2,10 +2,11 @@
 // JSON file (written by `tikar pki accounts`) or from environment variables, turned into MQTT.js options.
 // A broker that refuses us for a reason retrying cannot fix (wrong password, untrusted certificate) must stop
 // start-up with a sentence a kader's technician can act on, not spin in a silent reconnect loop.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import { z } from 'zod';
+import { readPrivateFile } from './private-files.ts';
 
 export interface MqttConnectionConfig {
   url: string;
@@ -47,16 +48,6 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-async function readSecretFile(path: string, what: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new Error(`${what} ${path}: file not found`);
-  // A password anyone on the box can read is no password: refuse, as ssh does for keys.
-  if ((info.mode & 0o077) !== 0) {
-    throw new Error(`${what} ${path} holds a secret but is readable by others: chmod 600 ${path}`);
-  }
-  return readFile(path, 'utf8');
-}
-
 /** Resolves the connection settings; configuration errors throw, naming the option or file. */
 export async function resolveMqttConfig(options: ResolveOptions = {}): Promise<MqttConnectionConfig> {
   const env = options.env ?? process.env;
@@ -64,7 +55,7 @@ export async function resolveMqttConfig(options: ResolveOptions = {}): Promise<M
   let fromFile: z.infer<typeof fileSchema> = {};
   let base = process.cwd();
   if (configFile) {
-    const text = await readSecretFile(configFile, 'MQTT config');
+    const text = await readPrivateFile(configFile, 'MQTT config');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -91,7 +82,7 @@ export async function resolveMqttConfig(options: ResolveOptions = {}): Promise<M
   const passwordFile = pathFrom(mqttEnvironment.passwordFile, fromFile.password_file);
   let password = env[mqttEnvironment.password] ?? fromFile.password;
   if (password === undefined && passwordFile) {
-    password = (await readSecretFile(passwordFile, 'MQTT password file')).trim();
+    password = (await readPrivateFile(passwordFile, 'MQTT password file')).trim();
   }
   const config: MqttConnectionConfig = {
     url,
@@ -142,7 +133,7 @@ export async function buildMqttClientOptions(config: MqttConnectionConfig): Prom
   if (config.caFile) options.ca = await readConfigured(config.caFile, 'ca_file');
   if (config.certFile && config.keyFile) {
     options.cert = await readConfigured(config.certFile, 'cert_file');
-    options.key = await readSecretFile(config.keyFile, 'MQTT key_file');
+    options.key = await readPrivateFile(config.keyFile, 'MQTT key_file');
   }
   if (isTlsUrl(config.url)) options.rejectUnauthorized = true;
   return options;

@@ -3,10 +3,11 @@
 // other process sees them; Node cannot sign X.509 certificates, so openssl (Debian's `openssl`) does that.
 import { execFile } from 'node:child_process';
 import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pathExists } from './private-files.ts';
 
 const execFileAsync = promisify(execFile);
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -32,13 +33,6 @@ export function caPaths(dir: string): IssuedFiles {
 
 export function leafPaths(dir: string, name: string): IssuedFiles {
   return { certFile: join(dir, `${name}.crt`), keyFile: join(dir, `${name}.key`) };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function openssl(args: string[]): Promise<void> {
@@ -76,7 +70,7 @@ export interface CreateCaOptions {
 /** Creates ca.key (0600) and ca.crt in `dir`; refuses to overwrite an existing CA. */
 export async function createCa(options: CreateCaOptions): Promise<IssuedFiles> {
   const paths = caPaths(options.dir);
-  if (await exists(paths.keyFile)) throw new Error(`${paths.keyFile} exists: refusing to replace the CA`);
+  if (await pathExists(paths.keyFile)) throw new Error(`${paths.keyFile} exists: refusing to replace the CA`);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   await writePrivateKey(paths.keyFile);
   await openssl([
@@ -120,9 +114,9 @@ export async function issueCertificate(options: IssueOptions): Promise<IssuedFil
     throw new Error(`certificate name '${options.name}': use letters, digits, '.', '-' or '_' (at most 64)`);
   }
   const ca = caPaths(options.dir);
-  if (!(await exists(ca.keyFile))) throw new Error(`${ca.keyFile} not found: run 'tikar pki init' first`);
+  if (!(await pathExists(ca.keyFile))) throw new Error(`${ca.keyFile} not found: run 'tikar pki init' first`);
   const paths = leafPaths(options.dir, options.name);
-  if (await exists(paths.keyFile)) throw new Error(`${paths.keyFile} exists: refusing to replace it`);
+  if (await pathExists(paths.keyFile)) throw new Error(`${paths.keyFile} exists: refusing to replace it`);
 
   const hosts = options.role === 'broker' ? (options.hosts ?? ['localhost', '127.0.0.1']) : [];
   if (options.role === 'broker' && hosts.length === 0)

@@ -3,8 +3,9 @@
 // (ages for SKDN "under five" and the 0–23-month KPM forms), posyandu, village, whether it has a KIA book.
 // Name, mother's name, exact birth date and NIK stay on the gateway unless the village chooses to share more.
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { ParseResult } from './acl.ts';
+import { pathExists, readPrivateFile } from './private-files.ts';
 
 /**
  * - `pseudonymous` (default): no name, mother's name, birth date or NIK; birth month instead of birth date.
@@ -78,11 +79,10 @@ export async function createVillageSecret(path: string): Promise<Buffer> {
 
 /** Reads a village secret; configuration errors name the file. */
 export async function loadVillageSecret(path: string): Promise<Buffer> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new Error(`village secret ${path}: file not found (create it with 'tikar pki accounts')`);
-  if ((info.mode & 0o077) !== 0)
-    throw new Error(`village secret ${path} is readable by others: chmod 600 ${path}`);
-  const text = (await readFile(path, 'utf8')).trim();
+  if (!(await pathExists(path))) {
+    throw new Error(`village secret ${path}: file not found (create it with 'tikar pki accounts')`);
+  }
+  const text = (await readPrivateFile(path, 'village secret')).trim();
   if (!/^[0-9a-f]+$/i.test(text) || text.length < secretBytes * 2) {
     throw new Error(`village secret ${path}: expected at least ${secretBytes * 2} hex digits`);
   }
