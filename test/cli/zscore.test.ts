@@ -132,6 +132,22 @@ describe('column contract', () => {
     expect((await zscore('sex\n1\n', '--precision', '11')).code).toBe(2);
   });
 
+  it('prints z-scores beyond +-20 (outside the precomputed text table) and their status', async () => {
+    const { text } = await zscore('sex,age_days,weight_kg,lenhei_cm\n1,100,60,20\n');
+    const row = records(text)[0] ?? {};
+    const expected = computeGrowth({ sex: 1, ageDays: 100, weightKg: 60, lenheiCm: 20 });
+    expect(expected.zwei).toBeGreaterThan(20);
+    expect(expected.zlen).toBeLessThan(-20);
+    expect(row.zwei).toBe(roundZ(expected.zwei).toFixed(2));
+    expect(row.zlen).toBe(roundZ(expected.zlen).toFixed(2));
+    expect([row.fwei, row.flen, row.status_bbu, row.status_tbu]).toEqual([
+      '1',
+      '1',
+      'Risiko berat badan lebih',
+      'Sangat pendek',
+    ]);
+  });
+
   it('accepts sex as 1/2, M/F and L/P, measure and oedema in any case, blanks around values', async () => {
     const { text } = await zscore(
       'sex,age_days,weight_kg,measure,oedema\nm,100,6,L,N\nF,100,6,H,Y\n p ,100, 6 ,l,1\n',

@@ -1,4 +1,4 @@
-// Precomputed text and status of every z-score from -20.00 to +20.00 in hundredths, so that the
+// Precomputed text and status label of every z-score from -20.00 to +20.00 in hundredths, so that the
 // CSV writer copies a few bytes instead of formatting a number and searching the status bands.
 // Built with the same writeFixed and band rules as the slow path, so both always agree.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
@@ -13,30 +13,45 @@ const entries = 2 * Z_TABLE_LIMIT + 1;
 export const Z_TEXT = Buffer.alloc(entries * Z_TEXT_STRIDE);
 export const Z_TEXT_LENGTH = new Uint8Array(entries);
 
-function bandTable(index: StatusIndex): Int8Array {
-  const table = new Int8Array(entries);
-  for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++)
-    table[k + Z_TABLE_LIMIT] = bandIndexOfRounded(index, k / 100);
-  return table;
+/** The status columns in output order, with the z slot each one is decided on. */
+export const STATUS_COLUMNS: readonly StatusIndex[] = ['tbu', 'bbu', 'bbtb', 'imtu'];
+
+/**
+ * Every Indonesian status label as bytes, and for each status column and each rounded z in the table
+ * the label's offset and length in those bytes: entry [column * entries + k + Z_TABLE_LIMIT].
+ */
+export const STATUS_TEXT = Buffer.from(
+  STATUS_COLUMNS.flatMap((index) => STATUS_BANDS[index].map((band) => band.label.id)).join(''),
+);
+export const STATUS_TEXT_OFFSET = new Uint16Array(STATUS_COLUMNS.length * entries);
+export const STATUS_TEXT_LENGTH = new Uint8Array(STATUS_COLUMNS.length * entries);
+
+/** Offset and length in STATUS_TEXT of a band's label. */
+export function statusTextOf(column: number, band: number): [offset: number, length: number] {
+  let offset = 0;
+  for (let c = 0; c < STATUS_COLUMNS.length; c++) {
+    const bands = STATUS_BANDS[STATUS_COLUMNS[c] as StatusIndex];
+    for (let b = 0; b < bands.length; b++) {
+      const length = Buffer.byteLength((bands[b] as (typeof bands)[number]).label.id);
+      if (c === column && b === band) return [offset, length];
+      offset += length;
+    }
+  }
+  return [0, 0];
 }
 
-/** Band position in STATUS_BANDS[index] of the rounded z k / 100, at [k + Z_TABLE_LIMIT]. */
-export const Z_BAND: Readonly<Record<StatusIndex, Int8Array>> = {
-  tbu: bandTable('tbu'),
-  bbu: bandTable('bbu'),
-  bbtb: bandTable('bbtb'),
-  imtu: bandTable('imtu'),
-};
+STATUS_COLUMNS.forEach((index, column) => {
+  for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
+    const [offset, length] = statusTextOf(column, bandIndexOfRounded(index, k / 100));
+    STATUS_TEXT_OFFSET[column * entries + k + Z_TABLE_LIMIT] = offset;
+    STATUS_TEXT_LENGTH[column * entries + k + Z_TABLE_LIMIT] = length;
+  }
+});
+
+/** Table entries per status column. */
+export const Z_TABLE_ENTRIES = entries;
 
 for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
   const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
   Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = writeFixed(Z_TEXT, at, k / 100, 2, false) - at;
 }
-
-/** The Indonesian status labels as bytes, by index and band position. */
-export const STATUS_BYTES: Readonly<Record<StatusIndex, readonly Buffer[]>> = {
-  tbu: STATUS_BANDS.tbu.map((b) => Buffer.from(b.label.id)),
-  bbu: STATUS_BANDS.bbu.map((b) => Buffer.from(b.label.id)),
-  bbtb: STATUS_BANDS.bbtb.map((b) => Buffer.from(b.label.id)),
-  imtu: STATUS_BANDS.imtu.map((b) => Buffer.from(b.label.id)),
-};

@@ -18,7 +18,18 @@ import { POSITION_LYING, POSITION_STANDING, POSITION_UNKNOWN } from '../indicato
 import { roundTo, roundZ, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
 import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
-import { STATUS_BYTES, Z_BAND, Z_TABLE_LIMIT, Z_TEXT, Z_TEXT_LENGTH, Z_TEXT_STRIDE } from './z-text.ts';
+import {
+  STATUS_COLUMNS,
+  STATUS_TEXT,
+  STATUS_TEXT_LENGTH,
+  STATUS_TEXT_OFFSET,
+  statusTextOf,
+  Z_TABLE_ENTRIES,
+  Z_TABLE_LIMIT,
+  Z_TEXT,
+  Z_TEXT_LENGTH,
+  Z_TEXT_STRIDE,
+} from './z-text.ts';
 
 export const OUTPUT_COLUMNS = [
   'clenhei',
@@ -554,17 +565,23 @@ export class ZscoreCsvTransformer {
     return pos;
   }
 
-  private writeStatus(pos: number, index: StatusIndex, slot: number): number {
+  /** Writes ",label" of status column `column` (0..3, decided on z slot `column`). */
+  private writeStatus(pos: number, column: number): number {
     const out = this.out;
     out[pos++] = COMMA;
-    const k = this.hundredths[slot] as number;
+    const k = this.hundredths[column] as number;
     if (k === NO_Z) return pos;
-    const band =
-      k === BEYOND_TABLE
-        ? bandIndexOfRounded(index, this.rounded[slot] as number)
-        : (Z_BAND[index][k + Z_TABLE_LIMIT] as number);
-    const label = STATUS_BYTES[index][band];
-    return label === undefined ? pos : copyBytes(label, 0, label.length, out, pos);
+    let offset: number;
+    let length: number;
+    if (k === BEYOND_TABLE) {
+      const index = STATUS_COLUMNS[column] as StatusIndex;
+      [offset, length] = statusTextOf(column, bandIndexOfRounded(index, this.rounded[column] as number));
+    } else {
+      const entry = column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT;
+      offset = STATUS_TEXT_OFFSET[entry] as number;
+      length = STATUS_TEXT_LENGTH[entry] as number;
+    }
+    return copyBytes(STATUS_TEXT, offset, offset + length, out, pos);
   }
 
   private writeResult(): void {
@@ -587,10 +604,11 @@ export class ZscoreCsvTransformer {
     pos = this.writeFlag(pos, r.fhc);
     out[pos++] = COMMA;
     out[pos++] = r.c9moFlag ? 49 : 48;
-    pos = this.writeStatus(pos, 'tbu', 0);
-    pos = this.writeStatus(pos, 'bbu', 1);
-    pos = this.writeStatus(pos, 'bbtb', 2);
-    pos = this.writeStatus(pos, 'imtu', 3);
+    // Status columns 0..3 are decided on z slots 0..3 (zlen, zwei, zwfl, zbmi).
+    pos = this.writeStatus(pos, 0);
+    pos = this.writeStatus(pos, 1);
+    pos = this.writeStatus(pos, 2);
+    pos = this.writeStatus(pos, 3);
     out[pos++] = COMMA; // error: empty
     out[pos++] = LF;
     this.outPos = pos;
