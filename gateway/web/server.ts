@@ -43,6 +43,8 @@ export interface WebServerOptions {
   /** Mark the session cookie Secure even over plain HTTP (behind a TLS proxy). */
   secureCookies?: boolean;
   sessions?: SessionOptions;
+  /** Interval of the live streams' keep-alive (and login) check. Default 15 s. */
+  sseHeartbeatMs?: number;
   loginLimiter?: LoginLimiterOptions;
 }
 
@@ -88,7 +90,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const pinStore: PinStore = opened.store;
   const sessions = new SessionStore(options.sessions);
   const limiter = new LoginLimiter(options.loginLimiter);
-  const hub = new SseHub();
+  const hub = new SseHub({
+    ...(options.sseHeartbeatMs === undefined ? {} : { heartbeatMs: options.sseHeartbeatMs }),
+    sessionAlive: (token) => sessions.touch(token) !== undefined,
+  });
   const assets = await StaticFiles.load(publicDir);
   const overTls = options.tls !== undefined;
   const secureCookie = overTls || options.secureCookies === true;

@@ -14,18 +14,29 @@ interface Client {
   sessionToken: string;
 }
 
-/** Comment lines keep idle connections open through phones' and proxies' timeouts. */
-const heartbeatMs = 15_000;
+export interface SseHubOptions {
+  /** Comment lines keep idle connections open through phones' and proxies' timeouts. Default 15 s. */
+  heartbeatMs?: number;
+  /**
+   * Asked at every heartbeat whether the stream's login is still valid (an open screen counts as use);
+   * a stream whose login has ended is closed.
+   */
+  sessionAlive?: (sessionToken: string) => boolean;
+}
 
 export class SseHub {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
   private nextEventId = 1;
 
-  constructor() {
+  constructor(options: SseHubOptions = {}) {
+    const alive = options.sessionAlive ?? (() => true);
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) client.res.write(': ping\n\n');
-    }, heartbeatMs);
+      for (const client of this.clients) {
+        if (alive(client.sessionToken)) client.res.write(': ping\n\n');
+        else client.res.end();
+      }
+    }, options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 

@@ -153,6 +153,33 @@ describe('web server: login', () => {
     }
   });
 
+  it('keeps a login alive while its live screen is open, and closes the stream when the login ends', async () => {
+    let nowMs = 5_000_000;
+    const live = await startHarness({
+      sessions: { idleTimeoutMs: 60_000, maxAgeMs: 300_000, now: () => nowMs },
+      sseHeartbeatMs: 20,
+    });
+    try {
+      const cookie = await live.login('bidan');
+      const stream = await fetch(`${live.server.url}/api/events`, { headers: { cookie } });
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      const heartbeat = () => new Promise((resolve) => setTimeout(resolve, 100));
+      nowMs += 50_000;
+      await heartbeat();
+      nowMs += 50_000;
+      await heartbeat();
+      // 100 s since the last request, more than the idle timeout: the open stream counted as use.
+      expect((await live.call('GET', '/api/me', { cookie })).status).toBe(200);
+      nowMs += 300_000;
+      let ended = false;
+      while (!ended) ended = (await reader.read()).done;
+      expect((await live.call('GET', '/api/me', { cookie })).status).toBe(401);
+    } finally {
+      await live.close();
+    }
+  });
+
   it('stores PINs only as scrypt hashes in a 0600 file, seeds random PINs once and reports them once', async () => {
     const dir = await tmpDir('tikar-pins-');
     const seededCalls: Record<string, string>[] = [];

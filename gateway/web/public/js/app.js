@@ -181,10 +181,16 @@ onLive('clock', (clock) => {
   state.clock = clock;
   stateChanged();
 });
-setConnectionHandler((up) => {
+setConnectionHandler((up, refused) => {
   if (state.liveUp !== up) {
     state.liveUp = up;
     stateChanged();
+  }
+  // A refused stream: ask who we are; a 401 there shows the login screen, otherwise connect again.
+  if (refused && state.role) {
+    void api('GET', '/api/me').then((me) => {
+      if (me.ok) setTimeout(connectLive, 2000);
+    });
   }
 });
 setUnauthorisedHandler(() => {

@@ -14,7 +14,12 @@ export function connectLive() {
   if (source) return;
   source = new EventSource('/api/events');
   source.addEventListener('open', () => onConnectionChange(true));
-  source.addEventListener('error', () => onConnectionChange(false));
+  source.addEventListener('error', () => {
+    // CLOSED means the gateway refused the stream (e.g. the login ended); otherwise the browser retries.
+    const refused = source?.readyState === EventSource.CLOSED;
+    if (refused) source = undefined;
+    onConnectionChange(false, refused);
+  });
   for (const type of eventTypes) {
     source.addEventListener(type, (event) => {
       let data;
