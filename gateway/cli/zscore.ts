@@ -44,11 +44,17 @@ function parseThreads(text: string): number {
 
 function parse(argv: string[]): ZscoreOptions | number {
   const program = new Command('tikar zscore')
-    .description(
-      'WHO 2006 z-scores (as WHO anthro 1.1.0 computes them) and Permenkes 2/2020 status for a CSV of children.\n' +
-        'Input columns (any order, any case): sex, age_days or birth_date+date, weight_kg, lenhei_cm,\n' +
-        'measure (l/h), oedema (y/n), headc_cm. Output: the input columns, then clenhei, z-scores, flags,\n' +
-        'c9mo_flag, status_* and error. See docs/growth.md.',
+    .description('WHO 2006 z-scores (as WHO anthro 1.1.0) and Permenkes 2/2020 status for a CSV of children.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Input columns, by header name in any order and any case (others are passed through):',
+        '  sex (1/2, M/F, L/P), age_days or birth_date + date (YYYY-MM-DD), weight_kg, lenhei_cm,',
+        '  measure (l lying / h standing), oedema (y/n), headc_cm. Empty cells are missing values.',
+        'Output: the input columns, then clenhei, zlen zwei zwfl zbmi zhc, flen fwei fwfl fbmi fhc,',
+        '  c9mo_flag, status_tbu status_bbu status_bbtb status_imtu, error. See docs/growth.md.',
+      ].join('\n'),
     )
     .option('--in <file>', 'input CSV (default: standard input)')
     .option('--out <file>', 'output CSV (default: standard output)')
@@ -98,10 +104,14 @@ class ProgressBar {
   }
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function summaryText(summary: ZscoreCsvSummary): string {
   const ok = summary.rows - summary.errorRows;
   const lines = [
-    `tikar zscore: ${summary.rows} rows, ${ok} ok, ${summary.errorRows} with errors, ${summary.flagged} z-scores flagged implausible`,
+    `tikar zscore: ${plural(summary.rows, 'row')}, ${ok} ok, ${summary.errorRows} with errors, ${plural(summary.flagged, 'z-score')} flagged implausible`,
   ];
   const byColumn = Object.entries(summary.errorsByColumn)
     .map(([column, count]) => `${column} ${count}`)

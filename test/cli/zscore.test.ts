@@ -281,6 +281,6 @@ describe('files and pipes', () => {
     expect(header).toBe(`sex,age_days,lenhei_cm,${OUTPUT_COLUMNS.join(',')}`);
     const z = computeGrowth({ sex: 2, ageDays: 400, lenheiCm: 70 }).zlen;
     expect(row?.startsWith(`P,400,70,70,${roundZ(z).toFixed(2)},`)).toBe(true);
-    expect(result.stderr).toContain('1 rows, 1 ok');
+    expect(result.stderr).toContain('1 row, 1 ok');
   });
 });
