@@ -68,7 +68,14 @@ describe('posyandu screens end to end', () => {
     await kader.page.fill('#reg-name', hostileName);
     await kader.page.check('#reg-sex-1');
     // Seven months old: the simulated mat's baby (seed 11) is far shorter than that, well below −2 SD.
-    await kader.page.fill('#reg-birth', isoDaysAgo(213));
+    const [birthYear, birthMonth, birthDay] = isoDaysAgo(213).split('-') as [string, string, string];
+    await kader.page.fill('#reg-birth-day', String(Number(birthDay)));
+    await kader.page.selectOption('#reg-birth-month', birthMonth);
+    await kader.page.fill('#reg-birth-year', birthYear);
+    // The form shows the date as Indonesians write it and the age it gives.
+    expect(await kader.page.textContent('#reg-birth-age')).toMatch(
+      /^\d{1,2} [A-Z][a-z]+ \d{4} · Umur: [67] bulan \d{1,2} hari$/,
+    );
     await kader.page.fill('#reg-mother', 'Ibu Sari');
     await shot(kader.page, 'phone-register-id');
     await kader.page.click('#register-submit');

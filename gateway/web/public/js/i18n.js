@@ -35,6 +35,11 @@ const dictionaries = {
     'register.boy': 'Laki-laki',
     'register.girl': 'Perempuan',
     'register.birth': 'Tanggal lahir',
+    'register.day': 'Tgl',
+    'register.month': 'Bulan',
+    'register.year': 'Tahun',
+    'register.badDate':
+      'Tanggal lahir belum benar: isi tanggal, bulan dan tahun (tidak boleh di masa depan).',
     'register.nik': 'NIK anak (boleh kosong)',
     'register.mother': 'Nama ibu',
     'register.kia': 'Punya Buku KIA / KMS',
@@ -187,6 +192,10 @@ const dictionaries = {
     'register.boy': 'Boy',
     'register.girl': 'Girl',
     'register.birth': 'Date of birth',
+    'register.day': 'Day',
+    'register.month': 'Month',
+    'register.year': 'Year',
+    'register.badDate': 'The date of birth is not complete: day, month and year (not in the future).',
     'register.nik': "Child's NIK (optional)",
     'register.mother': "Mother's name",
     'register.kia': 'Has a Buku KIA / KMS',
@@ -344,6 +353,11 @@ const monthsShort = {
 };
 
 let lang = localStorage.getItem('tikar.lang') === 'en' ? 'en' : 'id';
+
+/** Month names in the current language, January first. */
+export function monthNames() {
+  return monthsLong[lang];
+}
 
 export function getLang() {
   return lang;

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { navigate, state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { fmtAge, fmtDate, t, todayIso } from '../i18n.js';
+import { fmtAge, fmtDate, monthNames, t, todayIso } from '../i18n.js';
 
 export function renderSearch(root) {
   const results = h('div', { class: 'results', id: 'search-results', 'aria-live': 'polite' });
@@ -128,13 +128,7 @@ function registerForm(initialName, onCancel) {
     value: initialName,
     autocomplete: 'off',
   });
-  const birth = h('input', {
-    id: 'reg-birth',
-    name: 'birth_date',
-    type: 'date',
-    required: true,
-    max: todayIso(),
-  });
+  const birth = birthDateInput();
   const nik = h('input', {
     id: 'reg-nik',
     name: 'nik',
@@ -168,10 +162,14 @@ function registerForm(initialName, onCancel) {
         event.preventDefault();
         error.textContent = '';
         const sex = Number(new FormData(event.target).get('sex'));
+        if (!birth.value()) {
+          error.textContent = t('register.badDate');
+          return;
+        }
         const body = {
           name: name.value,
           sex,
-          birth_date: birth.value,
+          birth_date: birth.value(),
           mother_name: mother.value,
           has_kia: kia.checked,
         };
@@ -189,7 +187,7 @@ function registerForm(initialName, onCancel) {
       h('legend', { class: 'field-label' }, t('register.sex')),
       h('div', { class: 'choices' }, sexInputs),
     ),
-    field('reg-birth', t('register.birth'), birth),
+    birth.element,
     field('reg-mother', t('register.mother'), mother),
     field('reg-nik', t('register.nik'), nik),
     h('label', { class: 'choice' }, kia, h('span', {}, t('register.kia'))),
@@ -201,4 +199,62 @@ function registerForm(initialName, onCancel) {
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'register-submit' }, t('register.submit')),
     ),
   );
+}
+
+/**
+ * Birth date as day, month name and year: what a kader reads off a birth certificate or the Buku KIA, in the
+ * order Indonesians write it (a native date picker shows the phone's own format and is slow to go back
+ * years). Shows the resulting age as a check.
+ */
+function birthDateInput() {
+  const day = h('input', {
+    id: 'reg-birth-day',
+    inputmode: 'numeric',
+    pattern: '[0-9]*',
+    maxlength: 2,
+    placeholder: t('register.day'),
+    'aria-label': t('register.day'),
+    class: 'date-day',
+  });
+  const month = h(
+    'select',
+    { id: 'reg-birth-month', 'aria-label': t('register.month'), class: 'date-month' },
+    h('option', { value: '' }, t('register.month')),
+    monthNames().map((name, index) => h('option', { value: String(index + 1).padStart(2, '0') }, name)),
+  );
+  const year = h('input', {
+    id: 'reg-birth-year',
+    inputmode: 'numeric',
+    pattern: '[0-9]*',
+    maxlength: 4,
+    placeholder: t('register.year'),
+    'aria-label': t('register.year'),
+    class: 'date-year',
+  });
+  const preview = h('p', { class: 'hint', id: 'reg-birth-age', 'aria-live': 'polite' });
+
+  /** The date as YYYY-MM-DD when it is a real day, not in the future; otherwise undefined. */
+  function value() {
+    const d = Number(day.value);
+    const y = Number(year.value);
+    if (!Number.isInteger(d) || !Number.isInteger(y) || !month.value || y < 1900) return undefined;
+    const iso = `${String(y).padStart(4, '0')}-${month.value}-${String(d).padStart(2, '0')}`;
+    const parsed = new Date(`${iso}T00:00:00Z`);
+    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso || iso > todayIso())
+      return undefined;
+    return iso;
+  }
+  const update = () => {
+    const iso = value();
+    preview.textContent = iso ? `${fmtDate(iso)} · ${t('result.age')}: ${fmtAge(iso, todayIso())}` : '';
+  };
+  for (const control of [day, month, year]) control.addEventListener('input', update);
+  const element = h(
+    'fieldset',
+    { class: 'field' },
+    h('legend', { class: 'field-label' }, t('register.birth')),
+    h('div', { class: 'date-row' }, day, month, year),
+    preview,
+  );
+  return { element, value };
 }
