@@ -2,7 +2,7 @@
 // batches of whole rows (with the engine's own RFC 4180 row scanner, so quoted line breaks never
 // split a row), hands them to worker threads and writes their output back in input order. While the
 // workers start (they load the TypeScript loader, a few hundred ms), the main thread processes the
-// batches itself, so small inputs never wait for them.
+// batches itself, so small inputs never wait for them, and afterwards whenever every worker is busy.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
@@ -24,9 +24,9 @@ export interface ParallelOptions {
   workersFromBytes: number;
 }
 
-/** Worker threads worth starting on this machine: one per core, at most 4. */
+/** Worker threads worth starting: one per core besides the main thread's (which works too), 1 to 3. */
 export function defaultWorkerCount(): number {
-  return Math.min(4, availableParallelism());
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 /** Batches queued per worker: enough to keep it busy while the main thread reads. */
@@ -136,28 +136,20 @@ export async function transformCsv(
       };
     });
 
-  const dispatch = async (batch: Buffer) => {
+  const dispatch = (batch: Buffer) => {
+    if (failure) throw failure;
     const seq = nextSeq++;
-    for (;;) {
-      if (failure) throw failure;
-      const ready = pool.filter((member) => member.ready);
-      const idle = ready.find((member) => member.inFlight < QUEUE_PER_WORKER);
-      if (idle !== undefined) {
-        const copy = new Uint8Array(batch.length);
-        copy.set(batch);
-        idle.inFlight++;
-        workerBatches++;
-        idle.worker.postMessage({ seq, batch: copy }, [copy.buffer]);
-        return;
-      }
-      if (ready.length === 0) {
-        // No worker yet (starting, or none): do it here.
-        settle(seq, processBatch(header as Buffer, batch, options.precision));
-        return;
-      }
-      await waitForEvent();
-      await flush();
+    const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
+    if (idle === undefined) {
+      // Every worker busy or still starting: the main thread takes this batch itself.
+      settle(seq, processBatch(header as Buffer, batch, options.precision));
+      return;
     }
+    const copy = new Uint8Array(batch.length);
+    copy.set(batch);
+    idle.inFlight++;
+    workerBatches++;
+    idle.worker.postMessage({ seq, batch: copy }, [copy.buffer]);
   };
 
   try {
@@ -192,7 +184,7 @@ export async function transformCsv(
           );
         }
       }
-      if (end > 0) await dispatch(data.subarray(0, end));
+      if (end > 0) dispatch(data.subarray(0, end));
       await flush();
     }
     if (header === undefined) {
