@@ -34,7 +34,7 @@ export interface WebServerOptions {
   port: number;
   /** Holds `web-pins.json` (hashed PINs, mode 0600). */
   dataDir: string;
-  /** PINs to set at start (e.g. from `--pin-kader` or TIKAR_PIN_KADER); others keep their stored hash. */
+  /** PINs to set at start; default from TIKAR_PIN_KADER, TIKAR_PIN_BIDAN, TIKAR_PIN_ADMIN. Others keep their hash. */
   pins?: Partial<Record<Role, string>>;
   /** Called once with PINs generated on first run; default prints them to stdout. */
   onSeededPins?: (pins: Partial<Record<Role, string>>) => void;
@@ -297,13 +297,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Port taken or not allowed: leave no listener or timer behind, and name the option.
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    hub.close();
+    throw new Error(`http: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -82,6 +82,24 @@ describe('web server: security', () => {
     await harness.call('POST', '/api/admin/pins', { cookie: admin, body: { role: 'bidan', pin: '222222' } });
   });
 
+  it('fails fast, naming host and port, when the port is taken', async () => {
+    const port = Number(new URL(harness.server.url).port);
+    const dir = await tmpDir('tikar-web-port-');
+    try {
+      await expect(
+        startWebServer({
+          services: createFakeServices(),
+          host: '127.0.0.1',
+          port,
+          dataDir: dir.path,
+          pins: { kader: '1234', bidan: '1234', admin: '1234' },
+        }),
+      ).rejects.toThrow(`http: cannot listen on 127.0.0.1:${port}`);
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
   it('logs out: the cookie stops working', async () => {
     const cookie = await harness.login('bidan');
     expect((await harness.call('GET', '/api/me', { cookie })).status).toBe(200);
