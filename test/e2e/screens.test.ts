@@ -85,11 +85,16 @@ describe('posyandu screens end to end', () => {
 
     // Count live values and the stability words while the mat measures.
     await kader.page.evaluate(() => {
-      const w = window as unknown as { values: string[]; words: Set<string> };
+      const w = window as unknown as { values: string[]; changedAtMs: number[]; words: Set<string> };
       w.values = [];
+      w.changedAtMs = [];
       w.words = new Set();
       new MutationObserver(() => {
-        w.values.push(document.getElementById('live-value')?.textContent ?? '');
+        const value = document.getElementById('live-value')?.textContent ?? '';
+        if (value !== w.values.at(-1)) {
+          w.values.push(value);
+          w.changedAtMs.push(performance.now());
+        }
         w.words.add(document.getElementById('stability')?.textContent ?? '');
       }).observe(document.getElementById('live-panel') as Node, {
         childList: true,
@@ -102,12 +107,25 @@ describe('posyandu screens end to end', () => {
     await shot(kader.page, 'phone-measure-id');
     await kader.page.waitForSelector('#save:not([disabled])', { timeout: 60_000 });
     const live = await kader.page.evaluate(() => {
-      const w = window as unknown as { values: string[]; words: Set<string> };
-      return { distinct: new Set(w.values).size, words: [...w.words] };
+      const w = window as unknown as { values: string[]; changedAtMs: number[]; words: Set<string> };
+      const spanS = ((w.changedAtMs.at(-1) ?? 0) - (w.changedAtMs[0] ?? 0)) / 1000;
+      return { changes: w.values.length, spanS, words: [...w.words] };
     });
-    expect(live.distinct).toBeGreaterThan(5);
-    process.stdout.write(`live length values shown before the save button came alive: ${live.distinct}\n`);
+    expect(live.changes).toBeGreaterThan(5);
+    // A figure for the report, not an assertion: how often the shown value changed while measuring.
+    process.stdout.write(
+      `live value changed ${live.changes} times in ${live.spanS.toFixed(1)} s (${((live.changes - 1) / live.spanS).toFixed(1)}/s)\n`,
+    );
+    expect(live.words.some((word) => word.includes('Tunggu, bayi bergerak'))).toBe(true);
     expect(live.words.some((word) => word.includes('Stabil'))).toBe(true);
+    // Large touch targets: every visible control is at least 40 px tall on a 360 px phone.
+    const tooSmall = await kader.page.evaluate(() =>
+      [...document.querySelectorAll('button, a.btn, input, select, .segment')]
+        .map((el) => ({ id: el.id || el.className, box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && box.height > 0 && box.height < 40)
+        .map(({ id }) => id),
+    );
+    expect(tooSmall).toEqual([]);
     await shot(kader.page, 'phone-measure-ready-id');
 
     const [saveResponse] = await Promise.all([
