@@ -252,5 +252,5 @@ describe('posyandu screens end to end', () => {
 
     for (const watched of [kader, bidan, small]) expect(watched.problems).toEqual([]);
     await Promise.all([kader.context.close(), bidan.context.close(), small.context.close()]);
-  });
+  }, 120_000);
 });

@@ -93,7 +93,7 @@ describe('mat problems on the measuring screen', () => {
       expect(kader.problems).toEqual([]);
       await kader.context.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('a gateway clock a year behind', () => {
@@ -128,5 +128,5 @@ describe('a gateway clock a year behind', () => {
       await gateway.stop();
       await dir.cleanup();
     }
-  });
+  }, 60_000);
 });
