@@ -99,6 +99,8 @@ function idArgument(value: unknown, field: string): Result<string> {
 interface MatEntry {
   mat: MatConnection;
   busySessionId: string | null;
+  /** Wall time of the last `start` command (a repeat must not come too soon). */
+  lastStartMs: number;
   lastLiveMs: Record<'length' | 'weight', number>;
 }
 
@@ -233,7 +235,12 @@ export class GatewayServicesImpl implements GatewayServices {
 
   /** Called by the composition root for every mat link. */
   addMat(mat: MatConnection): void {
-    const entry: MatEntry = { mat, busySessionId: null, lastLiveMs: { length: 0, weight: 0 } };
+    const entry: MatEntry = {
+      mat,
+      busySessionId: null,
+      lastStartMs: 0,
+      lastLiveMs: { length: 0, weight: 0 },
+    };
     let key: string | null = null;
     const register = () => {
       const id = mat.deviceId;
@@ -251,6 +258,14 @@ export class GatewayServicesImpl implements GatewayServices {
       if (key !== null) this.#bus.emit('mat', this.#matStatus(entry));
       const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
       if (session) this.#bus.emit('session', session.state(mat.connected));
+    });
+    // A mat that restarted, or missed our command, idles while a reading is wanted: ask again, but only
+    // once it has had time to act on the last one (or we would take an extra reading).
+    mat.on('heartbeat', (state) => {
+      const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
+      if (state !== 'idle' || !session?.isOpen || session.complete) return;
+      if (Date.now() - entry.lastStartMs < 2000) return;
+      this.#sendStart(entry);
     });
     mat.on('boardMoved', () => {
       const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
@@ -292,10 +307,15 @@ export class GatewayServicesImpl implements GatewayServices {
     this.#bus.emit('lock', { mat_id: session.options.matId, session_id: session.id, reading: view });
     if (next === 'another_reading') {
       // The next independent reading: the foot board goes away and comes back (protocol "start" again).
-      entry.mat.command('start', {});
+      this.#sendStart(entry);
       session.nextReadingRequested();
     }
     this.#bus.emit('session', session.state(entry.mat.connected));
+  }
+
+  #sendStart(entry: MatEntry): void {
+    entry.lastStartMs = Date.now();
+    entry.mat.command('start', {});
   }
 
   #matStatus(entry: MatEntry): MatStatus {
@@ -357,7 +377,7 @@ export class GatewayServicesImpl implements GatewayServices {
       this.#pruneSessions();
       entry.value.busySessionId = session.id;
       mat.command('stop', {}); // whatever was on the mat before is done
-      mat.command('start', {});
+      this.#sendStart(entry.value);
       const state = session.state(mat.connected);
       this.#bus.emit('session', state);
       this.#bus.emit('mat', this.#matStatus(entry.value));
@@ -424,7 +444,8 @@ export class GatewayServicesImpl implements GatewayServices {
     const session = found.value;
     if (!session.isOpen) return fail('session_state', 'the session is closed', 'session_id');
     session.restart();
-    this.#entryOf(session)?.mat.command('start', {});
+    const entry = this.#entryOf(session);
+    if (entry) this.#sendStart(entry);
     const state = this.#stateOf(session);
     this.#bus.emit('session', state);
     return { ok: true, value: state };

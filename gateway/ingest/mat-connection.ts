@@ -57,6 +57,8 @@ interface MatEvents {
   hello: [{ deviceId: string; sensors: Channel[]; calibrationId: string | null }];
   boardMoved: [];
   matError: [Payload<'error'>];
+  /** The mat's own heartbeat: idle or measuring. */
+  heartbeat: [Payload<'status'>['state']];
   status: [];
 }
 
@@ -155,8 +157,11 @@ export class MatConnection extends EventEmitter<MatEvents> {
           this.#options.log.warn({ mat: frame.device, ack: frame.payload }, 'mat refused a command');
         }
         break;
+      case 'status':
+        this.emit('heartbeat', frame.payload.state);
+        break;
       default:
-        break; // status heartbeats only refresh lastFrameAt; commands from a mat are ignored
+        break; // commands coming from a mat are ignored
     }
   }
 
