@@ -120,7 +120,7 @@ describe('posyandu screens end to end', () => {
     expect(live.words.some((word) => word.includes('Stabil'))).toBe(true);
     // Large touch targets: every visible control is at least 40 px tall on a 360 px phone.
     const tooSmall = await kader.page.evaluate(() =>
-      [...document.querySelectorAll('button, a.btn, input, select, .segment')]
+      Array.from(document.querySelectorAll('button, a.btn, input, select, .segment'))
         .map((el) => ({ id: el.id || el.className, box: el.getBoundingClientRect() }))
         .filter(({ box }) => box.width > 0 && box.height > 0 && box.height < 40)
         .map(({ id }) => id),
