@@ -24,9 +24,9 @@ export interface ParallelOptions {
   workersFromBytes: number;
 }
 
-/** Worker threads worth starting: one per core besides the main thread's (which works too), 1 to 3. */
+/** Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(3, availableParallelism() - 1));
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
 /** Batches queued per worker: enough to keep it busy while the main thread reads. */
