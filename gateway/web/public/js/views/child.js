@@ -217,6 +217,11 @@ export async function renderChild(root, childId) {
           ),
       correctionSlot,
       h('p', { class: 'reference' }, t('result.reference')),
+      h(
+        'p',
+        { class: 'print-only' },
+        t('child.printed', { date: fmtDate(todayIso()), posyandu: state.posyanduId }),
+      ),
     ),
   );
   await loadChart();
