@@ -26,7 +26,8 @@ describe('today flags', () => {
     ]);
     expect(once.weight_trend).toBe('T');
     expect(once.flags.map((f) => f.code)).toContain('t');
-    expect(once.refer).toBe(false);
+    // The Buku KIA refers on a single T too.
+    expect(once.refer).toBe(true);
 
     const twice = await childWithWeights([
       ['2026-09-15', 8.5],
@@ -45,6 +46,7 @@ describe('today flags', () => {
     ]);
     expect(gaining.weight_trend).toBe('N');
     expect(gaining.flags.map((f) => f.code)).not.toContain('t');
+    expect(gaining.refer).toBe(false);
     const first = await childWithWeights([['2026-11-15', 8.8]]);
     expect(first.weight_trend).toBe('B');
   });

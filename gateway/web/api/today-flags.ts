@@ -22,7 +22,7 @@ export interface TodayView {
   flags: Flag[];
   weight_trend: 'N' | 'T' | 'O' | 'B' | null;
   mat_colour: MatColour;
-  /** Any severe flag, 2T, or an implausible value: the bidan should look now. */
+  /** A severe flag, T or 2T, or an implausible value: the bidan should look now. */
   refer: boolean;
 }
 
@@ -127,6 +127,7 @@ export function todayView(
     flags,
     weight_trend: weightTrend,
     mat_colour: matColour(defaultReportSettings.matColours, zlen),
-    refer: flags.some((f) => f.severity === 'severe'),
+    // Buku KIA: refer on T, 2T, below the red line (BB/U < −3) or any other severe sign.
+    refer: flags.some((f) => f.severity === 'severe' || f.code === 't'),
   };
 }
