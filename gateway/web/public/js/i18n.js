@@ -21,6 +21,12 @@ const dictionaries = {
     'login.wait': 'Terlalu banyak PIN salah. Tunggu {s} detik.',
     'error.network': 'Gateway tidak menjawab. Periksa Wi-Fi posyandu.',
     'error.generic': 'Terjadi kesalahan: {msg}',
+    'error.invalid_input': 'Isian belum benar ({msg}).',
+    'error.not_found': 'Data tidak ditemukan.',
+    'error.clock_untrusted': 'Jam gateway belum dikonfirmasi: umur anak belum bisa dihitung.',
+    'error.session_state': 'Pengukuran belum lengkap.',
+    'error.mat_unavailable': 'Alat ukur sedang dipakai anak lain atau belum siap. Coba lagi sebentar.',
+    'error.conflict': 'Data ini sudah diubah orang lain. Muat ulang halaman.',
     'search.title': 'Cari atau daftarkan anak',
     'search.label': 'Nama anak atau ibu',
     'search.placeholder': 'contoh: Siti, Joko',
@@ -179,6 +185,12 @@ const dictionaries = {
     'login.wait': 'Too many wrong PINs. Wait {s} seconds.',
     'error.network': 'The gateway does not answer. Check the posyandu Wi-Fi.',
     'error.generic': 'Something went wrong: {msg}',
+    'error.invalid_input': 'Please check the form ({msg}).',
+    'error.not_found': 'Not found.',
+    'error.clock_untrusted': "The gateway's clock is not confirmed yet: ages cannot be computed.",
+    'error.session_state': 'The measurement is not complete yet.',
+    'error.mat_unavailable': 'The mat is busy with another child or not ready. Try again shortly.',
+    'error.conflict': 'Someone else changed this. Reload the page.',
     'search.title': 'Find or register a child',
     'search.label': "Child's or mother's name",
     'search.placeholder': 'e.g. Siti, Joko',
@@ -375,6 +387,15 @@ export function setLang(next) {
 export function t(key, vars = {}) {
   const text = dictionaries[lang][key] ?? dictionaries.id[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** Plain words for a failed API call: the known error codes in the current language, else the message. */
+export function errorText(result) {
+  if (result.code === 'network') return t('error.network');
+  const key = `error.${result.code}`;
+  return key in dictionaries[lang]
+    ? t(key, { msg: result.message })
+    : t('error.generic', { msg: result.message });
 }
 
 /** A number with `decimals` places: "67,4" in Indonesian, "67.4" in English; a real minus sign. */

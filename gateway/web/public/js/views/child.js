@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { errorText, fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
 import { severityBadge } from './result-card.js';
 
 export async function renderChild(root, childId) {
@@ -13,11 +13,8 @@ export async function renderChild(root, childId) {
     api('GET', `/api/children/${id}/measurements`),
   ]);
   if (!childResult.ok || !measurementsResult.ok) {
-    const message = (childResult.ok ? measurementsResult : childResult).message;
-    mount(
-      root,
-      h('section', { class: 'page' }, h('p', { class: 'form-error' }, t('error.generic', { msg: message }))),
-    );
+    const failed = childResult.ok ? measurementsResult : childResult;
+    mount(root, h('section', { class: 'page' }, h('p', { class: 'form-error' }, errorText(failed))));
     return;
   }
   const child = childResult.data;
@@ -141,7 +138,7 @@ export async function renderChild(root, childId) {
               body,
             );
             if (result.ok) await renderChild(root, childId);
-            else error.textContent = t('error.generic', { msg: result.message });
+            else error.textContent = errorText(result);
           },
         },
         h('h2', {}, t('child.correctTitle', { date: fmtDate(m.measured_on) })),

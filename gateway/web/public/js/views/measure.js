@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { onStateChange, state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { calendarAge, fmtAge, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { calendarAge, errorText, fmtAge, fmtNumber, getLang, t, todayIso } from '../i18n.js';
 import { onLive } from '../live.js';
 import { renderResultCard } from './result-card.js';
 
@@ -28,14 +28,7 @@ const fmtWeight = (g) => `${fmtNumber(g / 1000, 2)} kg`;
 export async function renderMeasure(root, childId) {
   const loaded = await api('GET', `/api/children/${encodeURIComponent(childId ?? '')}`);
   if (!loaded.ok) {
-    mount(
-      root,
-      h(
-        'section',
-        { class: 'page' },
-        h('p', { class: 'form-error' }, t('error.generic', { msg: loaded.message })),
-      ),
-    );
+    mount(root, h('section', { class: 'page' }, h('p', { class: 'form-error' }, errorText(loaded))));
     return;
   }
   const child = loaded.data;
@@ -243,7 +236,7 @@ export async function renderMeasure(root, childId) {
               renderSession();
             } else {
               error.className = 'form-error';
-              error.textContent = t('error.generic', { msg: result.message });
+              error.textContent = errorText(result);
             }
           },
         },
@@ -268,7 +261,7 @@ export async function renderMeasure(root, childId) {
     startButton.disabled = true;
     const result = await api('POST', '/api/sessions', { child_id: child.id, position });
     if (!result.ok) {
-      errorBox.textContent = t('error.generic', { msg: result.message });
+      errorBox.textContent = errorText(result);
       renderMat();
       return;
     }
@@ -287,7 +280,7 @@ export async function renderMeasure(root, childId) {
     saveButton.disabled = true;
     const result = await api('POST', `/api/sessions/${session.session_id}/save`, {});
     if (!result.ok) {
-      errorBox.textContent = t('error.generic', { msg: result.message });
+      errorBox.textContent = errorText(result);
       renderSaveState();
       return;
     }
@@ -302,7 +295,7 @@ export async function renderMeasure(root, childId) {
     if (result.ok) {
       session = result.data;
       renderSession();
-    } else errorBox.textContent = t('error.generic', { msg: result.message });
+    } else errorBox.textContent = errorText(result);
   });
   cancelButton.addEventListener('click', async () => {
     if (session) await api('POST', `/api/sessions/${session.session_id}/cancel`, {});

@@ -1,7 +1,7 @@
 // Admin: set a role's PIN (stored only as a scrypt hash on the gateway).
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 
 export function renderPins(root) {
   const message = h('p', { role: 'status', class: 'hint' });
@@ -33,7 +33,7 @@ export function renderPins(root) {
             pin.value = '';
             message.textContent = result.ok
               ? `✔ ${t('pins.saved', { role: t(`role.${role.value}`) })}`
-              : t('error.generic', { msg: result.message });
+              : errorText(result);
           },
         },
         h('h1', {}, t('pins.title')),

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { navigate, state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { fmtAge, fmtDate, monthNames, t, todayIso } from '../i18n.js';
+import { errorText, fmtAge, fmtDate, monthNames, t, todayIso } from '../i18n.js';
 
 export function renderSearch(root) {
   const results = h('div', { class: 'results', id: 'search-results', 'aria-live': 'polite' });
@@ -29,7 +29,7 @@ export function renderSearch(root) {
     const result = await api('GET', `/api/children?q=${encodeURIComponent(query)}&limit=20`);
     if (ticket !== latestQuery) return;
     if (!result.ok) {
-      mount(results, h('p', { class: 'form-error' }, t('error.generic', { msg: result.message })));
+      mount(results, h('p', { class: 'form-error' }, errorText(result)));
       return;
     }
     const matches = result.data.matches;
@@ -176,7 +176,7 @@ function registerForm(initialName, onCancel) {
         if (nik.value.trim()) body.nik = nik.value.trim();
         const result = await api('POST', '/api/children', body);
         if (result.ok) navigate(`#/measure/${result.data.id}`);
-        else error.textContent = t('error.generic', { msg: result.message });
+        else error.textContent = errorText(result);
       },
     },
     h('h2', {}, t('register.title')),

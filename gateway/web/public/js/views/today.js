@@ -1,7 +1,7 @@
 // "Hari ini": every child measured today with what needs the bidan's attention, updated live as the kader saves.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
-import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t, todayIso } from '../i18n.js';
+import { errorText, fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t, todayIso } from '../i18n.js';
 import { onLive } from '../live.js';
 import { renderResultCard, severityBadge } from './result-card.js';
 
@@ -32,14 +32,7 @@ export async function renderToday(root) {
 
   const result = await api('GET', '/api/today');
   if (!result.ok) {
-    mount(
-      root,
-      h(
-        'section',
-        { class: 'page' },
-        h('p', { class: 'form-error' }, t('error.generic', { msg: result.message })),
-      ),
-    );
+    mount(root, h('section', { class: 'page' }, h('p', { class: 'form-error' }, errorText(result))));
     return;
   }
   for (const entry of result.data.entries) entries.set(entry.child.id, entry);
