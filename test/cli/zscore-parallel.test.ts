@@ -1,7 +1,8 @@
 // The parallel engine (worker threads) must write exactly what the single-threaded engine writes.
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvFatalError, zscoreCsv } from '../../gateway/growth/batch/zscore-csv.ts';
+import { CsvFatalError, ZscoreCsvTransformer, zscoreCsv } from '../../gateway/growth/batch/zscore-csv.ts';
 import { transformCsv } from '../../gateway/growth/batch/zscore-parallel.ts';
 import { generateObservations, observationsCsv } from '../growth/observations.ts';
 
@@ -55,5 +56,19 @@ describe('transformCsv with worker threads', () => {
     await expect(collect(slowly(input, 7, 0), 0)).rejects.toThrow(CsvFatalError);
     await expect(collect(slowly(input, 7, 0), 0)).rejects.toThrow(single);
     expect(single).toMatch(/^row 3: /);
+  });
+});
+
+describe('cutting batches at row ends', () => {
+  it('the quote-jumping lastRowEnd agrees with the full row scanner (LF and CRLF input)', () => {
+    const scanner = new ZscoreCsvTransformer();
+    const piece = fc.constantFrom('a', '1', ',', '"', '""', '\n', '\r\n', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const data = Buffer.from(pieces.join(''));
+        expect(scanner.lastRowEnd(data)).toBe(scanner.lastRowEndByScan(data));
+      }),
+      { seed: 12, numRuns: 3000 },
+    );
   });
 });

@@ -206,8 +206,40 @@ export class ZscoreCsvTransformer {
     return -1;
   }
 
-  /** Position after the last complete row of `data` (which starts at a row boundary), 0 when none. */
+  /**
+   * Position after the last complete row of `data` (which starts at a row boundary), 0 when none.
+   * Fast: it jumps from quote to quote (native search) instead of reading every cell, applying the
+   * row scanner's own rule: a quote opens a quoted field only at the start of a field; elsewhere it is
+   * a literal byte. Only LF counts as a row end here; input without any (old Mac CR-only files)
+   * falls back to the full scanner once it is large.
+   */
   lastRowEnd(data: Buffer): number {
+    let last = 0;
+    let outsideFrom = 0;
+    let quote = data.indexOf(QUOTE);
+    while (quote >= 0) {
+      const before = quote === 0 ? LF : data[quote - 1];
+      if (before !== COMMA && before !== LF && before !== CR) {
+        quote = data.indexOf(QUOTE, quote + 1); // a literal quote inside an unquoted field
+        continue;
+      }
+      const lineEnd = quote > outsideFrom ? data.lastIndexOf(LF, quote - 1) : -1;
+      if (lineEnd >= outsideFrom) last = lineEnd + 1;
+      // Find the closing quote, skipping "" escapes.
+      let close = data.indexOf(QUOTE, quote + 1);
+      while (close >= 0 && data[close + 1] === QUOTE) close = data.indexOf(QUOTE, close + 2);
+      if (close < 0 || close + 1 >= data.length) return last; // the row goes on in the next chunk
+      outsideFrom = close + 1;
+      quote = data.indexOf(QUOTE, outsideFrom);
+    }
+    const lineEnd = data.lastIndexOf(LF);
+    if (lineEnd >= outsideFrom) last = lineEnd + 1;
+    if (last === 0 && data.length > MAX_ROW_BYTES) return this.lastRowEndByScan(data);
+    return last;
+  }
+
+  /** lastRowEnd by the full row scanner (handles CR-only line ends). */
+  lastRowEndByScan(data: Buffer): number {
     let pos = 0;
     while (pos < data.length) {
       const rowEnd = this.scanRow(data, pos, false);
