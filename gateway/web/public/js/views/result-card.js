@@ -143,6 +143,7 @@ export function renderResultCard(saved, child, options = {}) {
     h('dl', { class: 'facts' }, rows),
     zRows.length > 0 && h('table', { class: 'z-table' }, h('tbody', {}, zRows)),
     notes,
+    h('p', { class: 'delivery', 'data-delivery': m.delivery }, `✔ ${t(`delivery.${m.delivery}`)}`),
     h('p', { class: 'reference' }, t('result.reference')),
     h(
       'div',
