@@ -63,8 +63,20 @@ const INPUT_COLUMNS = [
   'headc_cm',
 ] as const;
 type InputColumn = (typeof INPUT_COLUMNS)[number];
+// Positions in INPUT_COLUMNS, used as indexes into the header's cell map.
+const SEX = 0;
+const AGE_DAYS = 1;
+const BIRTH_DATE = 2;
+const DATE = 3;
+const WEIGHT_KG = 4;
+const LENHEI_CM = 5;
+const MEASURE = 6;
+const OEDEMA = 7;
+const HEADC_CM = 8;
 
 const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
@@ -131,17 +143,8 @@ export class ZscoreCsvTransformer {
   private leftover: Buffer | undefined;
   private headerDone = false;
   private headerFields = 0;
-  private readonly column: Record<InputColumn, number> = {
-    sex: -1,
-    age_days: -1,
-    birth_date: -1,
-    date: -1,
-    weight_kg: -1,
-    lenhei_cm: -1,
-    measure: -1,
-    oedema: -1,
-    headc_cm: -1,
-  };
+  /** Cell of each input column (INPUT_COLUMNS order) in the header, -1 when absent. */
+  private readonly column = new Int32Array(INPUT_COLUMNS.length).fill(-1);
   // Cell bounds of the current row (content only, without enclosing quotes).
   private readonly cellStart = new Int32Array(MAX_FIELDS);
   private readonly cellEnd = new Int32Array(MAX_FIELDS);
@@ -370,14 +373,15 @@ export class ZscoreCsvTransformer {
       }
       const known = (INPUT_COLUMNS as readonly string[]).indexOf(name);
       if (known < 0) continue;
-      const column = INPUT_COLUMNS[known] as InputColumn;
-      if (this.column[column] >= 0) throw new CsvFatalError(`header: column '${column}' appears twice`);
-      this.column[column] = cell;
+      if ((this.column[known] as number) >= 0) {
+        throw new CsvFatalError(`header: column '${INPUT_COLUMNS[known]}' appears twice`);
+      }
+      this.column[known] = cell;
     }
-    if (this.column.sex < 0) {
+    if ((this.column[SEX] as number) < 0) {
       throw new CsvFatalError(`header: no 'sex' column (found: ${names.join(', ') || 'nothing'})`);
     }
-    if (this.column.birth_date < 0 !== this.column.date < 0) {
+    if ((this.column[BIRTH_DATE] as number) < 0 !== (this.column[DATE] as number) < 0) {
       throw new CsvFatalError("header: 'birth_date' and 'date' must come together (or use 'age_days')");
     }
     this.headerFields = this.cells;
@@ -390,11 +394,15 @@ export class ZscoreCsvTransformer {
   }
 
   /** Cell bounds of a known column in the current row, or -1 when the column is absent or blank. */
-  private present(column: InputColumn, data: Buffer): number {
-    const cell = this.column[column];
+  private present(column: number, data: Buffer): number {
+    const cell = this.column[column] as number;
     if (cell < 0) return -1;
-    const start = trimStart(data, this.cellStart[cell] as number, this.cellEnd[cell] as number);
-    return start < (this.cellEnd[cell] as number) ? cell : -1;
+    const start = this.cellStart[cell] as number;
+    const end = this.cellEnd[cell] as number;
+    if (start === end) return -1;
+    const first = data[start];
+    if (first !== SPACE && first !== TAB) return cell;
+    return trimStart(data, start, end) < end ? cell : -1;
   }
 
   private number(data: Buffer, cell: number): number {
@@ -457,7 +465,7 @@ export class ZscoreCsvTransformer {
       return { column: 'row', message: `has ${this.cells} fields but the header has ${this.headerFields}` };
     }
     const v = this.values;
-    const sexCell = this.present('sex', data);
+    const sexCell = this.present(SEX, data);
     if (sexCell < 0) return { column: 'sex', message: 'missing' };
     const sex = this.letter(data, sexCell);
     // 1/2 (WHO), M/F, L/P (laki-laki/perempuan); `| 0x20` lower-cases letters and leaves digits.
@@ -467,13 +475,13 @@ export class ZscoreCsvTransformer {
 
     v[SLOT_AGE] = Number.NaN;
     this.ageFromDates = false;
-    const ageCell = this.present('age_days', data);
+    const ageCell = this.present(AGE_DAYS, data);
     if (ageCell >= 0) {
       v[SLOT_AGE] = this.number(data, ageCell);
       if (Number.isNaN(v[SLOT_AGE])) return this.badCell(data, ageCell, 'age_days', 'is not a number');
     } else {
-      const birthCell = this.present('birth_date', data);
-      const dateCell = this.present('date', data);
+      const birthCell = this.present(BIRTH_DATE, data);
+      const dateCell = this.present(DATE, data);
       if (birthCell >= 0 && dateCell < 0)
         return { column: 'date', message: 'missing while birth_date is given' };
       if (dateCell >= 0 && birthCell < 0)
@@ -491,13 +499,13 @@ export class ZscoreCsvTransformer {
     }
 
     const numberError =
-      this.readNumber(data, 'weight_kg', SLOT_WEIGHT) ??
-      this.readNumber(data, 'lenhei_cm', SLOT_LENHEI) ??
-      this.readNumber(data, 'headc_cm', SLOT_HEADC);
+      this.readNumber(data, WEIGHT_KG, SLOT_WEIGHT) ??
+      this.readNumber(data, LENHEI_CM, SLOT_LENHEI) ??
+      this.readNumber(data, HEADC_CM, SLOT_HEADC);
     if (numberError !== undefined) return numberError;
 
     v[SLOT_POSITION] = POSITION_UNKNOWN;
-    const measureCell = this.present('measure', data);
+    const measureCell = this.present(MEASURE, data);
     if (measureCell >= 0) {
       const measure = this.letter(data, measureCell);
       if (measure === 108) v[SLOT_POSITION] = POSITION_LYING;
@@ -506,7 +514,7 @@ export class ZscoreCsvTransformer {
     }
 
     v[SLOT_OEDEMA] = 0;
-    const oedemaCell = this.present('oedema', data);
+    const oedemaCell = this.present(OEDEMA, data);
     if (oedemaCell >= 0) {
       const oedema = this.letter(data, oedemaCell);
       if (oedema === 121 || oedema === 49) v[SLOT_OEDEMA] = 1;
@@ -523,7 +531,7 @@ export class ZscoreCsvTransformer {
   /** Stores an optional number column in values[slot] (NaN when blank); returns a problem or undefined. */
   private readNumber(
     data: Buffer,
-    column: 'weight_kg' | 'lenhei_cm' | 'headc_cm',
+    column: number,
     slot: number,
   ): { column: string; message: string } | undefined {
     const cell = this.present(column, data);
@@ -532,7 +540,9 @@ export class ZscoreCsvTransformer {
       return undefined;
     }
     this.values[slot] = this.number(data, cell);
-    return Number.isNaN(this.values[slot]) ? this.badCell(data, cell, column, 'is not a number') : undefined;
+    return Number.isNaN(this.values[slot])
+      ? this.badCell(data, cell, INPUT_COLUMNS[column] as InputColumn, 'is not a number')
+      : undefined;
   }
 
   private badCell(
@@ -622,7 +632,8 @@ export class ZscoreCsvTransformer {
     let pos = this.outPos;
     out[pos++] = COMMA;
     if (!Number.isNaN(r.clenheiCm)) {
-      pos = writeFixed(out, pos, roundTo(r.clenheiCm, CLENHEI_DECIMALS), CLENHEI_DECIMALS, true);
+      // Display only: the nearest thousandth (a length, always positive), trailing zeros dropped.
+      pos = writeFixed(out, pos, Math.round(r.clenheiCm * 1000) / 1000, CLENHEI_DECIMALS, true);
     }
     pos = this.writeZ(pos, r.zlen, 0);
     pos = this.writeZ(pos, r.zwei, 1);
