@@ -67,29 +67,6 @@ function ensureScratch(count: number): void {
 
 const prepared: PreparedRow = { ageDays: -1, position: POSITION_UNKNOWN, clenheiCm: Number.NaN, c9moFlag: 0 };
 
-function column(values: Float64Array | undefined, i: number): number {
-  return values === undefined ? Number.NaN : (values[i] as number);
-}
-
-/** Checks one row and fills the scratch; returns its error index (0 = fine). */
-function prepareColumnsRow(input: GrowthColumns, out: GrowthOutputColumns, i: number): number {
-  const error = prepareRow(
-    input.sex[i] as number,
-    column(input.ageDays, i),
-    column(input.weightKg, i),
-    column(input.lenheiCm, i),
-    column(input.headcCm, i),
-    input.measure === undefined ? POSITION_UNKNOWN : (input.measure[i] as number),
-    prepared,
-  );
-  if (error !== 0) return error;
-  if (out.c9moFlag !== undefined) out.c9moFlag[i] = prepared.c9moFlag;
-  scratchAge[i] = prepared.ageDays;
-  scratchPosition[i] = prepared.position;
-  scratchClenhei[i] = prepared.clenheiCm;
-  return 0;
-}
-
 function flags(
   z: Float64Array | undefined,
   flag: Float64Array | undefined,
@@ -113,20 +90,43 @@ export function computeGrowthColumns(
 ): number {
   ensureScratch(count);
   let errors = 0;
+  // Columns hoisted out of the loop; an absent one reads as missing.
+  const {
+    sex: sexes,
+    ageDays: agesIn,
+    weightKg: weightsIn,
+    lenheiCm: lengthsIn,
+    headcCm: headsIn,
+    measure,
+  } = input;
+  const c9mo = out.c9moFlag;
+  const nan = Number.NaN;
   for (let i = 0; i < count; i++) {
-    const error = prepareColumnsRow(input, out, i);
+    const error = prepareRow(
+      sexes[i] as number,
+      agesIn === undefined ? nan : (agesIn[i] as number),
+      weightsIn === undefined ? nan : (weightsIn[i] as number),
+      lengthsIn === undefined ? nan : (lengthsIn[i] as number),
+      headsIn === undefined ? nan : (headsIn[i] as number),
+      measure === undefined ? POSITION_UNKNOWN : (measure[i] as number),
+      prepared,
+    );
     out.error[i] = error;
     if (error !== 0) {
       errors++;
       scratchAge[i] = -2;
-      scratchClenhei[i] = Number.NaN;
-      if (out.c9moFlag !== undefined) out.c9moFlag[i] = 0;
+      scratchClenhei[i] = nan;
+      if (c9mo !== undefined) c9mo[i] = 0;
+      continue;
     }
+    scratchAge[i] = prepared.ageDays;
+    scratchPosition[i] = prepared.position;
+    scratchClenhei[i] = prepared.clenheiCm;
+    if (c9mo !== undefined) c9mo[i] = prepared.c9moFlag;
   }
   const sex = input.sex;
   const ages = scratchAge;
   const clenhei = scratchClenhei;
-  const nan = Number.NaN;
   if (out.clenheiCm !== undefined) out.clenheiCm.set(clenhei.subarray(0, count));
   const { zlen, zwei, zwfl, zbmi, zhc } = out;
   if (zlen !== undefined) {
