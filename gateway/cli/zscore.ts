@@ -181,6 +181,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     progress.finish();
     if (options.in) source.destroy();
+    // The reader went away (`tikar zscore ... | head`): stop quietly, as Unix filters do.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
     return 2;
   }

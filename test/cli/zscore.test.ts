@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../gateway/cli/zscore.ts';
 import { OUTPUT_COLUMNS, ZscoreCsvTransformer, zscoreCsv } from '../../gateway/growth/batch/zscore-csv.ts';
 import { computeGrowth, roundZ } from '../../gateway/growth/index.ts';
+import { generateObservations, observationsCsv } from '../growth/observations.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -269,6 +271,22 @@ describe('files and pipes', () => {
   it('writes the output file owner-only (it holds children’s data)', async () => {
     const { output } = await zscore('sex,age_days,weight_kg\n1,100,6\n');
     expect(statSync(output).mode & 0o777).toBe(0o600);
+  });
+
+  it('stops quietly with exit code 0 when the reader of standard output goes away', async () => {
+    const input = join(dir.path, 'many.csv');
+    writeFileSync(input, observationsCsv(generateObservations(60_000, 8)));
+    const child = spawn(process.execPath, ['bin/tikar.mjs', 'zscore', '--in', input], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number];
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('EPIPE');
   });
 
   it('reads standard input and writes standard output through the real tikar command', () => {
