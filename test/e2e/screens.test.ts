@@ -155,6 +155,9 @@ describe('posyandu screens end to end', () => {
     );
     expect(seenAtMs).toBeDefined();
     expect((seenAtMs as number) - savedAtMs).toBeLessThan(1000);
+    process.stdout.write(
+      `bidan's row shown ${(seenAtMs as number) - savedAtMs} ms after the kader's save answer\n`,
+    );
     expect(await row.locator('.child-name').textContent()).toBe(hostileName);
     const flagCodes = await row
       .locator('[data-flag]')
