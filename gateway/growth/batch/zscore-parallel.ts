@@ -3,7 +3,9 @@
 // split a row), hands them to worker threads and writes their output back in input order. While the
 // workers start (they load the TypeScript loader, a few hundred ms), the main thread processes the
 // batches itself, so small inputs never wait for them, and afterwards whenever every worker is busy.
+// Workers run a bundle of the engine made by esbuild at first use (see workerCode).
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   CsvFatalError,
@@ -43,21 +45,32 @@ interface PoolWorker {
   inFlight: number;
 }
 
+let workerSource: Promise<string | undefined> | undefined;
+
 /**
- * Starts a worker that runs zscore-worker.ts. Worker threads do not inherit the TypeScript loader
- * hooks, so the worker registers tsx itself before importing the module. Undefined when tsx is not
- * available (then everything runs on the main thread).
+ * The code a worker runs: zscore-worker.ts and its imports bundled into one script by esbuild (the
+ * compiler under tsx; worker threads do not inherit tsx's loader hooks), which starts in tens of
+ * milliseconds. Undefined when esbuild is not available: then the main thread does all the work.
  */
-function startWorker(setup: WorkerSetup): Worker | undefined {
-  let loader: string;
-  try {
-    loader = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-  const entry = new URL('./zscore-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: setup });
+function workerCode(): Promise<string | undefined> {
+  const entry = new URL('./zscore-worker.ts', import.meta.url);
+  workerSource ??= import('esbuild')
+    .then(async ({ build }) => {
+      const result = await build({
+        entryPoints: [fileURLToPath(entry)],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        write: false,
+        logLevel: 'silent',
+      });
+      const text = result.outputFiles[0]?.text;
+      if (text === undefined) throw new Error('esbuild produced no output');
+      return text;
+    })
+    .catch(() => undefined);
+  return workerSource;
 }
 
 export interface TransformResult {
@@ -87,7 +100,9 @@ export async function transformCsv(
   let failure: CsvFatalError | undefined;
   let wake: (() => void) | undefined;
   let bytesRead = 0;
-  let poolStarted = false;
+  let poolStarting: Promise<void> | undefined;
+  /** Set when the run ends, so that a pool still starting starts no worker. */
+  let closed = false;
   let workerBatches = 0;
 
   const settle = (seq: number, result: BatchResult) => {
@@ -105,10 +120,10 @@ export async function transformCsv(
     onProgress(bytesRead, summary.rows);
   };
 
-  const startPool = (setup: WorkerSetup) => {
-    for (let i = 0; i < options.workers; i++) {
-      const worker = startWorker(setup);
-      if (worker === undefined) return;
+  const startPool = async (setup: WorkerSetup) => {
+    const code = await workerCode();
+    for (let i = 0; code !== undefined && i < options.workers && !closed; i++) {
+      const worker = new Worker(code, { eval: true, workerData: setup });
       const member: PoolWorker = { worker, ready: false, inFlight: 0 };
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) {
@@ -171,9 +186,9 @@ export async function transformCsv(
         for (const part of [...first.push(header), ...first.end()]) await write(part);
         data = data.subarray(headerEnd);
       }
-      if (!poolStarted && options.workers > 0 && bytesRead >= options.workersFromBytes) {
-        poolStarted = true;
-        startPool({ header, precision: options.precision });
+      if (poolStarting === undefined && options.workers > 0 && bytesRead >= options.workersFromBytes) {
+        // Not awaited: the main thread keeps working while the workers start.
+        poolStarting = startPool({ header, precision: options.precision });
       }
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
@@ -215,6 +230,8 @@ export async function transformCsv(
     }
     return { summary, workerBatches };
   } finally {
+    closed = true;
+    await poolStarting?.catch(() => undefined);
     await Promise.all(pool.map((member) => member.worker.terminate()));
   }
 }
