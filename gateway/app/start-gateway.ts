@@ -4,12 +4,9 @@
 
 import { dirname, join } from 'node:path';
 import type { CalibrationProfile } from '../../calibration/index.ts';
-import { createSimulatedMat, simCalibrationProfiles } from '../../device/sim/index.ts';
 import { Clock, type ClockOptions, localDate } from '../clock/clock.ts';
 import type { ByteLink } from '../ingest/byte-link.ts';
 import { MatConnection } from '../ingest/mat-connection.ts';
-import { SerialLink } from '../ingest/serial-link.ts';
-import { StreamLink } from '../ingest/stream-link.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { startBuiltinBroker } from '../publish/builtin-broker.ts';
 import { type IClientOptions, type MqttLink, openMqttLink } from '../publish/mqtt-link.ts';
@@ -27,6 +24,8 @@ export interface GatewayConfig {
   villageId: string;
   /** A real mat on a serial port; absent: the simulated mat in-process. */
   serial?: { path: string; baudRate: number };
+  /** Any other byte link to a mat (tests and benchmarks drive the wire themselves). */
+  matLink?: ByteLink;
   sim?: { scenario?: string; seed?: number; timeScale?: number; deviceId?: string };
   /** Calibration profiles for real mats (the simulated mat brings its factory profiles). */
   profiles?: CalibrationProfile[];
@@ -122,9 +121,15 @@ async function startInOrder(
   const matLog = createLogger('ingest');
   let byteLink: ByteLink;
   let profiles = config.profiles ?? [];
-  if (config.serial) {
+  if (config.matLink) {
+    byteLink = config.matLink;
+  } else if (config.serial) {
+    // Loaded only when used: a gateway on a real mat carries neither the simulator nor unused code.
+    const { SerialLink } = await import('../ingest/serial-link.ts');
     byteLink = new SerialLink({ path: config.serial.path, baudRate: config.serial.baudRate, log: matLog });
   } else {
+    const { createSimulatedMat, simCalibrationProfiles } = await import('../../device/sim/index.ts');
+    const { StreamLink } = await import('../ingest/stream-link.ts');
     const sim = createSimulatedMat({
       scenario: config.sim?.scenario ?? 'session',
       seed: config.sim?.seed ?? 1,

@@ -39,6 +39,7 @@ export interface RelayOptions {
 }
 
 interface RelayEvents {
+  /** The broker's PUBACK arrived (emitted at once; the outbox row is updated right after). */
   sent: [{ id: string; subjectId: string; kind: string }];
   delivered: [{ ids: string[] }];
   counts: [{ pending: number; unreceipted: number }];
@@ -51,6 +52,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #sleepTimer: NodeJS.Timeout | undefined;
+  /** A kick that came while the loop was busy: the next sleep returns at once (no lost wake-up). */
+  #kicked = false;
   /** Token bucket for backlog: when the next backlog message may go. */
   #backlogNextMs = 0;
 
@@ -82,12 +85,16 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     this.#sleepTimer = undefined;
     const wake = this.#wake;
     this.#wake = undefined;
-    wake?.();
+    if (wake) wake();
+    else this.#kicked = true;
   };
 
   #sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      if (!this.#running) return resolve();
+      if (!this.#running || this.#kicked) {
+        this.#kicked = false;
+        return resolve();
+      }
       this.#wake = resolve;
       if (Number.isFinite(ms)) this.#sleepTimer = setTimeout(this.kick, Math.max(0, ms));
     });
@@ -143,7 +150,10 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       const payload = backfilled ? withBackfilled(message.payload) : message.payload;
       publishes.push(
         link.publish(message.topic, payload).then(
-          () => true,
+          () => {
+            this.emit('sent', { id: message.id, subjectId: message.subject_id, kind: message.kind });
+            return true;
+          },
           () => false,
         ),
       );
@@ -163,10 +173,6 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         }
       }
     });
-    for (const [i, ok] of outcomes.entries()) {
-      const message = due[i] as OutboxMessage;
-      if (ok) this.emit('sent', { id: message.id, subjectId: message.subject_id, kind: message.kind });
-    }
   }
 
   #onReceipt(payload: Buffer): void {
@@ -178,7 +184,9 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const ids = parsed.value.ids;
     markDelivered(this.#options.db, ids, this.#iso(this.#nowMs())).then(
       (changed) => {
-        if (changed > 0) this.emit('delivered', { ids });
+        if (changed === 0) return;
+        this.emit('delivered', { ids });
+        this.kick(); // a child's next message may have waited for this receipt
       },
       (error: Error) => this.#options.log.error({ err: error.message }, 'could not record a receipt'),
     );

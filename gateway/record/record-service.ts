@@ -8,6 +8,7 @@ import type { MqttLink } from '../publish/mqtt-link.ts';
 import {
   type ChildWire,
   childMessage,
+  type GatewayMessage,
   measurementMessage,
   parsePayload,
   type ReceiptMessage,
@@ -28,6 +29,12 @@ export interface RecordServiceOptions {
   receiptDelayMs?: number;
 }
 
+interface Incoming {
+  message: GatewayMessage;
+  kind: 'measurement' | 'child';
+  posyanduId: string;
+}
+
 interface RecordEvents {
   stored: [{ id: string; kind: 'measurement' | 'child'; posyanduId: string; duplicate: boolean }];
   rejected: [{ topic: string; error: string }];
@@ -38,8 +45,9 @@ export class RecordService extends EventEmitter<RecordEvents> {
   readonly #topics: ReturnType<typeof villageTopics>;
   readonly #pendingReceipts = new Map<string, string[]>();
   #receiptTimer: NodeJS.Timeout | undefined;
-  /** Messages are stored one after the other, in arrival order. */
+  /** Batches are stored one after the other, in arrival order. */
   #queue: Promise<void> = Promise.resolve();
+  readonly #waiting: Incoming[] = [];
 
   constructor(options: RecordServiceOptions) {
     super();
@@ -64,20 +72,6 @@ export class RecordService extends EventEmitter<RecordEvents> {
   }
 
   #enqueue(topic: string, payload: Buffer, kind: 'measurement' | 'child'): void {
-    this.#queue = this.#queue.then(() =>
-      this.#store(topic, payload, kind).catch((error: Error) => {
-        // Not stored, so no receipt: the gateway will send it again.
-        this.#options.log.error({ topic, err: error.message }, 'record could not store a message');
-      }),
-    );
-  }
-
-  #reject(topic: string, error: string): void {
-    this.#options.log.warn({ topic, err: error }, 'record rejected a message');
-    this.emit('rejected', { topic, error });
-  }
-
-  async #store(topic: string, payload: Buffer, kind: 'measurement' | 'child'): Promise<void> {
     const posyanduId = posyanduOfTopic(topic);
     if (posyanduId === undefined) return this.#reject(topic, 'unexpected topic');
     const parsed =
@@ -88,21 +82,59 @@ export class RecordService extends EventEmitter<RecordEvents> {
     const message = parsed.value;
     const origin = message.schema === 'tikar.measurement/1' ? message.measurement.posyandu_id : posyanduId;
     if (origin !== posyanduId) return this.#reject(topic, 'posyandu of the payload differs from the topic');
+    this.#waiting.push({ message, kind, posyanduId });
+    // Messages that arrive while a batch is being written go together into the next one (group commit:
+    // one fsync for many), so the record keeps up with many gateways.
+    if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#storeWaiting());
+  }
 
-    const { db } = this.#options;
-    const outcome = await db.transaction(async (tx) => {
-      const seen = await tx.get('SELECT 1 AS present FROM record_messages WHERE id = ?', [message.id]);
-      if (seen) return { duplicate: true, childChanged: false };
-      const childChanged = await upsertChild(tx, message.child);
-      if (message.schema === 'tikar.measurement/1') {
-        await insertMeasurementIfNew(tx, message.measurement, message.readings);
+  #reject(topic: string, error: string): void {
+    this.#options.log.warn({ topic, err: error }, 'record rejected a message');
+    this.emit('rejected', { topic, error });
+  }
+
+  async #storeWaiting(): Promise<void> {
+    const batch = this.#waiting.splice(0, this.#waiting.length);
+    try {
+      await this.#storeBatch(batch);
+    } catch {
+      // One message the store refuses (e.g. a correction of a row not here yet) must not hold back the rest.
+      for (const item of batch) {
+        await this.#storeBatch([item]).catch((error: Error) => {
+          // Not stored, so no receipt: the gateway will send it again.
+          this.#options.log.error(
+            { id: item.message.id, err: error.message },
+            'record could not store a message',
+          );
+        });
       }
-      await recordMessage(tx, message.id, kind, posyanduId, message.backfilled);
-      return { duplicate: false, childChanged };
+    }
+  }
+
+  async #storeBatch(batch: Incoming[]): Promise<void> {
+    const outcomes = await this.#options.db.transaction(async (tx) => {
+      const results: { duplicate: boolean; childChanged: boolean }[] = [];
+      for (const { message, kind, posyanduId } of batch) {
+        const seen = await tx.get('SELECT 1 AS present FROM record_messages WHERE id = ?', [message.id]);
+        if (seen) {
+          results.push({ duplicate: true, childChanged: false });
+          continue;
+        }
+        const childChanged = await upsertChild(tx, message.child);
+        if (message.schema === 'tikar.measurement/1') {
+          await insertMeasurementIfNew(tx, message.measurement, message.readings);
+        }
+        await recordMessage(tx, message.id, kind, posyanduId, message.backfilled);
+        results.push({ duplicate: false, childChanged });
+      }
+      return results;
     });
-    this.#queueReceipt(posyanduId, message.id);
-    if (outcome.childChanged) await this.#publishRegister(message.child);
-    this.emit('stored', { id: message.id, kind, posyanduId, duplicate: outcome.duplicate });
+    for (const [i, { message, kind, posyanduId }] of batch.entries()) {
+      const outcome = outcomes[i] ?? { duplicate: false, childChanged: false };
+      this.#queueReceipt(posyanduId, message.id);
+      if (outcome.childChanged) await this.#publishRegister(message.child);
+      this.emit('stored', { id: message.id, kind, posyanduId, duplicate: outcome.duplicate });
+    }
   }
 
   #queueReceipt(posyanduId: string, id: string): void {

@@ -1,0 +1,27 @@
+// Run by gateway.bench.ts in its own process: starts the gateway on a given database, does what a posyandu
+// morning does with it (lists, searches, today's list, a child's history), and prints the process RSS.
+import { simCalibrationProfiles } from '../../calibration/index.ts';
+import { startGateway } from '../../gateway/app/start-gateway.ts';
+import { ScriptedMat } from '../integration/scripted-mat.ts';
+
+const [dbPath, mqttUrl] = process.argv.slice(2);
+if (!dbPath || !mqttUrl) throw new Error('usage: gateway-memory-child DB MQTT_URL');
+const gateway = await startGateway({
+  dbPath,
+  posyanduId: 'melati',
+  villageId: 'sukamaju',
+  matLink: new ScriptedMat(), // a mat on its port, as in production (no simulator loaded)
+  profiles: Object.values(simCalibrationProfiles()),
+  mqtt: { url: mqttUrl },
+  record: { enabled: false },
+});
+const s = gateway.services;
+const children = await s.listChildren();
+const ids = children.ok ? children.value.map((c) => c.id) : [];
+for (const query of ['Anak 123', 'anak 9999', 'Siti']) await s.findChildren(query);
+await s.todayList();
+for (const id of ids.slice(0, 200)) await s.listMeasurements(id);
+await new Promise((resolve) => setTimeout(resolve, 500));
+(globalThis as { gc?: () => void }).gc?.(); // steady state, not the garbage of the last query
+process.stdout.write(`${JSON.stringify({ rssBytes: process.memoryUsage().rss, children: ids.length })}\n`);
+await gateway.stop();
