@@ -15,6 +15,13 @@ import {
   POSITION_UNKNOWN,
   type PreparedRow,
   prepareRow,
+  VALUE_AGE_DAYS,
+  VALUE_HEADC_CM,
+  VALUE_LENHEI_CM,
+  VALUE_POSITION,
+  VALUE_SEX,
+  VALUE_SLOTS,
+  VALUE_WEIGHT_KG,
   weightForAgeZ,
   weightForLenheiTable,
   weightForLenheiZ,
@@ -66,6 +73,7 @@ function ensureScratch(count: number): void {
 }
 
 const prepared: PreparedRow = { ageDays: -1, position: POSITION_UNKNOWN, clenheiCm: Number.NaN, c9moFlag: 0 };
+const values = new Float64Array(VALUE_SLOTS);
 
 function flags(
   z: Float64Array | undefined,
@@ -102,15 +110,13 @@ export function computeGrowthColumns(
   const c9mo = out.c9moFlag;
   const nan = Number.NaN;
   for (let i = 0; i < count; i++) {
-    const error = prepareRow(
-      sexes[i] as number,
-      agesIn === undefined ? nan : (agesIn[i] as number),
-      weightsIn === undefined ? nan : (weightsIn[i] as number),
-      lengthsIn === undefined ? nan : (lengthsIn[i] as number),
-      headsIn === undefined ? nan : (headsIn[i] as number),
-      measure === undefined ? POSITION_UNKNOWN : (measure[i] as number),
-      prepared,
-    );
+    values[VALUE_SEX] = sexes[i] as number;
+    values[VALUE_AGE_DAYS] = agesIn === undefined ? nan : (agesIn[i] as number);
+    values[VALUE_WEIGHT_KG] = weightsIn === undefined ? nan : (weightsIn[i] as number);
+    values[VALUE_LENHEI_CM] = lengthsIn === undefined ? nan : (lengthsIn[i] as number);
+    values[VALUE_HEADC_CM] = headsIn === undefined ? nan : (headsIn[i] as number);
+    values[VALUE_POSITION] = measure === undefined ? POSITION_UNKNOWN : (measure[i] as number);
+    const error = prepareRow(values, prepared);
     out.error[i] = error;
     if (error !== 0) {
       errors++;

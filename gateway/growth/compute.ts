@@ -19,6 +19,14 @@ import {
   type PreparedRow,
   prepareRow,
   TABLE_WFL,
+  VALUE_AGE_DAYS,
+  VALUE_HEADC_CM,
+  VALUE_LENHEI_CM,
+  VALUE_OEDEMA,
+  VALUE_POSITION,
+  VALUE_SEX,
+  VALUE_SLOTS,
+  VALUE_WEIGHT_KG,
   weightForAgeZ,
   weightForLenheiTable,
   weightForLenheiZ,
@@ -46,22 +54,17 @@ export function emptyGrowthResult(): GrowthResult {
 const prepared: PreparedRow = { ageDays: -1, position: POSITION_UNKNOWN, clenheiCm: Number.NaN, c9moFlag: 0 };
 
 /**
- * The core on plain numbers (NaN = missing; position POSITION_*; oedema 1/0): fills `out` and returns
- * 0, or returns the index of the first input error in GROWTH_ERRORS. For callers that parse their own
- * input (the CSV engine): no objects in, nothing allocated.
+ * The core on an observation packed in a Float64Array (VALUE_* slots, NaN = missing, position
+ * POSITION_*, oedema 1/0): fills `out` and returns 0, or returns the index of the first input error
+ * in GROWTH_ERRORS. For callers that parse their own input (the CSV engine): nothing allocated.
  */
-export function computeGrowthScalars(
-  sex: number,
-  ageDays: number,
-  weightKg: number,
-  lenheiCm: number,
-  headcCm: number,
-  position: number,
-  oedema: number,
-  out: GrowthResult,
-): number {
-  const error = prepareRow(sex, ageDays, weightKg, lenheiCm, headcCm, position, prepared);
+export function computeGrowthValues(values: Float64Array, out: GrowthResult): number {
+  const error = prepareRow(values, prepared);
   if (error !== 0) return error;
+  const sex = values[VALUE_SEX] as number;
+  const weightKg = values[VALUE_WEIGHT_KG] as number;
+  const headcCm = values[VALUE_HEADC_CM] as number;
+  const oedema = values[VALUE_OEDEMA] as number;
   const sex0 = sex - 1;
   const age = prepared.ageDays;
   const ageKnown = age >= 0;
@@ -100,10 +103,36 @@ export function computeGrowthScalars(
   return 0;
 }
 
-/** An optional input as a number: absent -> NaN (missing); an explicit NaN -> Infinity, "not finite". */
+const scratch = new Float64Array(VALUE_SLOTS);
+
+/** The core on plain numbers (NaN = missing; position POSITION_*; oedema 1/0); see computeGrowthValues. */
+export function computeGrowthScalars(
+  sex: number,
+  ageDays: number,
+  weightKg: number,
+  lenheiCm: number,
+  headcCm: number,
+  position: number,
+  oedema: number,
+  out: GrowthResult,
+): number {
+  scratch[VALUE_SEX] = sex;
+  scratch[VALUE_AGE_DAYS] = ageDays;
+  scratch[VALUE_WEIGHT_KG] = weightKg;
+  scratch[VALUE_LENHEI_CM] = lenheiCm;
+  scratch[VALUE_HEADC_CM] = headcCm;
+  scratch[VALUE_POSITION] = position;
+  scratch[VALUE_OEDEMA] = oedema;
+  return computeGrowthValues(scratch, out);
+}
+
+/**
+ * An optional input as a number: absent -> NaN (missing); an explicit NaN, or anything that is not a
+ * number at all (untrusted JSON), -> Infinity, reported as "not a finite number".
+ */
 function given(value: number | undefined): number {
   if (value === undefined) return Number.NaN;
-  return Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
+  return typeof value !== 'number' || Number.isNaN(value) ? Number.POSITIVE_INFINITY : value;
 }
 
 /**
@@ -116,8 +145,10 @@ export function tryComputeGrowth(input: GrowthInput, out: GrowthResult): number 
   if (measure === 'l') position = POSITION_LYING;
   else if (measure === 'h') position = POSITION_STANDING;
   else if (measure !== undefined) position = -1;
+  // A sex that is not a number (a string from untrusted JSON, say) must fail as invalid, not coerce.
+  const sex = typeof input.sex === 'number' ? input.sex : Number.NaN;
   return computeGrowthScalars(
-    input.sex,
+    sex,
     given(input.ageDays),
     given(input.weightKg),
     given(input.lenheiCm),

@@ -16,7 +16,13 @@ export {
   statusBandIndex,
   stuntingFlag,
 } from './classify.ts';
-export { computeGrowth, computeGrowthScalars, emptyGrowthResult, tryComputeGrowth } from './compute.ts';
+export {
+  computeGrowth,
+  computeGrowthScalars,
+  computeGrowthValues,
+  emptyGrowthResult,
+  tryComputeGrowth,
+} from './compute.ts';
 export { LAST_AGE_DAY, sdCurve } from './curves.ts';
 export {
   GROWTH_ERRORS,

@@ -72,20 +72,31 @@ function checkMeasured(value: number, notFinite: number, notPositive: number): n
   return value > 0 ? 0 : notPositive;
 }
 
+// Slots of an observation packed in a Float64Array (NaN = missing). Passing one array instead of
+// seven numbers keeps V8 from boxing every double at each call on the hot path.
+export const VALUE_SEX = 0;
+export const VALUE_AGE_DAYS = 1;
+export const VALUE_WEIGHT_KG = 2;
+export const VALUE_LENHEI_CM = 3;
+export const VALUE_HEADC_CM = 4;
+/** POSITION_* */
+export const VALUE_POSITION = 5;
+/** 1 oedema, 0 none. */
+export const VALUE_OEDEMA = 6;
+export const VALUE_SLOTS = 7;
+
 /**
- * Checks one observation (NaN = missing) and fills `row`; returns 0 or the index of the first error in
- * GROWTH_ERRORS. Age: whole days for the look-up, unrounded months for the cut-offs (< 60 months,
- * which also keeps the whole days within 0..1826, inside every age table).
+ * Checks one observation (VALUE_* slots, NaN = missing) and fills `row`; returns 0 or the index of
+ * the first error in GROWTH_ERRORS. Age: whole days for the look-up, unrounded months for the
+ * cut-offs (< 60 months, which also keeps the whole days within 0..1826, inside every age table).
  */
-export function prepareRow(
-  sex: number,
-  ageRaw: number,
-  weightKg: number,
-  lenheiCm: number,
-  headcCm: number,
-  position: number,
-  row: PreparedRow,
-): number {
+export function prepareRow(values: Float64Array, row: PreparedRow): number {
+  const sex = values[VALUE_SEX] as number;
+  let position = values[VALUE_POSITION] as number;
+  const weightKg = values[VALUE_WEIGHT_KG] as number;
+  const lenheiCm = values[VALUE_LENHEI_CM] as number;
+  const headcCm = values[VALUE_HEADC_CM] as number;
+  const ageRaw = values[VALUE_AGE_DAYS] as number;
   if (sex !== 1 && sex !== 2) return ERR_SEX;
   if (position !== POSITION_UNKNOWN && position !== POSITION_LYING && position !== POSITION_STANDING) {
     return ERR_MEASURE;
@@ -106,11 +117,11 @@ export function prepareRow(
   }
   // Standing before 9 months is implausible: the position is dropped, so no 0.7 cm correction.
   const standingTooYoung = position === POSITION_STANDING && ageMonths < STANDING_FROM_MONTHS;
-  const cleanPosition = standingTooYoung ? POSITION_UNKNOWN : position;
+  if (standingTooYoung) position = POSITION_UNKNOWN;
   row.ageDays = ageDays;
-  row.position = cleanPosition;
+  row.position = position;
   row.c9moFlag = standingTooYoung ? 1 : 0;
-  row.clenheiCm = Number.isNaN(lenheiCm) ? Number.NaN : adjustLenhei(lenheiCm, ageDays, cleanPosition);
+  row.clenheiCm = Number.isNaN(lenheiCm) ? Number.NaN : adjustLenhei(lenheiCm, ageDays, position);
   return 0;
 }
 

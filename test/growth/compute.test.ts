@@ -243,6 +243,10 @@ describe('impossible input', () => {
     ['negative length', { sex: 1, lenheiCm: -80 }, 'not_positive', 'lenheiCm'],
     ['NaN head circumference', { sex: 1, headcCm: Number.NaN }, 'not_finite', 'headcCm'],
     ['zero head circumference', { sex: 1, headcCm: 0 }, 'not_positive', 'headcCm'],
+    // Untrusted JSON: strings are not numbers, even when they look like one.
+    ['sex as a string', { sex: '1' as unknown as Sex }, 'invalid_sex', 'sex'],
+    ['age as a string', { sex: 1, ageDays: '100' as unknown as number }, 'not_finite', 'ageDays'],
+    ['weight as a string', { sex: 1, weightKg: '9' as unknown as number }, 'not_finite', 'weightKg'],
   ];
   for (const [what, input, code, field] of cases) {
     it(`${what}: GrowthInputError ${code} on ${field}`, () => {

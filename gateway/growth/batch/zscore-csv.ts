@@ -7,14 +7,26 @@
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
 import { bandIndexOfRounded, type StatusIndex } from '../classify.ts';
-import { computeGrowthScalars, emptyGrowthResult } from '../compute.ts';
+import { computeGrowthValues, emptyGrowthResult } from '../compute.ts';
 import {
   ERR_AGE_NEGATIVE,
   ERR_BIRTH_AFTER_MEASUREMENT,
   GROWTH_ERRORS,
   type GrowthInputField,
 } from '../errors.ts';
-import { POSITION_LYING, POSITION_STANDING, POSITION_UNKNOWN } from '../indicators.ts';
+import {
+  POSITION_LYING,
+  POSITION_STANDING,
+  POSITION_UNKNOWN,
+  VALUE_AGE_DAYS,
+  VALUE_HEADC_CM,
+  VALUE_LENHEI_CM,
+  VALUE_OEDEMA,
+  VALUE_POSITION,
+  VALUE_SEX,
+  VALUE_SLOTS,
+  VALUE_WEIGHT_KG,
+} from '../indicators.ts';
 import { roundTo, roundZ, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
 import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
@@ -83,13 +95,6 @@ const CR = 13;
 /** A row longer than this (an unclosed quote, or not a CSV at all) stops the run. */
 export const MAX_ROW_BYTES = 1 << 20;
 const MAX_FIELDS = 4096;
-const SLOT_SEX = 0;
-const SLOT_AGE = 1;
-const SLOT_WEIGHT = 2;
-const SLOT_LENHEI = 3;
-const SLOT_HEADC = 4;
-const SLOT_POSITION = 5;
-const SLOT_OEDEMA = 6;
 /** Markers in `hundredths`: no z, or a rounded z beyond the precomputed table. */
 const NO_Z = 0x7fffffff;
 const BEYOND_TABLE = 0x7ffffffe;
@@ -154,8 +159,8 @@ export class ZscoreCsvTransformer {
   private readonly hundredths = new Int32Array(5);
   private readonly rounded = new Float64Array(5);
   private rowContentEnd = 0;
-  // The current row as numbers (NaN = missing), in SLOT_* order, and where its age came from.
-  private readonly values = new Float64Array(7);
+  // The current row as numbers (NaN = missing), in VALUE_* slots, and where its age came from.
+  private readonly values = new Float64Array(VALUE_SLOTS);
   private ageFromDates = false;
   private readonly result: GrowthResult = emptyGrowthResult();
   // Output buffers: filled in place, handed out whole.
@@ -429,17 +434,7 @@ export class ZscoreCsvTransformer {
       this.errorRow(error.column, error.message);
       return;
     }
-    const v = this.values;
-    const failed = computeGrowthScalars(
-      v[SLOT_SEX] as number,
-      v[SLOT_AGE] as number,
-      v[SLOT_WEIGHT] as number,
-      v[SLOT_LENHEI] as number,
-      v[SLOT_HEADC] as number,
-      v[SLOT_POSITION] as number,
-      v[SLOT_OEDEMA] as number,
-      this.result,
-    );
+    const failed = computeGrowthValues(this.values, this.result);
     if (failed !== 0) {
       this.errorRow(...this.describeCoreError(failed));
       return;
@@ -469,16 +464,16 @@ export class ZscoreCsvTransformer {
     if (sexCell < 0) return { column: 'sex', message: 'missing' };
     const sex = this.letter(data, sexCell);
     // 1/2 (WHO), M/F, L/P (laki-laki/perempuan); `| 0x20` lower-cases letters and leaves digits.
-    if (sex === 49 || sex === 109 || sex === 108) v[SLOT_SEX] = 1;
-    else if (sex === 50 || sex === 102 || sex === 112) v[SLOT_SEX] = 2;
+    if (sex === 49 || sex === 109 || sex === 108) v[VALUE_SEX] = 1;
+    else if (sex === 50 || sex === 102 || sex === 112) v[VALUE_SEX] = 2;
     else return this.badCell(data, sexCell, 'sex', 'is not 1/2, M/F or L/P');
 
-    v[SLOT_AGE] = Number.NaN;
+    v[VALUE_AGE_DAYS] = Number.NaN;
     this.ageFromDates = false;
     const ageCell = this.present(AGE_DAYS, data);
     if (ageCell >= 0) {
-      v[SLOT_AGE] = this.number(data, ageCell);
-      if (Number.isNaN(v[SLOT_AGE])) return this.badCell(data, ageCell, 'age_days', 'is not a number');
+      v[VALUE_AGE_DAYS] = this.number(data, ageCell);
+      if (Number.isNaN(v[VALUE_AGE_DAYS])) return this.badCell(data, ageCell, 'age_days', 'is not a number');
     } else {
       const birthCell = this.present(BIRTH_DATE, data);
       const dateCell = this.present(DATE, data);
@@ -493,31 +488,31 @@ export class ZscoreCsvTransformer {
         const measured = this.date(data, dateCell);
         if (Number.isNaN(measured)) return this.badCell(data, dateCell, 'date', 'is not a YYYY-MM-DD date');
         // A negative age is reported by the core, and blamed on birth_date.
-        v[SLOT_AGE] = measured - birth;
+        v[VALUE_AGE_DAYS] = measured - birth;
         this.ageFromDates = true;
       }
     }
 
     const numberError =
-      this.readNumber(data, WEIGHT_KG, SLOT_WEIGHT) ??
-      this.readNumber(data, LENHEI_CM, SLOT_LENHEI) ??
-      this.readNumber(data, HEADC_CM, SLOT_HEADC);
+      this.readNumber(data, WEIGHT_KG, VALUE_WEIGHT_KG) ??
+      this.readNumber(data, LENHEI_CM, VALUE_LENHEI_CM) ??
+      this.readNumber(data, HEADC_CM, VALUE_HEADC_CM);
     if (numberError !== undefined) return numberError;
 
-    v[SLOT_POSITION] = POSITION_UNKNOWN;
+    v[VALUE_POSITION] = POSITION_UNKNOWN;
     const measureCell = this.present(MEASURE, data);
     if (measureCell >= 0) {
       const measure = this.letter(data, measureCell);
-      if (measure === 108) v[SLOT_POSITION] = POSITION_LYING;
-      else if (measure === 104) v[SLOT_POSITION] = POSITION_STANDING;
+      if (measure === 108) v[VALUE_POSITION] = POSITION_LYING;
+      else if (measure === 104) v[VALUE_POSITION] = POSITION_STANDING;
       else return this.badCell(data, measureCell, 'measure', "is not 'l' (lying) or 'h' (standing)");
     }
 
-    v[SLOT_OEDEMA] = 0;
+    v[VALUE_OEDEMA] = 0;
     const oedemaCell = this.present(OEDEMA, data);
     if (oedemaCell >= 0) {
       const oedema = this.letter(data, oedemaCell);
-      if (oedema === 121 || oedema === 49) v[SLOT_OEDEMA] = 1;
+      if (oedema === 121 || oedema === 49) v[VALUE_OEDEMA] = 1;
       else if (oedema !== 110 && oedema !== 50)
         return this.badCell(data, oedemaCell, 'oedema', "is not 'y' or 'n'");
     }
