@@ -165,4 +165,18 @@ describe('tikar sim --pty', () => {
       await once(sim, 'exit');
     }
   });
+
+  it('says plainly when socat is missing', async () => {
+    const sim = spawn(process.execPath, [TIKAR, 'sim', '--pty'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: '/nonexistent' },
+    });
+    let err = '';
+    sim.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const [code] = await once(sim, 'exit');
+    expect(code).toBe(1);
+    expect(err).toContain('socat is not installed');
+  });
 });
