@@ -1,6 +1,7 @@
 // `tikar calibrate` on the simulated mat: a stored profile that recovers the sensor, a refused fit, and a
 // reference-rod check that blocks the mat once the sensor has drifted.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +103,44 @@ describe('tikar calibrate --sim', () => {
   it('explains missing options', async () => {
     expect((await tikar(['--refs', '1,2'])).stderr).toContain('give --port PATH (the mat) or --sim');
     expect((await tikar(['--sim', '--check'])).stderr).toContain('--check needs --ref');
+  });
+});
+
+describe('tikar calibrate --port', () => {
+  it('checks a mat on a serial line (tikar sim on a PTY, board parked at 1250 mm)', async () => {
+    const sim = spawn(
+      process.execPath,
+      ['bin/tikar.mjs', 'sim', '--pty', '--scenario', 'calm', '--speed', '5'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    try {
+      const [pathChunk] = (await once(sim.stdout, 'data')) as [Buffer];
+      const calDir = `${dir.path}/port`;
+      const args = [
+        '--port',
+        pathChunk.toString().trim(),
+        '--check',
+        '--ref',
+        '1250',
+        '--settle',
+        '2',
+        '--dir',
+        calDir,
+      ];
+      const pass = await tikar(args);
+      expect(pass.stdout).toMatch(/^PASS: The mat reads the 1250 mm reference rod as 125\d\.\d mm/);
+      expect(pass.code).toBe(0);
+      const fail = await tikar([...args.slice(0, 4), '1240', ...args.slice(5)]);
+      expect(fail.code).toBe(3);
+      expect(fail.stdout).toMatch(/^FAIL: .*too long/);
+      expect(
+        (await new CalibrationStore(calDir).load('SIM-0001')).checks.map((check) => check.passed),
+      ).toEqual([true, false]);
+    } finally {
+      sim.kill('SIGTERM');
+      await once(sim, 'exit');
+    }
   });
 });
