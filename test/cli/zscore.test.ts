@@ -134,6 +134,16 @@ describe('column contract', () => {
     expect((await zscore('sex\n1\n', '--precision', '11')).code).toBe(2);
   });
 
+  it("computes the age from each row's own dates when the measurement date changes", async () => {
+    const { text } = await zscore(
+      'sex,birth_date,date,weight_kg\n1,2025-01-01,2025-06-01,7\n1,2025-01-01,2025-07-01,7\n1,2025-01-01,2025-06-01,7\n1,2025-01-01,2025-13-01,7\n',
+    );
+    const out = records(text);
+    const zwei = (ageDays: number) => roundZ(computeGrowth({ sex: 1, ageDays, weightKg: 7 }).zwei).toFixed(2);
+    expect(out.map((row) => row.zwei)).toEqual([zwei(151), zwei(181), zwei(151), '']);
+    expect(out[3]?.error).toBe("date: '2025-13-01' is not a YYYY-MM-DD date");
+  });
+
   it('prints z-scores beyond +-20 (outside the precomputed text table) and their status', async () => {
     const { text } = await zscore('sex,age_days,weight_kg,lenhei_cm\n1,100,60,20\n');
     const row = records(text)[0] ?? {};

@@ -162,6 +162,10 @@ export class ZscoreCsvTransformer {
   // The current row as numbers (NaN = missing), in VALUE_* slots, and where its age came from.
   private readonly values = new Float64Array(VALUE_SLOTS);
   private ageFromDates = false;
+  // The last measurement date cell seen (bytes, length) and its day number.
+  private readonly lastDateBytes = new Uint8Array(32);
+  private lastDateLength = -1;
+  private lastDateDays = Number.NaN;
   private readonly result: GrowthResult = emptyGrowthResult();
   // Output buffers: filled in place, handed out whole.
   private out: Buffer = Buffer.alloc(0);
@@ -485,7 +489,7 @@ export class ZscoreCsvTransformer {
         const birth = this.date(data, birthCell);
         if (Number.isNaN(birth))
           return this.badCell(data, birthCell, 'birth_date', 'is not a YYYY-MM-DD date');
-        const measured = this.date(data, dateCell);
+        const measured = this.measuredOn(data, dateCell);
         if (Number.isNaN(measured)) return this.badCell(data, dateCell, 'date', 'is not a YYYY-MM-DD date');
         // A negative age is reported by the core, and blamed on birth_date.
         v[VALUE_AGE_DAYS] = measured - birth;
@@ -521,6 +525,25 @@ export class ZscoreCsvTransformer {
 
   private date(data: Buffer, cell: number): number {
     return parseIsoDateDays(data, this.cellStart[cell] as number, this.cellEnd[cell] as number);
+  }
+
+  /** The measurement date: usually the same for every row of a posyandu day, so the last one is kept. */
+  private measuredOn(data: Buffer, cell: number): number {
+    const start = this.cellStart[cell] as number;
+    const length = (this.cellEnd[cell] as number) - start;
+    const cached = this.lastDateBytes;
+    if (length === this.lastDateLength && length <= cached.length) {
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = data[start + i] === cached[i];
+      if (same) return this.lastDateDays;
+    }
+    const days = this.date(data, cell);
+    if (length <= cached.length) {
+      for (let i = 0; i < length; i++) cached[i] = data[start + i] as number;
+      this.lastDateLength = length;
+      this.lastDateDays = days;
+    }
+    return days;
   }
 
   /** Stores an optional number column in values[slot] (NaN when blank); returns a problem or undefined. */
