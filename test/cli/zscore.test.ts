@@ -141,7 +141,7 @@ describe('column contract', () => {
     const out = records(text);
     const zwei = (ageDays: number) => roundZ(computeGrowth({ sex: 1, ageDays, weightKg: 7 }).zwei).toFixed(2);
     expect(out.map((row) => row.zwei)).toEqual([zwei(151), zwei(181), zwei(151), '']);
-    expect(out[3]?.error).toBe("date: '2025-13-01' is not a YYYY-MM-DD date");
+    expect(out[3]?.error).toBe(`"date: '2025-13-01' is not a YYYY-MM-DD date"`);
   });
 
   it('prints z-scores beyond +-20 (outside the precomputed text table) and their status', async () => {
