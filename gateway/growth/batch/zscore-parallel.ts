@@ -139,6 +139,12 @@ export async function transformCsv(
         failure ??= new CsvFatalError(`worker failed: ${error.message}`);
         wake?.();
       });
+      worker.on('exit', (code) => {
+        // A worker that stops with batches in hand would leave the output incomplete.
+        if (!closed && member.inFlight > 0)
+          failure ??= new CsvFatalError(`worker stopped (exit code ${code})`);
+        wake?.();
+      });
       pool.push(member);
     }
   };
