@@ -35,7 +35,7 @@ describe('transformCsv with worker threads', () => {
     }
     const input = Buffer.from(lines.join('\n'));
     const single = zscoreCsv(input);
-    const parallel = await collect(slowly(input, 4096, 15), 2);
+    const parallel = await collect(slowly(input, 4096, 20), 2);
     expect(parallel.workerBatches).toBeGreaterThan(0);
     expect(parallel.output.equals(single.output)).toBe(true);
     expect(parallel.summary).toEqual(single.summary);
