@@ -420,6 +420,10 @@ export class ZscoreCsvTransformer {
 
   /** The cell's single significant byte lower-cased, or 0 when it has none or several. */
   private letter(data: Buffer, cell: number): number {
+    if ((this.cellEnd[cell] as number) - (this.cellStart[cell] as number) === 1) {
+      const byte = data[this.cellStart[cell] as number] as number;
+      return byte === SPACE || byte === TAB ? 0 : byte | 0x20;
+    }
     const start = trimStart(data, this.cellStart[cell] as number, this.cellEnd[cell] as number);
     const end = trimEnd(data, start, this.cellEnd[cell] as number);
     return end - start === 1 ? (data[start] as number) | 0x20 : 0;
