@@ -85,6 +85,9 @@ export class MqttLink extends EventEmitter<LinkEvents> {
   }
 
   #onConnect(): void {
+    // Small QoS 1 packets back to back: without TCP_NODELAY, Nagle and the peer's delayed ACK hold a PUBLISH
+    // for ~40 ms.
+    (this.#client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
     this.#reconnectDelayMs = this.#options.minReconnectMs ?? 500;
     this.#lastError = undefined;
     this.#options.log.info({ url: this.url }, 'mqtt connected');

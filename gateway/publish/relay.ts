@@ -161,18 +161,22 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const outcomes = await Promise.all(publishes);
     const now = this.#nowMs();
     const receiptTimeoutMs = this.#options.receiptTimeoutMs ?? 30_000;
-    await db.transaction(async (tx) => {
-      for (const [i, ok] of outcomes.entries()) {
-        const message = due[i] as OutboxMessage;
-        if (ok) {
-          const retryAt = now + this.#backoffMs(receiptTimeoutMs, message.attempts);
-          await markSent(tx, message.id, this.#iso(now), this.#iso(retryAt));
-        } else if (link.connected) {
-          // Connected but no PUBACK in time: back off. (Offline: leave it due; the reconnect resends it.)
-          await markFailed(tx, message.id, this.#iso(now + this.#backoffMs(1000, message.attempts)));
+    // Bookkeeping only: if a power cut loses it, the message is sent again and the record drops the duplicate.
+    await db.transaction(
+      async (tx) => {
+        for (const [i, ok] of outcomes.entries()) {
+          const message = due[i] as OutboxMessage;
+          if (ok) {
+            const retryAt = now + this.#backoffMs(receiptTimeoutMs, message.attempts);
+            await markSent(tx, message.id, this.#iso(now), this.#iso(retryAt));
+          } else if (link.connected) {
+            // Connected but no PUBACK in time: back off. (Offline: leave it due; the reconnect resends it.)
+            await markFailed(tx, message.id, this.#iso(now + this.#backoffMs(1000, message.attempts)));
+          }
         }
-      }
-    });
+      },
+      { durable: false },
+    );
   }
 
   #onReceipt(payload: Buffer): void {
@@ -182,7 +186,8 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       return;
     }
     const ids = parsed.value.ids;
-    markDelivered(this.#options.db, ids, this.#iso(this.#nowMs())).then(
+    const { db } = this.#options;
+    db.transaction((tx) => markDelivered(tx, ids, this.#iso(this.#nowMs())), { durable: false }).then(
       (changed) => {
         if (changed === 0) return;
         this.emit('delivered', { ids });

@@ -18,8 +18,11 @@ export interface Sql {
 
 export interface Db extends Sql {
   readonly path: string;
-  /** Runs `body` inside BEGIN IMMEDIATE … COMMIT with no other statement in between; rolls back if it throws. */
-  transaction<T>(body: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `body` inside BEGIN IMMEDIATE … COMMIT with no other statement in between; rolls back if it throws.
+   * `durable: false` skips the fsync for bookkeeping that may be lost in a power cut (still atomic).
+   */
+  transaction<T>(body: (tx: Sql) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,6 +92,7 @@ export async function openDb(path: string, options: OpenOptions = {}): Promise<D
       promisedAll<T>(raw, sql, params),
   };
 
+  const durable = options.durable ?? true;
   const db: Db = {
     path,
     run: (sql, params) => enqueue(() => direct.run(sql, params)),
@@ -97,16 +101,22 @@ export async function openDb(path: string, options: OpenOptions = {}): Promise<D
     all: <T extends Row = Row>(sql: string, params?: readonly SqlValue[]) =>
       enqueue(() => direct.all<T>(sql, params)),
     exec: (sql) => enqueue(() => promisedExec(raw, sql)),
-    transaction: <T>(body: (tx: Sql) => Promise<T>) =>
+    transaction: <T>(body: (tx: Sql) => Promise<T>, txOptions: { durable?: boolean } = {}) =>
       enqueue(async () => {
-        await promisedExec(raw, 'BEGIN IMMEDIATE');
+        const relaxed = txOptions.durable === false && durable;
+        if (relaxed) await promisedExec(raw, 'PRAGMA synchronous = NORMAL');
         try {
-          const result = await body(direct);
-          await promisedExec(raw, 'COMMIT');
-          return result;
-        } catch (error) {
-          await promisedExec(raw, 'ROLLBACK').catch(() => undefined);
-          throw error;
+          await promisedExec(raw, 'BEGIN IMMEDIATE');
+          try {
+            const result = await body(direct);
+            await promisedExec(raw, 'COMMIT');
+            return result;
+          } catch (error) {
+            await promisedExec(raw, 'ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        } finally {
+          if (relaxed) await promisedExec(raw, 'PRAGMA synchronous = FULL');
         }
       }),
     close: () =>
@@ -116,7 +126,6 @@ export async function openDb(path: string, options: OpenOptions = {}): Promise<D
   };
 
   if (!readonly) {
-    const durable = options.durable ?? true;
     await db.exec(
       `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${durable ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON;`,
     );
