@@ -1,0 +1,74 @@
+// `npm start` with nothing else installed: `tikar gateway` with the simulated mat, the built-in broker, the
+// village record in-process, demo children and the screens; a clean SIGTERM stop.
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../gateway/store/db.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { waitFor } from './helpers.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('tikar gateway (zero configuration)', () => {
+  let dir: Awaited<ReturnType<typeof tmpDir>>;
+  beforeAll(async () => {
+    dir = await tmpDir('tikar-cli-');
+  });
+  afterAll(async () => {
+    await dir?.cleanup();
+  });
+
+  it('starts everything, prints the address, serves the screens, and stops cleanly', async () => {
+    const dbPath = join(dir.path, 'data', 'tikar.db');
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin', 'tikar.mjs'), 'gateway', '--db', dbPath, '--http', '0', '--speed', '20'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, TIKAR_LOG_LEVEL: 'error' },
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await waitFor(
+        'the address to open',
+        () => /Open (http:\/\/\S+) in a browser/.exec(out)?.[1],
+        30_000,
+      );
+      expect(out).toMatch(/with the village record in-process/);
+      const response = await fetch(url);
+      expect(response.status).toBeLessThan(500);
+      // The five demo children reach the in-process record, whose receipts close the loop.
+      await waitFor('the demo children to be delivered', async () => {
+        const db = await openDb(dbPath, { readonly: true });
+        try {
+          const row = await db.get<{ n: number }>(
+            'SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL',
+          );
+          return row?.n === 0;
+        } finally {
+          await db.close();
+        }
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(statSync(dbPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir.path, 'data')).mode & 0o777).toBe(0o700);
+    const db = await openDb(dbPath, { readonly: true });
+    try {
+      const row = await db.get<{ children: number; undelivered: number }>(
+        'SELECT (SELECT count(*) FROM children) AS children, (SELECT count(*) FROM outbox WHERE delivered_at IS NULL) AS undelivered',
+      );
+      expect(row).toEqual({ children: 5, undelivered: 0 });
+    } finally {
+      await db.close();
+    }
+  });
+});
