@@ -102,7 +102,7 @@ export async function countChildren(sql: Sql): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Children whose name (or mother's name) resembles the query, best first. */
+/** Children whose name resembles the query, best first (scores only the name keys, then loads the few best). */
 export async function searchChildren(
   sql: Sql,
   query: string,
@@ -110,12 +110,17 @@ export async function searchChildren(
 ): Promise<{ child: Child; score: number }[]> {
   const queryKey = nameKey(query);
   if (queryKey.length === 0) return [];
-  const rows = await sql.all<ChildRow & { name_key: string }>(`SELECT ${columns}, name_key FROM children`);
+  const keys = await sql.all<{ id: string; name_key: string }>('SELECT id, name_key FROM children');
   const minimumScore = 0.7;
-  return rows
+  const best = keys
     .map((row) => ({ row, score: nameSimilarity(queryKey, row.name_key) }))
     .filter((match) => match.score >= minimumScore)
     .sort((a, b) => b.score - a.score || a.row.name_key.localeCompare(b.row.name_key))
-    .slice(0, limit)
-    .map((match) => ({ child: toChild(match.row), score: Math.round(match.score * 100) / 100 }));
+    .slice(0, limit);
+  const matches: { child: Child; score: number }[] = [];
+  for (const { row, score } of best) {
+    const child = await getChild(sql, row.id);
+    if (child) matches.push({ child, score: Math.round(score * 100) / 100 });
+  }
+  return matches;
 }
