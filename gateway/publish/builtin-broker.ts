@@ -130,6 +130,7 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
       socket.destroy();
       return;
     }
+    socket.setNoDelay(true); // QoS 1 acks are tiny: Nagle would hold them ~40 ms behind other traffic
     aedes.handle(socket);
   };
 
