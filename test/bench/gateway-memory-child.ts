@@ -23,5 +23,8 @@ await s.todayList();
 for (const id of ids.slice(0, 200)) await s.listMeasurements(id);
 await new Promise((resolve) => setTimeout(resolve, 500));
 (globalThis as { gc?: () => void }).gc?.(); // steady state, not the garbage of the last query
-process.stdout.write(`${JSON.stringify({ rssBytes: process.memoryUsage().rss, children: ids.length })}\n`);
+const usage = process.memoryUsage();
+process.stdout.write(
+  `${JSON.stringify({ rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, children: ids.length })}\n`,
+);
 await gateway.stop();
