@@ -277,19 +277,21 @@ export class GatewayServicesImpl implements GatewayServices {
       const nowMs = Date.now();
       const live = nowMs - entry.lastLiveMs[sample.channel] >= (this.#o.liveIntervalMs ?? 100);
       const atIso = this.#nowIso();
+      const update = session?.onSample(sample, atIso);
       if (live && sample.value !== null) {
         entry.lastLiveMs[sample.channel] = nowMs;
+        // Moving/stable comes from the session's lock detector; with no session nothing is being measured.
+        const channelState = session?.state(mat.connected)[sample.channel];
         this.#bus.emit('reading', {
           mat_id: mat.deviceId ?? '',
           session_id: session?.id ?? null,
           channel: sample.channel,
           value: Math.round(sample.value * 10) / 10,
-          moving: false,
+          moving: channelState?.moving ?? false,
           at: atIso,
         });
       }
-      if (!session) return;
-      const update = session.onSample(sample, atIso);
+      if (!session || !update) return;
       if (update.kind === 'locked') this.#onLock(entry, session, update.reading, update.next);
       else if (live && update.kind === 'changed') this.#bus.emit('session', session.state(mat.connected));
     });
