@@ -73,15 +73,24 @@ export class RecordService extends EventEmitter<RecordEvents> {
 
   #enqueue(topic: string, payload: Buffer, kind: 'measurement' | 'child'): void {
     const posyanduId = posyanduOfTopic(topic);
-    if (posyanduId === undefined) return this.#reject(topic, 'unexpected topic');
+    if (posyanduId === undefined) {
+      this.#reject(topic, 'unexpected topic');
+      return;
+    }
     const parsed =
       kind === 'measurement'
         ? parsePayload(measurementMessage, payload)
         : parsePayload(childMessage, payload);
-    if (!parsed.ok) return this.#reject(topic, parsed.error);
+    if (!parsed.ok) {
+      this.#reject(topic, parsed.error);
+      return;
+    }
     const message = parsed.value;
     const origin = message.schema === 'tikar.measurement/1' ? message.measurement.posyandu_id : posyanduId;
-    if (origin !== posyanduId) return this.#reject(topic, 'posyandu of the payload differs from the topic');
+    if (origin !== posyanduId) {
+      this.#reject(topic, 'posyandu of the payload differs from the topic');
+      return;
+    }
     this.#waiting.push({ message, kind, posyanduId });
     // Messages that arrive while a batch is being written go together into the next one (group commit:
     // one fsync for many), so the record keeps up with many gateways.
