@@ -15,7 +15,8 @@ import {
 } from './fixtures.ts';
 import { waitFor } from './helpers.ts';
 
-describe('broker outages', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('broker outages', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   const cleanups: (() => Promise<void>)[] = [];
   beforeEach(async () => {

@@ -10,7 +10,8 @@ import { waitFor } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-describe('tikar gateway (zero configuration)', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   beforeAll(async () => {
     dir = await tmpDir('tikar-cli-');

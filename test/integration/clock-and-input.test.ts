@@ -28,7 +28,8 @@ async function rowCounts(gateway: RunningGateway) {
   );
 }
 
-describe('clock and input', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('clock and input', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   let broker: Mosquitto;
   beforeAll(async () => {

@@ -27,7 +27,8 @@ async function retainedStatus(url: string): Promise<string> {
   }
 }
 
-describe('presence', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('presence', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   let broker: Mosquitto;
   beforeAll(async () => {

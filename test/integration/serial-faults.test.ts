@@ -54,7 +54,8 @@ async function expectTrueReadings(sim: SimProcess, childIndexes: number[], saved
   }
 }
 
-describe('serial faults', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('serial faults', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   let broker: Mosquitto;
   let socat: ChildProcess | undefined;

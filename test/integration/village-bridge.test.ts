@@ -30,7 +30,8 @@ function runTikar(args: string[]): Promise<string> {
   });
 }
 
-describe('village over a mosquitto bridge', () => {
+// Real processes on a shared 2-core machine: generous time, never a timing assertion.
+describe('village over a mosquitto bridge', { timeout: 120_000 }, () => {
   let dir: Awaited<ReturnType<typeof tmpDir>>;
   let district: Mosquitto;
   let posyandu: Mosquitto;
