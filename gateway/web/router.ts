@@ -15,8 +15,19 @@ export interface RouteContext {
 export type Reply =
   | { status?: number; json: unknown }
   | { status?: number; svg: string }
+  /** A complete, script-free HTML document (a printable report), framable by the screens only. */
+  | { status?: number; html: string }
+  /** A file to save (CSV, XLSX, JSON): sent with Content-Disposition attachment. */
+  | { status?: number; attachment: Attachment }
   /** The handler wrote the response itself (event streams). */
   | { handled: true };
+
+export interface Attachment {
+  body: string | Uint8Array;
+  contentType: string;
+  /** Offered file name; only [A-Za-z0-9._-] characters. */
+  filename: string;
+}
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

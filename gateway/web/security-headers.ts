@@ -1,5 +1,6 @@
 // Headers on every response. All assets are served by the gateway itself, so the policy allows 'self' only:
-// no inline script or style, no external origin, no framing.
+// no inline script or style, no external origin, no framing. The screens may frame the gateway's own
+// report pages, which get a policy of their own: inline style only, no script at all.
 import type { ServerResponse } from 'node:http';
 
 export const contentSecurityPolicy = [
@@ -9,11 +10,31 @@ export const contentSecurityPolicy = [
   "img-src 'self'",
   "connect-src 'self'",
   "font-src 'self'",
+  "frame-src 'self'",
   "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * For the printable report documents (gateway/reports): their print stylesheet is inline, so inline style
+ * is allowed; nothing else may load or run, and only the screens themselves may frame them.
+ */
+export const reportDocumentPolicy = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+/** Loosens the headers set by setSecurityHeaders for one report document. */
+export function allowReportDocument(res: ServerResponse): void {
+  res.setHeader('content-security-policy', reportDocumentPolicy);
+  res.setHeader('x-frame-options', 'SAMEORIGIN');
+}
 
 export function setSecurityHeaders(res: ServerResponse, overTls: boolean): void {
   res.setHeader('content-security-policy', contentSecurityPolicy);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { GatewayEventName, GatewayServices, Unsubscribe } from '../app/services.ts';
 import { createLogger } from '../log/logger.ts';
+import { type ReportSource, reportRoutes } from './api/report-routes.ts';
 import { apiRoutes, unwrap } from './api/routes.ts';
 import { todayView } from './api/today-flags.ts';
 import { LoginLimiter, type LoginLimiterOptions } from './auth/login-limiter.ts';
@@ -19,7 +20,7 @@ import { openPinStore, type PinStore, pinPattern } from './auth/pin-store.ts';
 import { type Role, roles, type Session, type SessionOptions, SessionStore } from './auth/sessions.ts';
 import { HttpError, parseCookies, readJsonBody, sendError, sendJson, validate } from './http.ts';
 import { Router } from './router.ts';
-import { setSecurityHeaders } from './security-headers.ts';
+import { allowReportDocument, setSecurityHeaders } from './security-headers.ts';
 import { SseHub } from './sse-hub.ts';
 import { StaticFiles } from './static-files.ts';
 
@@ -46,6 +47,8 @@ export interface WebServerOptions {
   /** Interval of the live streams' keep-alive (and login) check. Default 15 s. */
   sseHeartbeatMs?: number;
   loginLimiter?: LoginLimiterOptions;
+  /** The rows behind the Laporan page and the exports; without it those routes answer 503. */
+  reports?: ReportSource;
 }
 
 export interface WebServer {
@@ -101,7 +104,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const cookie = (token: string, maxAgeS: number) =>
     `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secureCookie ? '; Secure' : ''}`;
 
-  const router = new Router().add(...apiRoutes(services));
+  const router = new Router()
+    .add(...apiRoutes(services))
+    .add(...reportRoutes(options.reports, services.posyanduId));
   router.add(
     {
       method: 'GET',
@@ -242,6 +247,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       body,
     });
     if ('handled' in reply) return;
+    if ('html' in reply) {
+      allowReportDocument(res);
+      const body = Buffer.from(reply.html, 'utf8');
+      res.writeHead(reply.status ?? 200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+      return;
+    }
+    if ('attachment' in reply) {
+      const { attachment } = reply;
+      const body =
+        typeof attachment.body === 'string' ? Buffer.from(attachment.body, 'utf8') : attachment.body;
+      res.writeHead(reply.status ?? 200, {
+        'content-type': attachment.contentType,
+        'content-length': body.byteLength,
+        'content-disposition': `attachment; filename="${attachment.filename}"`,
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+      return;
+    }
     if ('svg' in reply) {
       res.writeHead(reply.status ?? 200, {
         'content-type': 'image/svg+xml; charset=utf-8',
