@@ -8,6 +8,7 @@ import { renderChild } from './views/child.js';
 import { renderLogin } from './views/login.js';
 import { renderMeasure } from './views/measure.js';
 import { renderPins } from './views/pins.js';
+import { renderReports } from './views/reports.js';
 import { renderSearch } from './views/search.js';
 import { renderToday } from './views/today.js';
 
@@ -41,10 +42,12 @@ const menus = {
   bidan: [
     ['#/today', 'nav.today'],
     ['#/search', 'nav.search'],
+    ['#/reports', 'nav.reports'],
   ],
   admin: [
     ['#/today', 'nav.today'],
     ['#/search', 'nav.search'],
+    ['#/reports', 'nav.reports'],
     ['#/pins', 'nav.pins'],
   ],
 };
@@ -123,7 +126,7 @@ async function route(rerender = false) {
   cleanup({ rerender });
   cleanup = () => {};
   renderChrome();
-  const [, page, param] = location.hash.split('/');
+  const [, page, param, param2] = location.hash.split('/');
   if (!state.role) {
     cleanup = renderLogin(appEl, { onLoggedIn }) ?? (() => {});
     return;
@@ -134,6 +137,8 @@ async function route(rerender = false) {
     today: () => renderToday(appEl),
     child: () => renderChild(appEl, param),
     pins: () => renderPins(appEl),
+    // Children's personal data in bulk: the kader's menu has no Laporan, and the gateway refuses it too.
+    reports: () => (state.role === 'kader' ? navigate('#/search') : renderReports(appEl, param, param2)),
   };
   const view = views[page];
   if (!view) {
