@@ -2,12 +2,14 @@
 // happens to be valid), never a 5xx, and the server keeps answering.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skdnFixture } from '../reports/fixtures.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;
 const cookies = new Map<string, string>();
 beforeAll(async () => {
-  harness = await startHarness();
+  const reportRows = skdnFixture();
+  harness = await startHarness({ reports: { load: async () => reportRows } });
   for (const role of ['kader', 'bidan', 'admin'] as const) cookies.set(role, await harness.login(role));
 });
 afterAll(async () => {
@@ -33,7 +35,7 @@ const rawBody = fc.oneof(
 );
 const pathParam = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
-  fc.constantFrom('..', '%00', '0'.repeat(65), 'child"<>', 'a/b', '%E0%A4%A'),
+  fc.constantFrom('..', '%00', '0'.repeat(65), 'child"<>', 'a/b', '%E0%A4%A', 'skdn', 'recap', 'prevalence'),
 );
 
 describe('fuzzing every route', () => {
@@ -50,8 +52,11 @@ describe('fuzzing every route', () => {
           ),
           pathParam,
           fc.dictionary(
-            fc.constantFrom('q', 'limit', 'indicator', 'lang', 'x'),
-            fc.string({ maxLength: 20 }),
+            fc.constantFrom('q', 'limit', 'indicator', 'lang', 'x', 'month', 'from', 'to', 'format', 'table'),
+            fc.oneof(
+              fc.string({ maxLength: 20 }),
+              fc.constantFrom('2026-11', '0000-01', '9999-12', '2026-13', 'csv', 'xlsx', 'quarter'),
+            ),
             { maxKeys: 3 },
           ),
           async (body, param, query) => {
