@@ -1,6 +1,7 @@
 // The Laporan page in real headless Chromium: the web server over a real SQLite file holding the SKDN
 // fixture worked by hand (pos-1, November 2026: S 9 K 7 D 6 N 2 T 2 O 1 B 1 D' 4).
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportData } from '../../gateway/reports/index.ts';
@@ -9,7 +10,7 @@ import { tmpDir } from '../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../reports/db-fixture.ts';
 import { skdnFixture } from '../reports/fixtures.ts';
 import { type Harness, startHarness, testPins } from '../web/harness.ts';
-import { launchChromium, login, openPage, phone, shot, tablet } from './browser.ts';
+import { launchChromium, login, openPage, phone, screenshotDir, shot, tablet } from './browser.ts';
 
 let browser: Browser;
 let harness: Harness;
@@ -45,7 +46,7 @@ async function reportFrame(page: Page) {
 }
 
 describe('Laporan', () => {
-  it('bidan opens Laporan, sees the SKDN numbers, downloads the CSV, switches to the recap', async () => {
+  it('bidan opens Laporan, sees the SKDN numbers, prints the frame, opens the page alone, downloads the CSV, switches to the recap', async () => {
     const { page, problems } = await openPage(browser, tablet);
     await login(page, harness.server.url, 'bidan', testPins.bidan);
     await page.click('#nav a[href="#/reports"]');
@@ -72,6 +73,27 @@ describe('Laporan', () => {
     expect(csv.split('\r\n')[1]).toBe('pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2');
     // Still shown after the round trips above: no stray load event turned it into an error.
     expect(await page.isHidden('#report-error')).toBe(true);
+
+    // Cetak prints the framed report (its own A4 stylesheet), not the app around it.
+    const printedFrames = await page.evaluate(() => {
+      const frameWindow = (document.getElementById('report-frame') as HTMLIFrameElement)
+        .contentWindow as Window & { printCalls?: number };
+      frameWindow.print = () => {
+        frameWindow.printCalls = (frameWindow.printCalls ?? 0) + 1;
+      };
+      window.print = () => {
+        throw new Error('the app page itself was printed');
+      };
+      (document.getElementById('report-print') as HTMLButtonElement).click();
+      return frameWindow.printCalls;
+    });
+    expect(printedFrames).toBe(1);
+    // "Buka di tab baru" opens the page by itself with the session; printed to PDF as the browser would.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click('#report-open')]);
+    await tab.waitForLoadState();
+    expect(await tab.textContent('h1')).toBe('Laporan SKDN 2026-11');
+    await tab.pdf({ path: join(screenshotDir, 'report-skdn-a4.pdf'), format: 'A4', printBackground: true });
+    await tab.close();
 
     await page.click('[data-kind=recap]');
     await page.waitForFunction(() => location.hash === '#/reports/recap/2026-11');
