@@ -2,10 +2,20 @@
 // commit (measurement + readings + outbox message in one transaction, before anyone hears "saved"), the clock.
 
 import { randomUUID } from 'node:crypto';
+import { type FSWatcher, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
+import {
+  applyCalibration,
+  type CalibrationProfile,
+  CalibrationStore,
+  calibrationValidity,
+  checkReference,
+  type ReferenceCheck,
+} from '../../calibration/index.ts';
 import { type Clock, localDate } from '../clock/clock.ts';
 import { ageInDays } from '../growth/index.ts';
-import type { MatConnection } from '../ingest/mat-connection.ts';
+import type { CalibratedSample, MatConnection } from '../ingest/mat-connection.ts';
 import { newId } from '../log/ids.ts';
 import type { Logger } from '../log/logger.ts';
 import {
@@ -18,6 +28,7 @@ import {
 import { type LockedReading, MeasuringSession } from '../measure/measuring-session.ts';
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
+import { LockDetector } from '../stabilise/lock-detector.ts';
 import { findChildByNik, getChild, insertChild, listChildren, searchChildren } from '../store/children.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
@@ -33,8 +44,10 @@ import {
 import { enqueue, outboxCounts } from '../store/outbox.ts';
 import { EventBus } from './event-bus.ts';
 import {
+  type CalibrationCheckResult,
   type Child,
   type ClockStatus,
+  calibrationCheckInput,
   correctionInput,
   type GatewayEventName,
   type GatewayEvents,
@@ -50,6 +63,7 @@ import {
   type SavedMeasurement,
   type ServiceError,
   type SessionState,
+  type SessionWarning,
   startSessionInput,
   type TodayEntry,
   type Unsubscribe,
@@ -67,6 +81,15 @@ export interface GatewayServicesOptions {
   mqttStatus?: () => MqttStatus;
   /** Live values are sent at most this often per mat and channel. Default 100 ms (10 Hz). */
   liveIntervalMs?: number;
+  /**
+   * Where `tikar calibrate` keeps profiles and reference checks. Default: `calibration/` next to the database
+   * (`./data/calibration` with the default `--db`); null, or an in-memory database: none.
+   */
+  calibrationStore?: CalibrationStore | null;
+  /** A `start` unacknowledged this long: the screen says the mat does not answer. Default 3000 ms. */
+  startAckTimeoutMs?: number;
+  /** A reference-rod check waits this long for a stable reading. Default 30,000 ms. */
+  checkTimeoutMs?: number;
 }
 
 type Fail = { ok: false; error: ServiceError };
@@ -102,6 +125,10 @@ interface MatEntry {
   /** Wall time of the last `start` command (a repeat must not come too soon). */
   lastStartMs: number;
   lastLiveMs: Record<'length' | 'weight', number>;
+  /** Fires when the last `start` goes unacknowledged too long. */
+  startAckTimer: NodeJS.Timeout | undefined;
+  /** A reference-rod check is reading the mat. */
+  checking: boolean;
 }
 
 export class GatewayServicesImpl implements GatewayServices {
@@ -111,9 +138,17 @@ export class GatewayServicesImpl implements GatewayServices {
   readonly #bus: EventBus;
   readonly #mats = new Map<string, MatEntry>();
   readonly #sessions = new Map<string, MeasuringSession>();
+  readonly #calibrationStore: CalibrationStore | null;
+  #storeWatcher: FSWatcher | undefined;
 
   constructor(options: GatewayServicesOptions) {
     this.#o = options;
+    this.#calibrationStore =
+      options.calibrationStore !== undefined
+        ? options.calibrationStore
+        : options.db.path === ':memory:'
+          ? null
+          : new CalibrationStore(join(dirname(options.db.path), 'calibration'));
     this.posyanduId = options.posyanduId;
     this.villageId = options.villageId;
     this.#bus = new EventBus(options.log);
@@ -123,6 +158,70 @@ export class GatewayServicesImpl implements GatewayServices {
   /** Reads what the clock check needs from the store. Call once before use. */
   async init(): Promise<void> {
     this.#o.clock.setNewestStored(await newestCreatedAt(this.#o.db));
+    this.#watchCalibrationStore();
+  }
+
+  /** Stops watching the calibration store and the pending start timers. */
+  close(): void {
+    this.#storeWatcher?.close();
+    this.#storeWatcher = undefined;
+    for (const entry of this.#mats.values()) clearTimeout(entry.startAckTimer);
+  }
+
+  /** `tikar calibrate` (or a check from here) writing the store updates the mats' status at once. */
+  #watchCalibrationStore(): void {
+    const store = this.#calibrationStore;
+    if (!store || this.#storeWatcher) return;
+    try {
+      this.#storeWatcher = watch(store.dir, { persistent: false }, (_event, filename) => {
+        for (const entry of new Set(this.#mats.values())) {
+          if (filename === null || filename === `${entry.mat.deviceId}.json`) {
+            void this.#refreshCalibration(entry);
+          }
+        }
+      });
+      this.#storeWatcher.on('error', () => this.#storeWatcher?.close());
+    } catch {
+      // No directory yet: the store is read again at every hello, session start and save.
+    }
+  }
+
+  /** Reads the mat's record from the calibration store (profiles, failed checks); emits the status on change. */
+  async #refreshCalibration(entry: MatEntry): Promise<void> {
+    const store = this.#calibrationStore;
+    const deviceId = entry.mat.deviceId;
+    if (!store || deviceId === null) return;
+    let record: Awaited<ReturnType<CalibrationStore['load']>>;
+    try {
+      record = await store.load(deviceId);
+    } catch (error) {
+      // A damaged file must not stop the posyandu; the last state read stays in force.
+      this.#o.log.error({ mat: deviceId, err: (error as Error).message }, 'calibration store unreadable');
+      return;
+    }
+    const before = calibrationKey(entry.mat);
+    entry.mat.useCalibrationRecord(record);
+    if (calibrationKey(entry.mat) === before) return;
+    const blocking = entry.mat.blockingCheck;
+    if (blocking)
+      this.#o.log.warn({ mat: deviceId, error: blocking.error }, 'mat blocked: reference check failed');
+    this.#bus.emit('mat', this.#matStatus(entry));
+  }
+
+  /** A mat whose reference check failed: a refusal in plain Indonesian and English. */
+  #blockedRefusal(entry: MatEntry): Fail | undefined {
+    const check = entry.mat.blockingCheck;
+    if (!check) return undefined;
+    const message = blockedMessage(check);
+    return fail('mat_unavailable', `${message.en} / ${message.id}`, 'mat_id');
+  }
+
+  /** Warnings every session on this mat carries (an expired calibration warns, it does not refuse). */
+  #calibrationWarnings(mat: MatConnection): SessionWarning[] {
+    const profile = mat.calibration('length').profile;
+    if (!profile) return [];
+    const validity = calibrationValidity(profile, this.#o.clock.now());
+    return validity.state === 'expired' ? [expiredWarning(profile, validity.message)] : [];
   }
 
   on<K extends GatewayEventName>(event: K, listener: (payload: GatewayEvents[K]) => void): Unsubscribe {
@@ -240,6 +339,8 @@ export class GatewayServicesImpl implements GatewayServices {
       busySessionId: null,
       lastStartMs: 0,
       lastLiveMs: { length: 0, weight: 0 },
+      startAckTimer: undefined,
+      checking: false,
     };
     let key: string | null = null;
     const register = () => {
@@ -252,6 +353,16 @@ export class GatewayServicesImpl implements GatewayServices {
     mat.on('hello', () => {
       register();
       this.#bus.emit('mat', this.#matStatus(entry));
+      void this.#refreshCalibration(entry);
+    });
+    mat.on('ack', (ack) => {
+      const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
+      if (!session?.onAck(ack)) return;
+      if (!session.awaitingStart()) {
+        clearTimeout(entry.startAckTimer);
+        entry.startAckTimer = undefined;
+      }
+      this.#bus.emit('session', session.state(mat.connected));
     });
     mat.on('status', () => {
       register();
@@ -315,32 +426,159 @@ export class GatewayServicesImpl implements GatewayServices {
     this.#bus.emit('session', session.state(entry.mat.connected));
   }
 
+  /** Asks the mat for a reading; the session ignores samples until the mat acknowledges this very command. */
   #sendStart(entry: MatEntry): void {
     entry.lastStartMs = Date.now();
+    const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
+    const seq = entry.mat.nextCommandSeq;
+    // Awaited before it is written: a mat on a fast link may answer within the write.
+    if (session?.isOpen) session.startSent(seq);
     entry.mat.command('start', {});
+    clearTimeout(entry.startAckTimer);
+    entry.startAckTimer = undefined;
+    if (session?.isOpen) this.#awaitStartAck(entry, session, seq, Date.now(), 1);
+  }
+
+  /**
+   * No ack in time: the same line again (the mat acknowledges a repeated seq without a second reading), until
+   * the session ends. The screen says the mat does not answer when it has been silent since the command, or
+   * after three unanswered tries (a lost ack among corrupted lines is normal; a mute one is not).
+   */
+  #awaitStartAck(entry: MatEntry, session: MeasuringSession, seq: number, sentAtMs: number, tries: number) {
+    entry.startAckTimer = setTimeout(() => {
+      entry.startAckTimer = undefined;
+      if (!session.isOpen || !session.awaitingStart(seq)) return;
+      const silent = (entry.mat.lastFrameAtMs ?? 0) < sentAtMs;
+      if ((silent || tries >= 3) && session.startUnanswered()) {
+        this.#o.log.warn({ mat: session.options.matId, seq, tries }, 'the mat does not acknowledge start');
+        this.#bus.emit('session', this.#stateOf(session));
+      }
+      entry.mat.repeatCommand(seq);
+      this.#awaitStartAck(entry, session, seq, Date.now(), tries + 1);
+    }, this.#o.startAckTimeoutMs ?? 3000);
   }
 
   #matStatus(entry: MatEntry): MatStatus {
     const { mat } = entry;
     const length = mat.calibration('length');
     const lastFrame = mat.lastFrameAtMs;
+    const blocking = mat.blockingCheck;
+    const expired = length.profile ? calibrationValidity(length.profile, this.#o.clock.now()) : null;
+    const downSince = mat.disconnectedSinceMs;
     return {
       mat_id: mat.deviceId ?? '',
       connected: mat.connected,
       port: mat.portName,
-      calibration: length.state,
+      calibration: blocking ? 'check_failed' : length.state,
       calibration_id: length.profile?.id ?? null,
+      calibration_message: blocking
+        ? blockedMessage(blocking)
+        : length.profile && expired?.state === 'expired'
+          ? pick(expiredWarning(length.profile, expired.message))
+          : null,
       has_scale: mat.sensors.includes('weight'),
       last_frame_at: lastFrame === null ? null : new Date(lastFrame).toISOString(),
       frames_ok: mat.counters.framesOk,
       frames_corrupt: mat.counters.framesCorrupt,
       frames_missing: mat.counters.framesMissing,
       busy_session_id: entry.busySessionId,
+      disconnected_since: mat.connected || downSince === null ? null : new Date(downSince).toISOString(),
+      last_gap_ms: mat.lastGapMs,
     };
   }
 
   listMats(): MatStatus[] {
     return [...this.#mats.values()].map((entry) => this.#matStatus(entry));
+  }
+
+  checkCalibration(matId: unknown, input: unknown): Promise<Result<CalibrationCheckResult>> {
+    return this.#guard(async () => {
+      const checkedId = idArgument(matId, 'mat_id');
+      if (!checkedId.ok) return checkedId;
+      const parsed = parse(calibrationCheckInput, input);
+      if (!parsed.ok) return parsed;
+      const entry = this.#mats.get(checkedId.value);
+      if (!entry) return fail('not_found', 'no such mat', 'mat_id');
+      const store = this.#calibrationStore;
+      if (!store) return fail('internal', 'this gateway keeps no calibration store (in-memory database)');
+      const { mat } = entry;
+      if (!mat.connected) return fail('mat_unavailable', 'the mat is not connected', 'mat_id');
+      const busy = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
+      if (entry.checking || busy?.isOpen) {
+        return fail('mat_unavailable', 'the mat is busy: finish or cancel its session first', 'mat_id');
+      }
+      await this.#refreshCalibration(entry);
+      const profile = mat.calibration('length').profile;
+      if (!profile) return fail('mat_unavailable', 'the mat is not calibrated (tikar calibrate)', 'mat_id');
+      entry.checking = true;
+      try {
+        const counts = await this.#stableCounts(mat, profile);
+        if (!counts) {
+          const seconds = Math.round((this.#o.checkTimeoutMs ?? 30_000) / 1000);
+          return fail(
+            'mat_unavailable',
+            `no stable reading within ${seconds} s: put the rod on the mat, push the foot board against it, hold it still and check again`,
+            'mat_id',
+          );
+        }
+        const check = checkReference(profile, parsed.value.reference_mm, counts, this.#o.clock.now());
+        await store.recordCheck(check);
+        this.#watchCalibrationStore(); // the directory may have just been created
+        await this.#refreshCalibration(entry);
+        this.#o.log.info(
+          { mat: check.deviceId, error: check.error, passed: check.passed },
+          'reference check',
+        );
+        return {
+          ok: true,
+          value: {
+            mat_id: check.deviceId,
+            channel: 'length',
+            calibration_id: check.calibrationId,
+            reference_mm: check.reference,
+            measured_mm: Math.round(check.measured * 10) / 10,
+            error_mm: Math.round(check.error * 10) / 10,
+            tolerance_mm: check.tolerance,
+            passed: check.passed,
+            checked_at: check.checkedAt,
+            message: check.passed ? passedMessage(check) : blockedMessage(check),
+            mat: this.#matStatus(entry),
+          },
+        };
+      } finally {
+        entry.checking = false;
+      }
+    });
+  }
+
+  /**
+   * Raw length counts of the rod once the reading is stable (the sessions' lock rule: 2 mm over 1.5 s,
+   * outliers dropped), or null after the timeout. Counts are converted here, not by the ingest range check,
+   * so a mat reading far off still gives its (failing) value.
+   */
+  #stableCounts(mat: MatConnection, profile: CalibrationProfile): Promise<number[] | null> {
+    const bandMm = 2;
+    const windowMs = 1500;
+    const detector = new LockDetector({ bandWidth: bandMm, windowMs });
+    const recent: { tMs: number; mm: number; counts: number }[] = [];
+    return new Promise((resolve) => {
+      const finish = (counts: number[] | null) => {
+        clearTimeout(timer);
+        mat.off('sample', onSample);
+        resolve(counts);
+      };
+      const onSample = (sample: CalibratedSample) => {
+        if (sample.channel !== 'length') return;
+        const mm = applyCalibration(profile, sample.counts);
+        recent.push({ tMs: sample.tMs, mm, counts: sample.counts });
+        while ((recent[0]?.tMs ?? sample.tMs) < sample.tMs - windowMs) recent.shift();
+        const update = detector.push(mm, sample.tMs);
+        if (update.kind !== 'lock') return;
+        finish(recent.filter((r) => Math.abs(r.mm - update.value) <= bandMm).map((r) => r.counts));
+      };
+      const timer = setTimeout(() => finish(null), this.#o.checkTimeoutMs ?? 30_000);
+      mat.on('sample', onSample);
+    });
   }
 
   // ------------------------------------------------------------------------------------------ sessions
@@ -361,11 +599,18 @@ export class GatewayServicesImpl implements GatewayServices {
       if (!entry.ok) return entry;
       const { mat } = entry.value;
       if (!mat.connected) return fail('mat_unavailable', 'the mat is not connected', 'mat_id');
-      if (mat.calibration('length').state === 'uncalibrated') {
+      await this.#refreshCalibration(entry.value);
+      const blocked = this.#blockedRefusal(entry.value);
+      if (blocked) return blocked;
+      const lengthProfile = mat.calibration('length').profile;
+      if (!lengthProfile) {
         return fail('mat_unavailable', 'the mat is not calibrated (tikar calibrate)', 'mat_id');
       }
       const busy = entry.value.busySessionId ? this.#sessions.get(entry.value.busySessionId) : undefined;
       if (busy?.isOpen) return fail('mat_unavailable', 'the mat is busy with another session', 'mat_id');
+      if (entry.value.checking) {
+        return fail('mat_unavailable', 'the mat is busy with a reference-rod check', 'mat_id');
+      }
       const position: Position = parsed.value.position ?? defaultPosition(ageDays);
       const session = new MeasuringSession({
         sessionId: newId(),
@@ -374,6 +619,8 @@ export class GatewayServicesImpl implements GatewayServices {
         position,
         hasScale: mat.sensors.includes('weight') && mat.calibration('weight').state !== 'uncalibrated',
         startedAt: this.#nowIso(),
+        calibrationId: lengthProfile.id,
+        warnings: this.#calibrationWarnings(mat),
       });
       this.#sessions.set(session.id, session);
       this.#pruneSessions();
@@ -469,6 +716,8 @@ export class GatewayServicesImpl implements GatewayServices {
     const entry = this.#entryOf(session);
     if (entry && entry.busySessionId === session.id) {
       entry.busySessionId = null;
+      clearTimeout(entry.startAckTimer);
+      entry.startAckTimer = undefined;
       entry.mat.command('stop', {});
       this.#bus.emit('mat', this.#matStatus(entry));
     }
@@ -486,11 +735,26 @@ export class GatewayServicesImpl implements GatewayServices {
       }
       const refusal = this.#clockRefusal();
       if (refusal) return refusal;
+      const entry = this.#entryOf(session);
+      if (!entry?.mat.connected) {
+        return fail('mat_unavailable', 'the mat is not connected: save once it is back', 'mat_id');
+      }
+      await this.#refreshCalibration(entry);
+      const blocked = this.#blockedRefusal(entry);
+      if (blocked) return blocked;
+      // The readings were converted with the session's calibration: a recalibration since makes them stale.
+      const calibrationId = session.options.calibrationId ?? null;
+      if (calibrationId === null || entry.mat.calibration('length').profile?.id !== calibrationId) {
+        return fail(
+          'session_state',
+          'the mat was recalibrated during this session: measure again',
+          'session_id',
+        );
+      }
       const child = await getChild(this.#o.db, session.options.childId);
       if (!child) return fail('not_found', 'the child of this session no longer exists', 'child_id');
-      const entry = this.#entryOf(session);
-      const calibrationId = entry?.mat.calibration('length').profile?.id ?? null;
-      // Mark it taken before the await, so a double click cannot save the same session twice.
+      // Checked again after the awaits and marked taken before the next one: a double click saves once.
+      if (!session.isOpen) return fail('session_state', 'the session is already closed', 'session_id');
       const measurementId = newId();
       session.markSaved(measurementId);
       const saved = await this.#commit({
@@ -506,6 +770,7 @@ export class GatewayServicesImpl implements GatewayServices {
         supersedes: null,
         readings: results.readings,
         disagree: results.disagree,
+        warnings: session.options.warnings ?? [],
       }).catch((error: Error) => {
         session.reopen();
         throw error;
@@ -516,7 +781,7 @@ export class GatewayServicesImpl implements GatewayServices {
       }
       // Durable now: only now are the mat and the screens told.
       this.#release(session);
-      entry?.mat.command('beep', { duration_ms: 400, pattern: 'lock' });
+      entry.mat.command('beep', { duration_ms: 400, pattern: 'lock' });
       this.#bus.emit('session', this.#stateOf(session));
       return saved;
     });
@@ -535,6 +800,8 @@ export class GatewayServicesImpl implements GatewayServices {
     supersedes: { id: string; reason: string } | null;
     readings: LockedReading[];
     disagree: boolean;
+    /** Added to the saved result's warnings (e.g. an expired calibration). */
+    warnings?: SessionWarning[];
   }): Promise<Result<SavedMeasurement>> {
     const now = this.#o.clock.now();
     const createdAt = now.toISOString();
@@ -583,6 +850,7 @@ export class GatewayServicesImpl implements GatewayServices {
     if (!stored) return fail('internal', 'the saved measurement could not be read back');
     const previous = await previousMeasurement(this.#o.db, row.child_id, row.measured_at, row.id);
     const saved = savedView(stored, previous, parts.disagree);
+    saved.warnings.push(...(parts.warnings ?? []));
     this.#bus.emit('saved', saved);
     return { ok: true, value: saved };
   }
@@ -712,6 +980,51 @@ export class GatewayServicesImpl implements GatewayServices {
   async outboxCounts(): Promise<{ pending: number; unreceipted: number }> {
     return outboxCounts(this.#o.db);
   }
+}
+
+/** Changes when the mat's length profile or its blocking check changes. */
+function calibrationKey(mat: MatConnection): string {
+  return `${mat.calibration('length').profile?.id ?? ''}|${mat.blockingCheck?.checkedAt ?? ''}`;
+}
+
+function formatValue(value: number, decimalComma: boolean): string {
+  const text = Number.isFinite(value) ? value.toFixed(1) : '—';
+  return decimalComma ? text.replace('.', ',') : text;
+}
+
+/** Why a mat is blocked, for the kader and the technician. */
+function blockedMessage(check: ReferenceCheck): { id: string; en: string } {
+  const unit = check.channel === 'length' ? 'mm' : 'g';
+  const [idThing, enThing] = check.channel === 'length' ? ['batang', 'rod'] : ['beban', 'mass'];
+  return {
+    id:
+      `Tikar ini gagal cek ${idThing} acuan: ${idThing} ${check.reference} ${unit} terbaca ` +
+      `${formatValue(check.measured, true)} ${unit} (batas ±${check.tolerance} ${unit}). Hasil ukur dari tikar ini ` +
+      'tidak disimpan sampai tikar dikalibrasi ulang.',
+    en:
+      `This mat failed its reference-${enThing} check: the ${check.reference} ${unit} ${enThing} read as ` +
+      `${formatValue(check.measured, false)} ${unit} (allowed ±${check.tolerance} ${unit}). Measurements from this ` +
+      'mat are not saved until it is recalibrated.',
+  };
+}
+
+function passedMessage(check: ReferenceCheck): { id: string; en: string } {
+  return {
+    id: `Cek batang acuan lulus: ${check.reference} mm terbaca ${formatValue(check.measured, true)} mm. Tikar boleh dipakai.`,
+    en: `Reference-rod check passed: ${check.reference} mm read as ${formatValue(check.measured, false)} mm. The mat can be used.`,
+  };
+}
+
+function expiredWarning(profile: CalibrationProfile, en: string): SessionWarning {
+  return {
+    code: 'calibration_expired',
+    id: `Kalibrasi tikar (${profile.id}) sudah kedaluwarsa sejak ${profile.expiresAt.slice(0, 10)}: hasil tetap disimpan, tetapi tikar perlu segera dikalibrasi ulang.`,
+    en: `${en} Results are still saved, with this warning.`,
+  };
+}
+
+function pick(warning: SessionWarning): { id: string; en: string } {
+  return { id: warning.id, en: warning.en };
 }
 
 /** True when YYYY-MM-DD names a real day (no 2025-02-30). */

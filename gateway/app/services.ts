@@ -72,6 +72,11 @@ export const manualMeasurementInput = z.strictObject({
   weight_kg: z.number().gt(0.5).lt(40).optional(),
   oedema: z.boolean().optional(),
 });
+export const calibrationCheckInput = z.strictObject({
+  /** Length of the reference rod, mm. */
+  reference_mm: z.number().gte(300).lte(1200),
+});
+
 export type ManualMeasurementInput = z.infer<typeof manualMeasurementInput>;
 
 export const correctionInput = z.strictObject({
@@ -168,12 +173,19 @@ export interface Comparison {
   weight_trend: 'N' | 'T' | 'O' | 'B';
 }
 
+/** A plain warning to show, in Bahasa Indonesia and English (e.g. "length implausible for age: measure again"). */
+export interface SessionWarning {
+  code: string;
+  id: string;
+  en: string;
+}
+
 export interface SavedMeasurement {
   measurement: Measurement;
   /** Absent on the first visit. */
   comparison: Comparison | null;
-  /** Plain warnings to show (e.g. "length implausible for age: measure again"). */
-  warnings: { code: string; id: string; en: string }[];
+  /** Plain warnings to show (e.g. `calibration_expired`, implausible values). */
+  warnings: SessionWarning[];
 }
 
 export type SessionPhase =
@@ -195,7 +207,8 @@ export interface Prompt {
     | 'ready_to_save'
     | 'saved'
     | 'cancelled'
-    | 'mat_disconnected';
+    | 'mat_disconnected'
+    | 'mat_not_answering'; // no ack of the start command (mat unplugged or hung): samples are not used
   id: string;
   en: string;
 }
@@ -228,14 +241,21 @@ export interface SessionState {
   started_at: string;
   /** Present once saved. */
   measurement_id: string | null;
+  /** The length calibration of the mat the readings are computed with (saved with the measurement). */
+  calibration_id: string | null;
+  /** E.g. `calibration_expired`: the session may go on, the result carries the warning. */
+  warnings: SessionWarning[];
 }
 
 export interface MatStatus {
   mat_id: string;
   connected: boolean;
   port: string; // serial path, or "sim"
+  /** check_failed: the last reference-rod check failed; nothing from this mat is saved until it is recalibrated. */
   calibration: 'calibrated' | 'uncalibrated' | 'check_failed' | 'expired';
   calibration_id: string | null;
+  /** Why the mat cannot be used or warns (failed check, expired calibration), in plain words; else null. */
+  calibration_message: { id: string; en: string } | null;
   has_scale: boolean;
   last_frame_at: string | null;
   frames_ok: number;
@@ -243,6 +263,26 @@ export interface MatStatus {
   /** Frames lost according to sequence numbers. */
   frames_missing: number;
   busy_session_id: string | null;
+  /** When the serial link went down (then connected is false and save is refused); null while connected. */
+  disconnected_since: string | null;
+  /** How long the link was down the last time it came back, ms; null if it never dropped. */
+  last_gap_ms: number | null;
+}
+
+export interface CalibrationCheckResult {
+  mat_id: string;
+  channel: 'length';
+  calibration_id: string;
+  reference_mm: number;
+  /** The mat's calibrated reading of the rod (mean over the stable window). */
+  measured_mm: number;
+  error_mm: number;
+  tolerance_mm: number;
+  passed: boolean;
+  checked_at: string;
+  message: { id: string; en: string };
+  /** The mat's status after the check (check_failed when it failed). */
+  mat: MatStatus;
 }
 
 export interface ClockStatus {
@@ -329,6 +369,12 @@ export interface GatewayServices {
 
   // Devices, clock, link
   listMats(): MatStatus[];
+  /**
+   * Reference-rod check on a connected, idle mat (the rod is on it, the foot board against it): waits for a
+   * stable reading, compares it with `reference_mm` (±2 mm), records the check in the calibration store. A failed
+   * check blocks the mat (sessions and saves refused) until it is recalibrated or passes a later check.
+   */
+  checkCalibration(matId: unknown, input: unknown): Promise<Result<CalibrationCheckResult>>;
   clockStatus(): ClockStatus;
   /** The phone's time as seen when it connects (not yet trusted): may mark the clock untrusted. */
   reportPhoneTime(iso: unknown): Result<ClockStatus>;

@@ -3,7 +3,15 @@
 // (same seq) are dropped, lost lines are counted from sequence gaps.
 
 import { EventEmitter } from 'node:events';
-import { applyCalibration, applyTaredWeight, type CalibrationProfile } from '../../calibration/index.ts';
+import {
+  activeProfile,
+  applyCalibration,
+  applyTaredWeight,
+  blockingCheck,
+  type CalibrationProfile,
+  type DeviceCalibrationRecord,
+  type ReferenceCheck,
+} from '../../calibration/index.ts';
 import {
   type Channel,
   type CommandFrame,
@@ -60,6 +68,8 @@ interface MatEvents {
   /** The mat's own heartbeat: idle or measuring. */
   heartbeat: [Payload<'status'>['state']];
   status: [];
+  /** The mat acknowledged (or refused) one of our commands. */
+  ack: [Payload<'ack'>];
 }
 
 export class MatConnection extends EventEmitter<MatEvents> {
@@ -71,8 +81,15 @@ export class MatConnection extends EventEmitter<MatEvents> {
   #deviceId: string | null = null;
   #sensors: Channel[] = [];
   #profiles = new Map<Channel, CalibrationProfile>();
+  /** What the calibration store holds for this mat (profiles made by `tikar calibrate`, reference checks). */
+  #stored: DeviceCalibrationRecord | null = null;
+  #blockingCheck: ReferenceCheck | null = null;
+  #downSinceMs: number | null = null;
+  #lastGapMs: number | null = null;
   #lastFrameAtMs: number | null = null;
   #commandSeq = 0;
+  /** The last few command lines by seq, to repeat one whose ack was lost. */
+  readonly #recentCommands = new Map<number, string>();
   #lastCorruptLogMs = Number.NEGATIVE_INFINITY;
   #corruptSinceLog = 0;
 
@@ -83,11 +100,16 @@ export class MatConnection extends EventEmitter<MatEvents> {
     this.#splitter = new LineSplitter((line) => this.#onLine(line));
     options.link.on('data', (chunk) => this.#splitter.push(chunk));
     options.link.on('up', ({ gapMs }) => {
-      if (gapMs !== null) options.log.warn({ mat: this.#deviceId, gapMs }, 'mat link back after a gap');
+      if (gapMs !== null) {
+        options.log.warn({ mat: this.#deviceId, gapMs }, 'mat link back after a gap');
+        this.#lastGapMs = gapMs;
+      }
+      this.#downSinceMs = null;
       this.emit('status');
     });
     options.link.on('down', ({ reason }) => {
       options.log.warn({ mat: this.#deviceId, reason }, 'mat link down');
+      this.#downSinceMs = this.#nowMs();
       this.#splitter = this.#freshSplitter();
       this.emit('status');
     });
@@ -112,6 +134,42 @@ export class MatConnection extends EventEmitter<MatEvents> {
   }
   get lastFrameAtMs(): number | null {
     return this.#lastFrameAtMs;
+  }
+
+  /** Wall time the link went down, null while it is up (or has never been up and down). */
+  get disconnectedSinceMs(): number | null {
+    return this.#downSinceMs;
+  }
+  /** How long the link was down the last time it came back, ms. */
+  get lastGapMs(): number | null {
+    return this.#lastGapMs;
+  }
+  /** The failed reference check that blocks this mat until it is recalibrated, if any. */
+  get blockingCheck(): ReferenceCheck | null {
+    return this.#blockingCheck;
+  }
+
+  /**
+   * Takes what the calibration store holds for this mat: its newest profile per channel wins over the
+   * configured ones when newer, and a failed reference check blocks the mat. Ignored for another device.
+   */
+  useCalibrationRecord(record: DeviceCalibrationRecord): void {
+    if (record.deviceId !== this.#deviceId) return;
+    this.#stored = record;
+    this.#profiles = this.#activeProfiles(record.deviceId);
+    this.#blockingCheck = blockingCheck(record) ?? null;
+  }
+
+  #activeProfiles(deviceId: string): Map<Channel, CalibrationProfile> {
+    const configured = this.#options.profiles.filter((p) => p.deviceId === deviceId);
+    const stored = this.#stored?.deviceId === deviceId ? this.#stored.profiles : [];
+    const merged: DeviceCalibrationRecord = { deviceId, profiles: [...configured, ...stored], checks: [] };
+    const active = new Map<Channel, CalibrationProfile>();
+    for (const channel of ['length', 'weight'] as const) {
+      const profile = activeProfile(merged, channel);
+      if (profile) active.set(channel, profile);
+    }
+    return active;
   }
 
   calibration(channel: Channel): { state: CalibrationState; profile: CalibrationProfile | null } {
@@ -156,6 +214,7 @@ export class MatConnection extends EventEmitter<MatEvents> {
         if (!frame.payload.ok) {
           this.#options.log.warn({ mat: frame.device, ack: frame.payload }, 'mat refused a command');
         }
+        this.emit('ack', frame.payload);
         break;
       case 'status':
         this.emit('heartbeat', frame.payload.state);
@@ -178,11 +237,13 @@ export class MatConnection extends EventEmitter<MatEvents> {
   }
 
   #onHello(deviceId: string, hello: Payload<'hello'>): void {
+    if (this.#deviceId !== deviceId) {
+      this.#stored = null;
+      this.#blockingCheck = null;
+    }
     this.#deviceId = deviceId;
     this.#sensors = [...hello.sensors];
-    this.#profiles = new Map(
-      this.#options.profiles.filter((p) => p.deviceId === deviceId).map((p) => [p.channel, p] as const),
-    );
+    this.#profiles = this.#activeProfiles(deviceId);
     this.#options.log.info(
       { mat: deviceId, sensors: hello.sensors, firmware: hello.firmware, calibrated: this.#profiles.size },
       'mat said hello',
@@ -216,9 +277,15 @@ export class MatConnection extends EventEmitter<MatEvents> {
     this.emit('sample', { channel: sample.channel, value, counts: sample.counts, tMs: sample.t_ms });
   }
 
-  /** Sends a command to the mat; false when the link is down or no mat said hello yet. */
-  command<T extends CommandType>(type: T, payload: Payload<T>): boolean {
-    if (this.#deviceId === null) return false;
+  /** The seq the next command will carry (to await its ack before a fast mat can answer). */
+  get nextCommandSeq(): number {
+    return this.#commandSeq;
+  }
+
+  /** Sends a command to the mat: its seq (the mat's `ack` names it), or null when the link is down or no mat
+   * said hello yet. */
+  command<T extends CommandType>(type: T, payload: Payload<T>): number | null {
+    if (this.#deviceId === null) return null;
     const frame = {
       v: PROTOCOL_VERSION,
       device: this.#deviceId,
@@ -226,8 +293,22 @@ export class MatConnection extends EventEmitter<MatEvents> {
       type,
       payload,
     } as CommandFrame;
+    const seq = this.#commandSeq;
     this.#commandSeq = nextSeq(this.#commandSeq);
-    return this.#options.link.writeLine(encodeFrame(frame));
+    const line = encodeFrame(frame);
+    this.#recentCommands.set(seq, line);
+    if (this.#recentCommands.size > 8)
+      this.#recentCommands.delete(this.#recentCommands.keys().next().value ?? seq);
+    return this.#options.link.writeLine(line) ? seq : null;
+  }
+
+  /**
+   * Writes a recent command again with its own seq (its ack was lost, e.g. a corrupted line): the mat
+   * acknowledges a repeated seq again without carrying it out twice (protocol README). False if not sent.
+   */
+  repeatCommand(seq: number): boolean {
+    const line = this.#recentCommands.get(seq);
+    return line !== undefined && this.#options.link.writeLine(line);
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import type {
   ReadingView,
   SessionPhase,
   SessionState,
+  SessionWarning,
 } from '../app/services.ts';
 import type { CalibratedSample } from '../ingest/mat-connection.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
@@ -20,6 +21,10 @@ export interface MeasuringSessionOptions {
   position: Position;
   hasScale: boolean;
   startedAt: string;
+  /** The length calibration the readings are computed with (stored with the measurement). Default null. */
+  calibrationId?: string | null;
+  /** Shown with the session and the saved result, e.g. an expired calibration. */
+  warnings?: SessionWarning[];
   /** Lock band for length, mm. Default 2. */
   lengthBandMm?: number;
   /** Lock band for weight, g. Default 20. */
@@ -49,6 +54,10 @@ const prompts: Record<Prompt['code'], Omit<Prompt, 'code'>> = {
   saved: { id: 'Tersimpan.', en: 'Saved.' },
   cancelled: { id: 'Dibatalkan.', en: 'Cancelled.' },
   mat_disconnected: { id: 'Tikar tidak terhubung.', en: 'The mat is not connected.' },
+  mat_not_answering: {
+    id: 'Tikar tidak menjawab perintah mulai. Periksa kabel tikar; pengukuran dilanjutkan saat tikar menjawab.',
+    en: 'The mat did not answer the start command. Check its cable; measuring resumes when the mat answers.',
+  },
 };
 
 export function prompt(code: Prompt['code']): Prompt {
@@ -104,6 +113,11 @@ export class MeasuringSession {
   #measurementId: string | null = null;
   #awaitingRelease = false;
   #lastCounts = 0;
+  /** A `start` was sent and not acknowledged yet: samples until its ack still show the board as it was. */
+  #awaitingStart = false;
+  /** Its seq. */
+  #awaitedStartSeq: number | null = null;
+  #startUnanswered = false;
 
   constructor(options: MeasuringSessionOptions) {
     this.options = options;
@@ -147,8 +161,40 @@ export class MeasuringSession {
     return this.#length.outcome().complete;
   }
 
+  /** The gateway sends the mat a `start` with this seq: discard samples until its ack. */
+  startSent(seq: number): void {
+    this.#awaitingStart = true;
+    this.#awaitedStartSeq = seq;
+    this.#startUnanswered = false;
+  }
+
+  /** An `ack` from the mat; true when it acknowledged the awaited `start` (then samples count again). */
+  onAck(ack: { ack_seq: number; ack_type: string; ok: boolean }): boolean {
+    if (!this.#awaitingStart || ack.ack_type !== 'start' || ack.ack_seq !== this.#awaitedStartSeq)
+      return false;
+    if (!ack.ok) {
+      this.#startUnanswered = true; // refused: keep discarding until a later start is acknowledged
+      return true;
+    }
+    this.#awaitingStart = false;
+    this.#startUnanswered = false;
+    return true;
+  }
+
+  /** No ack came in time (mat unplugged or hung): the screen says so; a later acknowledged start resumes. */
+  startUnanswered(): boolean {
+    if (!this.#awaitingStart || this.#startUnanswered) return false;
+    this.#startUnanswered = true;
+    return true;
+  }
+
+  /** Waiting for the mat to acknowledge a `start` (for the given seq, when one is given). */
+  awaitingStart(seq?: number): boolean {
+    return this.#awaitingStart && (seq === undefined || seq === this.#awaitedStartSeq);
+  }
+
   onSample(sample: CalibratedSample, atIso: string): SessionUpdate {
-    if (!this.isOpen) return { kind: 'none' };
+    if (!this.isOpen || this.#awaitingStart) return { kind: 'none' };
     const series = sample.channel === 'length' ? this.#length : this.#weight;
     if (!series) return { kind: 'none' };
     series.current = sample.value;
@@ -253,6 +299,7 @@ export class MeasuringSession {
     if (this.#phase === 'saved') return prompt('saved');
     if (this.#phase === 'cancelled') return prompt('cancelled');
     if (!matConnected) return prompt('mat_disconnected');
+    if (this.#startUnanswered) return prompt('mat_not_answering');
     const count = this.#length.readings.length;
     if (this.#phase === 'complete') {
       return !this.#weight && this.#manualWeightKg === null
@@ -278,6 +325,8 @@ export class MeasuringSession {
       prompt: this.#prompt(matConnected),
       started_at: this.options.startedAt,
       measurement_id: this.#measurementId,
+      calibration_id: this.options.calibrationId ?? null,
+      warnings: this.options.warnings ?? [],
     };
   }
 }

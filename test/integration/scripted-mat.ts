@@ -17,6 +17,10 @@ export class ScriptedMat extends EventEmitter<ByteLinkEvents> implements ByteLin
   defaultLengthMm = 750;
   weightG = 9000;
   samplesPerReading = 45;
+  /** false: `start` is never answered (no ack, no reading), like an unplugged mat. */
+  answersStart = true;
+  /** A steady burst at this length sent before each `start`'s ack (e.g. the previous child still lying). */
+  staleLengthMm: number | null = null;
   #seq = 0;
   #tMs = 0;
   readonly #profiles = simCalibrationProfiles(SCRIPTED_DEVICE_ID);
@@ -65,8 +69,14 @@ export class ScriptedMat extends EventEmitter<ByteLinkEvents> implements ByteLin
   writeLine(line: string): boolean {
     const decoded = decodeFrame(line);
     if (decoded.ok && decoded.frame.type === 'start') {
+      if (!this.answersStart) return true; // unplugged or hung: the command is lost
+      const { seq } = decoded.frame;
       const lengthMm = this.lengths.shift() ?? this.defaultLengthMm;
+      const staleMm = this.staleLengthMm;
       setImmediate(() => {
+        // Samples already on the wire when the command arrived, then the ack, then the reading it starts.
+        if (staleMm !== null) this.emit('data', this.burst(staleMm));
+        this.#send({ type: 'ack', payload: { ack_seq: seq, ack_type: 'start', ok: true } });
         this.#send({ type: 'event', payload: { kind: 'board_moved', t_ms: this.#tMs } });
         this.emit('data', this.burst(lengthMm));
         this.#send({

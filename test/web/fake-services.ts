@@ -6,6 +6,7 @@ import {
   type Child,
   type ChildMatch,
   type ClockStatus,
+  calibrationCheckInput,
   type GatewayEventName,
   type GatewayEvents,
   type GatewayServices,
@@ -75,6 +76,9 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     frames_corrupt: 0,
     frames_missing: 0,
     busy_session_id: null,
+    calibration_message: null,
+    disconnected_since: null,
+    last_gap_ms: null,
   };
   let clock: ClockStatus = {
     trusted: true,
@@ -266,6 +270,8 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
         prompt: prompt('place_child'),
         started_at: new Date().toISOString(),
         measurement_id: null,
+        calibration_id: mat.calibration_id,
+        warnings: [],
       };
       sessions.set(s.session_id, s);
       emit('session', s);
@@ -358,6 +364,26 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return ok(entries);
     },
     listMats: () => [mat],
+    async checkCalibration(matId, input) {
+      if (matId !== mat.mat_id) return fail('not_found', 'no such mat');
+      const parsed = calibrationCheckInput.safeParse(input);
+      if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
+      const referenceMm = parsed.data.reference_mm;
+      const message = { id: 'Cek batang acuan lulus.', en: 'Reference-rod check passed.' };
+      return ok({
+        mat_id: mat.mat_id,
+        channel: 'length' as const,
+        calibration_id: mat.calibration_id ?? 'cal-1',
+        reference_mm: referenceMm,
+        measured_mm: referenceMm,
+        error_mm: 0,
+        tolerance_mm: 2,
+        passed: true,
+        checked_at: new Date().toISOString(),
+        message,
+        mat,
+      });
+    },
     clockStatus: () => clock,
     reportPhoneTime(iso) {
       if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso)))
