@@ -2,6 +2,7 @@
 // calls the gateway services, whose typed Results become HTTP answers.
 import { z } from 'zod';
 import {
+  calibrationCheckInput,
   correctionInput,
   type GatewayServices,
   type Measurement,
@@ -117,6 +118,18 @@ export function apiRoutes(services: GatewayServices): Route[] {
           clock: services.clockStatus(),
           mqtt: services.mqttStatus(),
         }),
+    },
+    {
+      // The reference-rod check while the gateway holds the mat's port (waits for a stable reading, ≤ 30 s).
+      method: 'POST',
+      path: '/api/mats/:id/calibration-check',
+      roles: ['bidan', 'admin'],
+      handler: async ({ params, body }) => {
+        const { id } = validate(idParam, params, 'path');
+        return json(
+          unwrap(await services.checkCalibration(id, validate(calibrationCheckInput, body, 'body'))),
+        );
+      },
     },
     {
       method: 'POST',
