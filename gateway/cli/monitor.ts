@@ -15,6 +15,8 @@ export interface MonitorSummary {
   lines: number;
   frames: number;
   rejected: number;
+  /** 1 when the port was opened in the middle of a line and that first fragment did not decode. */
+  partialFirstLine: number;
   framesByType: Partial<Record<FrameType, number>>;
   rejectedByKind: Partial<Record<DecodeErrorKind, number>>;
   sequence: { gaps: number; missing: number; duplicates: number; resets: number };
@@ -30,17 +32,25 @@ export class WireMonitor {
     lines: 0,
     frames: 0,
     rejected: 0,
+    partialFirstLine: 0,
     framesByType: {},
     rejectedByKind: {},
     sequence: { gaps: 0, missing: 0, duplicates: 0, resets: 0 },
     samplesPerSecond: {},
   };
 
+  /** `joinedMidStream`: reading a live port, whose first bytes may be the tail of a line sent before we opened it. */
+  constructor(private readonly joinedMidStream = false) {}
+
   /** The JSON object printed for one line. */
   observe(line: string): Record<string, unknown> {
     const summary = this.summary;
     summary.lines++;
     const decoded = decodeFrame(line);
+    if (!decoded.ok && this.joinedMidStream && summary.lines === 1) {
+      summary.partialFirstLine = 1;
+      return { n: summary.lines, partial: true, message: 'opened mid-line: first fragment skipped' };
+    }
     if (!decoded.ok) {
       summary.rejected++;
       const { kind, message } = decoded.error;
@@ -84,7 +94,7 @@ function describe(summary: MonitorSummary): string {
       .join(', ') || 'none';
   const { sequence } = summary;
   return [
-    `lines ${summary.lines}: ${summary.frames} frames, ${summary.rejected} rejected`,
+    `lines ${summary.lines}: ${summary.frames} frames, ${summary.rejected} rejected${summary.partialFirstLine ? ' (first fragment skipped: opened mid-line)' : ''}`,
     `frames by type: ${counts(summary.framesByType)}`,
     `rejected: ${counts(summary.rejectedByKind)} (checksum failures: ${summary.rejectedByKind.bad_checksum ?? 0})`,
     `sequence: ${sequence.gaps} gaps (${sequence.missing} frames missing), ${sequence.duplicates} duplicates, ${sequence.resets} resets`,
@@ -147,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`tikar monitor: ${(error as Error).message}\n`);
     return 1;
   }
-  const monitor = new WireMonitor();
+  const monitor = new WireMonitor(options.port !== undefined);
   const out: string[] = [];
   const flush = () => {
     if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);

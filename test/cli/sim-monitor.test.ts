@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ReadlineParser } from '@serialport/parser-readline';
 import { SerialPort } from 'serialport';
 import { describe, expect, it } from 'vitest';
-import type { MonitorSummary } from '../../gateway/cli/monitor.ts';
+import { type MonitorSummary, WireMonitor } from '../../gateway/cli/monitor.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../protocol/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
@@ -51,6 +51,33 @@ function summaryOf(lines: string[]): MonitorSummary {
   if (!last.summary) throw new Error('no summary line');
   return last.summary;
 }
+
+describe('WireMonitor on a live port', () => {
+  const frame = encodeFrame({
+    v: 1,
+    device: 'MAT-1',
+    seq: 1,
+    type: 'status',
+    payload: { uptime_ms: 1000, supply_mv: 5000, state: 'idle' },
+  });
+
+  it('skips an undecodable first fragment when it joined mid-stream, and only then', () => {
+    const live = new WireMonitor(true);
+    expect(live.observe(frame.slice(7))).toMatchObject({ partial: true });
+    expect(live.observe(frame.slice(7))).toHaveProperty('rejected');
+    expect(live.summary).toMatchObject({ lines: 2, rejected: 1, partialFirstLine: 1 });
+
+    const piped = new WireMonitor(false);
+    expect(piped.observe(frame.slice(7))).toHaveProperty('rejected');
+    expect(piped.summary).toMatchObject({ rejected: 1, partialFirstLine: 0 });
+  });
+
+  it('counts a whole first line as a frame', () => {
+    const live = new WireMonitor(true);
+    expect(live.observe(frame)).not.toHaveProperty('partial');
+    expect(live.summary).toMatchObject({ frames: 1, partialFirstLine: 0 });
+  });
+});
 
 describe('tikar sim | tikar monitor', () => {
   it('calm: at least 20 samples a second per channel and no rejected line', async () => {
