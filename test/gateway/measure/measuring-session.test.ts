@@ -95,4 +95,25 @@ describe('measuring session', () => {
     s.restart();
     expect(s.state(true)).toMatchObject({ phase: 'waiting', length: { readings: [] } });
   });
+
+  it('after a start, samples count only from its ack (by seq); a refused or missing ack is said plainly', () => {
+    const s = session(false);
+    s.startSent(7);
+    expect(hold(s, 610, null, 3).filter((u) => u.kind !== 'none')).toEqual([]); // the previous child
+    expect(s.onAck({ ack_seq: 6, ack_type: 'start', ok: true })).toBe(false); // an older command's ack
+    expect(s.onAck({ ack_seq: 7, ack_type: 'beep', ok: true })).toBe(false);
+    expect(s.startUnanswered()).toBe(true);
+    expect(s.startUnanswered()).toBe(false); // said once
+    expect(s.state(true).prompt.code).toBe('mat_not_answering');
+    expect(s.state(false).prompt.code).toBe('mat_disconnected');
+    expect(s.onAck({ ack_seq: 7, ack_type: 'start', ok: true })).toBe(true);
+    expect(s.state(true).prompt.code).toBe('place_child');
+    const locks = hold(s, 702, null, 2).filter((u) => u.kind === 'locked');
+    expect(locks).toMatchObject([{ reading: { value: 702 } }]);
+
+    s.startSent(8);
+    expect(s.onAck({ ack_seq: 8, ack_type: 'start', ok: false })).toBe(true); // refused: still waiting
+    expect(s.awaitingStart(8)).toBe(true);
+    expect(s.state(true).prompt.code).toBe('mat_not_answering');
+  });
 });
