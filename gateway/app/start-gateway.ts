@@ -14,6 +14,12 @@ import { offlineWill, startPresence } from '../publish/presence.ts';
 import { OutboxRelay, type RelayOptions } from '../publish/relay.ts';
 import { posyanduTopics } from '../publish/topics.ts';
 import { RecordService } from '../record/record-service.ts';
+import {
+  defaultSharingLevel,
+  ensureVillageSecret,
+  loadVillageSecret,
+  type SharingLevel,
+} from '../security/privacy.ts';
 import { countChildren } from '../store/children.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { GatewayServicesImpl } from './gateway-services.ts';
@@ -44,6 +50,11 @@ export interface GatewayConfig {
   >;
   /** Reconnect pace of the MQTT link. */
   mqttReconnect?: { minMs?: number; maxMs?: number };
+  /**
+   * What leaves the gateway (docs/security.md): the register's sharing level (default `register`) and the
+   * village secret for pseudonyms (default `village.secret` beside the database, created if missing).
+   */
+  share?: { level?: SharingLevel; villageSecretFile?: string };
 }
 
 export interface RunningGateway {
@@ -94,6 +105,11 @@ async function startInOrder(
   const db = await openDb(config.dbPath);
   steps.push({ name: 'store', run: () => db.close() });
   const clock = new Clock(config.clock);
+  const secretFile = config.share?.villageSecretFile;
+  const villageSecret = secretFile
+    ? await loadVillageSecret(secretFile)
+    : await ensureVillageSecret(join(dirname(config.dbPath), 'village.secret'));
+  const sharingLevel = config.share?.level ?? defaultSharingLevel;
 
   // 2. Services (the MQTT status is filled in once the link exists)
   let link: MqttLink | undefined;
@@ -199,6 +215,7 @@ async function startInOrder(
     link: openLink,
     receiptsTopic: topics.receipts,
     log: publishLog,
+    policy: { level: sharingLevel, villageSecret },
     ...config.relay,
   });
   counts = await services.outboxCounts();
@@ -245,7 +262,13 @@ async function startInOrder(
   }
 
   log.info(
-    { posyandu: config.posyanduId, village: config.villageId, mat: byteLink.name, mqtt: openLink.url },
+    {
+      posyandu: config.posyanduId,
+      village: config.villageId,
+      mat: byteLink.name,
+      mqtt: openLink.url,
+      share: sharingLevel,
+    },
     'gateway started',
   );
   return { services, db, webUrl, mqttUrl: openLink.url, relay, record, stop };

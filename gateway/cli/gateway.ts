@@ -1,7 +1,8 @@
 // `tikar gateway`: the posyandu gateway. With no options: the simulated mat, the built-in broker, the village
 // record in-process, demo children and the screens on http://127.0.0.1:8080 — nothing else to install.
 
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
@@ -9,6 +10,7 @@ import { startGateway } from '../app/start-gateway.ts';
 import { MqttAuthError } from '../publish/mqtt-link.ts';
 import { checkTopicId } from '../publish/topics.ts';
 import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
+import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../security/privacy.ts';
 
 interface GatewayCliOptions {
   serial?: string;
@@ -27,6 +29,32 @@ interface GatewayCliOptions {
   seed: number;
   speed: number;
   clockOffsetDays: number;
+  share?: SharingLevel;
+  villageSecret?: string;
+}
+
+const shareEnv = 'TIKAR_SHARE';
+const villageSecretEnv = 'TIKAR_VILLAGE_SECRET';
+
+function sharingLevel(text: string): SharingLevel {
+  const parsed = parseSharingLevel(text);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.error);
+  return parsed.value;
+}
+
+/** The village secret: given, or the one in the device bundle beside mqtt.json, or (undefined) beside the db. */
+async function villageSecretFile(
+  options: GatewayCliOptions,
+  mqttConfigFile: string | undefined,
+): Promise<string | undefined> {
+  const given = options.villageSecret ?? process.env[villageSecretEnv];
+  if (given !== undefined) return given;
+  if (mqttConfigFile === undefined) return undefined;
+  const inBundle = join(dirname(mqttConfigFile), 'village.secret');
+  return access(inBundle).then(
+    () => inBundle,
+    () => undefined,
+  );
 }
 
 function integer(name: string, min: number, max: number) {
@@ -111,6 +139,15 @@ export async function run(argv: string[]): Promise<number> {
       number('--clock-offset-days', -3650, 3650),
       0,
     )
+    .option(
+      '--share <level>',
+      `what the village register receives about a child: pseudonymous, register or full (or $${shareEnv}); measurements always carry only the pseudonym`,
+      sharingLevel,
+    )
+    .option(
+      '--village-secret <file>',
+      `the village's pseudonym secret (or $${villageSecretEnv}; default: village.secret of the --mqtt-config bundle, else beside --db, created if missing)`,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
@@ -120,6 +157,12 @@ export async function run(argv: string[]): Promise<number> {
     return code === 0 ? 0 : 2;
   }
   const options = program.opts<GatewayCliOptions>();
+  const shareFromEnv = parseSharingLevel(process.env[shareEnv] ?? defaultSharingLevel);
+  if (options.share === undefined && !shareFromEnv.ok) {
+    process.stderr.write(`tikar gateway: $${shareEnv}: ${shareFromEnv.error}\n`);
+    return 2;
+  }
+  const share = options.share ?? (shareFromEnv.ok ? shareFromEnv.value : defaultSharingLevel);
   const useSim = options.serial === undefined;
 
   let mqtt: { url?: string; clientOptions?: Awaited<ReturnType<typeof buildMqttClientOptions>> } = {};
@@ -136,6 +179,10 @@ export async function run(argv: string[]): Promise<number> {
       });
       mqtt = { url: config.url, clientOptions: await buildMqttClientOptions(config) };
     }
+    const secretFile = await villageSecretFile(
+      options,
+      options.mqttConfig ?? process.env[mqttEnvironment.config],
+    );
     const profiles = options.calibration ? await loadProfiles(options.calibration) : [];
     const clockOffsetMs = options.clockOffsetDays * 86_400_000;
     const gateway = await startGateway({
@@ -150,6 +197,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(options.record === undefined ? {} : { record: { enabled: options.record } }),
       http: { host: options.host, port: options.http },
       demo: options.demo ?? useSim,
+      share: { level: share, ...(secretFile === undefined ? {} : { villageSecretFile: secretFile }) },
       ...(clockOffsetMs === 0 ? {} : { clock: { systemNowMs: () => Date.now() + clockOffsetMs } }),
     });
     const clock = gateway.services.clockStatus();
@@ -159,6 +207,7 @@ export async function run(argv: string[]): Promise<number> {
         `  mat:    ${useSim ? `simulated (${options.scenario})` : options.serial}`,
         `  mqtt:   ${gateway.mqttUrl}${gateway.record ? ' (with the village record in-process)' : ''}`,
         `  store:  ${options.db}`,
+        `  share:  ${share} (measurements under a pseudonym only)`,
         clock.trusted ? '  clock:  ok' : `  clock:  NOT TRUSTED — ${clock.message.en}`,
         `Open ${gateway.webUrl} in a browser.`,
         '',

@@ -9,17 +9,27 @@ const id = z.string().min(1).max(64);
 const nullableNumber = z.number().finite().nullable();
 const nullableFlag = z.union([z.literal(0), z.literal(1)]).nullable();
 
+/**
+ * A child on the wire. Name, mother's name, birth date and NIK are present only when the gateway's sharing
+ * level lets them leave (docs/security.md): a measurement's child snapshot never has them, the register has the
+ * first three by default. `birth_month` (YYYY-MM) always travels, for the record's age groups.
+ */
 export const childWire = z.object({
   id,
   pseudo_id: id,
-  name: z.string().min(1).max(100),
+  name: z.string().min(1).max(100).optional(),
   sex: z.union([z.literal(1), z.literal(2)]),
-  birth_date: isoDate,
+  birth_date: isoDate.optional(),
+  birth_month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
   nik: z
     .string()
     .regex(/^\d{16}$/)
-    .nullable(),
-  mother_name: z.string().min(1).max(100),
+    .nullable()
+    .optional(),
+  mother_name: z.string().min(1).max(100).optional(),
   posyandu_id: id,
   village_id: id,
   has_kia: z.boolean(),

@@ -7,7 +7,13 @@ import type { Logger } from '../log/logger.ts';
 import { upsertChild } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
 import type { MqttLink } from './mqtt-link.ts';
-import { parsePayload, type RegisterSyncMessage, registerMessage, type StatusMessage } from './payloads.ts';
+import {
+  type ChildWire,
+  parsePayload,
+  type RegisterSyncMessage,
+  registerMessage,
+  type StatusMessage,
+} from './payloads.ts';
 import type { PosyanduTopics } from './topics.ts';
 
 function statusPayload(posyanduId: string, state: StatusMessage['state'], at: string | null): string {
@@ -61,7 +67,11 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
       log.warn({ err: parsed.error }, 'ignored a malformed register message');
       return;
     }
-    const child = parsed.value.child;
+    const child = findableChild(parsed.value.child);
+    if (!child) {
+      log.warn('ignored a register child without name, mother name or birth date');
+      return;
+    }
     upsertChild(db, child).then(
       (changed) => {
         if (changed) options.onChild?.(child);
@@ -81,6 +91,13 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
       }
     },
   };
+}
+
+/** A register child a kader can find by name; the record only republishes such children. */
+function findableChild(wire: ChildWire): Child | undefined {
+  const { name, mother_name, birth_date, birth_month: _month, nik, ...rest } = wire;
+  if (name === undefined || mother_name === undefined || birth_date === undefined) return undefined;
+  return { ...rest, name, mother_name, birth_date, nik: nik ?? null };
 }
 
 async function newestForeignUpdate(db: Db, posyanduId: string): Promise<string | null> {

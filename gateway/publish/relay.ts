@@ -16,6 +16,7 @@ import {
   outboxCounts,
 } from '../store/outbox.ts';
 import type { MqttLink } from './mqtt-link.ts';
+import { type OutgoingPolicy, outgoingPayload } from './outgoing.ts';
 import { parsePayload, receiptMessage } from './payloads.ts';
 
 export interface RelayOptions {
@@ -24,6 +25,8 @@ export interface RelayOptions {
   /** Receipts for this gateway arrive here. */
   receiptsTopic: string;
   log: Logger;
+  /** What may leave the gateway (sharing level and the village secret for pseudonyms). */
+  policy: OutgoingPolicy;
   /** Wall clock for outbox bookkeeping (ms). Default Date.now. */
   nowMs?: () => number;
   /** Wait this long for a receipt before sending again; doubles per attempt up to maxBackoffMs. Default 30 s. */
@@ -136,10 +139,21 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const { db, link } = this.#options;
     const liveWindowMs = this.#options.liveWindowMs ?? 10_000;
     const intervalMs = 1000 / (this.#options.backlogPerSecond ?? 20);
-    const publishes: Promise<boolean>[] = [];
+    const publishes: Promise<Outcome>[] = [];
     for (const message of due) {
       const now = this.#nowMs();
       const backfilled = now - Date.parse(message.created_at) > liveWindowMs;
+      const outgoing = outgoingPayload(message.payload, this.#options.policy, backfilled);
+      if (!('send' in outgoing)) {
+        this.#options.log.error({ id: message.id, err: outgoing.error }, 'outbox message not sent');
+        publishes.push(Promise.resolve('failed'));
+        continue;
+      }
+      if (!outgoing.send) {
+        // Withheld by the sharing level: nothing to deliver, so the child's next message may go.
+        publishes.push(Promise.resolve('withheld'));
+        continue;
+      }
       if (backfilled) {
         // Rate limit: a week of backlog must not flood the broker (nor the record behind it).
         const waitMs = this.#backlogNextMs - now;
@@ -147,14 +161,13 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         this.#backlogNextMs = Math.max(this.#nowMs(), this.#backlogNextMs) + intervalMs;
         if (!this.#running || !link.connected) break;
       }
-      const payload = backfilled ? withBackfilled(message.payload) : message.payload;
       publishes.push(
-        link.publish(message.topic, payload).then(
+        link.publish(message.topic, outgoing.payload).then(
           () => {
             this.emit('sent', { id: message.id, subjectId: message.subject_id, kind: message.kind });
-            return true;
+            return 'sent' as const;
           },
-          () => false,
+          () => 'failed' as const,
         ),
       );
     }
@@ -162,21 +175,26 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     const now = this.#nowMs();
     const receiptTimeoutMs = this.#options.receiptTimeoutMs ?? 30_000;
     // Bookkeeping only: if a power cut loses it, the message is sent again and the record drops the duplicate.
+    const withheld: string[] = [];
     await db.transaction(
       async (tx) => {
-        for (const [i, ok] of outcomes.entries()) {
+        for (const [i, outcome] of outcomes.entries()) {
           const message = due[i] as OutboxMessage;
-          if (ok) {
+          if (outcome === 'sent') {
             const retryAt = now + this.#backoffMs(receiptTimeoutMs, message.attempts);
             await markSent(tx, message.id, this.#iso(now), this.#iso(retryAt));
+          } else if (outcome === 'withheld') {
+            withheld.push(message.id);
           } else if (link.connected) {
             // Connected but no PUBACK in time: back off. (Offline: leave it due; the reconnect resends it.)
             await markFailed(tx, message.id, this.#iso(now + this.#backoffMs(1000, message.attempts)));
           }
         }
+        if (withheld.length > 0) await markDelivered(tx, withheld, this.#iso(now));
       },
       { durable: false },
     );
+    if (withheld.length > 0) this.emit('delivered', { ids: withheld });
   }
 
   #onReceipt(payload: Buffer): void {
@@ -198,9 +216,4 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   }
 }
 
-/** Sets `backfilled: true` in a stored JSON payload. */
-function withBackfilled(payload: string): string {
-  const object = JSON.parse(payload) as Record<string, unknown>;
-  object.backfilled = true;
-  return JSON.stringify(object);
-}
+type Outcome = 'sent' | 'withheld' | 'failed';

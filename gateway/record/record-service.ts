@@ -16,9 +16,10 @@ import {
   registerSyncMessage,
 } from '../publish/payloads.ts';
 import { posyanduOfTopic, villageTopics } from '../publish/topics.ts';
-import { upsertChild } from '../store/children.ts';
-import type { Db, Sql } from '../store/db.ts';
+import { topicMatchesPayload } from '../security/topic-origin.ts';
+import type { Db, Row, Sql } from '../store/db.ts';
 import { insertMeasurementIfNew } from '../store/measurements.ts';
+import { nameKey } from '../store/name-match.ts';
 
 export interface RecordServiceOptions {
   db: Db;
@@ -86,9 +87,11 @@ export class RecordService extends EventEmitter<RecordEvents> {
       return;
     }
     const message = parsed.value;
-    const origin = message.schema === 'tikar.measurement/1' ? message.measurement.posyandu_id : posyanduId;
-    if (origin !== posyanduId) {
-      this.#reject(topic, 'posyandu of the payload differs from the topic');
+    // The broker's ACL vouches for the topic only: a payload naming another posyandu or village is refused
+    // (no receipt, nothing stored), or posyandu A could write records as posyandu B.
+    const origin = topicMatchesPayload(topic, message);
+    if (!origin.ok) {
+      this.#reject(topic, `origin: ${origin.reason}`);
       return;
     }
     this.#waiting.push({ message, kind, posyanduId });
@@ -129,7 +132,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
           results.push({ duplicate: true, childChanged: false });
           continue;
         }
-        const childChanged = await upsertChild(tx, message.child);
+        const childChanged = await upsertRecordChild(tx, message.child);
         if (message.schema === 'tikar.measurement/1') {
           await insertMeasurementIfNew(tx, message.measurement, message.readings);
         }
@@ -141,7 +144,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
     for (const [i, { message, kind, posyanduId }] of batch.entries()) {
       const outcome = outcomes[i] ?? { duplicate: false, childChanged: false };
       this.#queueReceipt(posyanduId, message.id);
-      if (outcome.childChanged) await this.#publishRegister(message.child);
+      if (outcome.childChanged) await this.#publishRegister(message.child.id);
       this.emit('stored', { id: message.id, kind, posyanduId, duplicate: outcome.duplicate });
     }
   }
@@ -177,8 +180,14 @@ export class RecordService extends EventEmitter<RecordEvents> {
     );
   }
 
-  async #publishRegister(child: ChildWire): Promise<void> {
-    const message: RegisterMessage = { schema: 'tikar.register/1', child };
+  /** Republishes the record's row of a child, if the record knows enough of it to be found by name. */
+  async #publishRegister(childId: string): Promise<void> {
+    const row = await this.#options.db.get<RecordChildRow>(`${registerSelect} AND id = ?`, [childId]);
+    if (row) await this.#publishRegisterRow(row);
+  }
+
+  async #publishRegisterRow(row: RecordChildRow): Promise<void> {
+    const message: RegisterMessage = { schema: 'tikar.register/1', child: registerChild(row) };
     await this.#options.link
       .publish(this.#topics.register, JSON.stringify(message))
       .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'register not republished'));
@@ -188,13 +197,80 @@ export class RecordService extends EventEmitter<RecordEvents> {
     const parsed = parsePayload(registerSyncMessage, payload);
     if (!parsed.ok) return this.#reject(this.#topics.registerSync, parsed.error);
     const since = parsed.value.since ?? '';
-    const rows = await this.#options.db.all<ChildWire & Record<string, string | number | null>>(
-      `SELECT id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id, has_kia,
-              created_at, updated_at FROM children WHERE updated_at >= ? ORDER BY updated_at`,
+    const rows = await this.#options.db.all<RecordChildRow>(
+      `${registerSelect} AND updated_at >= ? ORDER BY updated_at`,
       [since],
     );
-    for (const row of rows) await this.#publishRegister({ ...row, has_kia: Boolean(row.has_kia) });
+    for (const row of rows) await this.#publishRegisterRow(row);
   }
+}
+
+interface RecordChildRow extends Row {
+  id: string;
+  pseudo_id: string;
+  name: string;
+  sex: 1 | 2;
+  birth_date: string;
+  nik: string | null;
+  mother_name: string;
+  posyandu_id: string;
+  village_id: string;
+  has_kia: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The village register holds only children that can be found by name: those shared at `register` or more. */
+const registerSelect = `SELECT id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id,
+    has_kia, created_at, updated_at FROM children
+  WHERE name IS NOT NULL AND birth_date IS NOT NULL AND mother_name IS NOT NULL`;
+
+function registerChild(row: RecordChildRow): ChildWire {
+  return {
+    ...row,
+    birth_month: row.birth_date.slice(0, 7),
+    has_kia: row.has_kia === 1,
+  };
+}
+
+/**
+ * Stores a child as received. The record keeps what it is told: a field a message does not carry (a
+ * measurement's pseudonymous snapshot, a register without NIK) leaves the stored value alone; a newer
+ * `updated_at` replaces what it carries, and personal fields fill a row that had none whatever the time.
+ * Returns true if the row changed.
+ */
+async function upsertRecordChild(tx: Sql, child: ChildWire): Promise<boolean> {
+  const result = await tx.run(
+    `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
+       village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+     ON CONFLICT (id) DO UPDATE SET
+       name = coalesce(excluded.name, children.name),
+       name_key = coalesce(excluded.name_key, children.name_key),
+       birth_date = coalesce(excluded.birth_date, children.birth_date),
+       mother_name = coalesce(excluded.mother_name, children.mother_name),
+       nik = CASE WHEN ? THEN excluded.nik ELSE children.nik END,
+       sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
+       updated_at = max(excluded.updated_at, children.updated_at)
+     WHERE excluded.updated_at > children.updated_at
+        OR (children.name IS NULL AND excluded.name IS NOT NULL)`,
+    [
+      child.id,
+      child.pseudo_id,
+      child.name ?? null,
+      child.name === undefined ? null : nameKey(child.name),
+      child.sex,
+      child.birth_date ?? null,
+      child.nik ?? null,
+      child.mother_name ?? null,
+      child.posyandu_id,
+      child.village_id,
+      child.has_kia ? 1 : 0,
+      child.created_at,
+      child.updated_at,
+      child.nik === undefined ? 0 : 1,
+    ],
+  );
+  return result.changes > 0;
 }
 
 async function recordMessage(

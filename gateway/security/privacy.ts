@@ -1,20 +1,22 @@
-// What leaves the gateway about a child. By default a child travels under a pseudonym (HMAC-SHA256 of its id
-// with a secret of the village) with only what the village record needs for its reports: sex, birth month
-// (ages for SKDN "under five" and the 0–23-month KPM forms), posyandu, village, whether it has a KIA book.
-// Name, mother's name, exact birth date and NIK stay on the gateway unless the village chooses to share more.
+// What leaves the gateway about a child. Every child travels under a pseudonym (HMAC-SHA256 of its id with a
+// secret of the village) with what the village record needs for its reports: sex, birth month (ages for SKDN
+// "under five" and the 0–23-month KPM forms), posyandu, village, whether it has a KIA book. A measurement never
+// carries more; the village register carries what the village's sharing level allows (docs/security.md).
 import { createHmac, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { ParseResult } from './acl.ts';
 import { pathExists, readPrivateFile } from './private-files.ts';
 
 /**
- * - `pseudonymous` (default): no name, mother's name, birth date or NIK; birth month instead of birth date.
- * - `register`: adds name, mother's name and birth date, so other posyandu of the village can find the child.
+ * What the village register (`children` messages) may carry:
+ * - `pseudonymous`: no name, mother's name, birth date or NIK; birth month instead of birth date;
+ * - `register` (default): adds name, mother's name and birth date, so other posyandu of the village can find
+ *   a child registered elsewhere (the reason the village register exists);
  * - `full`: adds the NIK as well (a village that exports e-PPGBM from the record).
  */
 export const sharingLevels = ['pseudonymous', 'register', 'full'] as const;
 export type SharingLevel = (typeof sharingLevels)[number];
-export const defaultSharingLevel: SharingLevel = 'pseudonymous';
+export const defaultSharingLevel: SharingLevel = 'register';
 
 export const personalChildFields = ['name', 'mother_name', 'birth_date', 'nik'] as const;
 export type PersonalChildField = (typeof personalChildFields)[number];
@@ -44,10 +46,7 @@ export type SharedChild<T extends PersonalChild> = Omit<T, PersonalChildField> &
   Partial<Pick<T, PersonalChildField>> & { birth_month: string };
 
 /** A copy of `child` holding only what `level` lets leave the gateway (never mutates the input). */
-export function shareChild<T extends PersonalChild>(
-  child: T,
-  level: SharingLevel = defaultSharingLevel,
-): SharedChild<T> {
+export function shareChild<T extends PersonalChild>(child: T, level: SharingLevel): SharedChild<T> {
   const allowed: ReadonlySet<string> = sharedPersonalFields[level];
   const personal: ReadonlySet<string> = new Set(personalChildFields);
   const shared = Object.fromEntries(

@@ -107,6 +107,37 @@ CREATE TABLE record_messages (
 ) STRICT;
 `,
   },
+  {
+    // A village record may know a child only by its pseudonym (the gateway's sharing level withholds name,
+    // mother's name and birth date): those columns become nullable. Rebuilt in place with the foreign keys
+    // deferred; re-inserting every row under the same name satisfies the measurements' references again.
+    version: 3,
+    name: 'children: personal fields nullable (village record at reduced sharing levels)',
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE children_v2 AS SELECT * FROM children;
+DROP TABLE children;
+CREATE TABLE children (
+  id          TEXT PRIMARY KEY,
+  pseudo_id   TEXT NOT NULL UNIQUE,
+  name        TEXT NULL CHECK (name IS NULL OR length(name) BETWEEN 1 AND 100),
+  name_key    TEXT NULL,
+  sex         INTEGER NOT NULL CHECK (sex IN (1, 2)),
+  birth_date  TEXT NULL CHECK (birth_date IS NULL OR ${isoDateCheck('birth_date')}),
+  nik         TEXT NULL CHECK (nik IS NULL OR (length(nik) = 16 AND nik NOT GLOB '*[^0-9]*')),
+  mother_name TEXT NULL CHECK (mother_name IS NULL OR length(mother_name) BETWEEN 1 AND 100),
+  posyandu_id TEXT NOT NULL,
+  village_id  TEXT NOT NULL,
+  has_kia     INTEGER NOT NULL DEFAULT 0 CHECK (has_kia IN (0, 1)),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+) STRICT;
+INSERT INTO children SELECT * FROM children_v2;
+DROP TABLE children_v2;
+CREATE INDEX children_name_key ON children(name_key);
+CREATE INDEX children_posyandu ON children(posyandu_id)
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -2,6 +2,7 @@
 // Every measurement it reported as saved must exist exactly once, with its outbox message, in an intact
 // database; after the broker drains, exactly once in the village record.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,7 @@ describe('power cut', () => {
         link,
         receiptsTopic: topics.receipts,
         log,
+        policy: { level: 'register', villageSecret: randomBytes(32) },
         receiptTimeoutMs: 400,
         maxBackoffMs: 800,
         backlogPerSecond: 5000,

@@ -2,7 +2,7 @@
 // wrong password, a certificate from another CA, or a CA that did not sign the broker, it stops at start-up with
 // a sentence saying what is wrong (exit code 3), instead of retrying silently.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAccountBundles } from '../../gateway/security/accounts.ts';
@@ -24,11 +24,16 @@ interface Outcome {
 }
 
 /** Runs `tikar <args>` until it says it is up (then stops it) or until it exits by itself. */
-function runTikar(args: string[], logFile: string, upMarker: string): Promise<Outcome> {
+function runTikar(
+  args: string[],
+  logFile: string,
+  upMarker: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const child: ChildProcess = spawn(process.execPath, [tikar, ...args], {
       cwd: dir.path,
-      env: { ...process.env, TIKAR_LOG_FILE: logFile },
+      env: { ...process.env, TIKAR_LOG_FILE: logFile, ...env },
     });
     const outcome: Outcome = { code: null, stdout: '', stderr: '' };
     let stopping = false;
@@ -51,11 +56,11 @@ function runTikar(args: string[], logFile: string, upMarker: string): Promise<Ou
 
 const brokerUrl = () => broker.url.replace('127.0.0.1', 'localhost');
 
-function runGateway(bundleDir: string): Promise<Outcome> {
+function runGateway(bundleDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   const args = ['gateway', '--mqtt-config', join(bundleDir, 'mqtt.json'), '--mqtt', brokerUrl()];
   args.push('--posyandu', 'melati', '--village', 'sukamaju', '--db', join(bundleDir, 'data', 'tikar.db'));
-  args.push('--http', '0', '--no-record', '--no-demo');
-  return runTikar(args, join(bundleDir, 'gateway.log'), 'in a browser');
+  args.push('--http', '0', '--no-record', '--no-demo', ...extra);
+  return runTikar(args, join(bundleDir, 'gateway.log'), 'in a browser', env);
 }
 
 /** A copy of the gateway's bundle with one thing changed. */
@@ -112,7 +117,24 @@ describe('tikar gateway start-up against a secured broker', () => {
     expect(outcome.stdout, outcome.stderr).toContain('in a browser');
     expect(outcome.stdout).toMatch(/mqtt: +mqtts:\/\/localhost:\d+/);
     expect(outcome.stderr).not.toContain('tikar gateway:');
+    // The default sharing level, and the village's secret from the bundle (none made beside the database).
+    expect(outcome.stdout).toMatch(/share: +register/);
+    await expect(access(join(dir.path, 'good', 'data', 'village.secret'))).rejects.toThrow();
   }, 30_000);
+
+  it('takes the sharing level from --share or TIKAR_SHARE and refuses an unknown one', async () => {
+    const bundle = await variant('share', async () => undefined);
+    const chosen = await runGateway(bundle, [], { TIKAR_SHARE: 'pseudonymous' });
+    expect(chosen.stdout, chosen.stderr).toMatch(/share: +pseudonymous/);
+    const badOption = await runGateway(bundle, ['--share', 'everything']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(
+      /sharing level 'everything': expected one of pseudonymous, register, full/,
+    );
+    const badEnv = await runGateway(bundle, [], { TIKAR_SHARE: 'all' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toMatch(/TIKAR_SHARE: sharing level 'all'/);
+  }, 60_000);
 
   it('stops with a clear error on a wrong password', async () => {
     const bundle = await variant('wrong-password', async (path) => {

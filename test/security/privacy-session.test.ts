@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonymousChildId } from '../../gateway/security/privacy.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { connectOnce } from './secure-brokers.ts';
 
@@ -53,6 +54,8 @@ let mqttUrl = '';
 let cookie = '';
 let watcher: MqttClient | undefined;
 const topics = new Set<string>();
+const payloads: { topic: string; text: string }[] = [];
+let childId = '';
 const logFile = () => join(dir.path, 'gateway.log');
 const dataDir = () => join(dir.path, 'data');
 
@@ -118,7 +121,10 @@ beforeAll(async () => {
   await started;
   // Everything the broker carries from now on, retained messages included.
   watcher = await connectOnce(mqttUrl);
-  watcher.on('message', (topic) => topics.add(topic));
+  watcher.on('message', (topic, payload) => {
+    topics.add(topic);
+    payloads.push({ topic, text: payload.toString() });
+  });
   await watcher.subscribeAsync('#', { qos: 1 });
 }, 30_000);
 
@@ -139,7 +145,7 @@ describe('privacy over a whole session', () => {
     expect((await api('POST', '/api/children', { ...child, nik: 'not-a-nik' })).status).toBe(400);
     const registered = await api<{ id: string }>('POST', '/api/children', child);
     expect(registered.status).toBe(201);
-    const childId = registered.json.id;
+    childId = registered.json.id;
     expect((await api('GET', `/api/children?q=${encodeURIComponent('Zulaikha')}`)).status).toBe(200);
 
     const session = await api<{ session_id: string }>('POST', '/api/sessions', { child_id: childId });
@@ -204,6 +210,22 @@ describe('privacy over a whole session', () => {
     expect(findSecrets(output)).toEqual([]);
     expect(topics.size).toBeGreaterThan(2);
     for (const topic of topics) expect(findSecrets(topic), topic).toEqual([]);
+  });
+
+  it('sends measurements under the pseudonym only, the register without NIK (default sharing level)', async () => {
+    const measurements = payloads.filter(({ topic }) => topic.endsWith('/measurements'));
+    expect(measurements.length).toBeGreaterThan(0);
+    for (const { text } of measurements) expect(findSecrets(text), text).toEqual([]);
+    for (const { topic, text } of payloads) expect(text, topic).not.toContain(child.nik);
+    // The village register still lets another posyandu find the child by name.
+    const registered = payloads.filter(({ topic }) => topic.endsWith('/children'));
+    expect(registered).toHaveLength(1);
+    expect(registered[0]?.text).toContain(child.name);
+    // The pseudonym is the stable HMAC with the village secret the gateway made beside its database.
+    const secret = Buffer.from((await readFile(join(dataDir(), 'village.secret'), 'utf8')).trim(), 'hex');
+    const message = JSON.parse(measurements[0]?.text ?? '{}') as { child: { id: string; pseudo_id: string } };
+    expect(message.child.id).toBe(childId);
+    expect(message.child.pseudo_id).toBe(pseudonymousChildId(childId, secret));
   });
 
   it('keeps every file with personal data at 0600', async () => {

@@ -26,8 +26,8 @@ const child = {
 };
 
 describe('shareChild', () => {
-  it('by default keeps no name, mother name, birth date or NIK, and gives the birth month', () => {
-    const shared = shareChild(child);
+  it('at pseudonymous keeps no name, mother name, birth date or NIK, and gives the birth month', () => {
+    const shared = shareChild(child, 'pseudonymous');
     expect(shared).toEqual({
       id: child.id,
       pseudo_id: 'p-1',
@@ -50,7 +50,7 @@ describe('shareChild', () => {
     expect(shareChild(child, 'full')).toMatchObject({ nik: child.nik });
   });
 
-  it('leaks no personal value at the default level, whatever the child (property)', () => {
+  it('leaks no personal value at the pseudonymous level, whatever the child (property)', () => {
     const marker = fc.stringMatching(/^[A-Z][a-z]{5,12} [A-Z][a-z]{5,12}$/);
     const arb = fc.record({
       name: marker,
@@ -62,7 +62,7 @@ describe('shareChild', () => {
     });
     fc.assert(
       fc.property(arb, (personal) => {
-        const text = JSON.stringify(shareChild({ ...child, ...personal }));
+        const text = JSON.stringify(shareChild({ ...child, ...personal }, 'pseudonymous'));
         for (const value of Object.values(personal)) expect(text).not.toContain(value);
       }),
       { seed: 5, numRuns: 300 },
