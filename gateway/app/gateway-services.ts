@@ -129,6 +129,8 @@ interface MatEntry {
   startAckTimer: NodeJS.Timeout | undefined;
   /** A reference-rod check is reading the mat. */
   checking: boolean;
+  /** The calibration id the mat last said (hello) or was told it runs with. */
+  matCalibrationId: string | null;
 }
 
 export class GatewayServicesImpl implements GatewayServices {
@@ -205,7 +207,15 @@ export class GatewayServicesImpl implements GatewayServices {
     const blocking = entry.mat.blockingCheck;
     if (blocking)
       this.#o.log.warn({ mat: deviceId, error: blocking.error }, 'mat blocked: reference check failed');
+    this.#tellMatCalibration(entry);
     this.#bus.emit('mat', this.#matStatus(entry));
+  }
+
+  /** The protocol's `calibration` command: the mat shows which calibration the gateway applies. */
+  #tellMatCalibration(entry: MatEntry): void {
+    const id = entry.mat.calibration('length').profile?.id;
+    if (id === undefined || id === entry.matCalibrationId) return;
+    if (entry.mat.command('calibration', { calibration_id: id }) !== null) entry.matCalibrationId = id;
   }
 
   /** A mat whose reference check failed: a refusal in plain Indonesian and English. */
@@ -341,6 +351,7 @@ export class GatewayServicesImpl implements GatewayServices {
       lastLiveMs: { length: 0, weight: 0 },
       startAckTimer: undefined,
       checking: false,
+      matCalibrationId: null,
     };
     let key: string | null = null;
     const register = () => {
@@ -350,10 +361,11 @@ export class GatewayServicesImpl implements GatewayServices {
       key = id;
       this.#mats.set(id, entry);
     };
-    mat.on('hello', () => {
+    mat.on('hello', (hello) => {
       register();
+      entry.matCalibrationId = hello.calibrationId;
       this.#bus.emit('mat', this.#matStatus(entry));
-      void this.#refreshCalibration(entry);
+      void this.#refreshCalibration(entry).then(() => this.#tellMatCalibration(entry));
     });
     mat.on('ack', (ack) => {
       const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;

@@ -19,6 +19,7 @@ import { MatConnection } from '../../../gateway/ingest/mat-connection.ts';
 import { createLogger } from '../../../gateway/log/logger.ts';
 import { posyanduTopics } from '../../../gateway/publish/topics.ts';
 import { type Db, openDb } from '../../../gateway/store/db.ts';
+import { decodeFrame } from '../../../protocol/index.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 import { waitFor } from '../../integration/helpers.ts';
 import { SCRIPTED_DEVICE_ID, ScriptedMat } from '../../integration/scripted-mat.ts';
@@ -32,6 +33,8 @@ interface Rig {
   store: CalibrationStore;
   childId: string;
   sessions: SessionState[];
+  /** Calibration ids the gateway told the mat (protocol `calibration` command), in order. */
+  toldCalibrations: string[];
   close(): Promise<void>;
 }
 
@@ -58,6 +61,15 @@ async function rig(
   });
   await services.init();
   const link = new ScriptedMat();
+  const toldCalibrations: string[] = [];
+  const write = link.writeLine.bind(link);
+  link.writeLine = (line) => {
+    const decoded = decodeFrame(line);
+    if (decoded.ok && decoded.frame.type === 'calibration') {
+      toldCalibrations.push(decoded.frame.payload.calibration_id);
+    }
+    return write(line);
+  };
   services.addMat(new MatConnection({ link, profiles: [factory.length, factory.weight], log }));
   const sessions: SessionState[] = [];
   services.on('session', (state) => sessions.push(state));
@@ -72,6 +84,7 @@ async function rig(
     store: new CalibrationStore(join(dir.path, 'calibration')),
     childId: child.value.id,
     sessions,
+    toldCalibrations,
     async close() {
       services.close();
       await db.close();
@@ -184,6 +197,8 @@ describe('calibration gate', () => {
     const again = await r.services.startSession({ child_id: r.childId });
     expect(again.ok && again.value.calibration_id).toBe('cal-sim-length-2');
     expect(r.services.listMats()[0]).toMatchObject({ calibration: 'calibrated', calibration_message: null });
+    // The mat is told which calibration the gateway applies: the factory one after hello, then the new one.
+    expect(r.toldCalibrations).toEqual([factory.length.id, 'cal-sim-length-2']);
   });
 
   it('the store changing while the gateway runs updates the mat status without a session', async () => {
