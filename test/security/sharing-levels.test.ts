@@ -159,6 +159,45 @@ describe('sharing levels on the wire', () => {
     expect(children).toBeGreaterThanOrEqual(5); // 3 measurements, 1 child, the register
   });
 
+  it('a gateway merges only register children it can find by name', async () => {
+    const melati = gateways[0] as RunningGateway;
+    const sender = await connectOnce(broker.url);
+    const base = {
+      pseudo_id: 'a'.repeat(32),
+      sex: 1,
+      birth_month: '2025-01',
+      posyandu_id: 'mawar',
+      village_id: 'sukamaju',
+      has_kia: false,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+    };
+    const nameless = { ...base, id: 'child-without-name' };
+    const named = {
+      ...base,
+      id: 'child-with-name',
+      pseudo_id: 'b'.repeat(32),
+      name: 'Anak Terdaftar',
+      mother_name: 'Ibu Terdaftar',
+      birth_date: '2025-01-15',
+    };
+    for (const child of [nameless, named]) {
+      await sender.publishAsync(
+        'tikar/v1/sukamaju/register',
+        JSON.stringify({ schema: 'tikar.register/1', child }),
+        {
+          qos: 1,
+        },
+      );
+    }
+    await sender.endAsync();
+    await waitFor('the named child merged', async () => {
+      const row = await melati.db.get('SELECT 1 AS here FROM children WHERE id = ?', [named.id]);
+      return row !== undefined;
+    });
+    expect(await melati.db.get('SELECT 1 AS here FROM children WHERE id = ?', [nameless.id])).toBeUndefined();
+  });
+
   it('the record keeps what it receives: a pseudonym only for melati, the register fields for mawar', async () => {
     const rows = await record.db.all(
       'SELECT id, pseudo_id, name, birth_date, mother_name, nik, posyandu_id FROM children ORDER BY posyandu_id',
