@@ -251,11 +251,14 @@ async function startInOrder(
   let webUrl: string | null = null;
   if (config.http) {
     const { startWebServer } = await import('../web/server.ts');
+    const { loadReportData } = await import('../reports/load.ts');
     const web = await startWebServer({
       services,
       host: config.http.host,
       port: config.http.port,
       dataDir: dirname(config.dbPath),
+      // The Laporan page: this posyandu's children and measurements, read fresh for each request.
+      reports: { load: () => loadReportData(db, config.posyanduId) },
     });
     steps.push({ name: 'web', run: () => web.stop() });
     webUrl = web.url;

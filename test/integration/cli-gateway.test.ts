@@ -27,7 +27,7 @@ describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
       [join(root, 'bin', 'tikar.mjs'), 'gateway', '--db', dbPath, '--http', '0', '--speed', '20'],
       {
         stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, TIKAR_LOG_LEVEL: 'error' },
+        env: { ...process.env, TIKAR_LOG_LEVEL: 'error', TIKAR_PIN_BIDAN: '135791' },
       },
     );
     let out = '';
@@ -44,6 +44,23 @@ describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
       expect(out).toMatch(/with the village record in-process/);
       const response = await fetch(url);
       expect(response.status).toBeLessThan(500);
+      // The Laporan page reads this gateway's own database: the five demo children are S in the SKDN.
+      const login = await fetch(`${url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ role: 'bidan', pin: '135791' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const month = new Date().toISOString().slice(0, 7);
+      const skdn = await fetch(`${url}/api/reports/skdn?month=${month}&format=csv`, { headers: { cookie } });
+      expect(skdn.status).toBe(200);
+      const [header, row] = (await skdn.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
+      const columns = (header ?? '').split(',');
+      expect((row ?? '').split(',')[columns.indexOf('s')]).toBe('5');
       // The five demo children reach the in-process record, whose receipts close the loop.
       await waitFor('the demo children to be delivered', async () => {
         const db = await openDb(dbPath, { readonly: true });
