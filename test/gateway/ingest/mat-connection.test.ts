@@ -83,4 +83,50 @@ describe('mat connection', () => {
     expect(samples).toEqual([]);
     expect(mat.calibration('length').state).toBe('uncalibrated');
   });
+
+  it('commands carry their seq, a recent one can be written again unchanged, acks are passed on', async () => {
+    const { link, mat } = connect();
+    const written: string[] = [];
+    const write = link.writeLine.bind(link);
+    link.writeLine = (line) => {
+      written.push(line);
+      return write(line);
+    };
+    const acks: number[] = [];
+    mat.on('ack', (ack) => acks.push(ack.ack_seq));
+    expect(mat.nextCommandSeq).toBe(0);
+    expect(mat.command('beep', { duration_ms: 100, pattern: 'lock' })).toBe(0);
+    expect(mat.command('start', {})).toBe(1);
+    expect(mat.repeatCommand(1)).toBe(true);
+    expect(written[2]).toBe(written[1]);
+    expect(mat.repeatCommand(7)).toBe(false); // never sent
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks).toEqual([1, 1]); // the scripted mat answers each start line
+  });
+
+  it('a stored failed check blocks the mat; a newer stored profile replaces the configured one', () => {
+    const { mat } = connect();
+    const length = profiles.find((p) => p.channel === 'length');
+    if (!length) throw new Error('no length profile');
+    const check = {
+      deviceId: 'SIM-0001',
+      channel: 'length' as const,
+      calibrationId: length.id,
+      reference: 500,
+      measured: 503,
+      error: 3,
+      tolerance: 2,
+      passed: false,
+      checkedAt: '2026-06-01T00:00:00.000Z',
+      message: 'failed',
+    };
+    mat.useCalibrationRecord({ deviceId: 'OTHER', profiles: [], checks: [check] });
+    expect(mat.blockingCheck).toBeNull(); // another mat's record
+    mat.useCalibrationRecord({ deviceId: 'SIM-0001', profiles: [], checks: [check] });
+    expect(mat.blockingCheck?.measured).toBe(503);
+    const newer = { ...length, id: 'cal-new', createdAt: '2026-06-02T00:00:00.000Z' };
+    mat.useCalibrationRecord({ deviceId: 'SIM-0001', profiles: [newer], checks: [check] });
+    expect(mat.blockingCheck).toBeNull();
+    expect(mat.calibration('length').profile?.id).toBe('cal-new');
+  });
 });
