@@ -115,7 +115,7 @@ const dictionaries = {
     'mat.check_failed':
       'Alat ukur gagal cek batang acuan. Minta admin mengkalibrasi ulang. Hasil tidak bisa disimpan.',
     'mat.expired':
-      'Kalibrasi alat ukur sudah kedaluwarsa. Minta admin mengkalibrasi ulang. Hasil tidak bisa disimpan.',
+      'Kalibrasi alat ukur sudah kedaluwarsa. Hasil tetap bisa disimpan, tetapi minta admin segera mengkalibrasi ulang.',
     'mat.none': 'Belum ada alat ukur tersambung.',
     'clock.title': 'Jam gateway tampak salah',
     'clock.ask': 'Apakah tanggal dan jam di HP ini benar?',
@@ -314,7 +314,7 @@ const dictionaries = {
     'mat.check_failed':
       'The mat failed its reference-rod check. Ask the admin to calibrate it again. Results cannot be saved.',
     'mat.expired':
-      "The mat's calibration has expired. Ask the admin to calibrate it again. Results cannot be saved.",
+      "The mat's calibration has expired. Results can still be saved, but ask the admin to calibrate it again soon.",
     'mat.none': 'No mat connected yet.',
     'clock.title': "The gateway's clock looks wrong",
     'clock.ask': 'Are the date and time on this phone right?',

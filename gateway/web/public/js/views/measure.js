@@ -11,11 +11,18 @@ import { renderResultCard } from './result-card.js';
 /** A session kept across a redraw of this screen (language switch), picked up by the next render. */
 let carried = null;
 
+/** Why no reading from this mat may be saved, or undefined when it may. */
 export function matProblem(mat) {
   if (!mat) return t('mat.none');
   if (!mat.connected) return t('mat.disconnected');
-  if (mat.calibration !== 'calibrated') return t(`mat.${mat.calibration}`);
+  if (mat.calibration === 'uncalibrated' || mat.calibration === 'check_failed')
+    return t(`mat.${mat.calibration}`);
   return undefined;
+}
+
+/** An expired calibration warns but does not block (the measurement keeps its calibration id). */
+function matWarning(mat) {
+  return mat?.calibration === 'expired' ? t('mat.expired') : undefined;
 }
 
 function firstMat() {
@@ -126,8 +133,16 @@ export async function renderMeasure(root, childId) {
 
   function renderMat() {
     const problem = matProblem(currentMat());
-    matBox.hidden = !problem;
-    mount(matBox, problem ? h('p', { class: 'banner banner-severe' }, `✖ ${problem}`) : null);
+    const warning = problem ? undefined : matWarning(currentMat());
+    matBox.hidden = !problem && !warning;
+    mount(
+      matBox,
+      problem
+        ? h('p', { class: 'banner banner-severe' }, `✖ ${problem}`)
+        : warning
+          ? h('p', { class: 'banner banner-warn' }, `⚠ ${warning}`)
+          : null,
+    );
     startButton.disabled = Boolean(problem) || session !== null;
     // A value from before the problem must not look current.
     if (problem && session) {
