@@ -23,6 +23,11 @@ interface ZscoreOptions {
 const PROGRESS_MIN_BYTES = 8 << 20;
 const PROGRESS_EVERY_MS = 200;
 const CHUNK_BYTES = 1 << 20;
+/**
+ * Output the file sink may hold before `write` waits for it: a few batches, so that the disk write of
+ * one batch overlaps the computation of the next instead of stalling it (the default is 16 KB).
+ */
+const SINK_BUFFER_BYTES = 16 << 20;
 /** Inputs at least this big are shared out to worker threads. */
 const PARALLEL_MIN_BYTES = 8 << 20;
 
@@ -137,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     if (options.out) {
       const file = await open(options.out, 'w', 0o600);
       await file.chmod(0o600); // also when the file already existed with wider rights
-      sink = createWriteStream('', { fd: file });
+      sink = createWriteStream('', { fd: file, highWaterMark: SINK_BUFFER_BYTES });
     }
   } catch (error) {
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);

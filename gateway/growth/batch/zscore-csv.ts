@@ -108,6 +108,8 @@ export interface ZscoreCsvOptions {
   precision?: number;
   /** Write the output header line (default true); batches after the first leave it out. */
   emitHeader?: boolean;
+  /** Size of each output buffer (default 1 MB); a batch sized to hold all its output needs no copy. */
+  outputBufferBytes?: number;
 }
 
 /** How many error messages the summary keeps. */
@@ -145,6 +147,7 @@ export class ZscoreCsvTransformer {
   readonly summary: ZscoreCsvSummary = emptySummary();
   private readonly precision: number;
   private readonly emitHeader: boolean;
+  private readonly outputBufferBytes: number;
   private leftover: Buffer | undefined;
   private headerDone = false;
   private headerFields = 0;
@@ -179,6 +182,7 @@ export class ZscoreCsvTransformer {
     }
     this.precision = precision;
     this.emitHeader = options.emitHeader ?? true;
+    this.outputBufferBytes = options.outputBufferBytes ?? 1 << 20;
   }
 
   /** Feeds the next chunk; returns the output ready so far. Throws CsvFatalError only for fatal input. */
@@ -273,7 +277,8 @@ export class ZscoreCsvTransformer {
   private reserve(bytes: number): void {
     if (this.outPos + bytes <= this.out.length) return;
     if (this.outPos > 0) this.done.push(this.out.subarray(0, this.outPos));
-    this.out = Buffer.allocUnsafe(Math.max(bytes, 1 << 20));
+    // Never from Node's shared pool: a batch's output buffer is transferred to another thread whole.
+    this.out = Buffer.allocUnsafeSlow(Math.max(bytes, this.outputBufferBytes));
     this.outPos = 0;
   }
 
@@ -699,17 +704,26 @@ export function emptySummary(): ZscoreCsvSummary {
   return { rows: 0, errorRows: 0, errorsByColumn: {}, firstErrors: [], flagged: 0 };
 }
 
+/** Output bytes per input byte a batch's buffer is sized for: typical rows grow about threefold. */
+const BATCH_OUTPUT_PER_INPUT_BYTE = 4;
+
 /**
  * One batch of whole rows after the header (as in a worker): output rows without the header line,
- * in a fresh (transferable) array, and the batch's own summary (rows numbered from 1).
+ * in an array that owns its memory (transferable), and the batch's own summary (rows numbered from 1).
  */
 export function processBatch(
   header: Buffer,
   batch: Buffer,
   precision: number,
 ): { output: Uint8Array; summary: ZscoreCsvSummary } {
-  const transformer = new ZscoreCsvTransformer({ precision, emitHeader: false });
+  const transformer = new ZscoreCsvTransformer({
+    precision,
+    emitHeader: false,
+    outputBufferBytes: batch.length * BATCH_OUTPUT_PER_INPUT_BYTE + 4096,
+  });
   const parts = [...transformer.push(header), ...transformer.push(batch), ...transformer.end()];
+  // Usually one part, in a buffer of its own: handed out as it is, without a copy.
+  if (parts.length === 1) return { output: parts[0] as Buffer, summary: transformer.summary };
   let length = 0;
   for (const part of parts) length += part.length;
   const output = new Uint8Array(length);
