@@ -26,18 +26,24 @@ export const STATUS_TEXT = Buffer.from(
 export const STATUS_TEXT_OFFSET = new Uint16Array(STATUS_COLUMNS.length * entries);
 export const STATUS_TEXT_LENGTH = new Uint8Array(STATUS_COLUMNS.length * entries);
 
-/** Offset and length in STATUS_TEXT of a band's label. */
-export function statusTextOf(column: number, band: number): [offset: number, length: number] {
+/** Per status column, per band: [offset, length] of its label in STATUS_TEXT (computed once). */
+const BAND_TEXT: (readonly [offset: number, length: number])[][] = [];
+{
   let offset = 0;
-  for (let c = 0; c < STATUS_COLUMNS.length; c++) {
-    const bands = STATUS_BANDS[STATUS_COLUMNS[c] as StatusIndex];
-    for (let b = 0; b < bands.length; b++) {
-      const length = Buffer.byteLength((bands[b] as (typeof bands)[number]).label.id);
-      if (c === column && b === band) return [offset, length];
-      offset += length;
-    }
+  for (const index of STATUS_COLUMNS) {
+    BAND_TEXT.push(
+      STATUS_BANDS[index].map((band) => {
+        const length = Buffer.byteLength(band.label.id);
+        offset += length;
+        return [offset - length, length] as const;
+      }),
+    );
   }
-  return [0, 0];
+}
+
+/** Offset and length in STATUS_TEXT of a band's label. */
+export function statusTextOf(column: number, band: number): readonly [offset: number, length: number] {
+  return BAND_TEXT[column]?.[band] ?? [0, 0];
 }
 
 STATUS_COLUMNS.forEach((index, column) => {
