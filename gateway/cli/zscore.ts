@@ -31,6 +31,12 @@ const SINK_BUFFER_BYTES = 16 << 20;
 /** Inputs at least this big are shared out to worker threads. */
 const PARALLEL_MIN_BYTES = 8 << 20;
 
+/** Bytes read before the worker threads start (Infinity: never). */
+function workersFromBytes(totalBytes: number | undefined): number {
+  if (totalBytes === undefined) return PARALLEL_MIN_BYTES / 4;
+  return totalBytes >= PARALLEL_MIN_BYTES ? 0 : Number.POSITIVE_INFINITY;
+}
+
 function parsePrecision(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 10) {
@@ -172,9 +178,9 @@ export async function run(argv: string[]): Promise<number> {
       {
         precision: options.precision,
         workers,
-        // Worker threads pay off from a few megabytes on (they take a moment to start).
-        workersFromBytes:
-          totalBytes === undefined || totalBytes >= PARALLEL_MIN_BYTES ? PARALLEL_MIN_BYTES / 4 : Infinity,
+        // Worker threads pay off from a few megabytes on (they take a moment to start): a file known
+        // to be that big starts them at once; a pipe, once its first megabytes have come.
+        workersFromBytes: workersFromBytes(totalBytes),
       },
       (bytes, rows) => progress.update(bytes, rows),
     ));
