@@ -29,7 +29,15 @@ import {
 } from '../indicators.ts';
 import { roundTo, roundZ, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
-import { copyBytes, parseDecimal, parseIsoDateDays, trimEnd, trimStart, writeFixed } from './bytes.ts';
+import {
+  copyBytes,
+  parseDecimal,
+  parseIsoDateDays,
+  trimEnd,
+  trimStart,
+  writeFixed,
+  writeThousandths,
+} from './bytes.ts';
 import {
   STATUS_COLUMNS,
   STATUS_TEXT,
@@ -659,8 +667,13 @@ export class ZscoreCsvTransformer {
     let pos = this.outPos;
     out[pos++] = COMMA;
     if (!Number.isNaN(r.clenheiCm)) {
-      // Display only: the nearest thousandth (a length, always positive), trailing zeros dropped.
-      pos = writeFixed(out, pos, Math.round(r.clenheiCm * 1000) / 1000, CLENHEI_DECIMALS, true);
+      // Display only: the nearest thousandth, trailing zeros dropped. Integer digits for the usual
+      // lengths; writeFixed (same text, slower) for the rest (a tiny or negative adjusted length).
+      const thousandths = Math.round(r.clenheiCm * 1000);
+      pos =
+        thousandths > 0 && thousandths < 2147483648
+          ? writeThousandths(out, pos, thousandths)
+          : writeFixed(out, pos, thousandths / 1000, CLENHEI_DECIMALS, true);
     }
     pos = this.writeZ(pos, r.zlen, 0);
     pos = this.writeZ(pos, r.zwei, 1);
