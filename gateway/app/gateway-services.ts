@@ -336,8 +336,8 @@ export class GatewayServicesImpl implements GatewayServices {
     });
   }
 
-  listChildren(): Promise<Result<Child[]>> {
-    return this.#guard(async () => ({ ok: true, value: await listChildren(this.#o.db) }));
+  listChildren(limit?: number): Promise<Result<Child[]>> {
+    return this.#guard(async () => ({ ok: true, value: await listChildren(this.#o.db, limit) }));
   }
 
   // ------------------------------------------------------------------------------------------ mats

@@ -344,7 +344,8 @@ export interface GatewayServices {
   /** Tolerant of spelling (Indonesian variants, typos); best first; at most `limit` (default 20). */
   findChildren(query: unknown, limit?: number): Promise<Result<ChildMatch[]>>;
   getChild(id: unknown): Promise<Result<Child>>;
-  listChildren(): Promise<Result<Child[]>>;
+  /** By name; at most `limit` (default all). */
+  listChildren(limit?: number): Promise<Result<Child[]>>;
 
   // Measuring sessions on a mat
   startSession(input: unknown): Promise<Result<SessionState>>;

@@ -8,7 +8,6 @@ import { Clock, type ClockOptions, localDate } from '../clock/clock.ts';
 import type { ByteLink } from '../ingest/byte-link.ts';
 import { MatConnection } from '../ingest/mat-connection.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { startBuiltinBroker } from '../publish/builtin-broker.ts';
 import { type IClientOptions, type MqttLink, openMqttLink } from '../publish/mqtt-link.ts';
 import { offlineWill, startPresence } from '../publish/presence.ts';
 import { OutboxRelay, type RelayOptions } from '../publish/relay.ts';
@@ -165,6 +164,8 @@ async function startInOrder(
   // 4. Broker (built-in unless a URL is given) and the village record
   let mqttUrl = config.mqtt?.url;
   if (mqttUrl === undefined) {
+    // Loaded only here: aedes costs ~14 MB of RSS that a gateway with its own broker never needs.
+    const { startBuiltinBroker } = await import('../publish/builtin-broker.ts');
     const broker = await startBuiltinBroker({ host: '127.0.0.1', port: config.mqtt?.builtinPort ?? 0 });
     steps.push({ name: 'built-in broker', run: () => broker.stop() });
     mqttUrl = broker.url;

@@ -1,7 +1,7 @@
 // Children: registration, lookup, and merging of the village register (children of other posyandu).
 
 import type { Child, Sex } from '../app/services.ts';
-import type { Row, Sql } from './db.ts';
+import type { Db, Row, Sql } from './db.ts';
 import { nameKey, nameSimilarity } from './name-match.ts';
 
 interface ChildRow extends Row {
@@ -92,9 +92,27 @@ export async function findChildByNik(sql: Sql, nik: string): Promise<Child | und
   return row ? toChild(row) : undefined;
 }
 
-export async function listChildren(sql: Sql): Promise<Child[]> {
-  const rows = await sql.all<ChildRow>(`SELECT ${columns} FROM children ORDER BY name_key, id`);
-  return rows.map(toChild);
+/**
+ * Rows per statement when reading every child: sqlite3 builds a whole result in native memory before handing
+ * it to JS, and 10,000 rows at once left ~15 MB of RSS behind; pages of this size keep that small.
+ */
+const pageRows = 500;
+
+/** All children by name, or the first `limit`; read in pages from one snapshot. */
+export async function listChildren(db: Db, limit = Number.POSITIVE_INFINITY): Promise<Child[]> {
+  return db.snapshot(async (tx) => {
+    const children: Child[] = [];
+    while (children.length < limit) {
+      const wanted = Math.min(pageRows, limit - children.length);
+      const rows = await tx.all<ChildRow>(
+        `SELECT ${columns} FROM children ORDER BY name_key, id LIMIT ? OFFSET ?`,
+        [wanted, children.length],
+      );
+      for (const row of rows) children.push(toChild(row));
+      if (rows.length < wanted) break;
+    }
+    return children;
+  });
 }
 
 export async function countChildren(sql: Sql): Promise<number> {
@@ -104,22 +122,36 @@ export async function countChildren(sql: Sql): Promise<number> {
 
 /** Children whose name resembles the query, best first (scores only the name keys, then loads the few best). */
 export async function searchChildren(
-  sql: Sql,
+  db: Db,
   query: string,
   limit: number,
 ): Promise<{ child: Child; score: number }[]> {
   const queryKey = nameKey(query);
   if (queryKey.length === 0) return [];
-  const keys = await sql.all<{ id: string; name_key: string }>('SELECT id, name_key FROM children');
   const minimumScore = 0.7;
-  const best = keys
-    .map((row) => ({ row, score: nameSimilarity(queryKey, row.name_key) }))
-    .filter((match) => match.score >= minimumScore)
+  // Scanned in rowid pages (the order of a plain table scan), keeping only the names that resemble the query.
+  const candidates = await db.snapshot(async (tx) => {
+    const found: { row: { id: string; name_key: string }; score: number }[] = [];
+    for (let afterRowid = 0; ; ) {
+      const rows = await tx.all<{ rowid: number; id: string; name_key: string }>(
+        'SELECT rowid, id, name_key FROM children WHERE rowid > ? ORDER BY rowid LIMIT ?',
+        [afterRowid, pageRows],
+      );
+      for (const row of rows) {
+        const score = nameSimilarity(queryKey, row.name_key);
+        if (score >= minimumScore) found.push({ row, score });
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < pageRows) return found;
+      afterRowid = last.rowid;
+    }
+  });
+  const best = candidates
     .sort((a, b) => b.score - a.score || a.row.name_key.localeCompare(b.row.name_key))
     .slice(0, limit);
   const matches: { child: Child; score: number }[] = [];
   for (const { row, score } of best) {
-    const child = await getChild(sql, row.id);
+    const child = await getChild(db, row.id);
     if (child) matches.push({ child, score: Math.round(score * 100) / 100 });
   }
   return matches;

@@ -23,6 +23,11 @@ export interface Db extends Sql {
    * `durable: false` skips the fsync for bookkeeping that may be lost in a power cut (still atomic).
    */
   transaction<T>(body: (tx: Sql) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
+  /**
+   * Runs `body` inside a read transaction (one snapshot, no write lock) with no other statement in between:
+   * for reading a large result in pages that still agree with each other.
+   */
+  snapshot<T>(body: (tx: Sql) => Promise<T>): Promise<T>;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -117,6 +122,15 @@ export async function openDb(path: string, options: OpenOptions = {}): Promise<D
           }
         } finally {
           if (relaxed) await promisedExec(raw, 'PRAGMA synchronous = FULL');
+        }
+      }),
+    snapshot: <T>(body: (tx: Sql) => Promise<T>) =>
+      enqueue(async () => {
+        await promisedExec(raw, 'BEGIN');
+        try {
+          return await body(direct);
+        } finally {
+          await promisedExec(raw, 'COMMIT').catch(() => undefined);
         }
       }),
     close: () =>

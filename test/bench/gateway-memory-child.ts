@@ -2,18 +2,20 @@
 // morning does with it (lists, searches, today's list, a child's history), and prints the process RSS.
 import { simCalibrationProfiles } from '../../calibration/index.ts';
 import { startGateway } from '../../gateway/app/start-gateway.ts';
-import { ScriptedMat } from '../integration/scripted-mat.ts';
 
-const [dbPath, mqttUrl] = process.argv.slice(2);
-if (!dbPath || !mqttUrl) throw new Error('usage: gateway-memory-child DB MQTT_URL');
+const [dbPath, mqttUrl, serialPath] = process.argv.slice(2);
+if (!dbPath || !mqttUrl || !serialPath)
+  throw new Error('usage: gateway-memory-child DB MQTT_URL SERIAL_PATH');
+// As deploy/systemd runs it: a mat on a serial port, an external broker, the screens on.
 const gateway = await startGateway({
   dbPath,
   posyanduId: 'melati',
   villageId: 'sukamaju',
-  matLink: new ScriptedMat(), // a mat on its port, as in production (no simulator loaded)
+  serial: { path: serialPath, baudRate: 115_200 },
   profiles: Object.values(simCalibrationProfiles()),
   mqtt: { url: mqttUrl },
   record: { enabled: false },
+  http: { host: '127.0.0.1', port: 0 },
 });
 const s = gateway.services;
 const children = await s.listChildren();

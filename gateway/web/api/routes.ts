@@ -152,8 +152,8 @@ export function apiRoutes(services: GatewayServices): Route[] {
       handler: async ({ query }) => {
         const { q, limit } = validate(searchQuery, queryObject(query), 'query');
         if (q) return json({ matches: unwrap(await services.findChildren(q, limit ?? 20)) });
-        const all = unwrap(await services.listChildren());
-        return json({ matches: all.slice(0, limit ?? 100).map((child) => ({ child, score: 1 })) });
+        const first = unwrap(await services.listChildren(limit ?? 100));
+        return json({ matches: first.map((child) => ({ child, score: 1 })) });
       },
     },
     {
