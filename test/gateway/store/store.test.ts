@@ -10,6 +10,7 @@ import {
   getChild,
   insertChild,
   isConstraintError,
+  listChildren,
   markDelivered,
   markSent,
   openDb,
@@ -17,6 +18,7 @@ import {
   searchChildren,
   upsertChild,
 } from '../../../gateway/store/index.ts';
+import { nameKey } from '../../../gateway/store/name-match.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 
 function child(overrides: Partial<Child> = {}): Child {
@@ -106,6 +108,24 @@ describe('store', () => {
     expect((await searchChildren(db, 'anisa', 5))[0]?.child.name).toBe('Annisa Putri');
     expect((await searchChildren(db, 'putri anisa', 5))[0]?.child.name).toBe('Annisa Putri');
     expect(await searchChildren(db, 'Wayan', 5)).toEqual([]);
+  });
+
+  it('reads every child across several pages, in name order, and honours a limit', async () => {
+    const names = Array.from({ length: 1234 }, (_, i) => `Anak ${i}`);
+    await db.transaction(async (tx) => {
+      for (const name of names) await insertChild(tx, child({ name }));
+      await insertChild(tx, child({ name: 'Siti Aminah' }));
+    });
+    const all = await listChildren(db);
+    expect(all).toHaveLength(1235);
+    expect(new Set(all.map((c) => c.name))).toEqual(new Set([...names, 'Siti Aminah']));
+    // Ordered by the spelling-tolerant name key, then by id (creation order).
+    const order = all.map((c) => [nameKey(c.name), c.id] as const);
+    const sorted = [...order].sort(([ka, ia], [kb, ib]) => (ka < kb ? -1 : ka > kb ? 1 : ia < ib ? -1 : 1));
+    expect(order).toEqual(sorted);
+    expect((await listChildren(db, 501)).map((c) => c.id)).toEqual(all.slice(0, 501).map((c) => c.id));
+    // The one name like the query sits past the first page of the table scan.
+    expect((await searchChildren(db, 'siti aminah', 3)).map((m) => m.child.name)).toEqual(['Siti Aminah']);
   });
 
   it('outbox: due in id order, sent on PUBACK, delivered on receipt', async () => {
