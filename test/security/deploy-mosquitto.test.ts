@@ -5,12 +5,15 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAccountBundles } from '../../gateway/security/accounts.ts';
-import { parseRoster } from '../../gateway/security/acl.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../../gateway/security/mqtt-credentials.ts';
-import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
+import { caPaths, leafPaths } from '../../gateway/security/pki.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { connectOnce, type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
+import {
+  connectOnce,
+  createVillagePki,
+  type SecureMosquitto,
+  startSecureMosquitto,
+} from './secure-brokers.ts';
 
 const deployDir = join(import.meta.dirname, '../../deploy/mosquitto');
 
@@ -43,21 +46,7 @@ async function publishUntil(client: MqttClient, topic: string, arrived: () => bo
 beforeAll(async () => {
   dir = await tmpDir('tikar-deploy-');
   pkiDir = join(dir.path, 'pki');
-  await createCa({ dir: pkiDir });
-  await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: ['127.0.0.1'] });
-  const roster = parseRoster({
-    accounts: [
-      { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
-      { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
-    ],
-  });
-  if (!roster.ok) throw new Error(roster.error);
-  const accounts = await writeAccountBundles({
-    dir: pkiDir,
-    roster: roster.value,
-    brokerUrl: 'mqtts://127.0.0.1:8883',
-    passwordIterations: 1000,
-  });
+  const accounts = await createVillagePki(pkiDir, '127.0.0.1');
 
   // /etc/mosquitto/tikar/ as the install lines in tikar.conf lay it out, with the bridge's district bundle.
   const etc = join(dir.path, 'etc-tikar');

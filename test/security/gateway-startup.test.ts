@@ -5,11 +5,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAccountBundles } from '../../gateway/security/accounts.ts';
-import { parseRoster } from '../../gateway/security/acl.ts';
 import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
+import { createVillagePki, type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
 
 const tikar = join(import.meta.dirname, '../../bin/tikar.mjs');
 
@@ -74,21 +72,7 @@ async function variant(name: string, change: (bundle: string) => Promise<void>):
 beforeAll(async () => {
   dir = await tmpDir('tikar-gw-startup-');
   pkiDir = join(dir.path, 'pki');
-  await createCa({ dir: pkiDir });
-  await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: ['localhost'] });
-  const roster = parseRoster({
-    accounts: [
-      { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
-      { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
-    ],
-  });
-  if (!roster.ok) throw new Error(roster.error);
-  const accounts = await writeAccountBundles({
-    dir: pkiDir,
-    roster: roster.value,
-    brokerUrl: 'mqtts://localhost:8883',
-    passwordIterations: 1000,
-  });
+  const accounts = await createVillagePki(pkiDir, 'localhost');
   const server = leafPaths(pkiDir, 'broker');
   broker = await startSecureMosquitto(
     dir.path,

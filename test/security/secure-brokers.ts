@@ -6,8 +6,10 @@ import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { type AccountBundles, writeAccountBundles } from '../../gateway/security/accounts.ts';
 import { aclTableFromRoster, parseRoster, type Roster, renderAclFile } from '../../gateway/security/acl.ts';
 import { hashPassword, renderPasswordFile } from '../../gateway/security/passwords.ts';
+import { createCa, issueCertificate } from '../../gateway/security/pki.ts';
 import { freePort } from '../helpers/free-port.ts';
 
 export const roster: Roster = (() => {
@@ -125,4 +127,23 @@ export function connectOnce(url: string, options: IClientOptions = {}): Promise<
 
 export function loginAs(username: string): IClientOptions {
   return { username, password: passwordOf(username) };
+}
+
+/** A village CA with a broker certificate for `host` and the bundles of one gateway (melati) and its record. */
+export async function createVillagePki(pkiDir: string, host: string): Promise<AccountBundles> {
+  await createCa({ dir: pkiDir });
+  await issueCertificate({ dir: pkiDir, name: 'broker', role: 'broker', hosts: [host] });
+  const villageRoster = parseRoster({
+    accounts: [
+      { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
+      { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
+    ],
+  });
+  if (!villageRoster.ok) throw new Error(villageRoster.error);
+  return writeAccountBundles({
+    dir: pkiDir,
+    roster: villageRoster.value,
+    brokerUrl: `mqtts://${host}:8883`,
+    passwordIterations: 1000,
+  });
 }
