@@ -18,6 +18,7 @@ import {
 } from '../../calibration/index.ts';
 import { createSimulatedMat, type SimulatedMat } from '../../device/sim/index.ts';
 import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../../protocol/index.ts';
+import { integerIn, numberIn, parseArgv } from './options.ts';
 
 interface CalibrateOptions {
   port?: string;
@@ -167,27 +168,18 @@ function numberList(text: string): number[] {
   return values;
 }
 
-function positive(name: string) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < 0)
-      throw new InvalidArgumentError(`${name} must be a non-negative number`);
-    return value;
-  };
-}
-
 function parse(argv: string[]): CalibrateOptions | number {
   const program = new Command('tikar calibrate')
     .description('Calibrate a mat against reference rods (mm) or masses (g), or --check it with one rod.')
     .option('--port <path>', "the mat's serial port")
-    .option('--baud <n>', 'baud rate', positive('--baud'), 115_200)
+    .option('--baud <n>', 'baud rate', integerIn('--baud', 1200, 4_000_000), 115_200)
     .option('--sim', 'use the simulated mat in-process (training, tests)')
     .option('--scenario <name>', 'simulator scenario with --sim', 'calm')
-    .option('--seed <n>', 'simulator seed with --sim', positive('--seed'), 1)
+    .option('--seed <n>', 'simulator seed with --sim', integerIn('--seed', 0, 2 ** 32 - 1), 1)
     .option(
       '--sim-minutes <n>',
       'let the simulated mat run this long first (e.g. to show drift)',
-      positive('--sim-minutes'),
+      numberIn('--sim-minutes', 0),
       0,
     )
     .option('--channel <name>', 'length or weight', 'length')
@@ -195,16 +187,11 @@ function parse(argv: string[]): CalibrateOptions | number {
     .option('--by <name>', 'who calibrates (stored in the profile)', 'technician')
     .option('--dir <path>', 'where profiles are stored', DEFAULT_CALIBRATION_DIR)
     .option('--check', 'check the active calibration with one reference')
-    .option('--ref <value>', 'the reference for --check, mm or g', positive('--ref'))
-    .option('--settle <s>', 'seconds to wait for the reading to settle', positive('--settle'), 3)
-    .option('--yes', 'do not wait for Enter between references')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    return (error as { exitCode?: number }).exitCode ?? 2;
-  }
+    .option('--ref <value>', 'the reference for --check, mm or g', numberIn('--ref', 0))
+    .option('--settle <s>', 'seconds to wait for the reading to settle', numberIn('--settle', 0), 3)
+    .option('--yes', 'do not wait for Enter between references');
+  const stopped = parseArgv(program, argv);
+  if (stopped !== undefined) return stopped;
   const options = program.opts<CalibrateOptions>();
   const problem =
     (options.channel !== 'length' &&

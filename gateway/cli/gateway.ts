@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
 import { startGateway } from '../app/start-gateway.ts';
 import { MqttAuthError } from '../publish/mqtt-link.ts';
-import { checkTopicId } from '../publish/topics.ts';
 import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../security/privacy.ts';
+import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
 
 interface GatewayCliOptions {
   serial?: string;
@@ -57,36 +57,6 @@ async function villageSecretFile(
   );
 }
 
-function integer(name: string, min: number, max: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-function number(name: string, min: number, max: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-function topicId(name: string) {
-  return (text: string): string => {
-    try {
-      return checkTopicId(name, text);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  };
-}
-
 async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
   let json: unknown;
   try {
@@ -106,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const program = new Command('tikar gateway')
     .description('Run the posyandu gateway: mat → stable readings → z-scores → store → MQTT → screens.')
     .option('--serial <path>', 'serial port of a real mat (default: a simulated mat in-process)')
-    .option('--baud <rate>', 'serial baud rate', integer('--baud', 1200, 4_000_000), 115200)
+    .option('--baud <rate>', 'serial baud rate', integerIn('--baud', 1200, 4_000_000), 115200)
     .option('--db <file>', 'database file (created 0600)', './data/tikar.db')
     .option(
       '--mqtt <url>',
@@ -119,11 +89,11 @@ export async function run(argv: string[]): Promise<number> {
     .option(
       '--posyandu <id>',
       'posyandu id (in topic names: A-Z a-z 0-9 _ -)',
-      topicId('--posyandu'),
+      topicIdOption('--posyandu'),
       'posyandu-1',
     )
-    .option('--village <id>', 'village id (in topic names)', topicId('--village'), 'desa-1')
-    .option('--http <port>', 'port of the screens (0 = any free port)', integer('--http', 0, 65535), 8080)
+    .option('--village <id>', 'village id (in topic names)', topicIdOption('--village'), 'desa-1')
+    .option('--http <port>', 'port of the screens (0 = any free port)', integerIn('--http', 0, 65535), 8080)
     .option('--host <address>', 'address the screens listen on', '127.0.0.1')
     .option('--demo', 'seed demo children into an empty database (default with the simulated mat)')
     .option('--no-demo', 'do not seed demo children')
@@ -131,12 +101,12 @@ export async function run(argv: string[]): Promise<number> {
     .option('--no-record', 'do not run the village record in-process')
     .option('--calibration <file>', 'calibration profile(s) JSON for a real mat (tikar calibrate)')
     .option('--scenario <name>', 'simulated mat scenario', 'session')
-    .option('--seed <n>', 'simulated mat seed', integer('--seed', 0, 2 ** 31), 1)
-    .option('--speed <x>', 'simulated mat time scale', number('--speed', 0.1, 1000), 1)
+    .option('--seed <n>', 'simulated mat seed', integerIn('--seed', 0, 2 ** 31), 1)
+    .option('--speed <x>', 'simulated mat time scale', numberIn('--speed', 0.1, 1000), 1)
     .option(
       '--clock-offset-days <days>',
       'pretend the system clock is off by this many days (drills and tests of the clock check)',
-      number('--clock-offset-days', -3650, 3650),
+      numberIn('--clock-offset-days', -3650, 3650),
       0,
     )
     .option(
@@ -147,15 +117,9 @@ export async function run(argv: string[]): Promise<number> {
     .option(
       '--village-secret <file>',
       `the village's pseudonym secret (or $${villageSecretEnv}; default: village.secret of the --mqtt-config bundle, else beside --db, created if missing)`,
-    )
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    return code === 0 ? 0 : 2;
-  }
+    );
+  const stopped = parseArgv(program, argv);
+  if (stopped !== undefined) return stopped;
   const options = program.opts<GatewayCliOptions>();
   const shareFromEnv = parseSharingLevel(process.env[shareEnv] ?? defaultSharingLevel);
   if (options.share === undefined && !shareFromEnv.ok) {

@@ -1,7 +1,7 @@
 // `tikar monitor`: the technician's view of the mat wire. Decodes every line, prints one JSON object per frame
 // or per rejected line (with the reason), and a summary on exit. Reads a serial port or standard input.
 import type { Readable } from 'node:stream';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SerialPort } from 'serialport';
 import {
   type DecodeErrorKind,
@@ -10,6 +10,7 @@ import {
   LineSplitter,
   SequenceTracker,
 } from '../../protocol/index.ts';
+import { integerIn, numberIn, parseArgv } from './options.ts';
 
 export interface MonitorSummary {
   lines: number;
@@ -102,15 +103,6 @@ function describe(summary: MonitorSummary): string {
   ].join('\n');
 }
 
-function positive(name: string) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive number`);
-    return value;
-  };
-}
-
 interface MonitorOptions {
   port?: string;
   baud: number;
@@ -123,17 +115,12 @@ function parse(argv: string[]): MonitorOptions | number {
   const program = new Command('tikar monitor')
     .description('Decode the mat wire live: one JSON object per frame or rejected line, a summary on exit.')
     .option('--port <path>', 'serial port to read (default: standard input)')
-    .option('--baud <n>', 'baud rate of --port', positive('--baud'), 115_200)
-    .option('--duration <s>', 'stop after this many seconds', positive('--duration'))
-    .option('--count <n>', 'stop after this many lines', positive('--count'))
-    .option('--quiet', 'print only the summary')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    return (error as { exitCode?: number }).exitCode ?? 2;
-  }
+    .option('--baud <n>', 'baud rate of --port', integerIn('--baud', 1200, 4_000_000), 115_200)
+    .option('--duration <s>', 'stop after this many seconds', numberIn('--duration', 0.1))
+    .option('--count <n>', 'stop after this many lines', integerIn('--count', 1))
+    .option('--quiet', 'print only the summary');
+  const stopped = parseArgv(program, argv);
+  if (stopped !== undefined) return stopped;
   return program.opts<MonitorOptions>();
 }
 

@@ -1,44 +1,24 @@
 // `tikar record`: the village record service, and `tikar record query` to read its database.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
-import { checkTopicId } from '../publish/topics.ts';
 import { runRecordQuery } from '../record/queries.ts';
 import { RecordService } from '../record/record-service.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { openDb } from '../store/db.ts';
-
-function topicId(name: string) {
-  return (text: string): string => {
-    try {
-      return checkTopicId(name, text);
-    } catch (error) {
-      throw new InvalidArgumentError((error as Error).message);
-    }
-  };
-}
-
-function parseOrExit(program: Command, argv: string[]): number | undefined {
-  program.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: 'user' });
-    return undefined;
-  } catch (error) {
-    return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
-}
+import { parseArgv, topicIdOption } from './options.ts';
 
 async function serve(argv: string[]): Promise<number> {
   const program = new Command('tikar record')
     .description(
       'Run the village record: store every posyandu measurement once, send receipts, share the register.',
     )
-    .requiredOption('--village <id>', 'village id', topicId('--village'))
+    .requiredOption('--village <id>', 'village id', topicIdOption('--village'))
     .option('--mqtt <url>', 'broker URL (or $TIKAR_MQTT_URL / the --mqtt-config file)')
     .option('--mqtt-config <file>', 'MQTT credentials/TLS JSON (tikar pki accounts)')
     .option('--db <file>', 'record database (created 0600)', './data/record.db');
-  const exit = parseOrExit(program, argv);
+  const exit = parseArgv(program, argv);
   if (exit !== undefined) return exit;
   const options = program.opts<{ village: string; mqtt?: string; mqttConfig?: string; db: string }>();
   const log = createLogger('record');
@@ -86,7 +66,7 @@ async function query(argv: string[]): Promise<number> {
     .option('--child <id>', 'only this child (measurements)')
     .option('--posyandu <id>', 'only this posyandu')
     .option('--since <iso>', 'measured at or after this time (measurements)');
-  const exit = parseOrExit(program, argv);
+  const exit = parseArgv(program, argv);
   if (exit !== undefined) return exit;
   const what = program.args[0];
   const options = program.opts<{ db: string; child?: string; posyandu?: string; since?: string }>();

@@ -1,20 +1,11 @@
 // `tikar sim`: the simulated mat on a PTY, a serial port or stdout, speaking the wire protocol (protocol/README.md).
 import { createWriteStream } from 'node:fs';
 import type { Duplex, Writable } from 'node:stream';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { openPtyLink, openSerialPort, type PtyLink } from '../../device/serial-port.ts';
 import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../../device/sim/index.ts';
 import { FrameWriter } from '../../protocol/index.ts';
-
-function number(name: string, min: number, max: number) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
+import { numberIn, parseArgv } from './options.ts';
 
 interface SimOptions {
   pty?: string | boolean;
@@ -42,34 +33,29 @@ function parse(argv: string[]): SimOptions | number {
     .option('--port <path>', 'write to this serial port')
     .option('--stdout', 'write to standard output and read commands from standard input (the default)')
     .option('--scenario <name>', `one of: ${scenarioNames.join(', ')}`, 'calm')
-    .option('--seed <n>', 'random seed', number('--seed', 0, 2 ** 32 - 1), 1)
-    .option('--rate <hz>', 'samples per second per channel', number('--rate', 1, 100), 25)
+    .option('--seed <n>', 'random seed', numberIn('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--rate <hz>', 'samples per second per channel', numberIn('--rate', 1, 100), 25)
     .option('--device <id>', 'device id', SIM_DEVICE_ID)
     .option(
       '--noise <mm>',
       "length sensor noise σ in mm (overrides the scenario's)",
-      number('--noise', 0, 50),
+      numberIn('--noise', 0, 50),
     )
     .option(
       '--speed <x>',
       'run device time this many times faster than real time',
-      number('--speed', 0.1, 1000),
+      numberIn('--speed', 0.1, 1000),
       1,
     )
-    .option('--duration <s>', 'stop after this many seconds of device time', number('--duration', 0.1, 1e7))
+    .option('--duration <s>', 'stop after this many seconds of device time', numberIn('--duration', 0.1, 1e7))
     .option(
       '--truth <file>',
       'write the true length/weight of each reading as JSON lines to this file (default: stderr)',
     )
     .option('--auto', 'act as its own gateway: start, second reading, stop, next child, in a loop (demos)')
-    .option('--list', 'list the scenarios and exit')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    return (error as { exitCode?: number }).exitCode ?? 2;
-  }
+    .option('--list', 'list the scenarios and exit');
+  const stopped = parseArgv(program, argv);
+  if (stopped !== undefined) return stopped;
   const options = program.opts<SimOptions>();
   const outputs = [options.pty !== undefined, options.port !== undefined, options.stdout === true].filter(
     Boolean,
