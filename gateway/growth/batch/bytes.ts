@@ -179,9 +179,21 @@ export function writeThousandths(buf: Buffer, at: number, thousandths: number): 
   return pos;
 }
 
-/** Copies bytes with a plain loop: for the short spans of a CSV row it beats Buffer#copy's call cost. */
-export function copyBytes(from: Uint8Array, start: number, end: number, to: Uint8Array, at: number): number {
+/**
+ * Copies `length` bytes four at a time (a byte loop costs about 1.5 ns a byte; Buffer#copy's call
+ * costs more than a short copy). Whole words: up to 3 bytes past the span are read from `from` (the
+ * text tables are padded for it) and written to `to` (where the next text overwrites them).
+ */
+export function copyWords(from: DataView, start: number, length: number, to: DataView, at: number): number {
+  for (let i = 0; i < length; i += 4) to.setUint32(at + i, from.getUint32(start + i, true), true);
+  return at + length;
+}
+
+/** Copies bytes start..end, reading nothing past `end`: whole words, then the last few bytes. */
+export function copySpan(from: DataView, start: number, end: number, to: DataView, at: number): number {
+  let i = start;
   let pos = at;
-  for (let i = start; i < end; i++) to[pos++] = from[i] as number;
+  for (; i + 4 <= end; i += 4, pos += 4) to.setUint32(pos, from.getUint32(i, true), true);
+  for (; i < end; i++) to.setUint8(pos++, from.getUint8(i));
   return pos;
 }

@@ -1,63 +1,114 @@
-// Precomputed text and status label of every z-score from -20.00 to +20.00 in hundredths, so that the
-// CSV writer copies a few bytes instead of formatting a number and searching the status bands.
-// Built with the same writeFixed and band rules as the slow path, so both always agree.
+// Precomputed output text for the CSV writer: ",z" for every rounded z from -20.00 to +20.00, the
+// five flag columns with c9mo_flag for every combination, and the four status columns with the empty
+// error column and the line end for every combination of labels. The writer copies these four bytes
+// at a time (copyWords) instead of formatting numbers and searching bands byte by byte. Built with the
+// same writeFixed and band rules as the slow path, so both always agree.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
 import { writeFixed } from './bytes.ts';
 
-/** The table covers rounded z from -LIMIT/100 to +LIMIT/100. */
+/** The z table covers rounded z from -LIMIT/100 to +LIMIT/100. */
 export const Z_TABLE_LIMIT = 2000;
-/** Bytes per entry: "-20.00" is the longest. */
+/** Bytes per z entry: ",-20.00" is the longest; two words. */
 export const Z_TEXT_STRIDE = 8;
+/** Table entries per status column. */
+export const Z_TABLE_ENTRIES = 2 * Z_TABLE_LIMIT + 1;
 
-const entries = 2 * Z_TABLE_LIMIT + 1;
-export const Z_TEXT = Buffer.alloc(entries * Z_TEXT_STRIDE);
-export const Z_TEXT_LENGTH = new Uint8Array(entries);
+export const Z_TEXT = Buffer.alloc(Z_TABLE_ENTRIES * Z_TEXT_STRIDE);
+export const Z_TEXT_LENGTH = new Uint8Array(Z_TABLE_ENTRIES);
+for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
+  const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
+  Z_TEXT[at] = 44;
+  Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = writeFixed(Z_TEXT, at + 1, k / 100, 2, false) - at;
+}
 
-/** The status columns in output order, with the z slot each one is decided on. */
+/** The status columns in output order; column c is decided on z slot c (zlen, zwei, zwfl, zbmi). */
 export const STATUS_COLUMNS: readonly StatusIndex[] = ['tbu', 'bbu', 'bbtb', 'imtu'];
 
-/**
- * Every Indonesian status label as bytes, and for each status column and each rounded z in the table
- * the label's offset and length in those bytes: entry [column * entries + k + Z_TABLE_LIMIT].
- */
-export const STATUS_TEXT = Buffer.from(
-  STATUS_COLUMNS.flatMap((index) => STATUS_BANDS[index].map((band) => band.label.id)).join(''),
-);
-export const STATUS_TEXT_OFFSET = new Uint16Array(STATUS_COLUMNS.length * entries);
-export const STATUS_TEXT_LENGTH = new Uint8Array(STATUS_COLUMNS.length * entries);
+/** Band codes per status column: its bands, then one more for "no z" (an empty cell). */
+export const STATUS_CODES = STATUS_COLUMNS.map((index) => STATUS_BANDS[index].length + 1);
 
-/** Per status column, per band: [offset, length] of its label in STATUS_TEXT (computed once). */
-const BAND_TEXT: (readonly [offset: number, length: number])[][] = [];
-{
-  let offset = 0;
-  for (const index of STATUS_COLUMNS) {
-    BAND_TEXT.push(
-      STATUS_BANDS[index].map((band) => {
-        const length = Buffer.byteLength(band.label.id);
-        offset += length;
-        return [offset - length, length] as const;
-      }),
-    );
-  }
-}
-
-/** Offset and length in STATUS_TEXT of a band's label. */
-export function statusTextOf(column: number, band: number): readonly [offset: number, length: number] {
-  return BAND_TEXT[column]?.[band] ?? [0, 0];
-}
-
+/** Band of each status column for each rounded z of the table: [column * Z_TABLE_ENTRIES + k + LIMIT]. */
+export const STATUS_BAND = new Uint8Array(STATUS_COLUMNS.length * Z_TABLE_ENTRIES);
 STATUS_COLUMNS.forEach((index, column) => {
   for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
-    const [offset, length] = statusTextOf(column, bandIndexOfRounded(index, k / 100));
-    STATUS_TEXT_OFFSET[column * entries + k + Z_TABLE_LIMIT] = offset;
-    STATUS_TEXT_LENGTH[column * entries + k + Z_TABLE_LIMIT] = length;
+    STATUS_BAND[column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT] = bandIndexOfRounded(index, k / 100);
   }
 });
 
-/** Table entries per status column. */
-export const Z_TABLE_ENTRIES = entries;
+/** The band code of a rounded z beyond the table (or NaN: no z) in status column `column`. */
+export function statusBandOf(column: number, rounded: number): number {
+  const index = STATUS_COLUMNS[column] as StatusIndex;
+  return Number.isNaN(rounded) ? STATUS_BANDS[index].length : bandIndexOfRounded(index, rounded);
+}
 
-for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
-  const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
-  Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = writeFixed(Z_TEXT, at, k / 100, 2, false) - at;
+/** The combination code of four band codes, indexing STATUS_ROW_OFFSET and STATUS_ROW_LENGTH. */
+export function statusRowCode(tbu: number, bbu: number, bbtb: number, imtu: number): number {
+  return (
+    ((tbu * (STATUS_CODES[1] as number) + bbu) * (STATUS_CODES[2] as number) + bbtb) *
+      (STATUS_CODES[3] as number) +
+    imtu
+  );
+}
+
+/**
+ * ",tbu,bbu,bbtb,imtu,\n" (Indonesian labels, the empty error column, the line end) of every band
+ * combination, each at a word-aligned offset with room for a whole last word.
+ */
+export const STATUS_ROW_OFFSET = new Uint32Array(STATUS_CODES.reduce((a, b) => a * b, 1));
+export const STATUS_ROW_LENGTH = new Uint8Array(STATUS_ROW_OFFSET.length);
+export const STATUS_ROW_TEXT = buildStatusRows();
+
+function buildStatusRows(): Buffer {
+  const labels = STATUS_COLUMNS.map((index) => [...STATUS_BANDS[index].map((band) => band.label.id), '']);
+  const texts: Buffer[] = [];
+  let offset = 0;
+  const [tbu, bbu, bbtb, imtu] = labels as [string[], string[], string[], string[]];
+  tbu.forEach((a, i) => {
+    bbu.forEach((b, j) => {
+      bbtb.forEach((c, k) => {
+        imtu.forEach((d, l) => {
+          const text = Buffer.from(`,${a},${b},${c},${d},\n`);
+          const code = statusRowCode(i, j, k, l);
+          STATUS_ROW_OFFSET[code] = offset;
+          STATUS_ROW_LENGTH[code] = text.length;
+          const padded = Buffer.alloc((text.length + 3) & ~3);
+          text.copy(padded);
+          texts.push(padded);
+          offset += padded.length;
+        });
+      });
+    });
+  });
+  return Buffer.concat(texts);
+}
+
+/** Flag column codes: 0 and 1 as printed, 2 for an empty cell (no z). */
+export const FLAG_EMPTY = 2;
+/** Bytes per flags entry: ",f,f,f,f,f,c" is at most 12, three words. */
+export const FLAG_TEXT_STRIDE = 12;
+
+/** The combination code of five flag codes (0, 1 or FLAG_EMPTY) and c9mo_flag (0 or 1). */
+export function flagRowCode(
+  flen: number,
+  fwei: number,
+  fwfl: number,
+  fbmi: number,
+  fhc: number,
+  c9mo: number,
+): number {
+  return ((((flen * 3 + fwei) * 3 + fwfl) * 3 + fbmi) * 3 + fhc) * 2 + c9mo;
+}
+
+/** ",flen,fwei,fwfl,fbmi,fhc,c9mo_flag" of every combination, and how many of its flags are 1. */
+export const FLAG_TEXT = Buffer.alloc(3 ** 5 * 2 * FLAG_TEXT_STRIDE);
+export const FLAG_TEXT_LENGTH = new Uint8Array(3 ** 5 * 2);
+export const FLAG_COUNT = new Uint8Array(3 ** 5 * 2);
+for (let code = 0; code < FLAG_TEXT_LENGTH.length; code++) {
+  const c9mo = code % 2;
+  const flags: number[] = [];
+  for (let rest = (code - c9mo) / 2, i = 0; i < 5; i++, rest = Math.floor(rest / 3)) flags.unshift(rest % 3);
+  const text = `${flags.map((flag) => (flag === FLAG_EMPTY ? ',' : `,${flag}`)).join('')},${c9mo}`;
+  FLAG_TEXT.write(text, code * FLAG_TEXT_STRIDE, 'latin1');
+  FLAG_TEXT_LENGTH[code] = text.length;
+  FLAG_COUNT[code] = flags.filter((flag) => flag === 1).length;
 }

@@ -6,7 +6,6 @@
 // (goal: 1,000,000 rows/s end to end). It still follows RFC 4180: quoted fields with "" escapes,
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
-import { bandIndexOfRounded, type StatusIndex } from '../classify.ts';
 import { computeGrowthValues, emptyGrowthResult } from '../compute.ts';
 import {
   ERR_AGE_NEGATIVE,
@@ -27,10 +26,11 @@ import {
   VALUE_SLOTS,
   VALUE_WEIGHT_KG,
 } from '../indicators.ts';
-import { roundTo, roundZ, roundZHundredths } from '../round.ts';
+import { roundTo, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
 import {
-  copyBytes,
+  copySpan,
+  copyWords,
   parseDecimal,
   parseIsoDateDays,
   trimEnd,
@@ -39,17 +39,29 @@ import {
   writeThousandths,
 } from './bytes.ts';
 import {
-  STATUS_COLUMNS,
-  STATUS_TEXT,
-  STATUS_TEXT_LENGTH,
-  STATUS_TEXT_OFFSET,
-  statusTextOf,
+  FLAG_COUNT,
+  FLAG_EMPTY,
+  FLAG_TEXT,
+  FLAG_TEXT_LENGTH,
+  FLAG_TEXT_STRIDE,
+  flagRowCode,
+  STATUS_BAND,
+  STATUS_ROW_LENGTH,
+  STATUS_ROW_OFFSET,
+  STATUS_ROW_TEXT,
+  statusBandOf,
+  statusRowCode,
   Z_TABLE_ENTRIES,
   Z_TABLE_LIMIT,
   Z_TEXT,
   Z_TEXT_LENGTH,
   Z_TEXT_STRIDE,
 } from './z-text.ts';
+
+const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const Z_VIEW = viewOf(Z_TEXT);
+const FLAG_VIEW = viewOf(FLAG_TEXT);
+const STATUS_ROW_VIEW = viewOf(STATUS_ROW_TEXT);
 
 export const OUTPUT_COLUMNS = [
   'clenhei',
@@ -103,9 +115,6 @@ const CR = 13;
 /** A row longer than this (an unclosed quote, or not a CSV at all) stops the run. */
 export const MAX_ROW_BYTES = 1 << 20;
 const MAX_FIELDS = 4096;
-/** Markers in `hundredths`: no z, or a rounded z beyond the precomputed table. */
-const NO_Z = 0x7fffffff;
-const BEYOND_TABLE = 0x7ffffffe;
 /** clenhei is printed to 3 decimals with trailing zeros dropped (85.9, not 85.89999999999999). */
 const CLENHEI_DECIMALS = 3;
 /** Longest echo of a bad cell in an error message. */
@@ -166,9 +175,8 @@ export class ZscoreCsvTransformer {
   private readonly cellEnd = new Int32Array(MAX_FIELDS);
   private readonly cellEscaped = new Uint8Array(MAX_FIELDS);
   private cells = 0;
-  // Per z column of the current row: rounded z in hundredths (or a marker) and the rounded value.
-  private readonly hundredths = new Int32Array(5);
-  private readonly rounded = new Float64Array(5);
+  // Band code of each status column in the current row (z-text.ts), set as its z is written.
+  private readonly band = new Uint8Array(4);
   private rowContentEnd = 0;
   // The current row as numbers (NaN = missing), in VALUE_* slots, and where its age came from.
   private readonly values = new Float64Array(VALUE_SLOTS);
@@ -178,8 +186,11 @@ export class ZscoreCsvTransformer {
   private lastDateLength = -1;
   private lastDateDays = Number.NaN;
   private readonly result: GrowthResult = emptyGrowthResult();
+  // The chunk being processed, as a DataView for word copies.
+  private inView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   // Output buffers: filled in place, handed out whole.
   private out: Buffer = Buffer.alloc(0);
+  private outView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private outPos = 0;
   private readonly done: Buffer[] = [];
 
@@ -287,11 +298,13 @@ export class ZscoreCsvTransformer {
     if (this.outPos > 0) this.done.push(this.out.subarray(0, this.outPos));
     // Never from Node's shared pool: a batch's output buffer is transferred to another thread whole.
     this.out = Buffer.allocUnsafeSlow(Math.max(bytes, this.outputBufferBytes));
+    this.outView = viewOf(this.out);
     this.outPos = 0;
   }
 
   /** Processes every complete row of data; returns how many bytes were consumed. */
   private process(data: Buffer, final: boolean): number {
+    this.inView = viewOf(data);
     let pos = 0;
     if (!this.headerDone && data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf)
       pos = 3;
@@ -445,10 +458,11 @@ export class ZscoreCsvTransformer {
   private dataRow(data: Buffer, rowStart: number): void {
     this.summary.rows++;
     const rowBytes = this.rowContentEnd - rowStart;
+    // Room for the results (at most ~250 bytes; word copies write a few bytes past them).
     this.reserve(rowBytes + this.headerFields + 1200 + 5 * this.precision);
     this.outPos =
       rowBytes < 256
-        ? copyBytes(data, rowStart, this.rowContentEnd, this.out, this.outPos)
+        ? copySpan(this.inView, rowStart, this.rowContentEnd, this.outView, this.outPos)
         : this.outPos + data.copy(this.out, this.outPos, rowStart, this.rowContentEnd);
     const error = this.readRow(data);
     if (error !== undefined) {
@@ -612,53 +626,30 @@ export class ZscoreCsvTransformer {
   }
 
   /**
-   * Writes ",z" and keeps, for the status columns, the rounded z in hundredths (or NO_Z / BEYOND_TABLE
-   * with the rounded value) in slot `slot`. Returns the new position.
+   * Writes ",z" and, for z slots 0..3, sets the band code of the status column decided on it.
+   * Returns the new position.
    */
   private writeZ(pos: number, z: number, slot: number): number {
-    const out = this.out;
-    out[pos++] = COMMA;
     if (Number.isNaN(z)) {
-      this.hundredths[slot] = NO_Z;
-      return pos;
+      if (slot < 4) this.band[slot] = statusBandOf(slot, Number.NaN);
+      this.out[pos] = COMMA;
+      return pos + 1;
     }
     const k = roundZHundredths(z);
-    const inTable = k >= -Z_TABLE_LIMIT && k <= Z_TABLE_LIMIT;
-    this.hundredths[slot] = inTable ? k : BEYOND_TABLE;
-    if (!inTable) this.rounded[slot] = roundZ(z);
-    const precision = this.precision;
-    if (precision !== 2) return writeFixed(out, pos, roundTo(z, precision), precision, false);
-    if (!inTable) return writeFixed(out, pos, this.rounded[slot] as number, 2, false);
-    const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
-    return copyBytes(Z_TEXT, at, at + (Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] as number), out, pos);
-  }
-
-  private writeFlag(pos: number, flag: number): number {
-    const out = this.out;
-    out[pos++] = COMMA;
-    if (Number.isNaN(flag)) return pos;
-    if (flag === 1) this.summary.flagged++;
-    out[pos++] = flag === 1 ? 49 : 48;
-    return pos;
-  }
-
-  /** Writes ",label" of status column `column` (0..3, decided on z slot `column`). */
-  private writeStatus(pos: number, column: number): number {
-    const out = this.out;
-    out[pos++] = COMMA;
-    const k = this.hundredths[column] as number;
-    if (k === NO_Z) return pos;
-    let offset: number;
-    let length: number;
-    if (k === BEYOND_TABLE) {
-      const index = STATUS_COLUMNS[column] as StatusIndex;
-      [offset, length] = statusTextOf(column, bandIndexOfRounded(index, this.rounded[column] as number));
-    } else {
-      const entry = column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT;
-      offset = STATUS_TEXT_OFFSET[entry] as number;
-      length = STATUS_TEXT_LENGTH[entry] as number;
+    const entry = k + Z_TABLE_LIMIT;
+    const inTable = entry >= 0 && entry < Z_TABLE_ENTRIES;
+    if (slot < 4) {
+      // roundZ(z) is k / 100 exactly (R's rounding returns integer / 100).
+      this.band[slot] = inTable
+        ? (STATUS_BAND[slot * Z_TABLE_ENTRIES + entry] as number)
+        : statusBandOf(slot, k / 100);
     }
-    return copyBytes(STATUS_TEXT, offset, offset + length, out, pos);
+    if (inTable && this.precision === 2) {
+      return copyWords(Z_VIEW, entry * Z_TEXT_STRIDE, Z_TEXT_LENGTH[entry] as number, this.outView, pos);
+    }
+    this.out[pos++] = COMMA;
+    const precision = this.precision;
+    return writeFixed(this.out, pos, precision === 2 ? k / 100 : roundTo(z, precision), precision, false);
   }
 
   private writeResult(): void {
@@ -680,22 +671,42 @@ export class ZscoreCsvTransformer {
     pos = this.writeZ(pos, r.zwfl, 2);
     pos = this.writeZ(pos, r.zbmi, 3);
     pos = this.writeZ(pos, r.zhc, 4);
-    pos = this.writeFlag(pos, r.flen);
-    pos = this.writeFlag(pos, r.fwei);
-    pos = this.writeFlag(pos, r.fwfl);
-    pos = this.writeFlag(pos, r.fbmi);
-    pos = this.writeFlag(pos, r.fhc);
-    out[pos++] = COMMA;
-    out[pos++] = r.c9moFlag ? 49 : 48;
-    // Status columns 0..3 are decided on z slots 0..3 (zlen, zwei, zwfl, zbmi).
-    pos = this.writeStatus(pos, 0);
-    pos = this.writeStatus(pos, 1);
-    pos = this.writeStatus(pos, 2);
-    pos = this.writeStatus(pos, 3);
-    out[pos++] = COMMA; // error: empty
-    out[pos++] = LF;
-    this.outPos = pos;
+    const flags = flagRowCode(
+      flagCode(r.flen),
+      flagCode(r.fwei),
+      flagCode(r.fwfl),
+      flagCode(r.fbmi),
+      flagCode(r.fhc),
+      r.c9moFlag ? 1 : 0,
+    );
+    this.summary.flagged += FLAG_COUNT[flags] as number;
+    pos = copyWords(
+      FLAG_VIEW,
+      flags * FLAG_TEXT_STRIDE,
+      FLAG_TEXT_LENGTH[flags] as number,
+      this.outView,
+      pos,
+    );
+    const band = this.band;
+    const statuses = statusRowCode(
+      band[0] as number,
+      band[1] as number,
+      band[2] as number,
+      band[3] as number,
+    );
+    this.outPos = copyWords(
+      STATUS_ROW_VIEW,
+      STATUS_ROW_OFFSET[statuses] as number,
+      STATUS_ROW_LENGTH[statuses] as number,
+      this.outView,
+      pos,
+    );
   }
+}
+
+/** A flag (1, 0 or NaN) as a flag column code. */
+function flagCode(flag: number): number {
+  return Number.isNaN(flag) ? FLAG_EMPTY : flag;
 }
 
 /** Adds a batch's summary to the running total; the batch's rows come after the total's. */
