@@ -28,14 +28,12 @@ const DECISION_MARGIN = 1e-9;
  */
 export function lmsZFast(y: number, l: number, m: number, s: number): number {
   if (l === 2) return lmsZ(y, l, m, s); // R squares: already exact and cheap
-  const x = y / m;
-  const z = (Math.exp(l * Math.log(x)) - 1) / (s * l);
-  const hundredths = (z < 0 ? -z : z) * 100;
-  const fromTie = hundredths - Math.floor(hundredths) - 0.5;
+  const z = (Math.exp(l * Math.log(y / m)) - 1) / (s * l);
+  // Math.abs, not branches: the sign of z is a coin toss, and mispredicted branches cost more.
+  const hundredths = Math.abs(z) * 100;
   const clear = 100 * DECISION_MARGIN;
-  if ((fromTie > clear || fromTie < -clear) && (hundredths > 300 + clear || hundredths < 300 - clear)) {
+  if (Math.abs(hundredths - Math.floor(hundredths) - 0.5) > clear && Math.abs(hundredths - 300) > clear)
     return z;
-  }
   return lmsZ(y, l, m, s);
 }
 

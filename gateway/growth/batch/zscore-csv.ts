@@ -33,6 +33,7 @@ import {
   copyWords,
   parseDecimal,
   parseIsoDateDays,
+  textWords,
   trimEnd,
   trimStart,
   writeFixed,
@@ -59,9 +60,9 @@ import {
 } from './z-text.ts';
 
 const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-const Z_VIEW = viewOf(Z_TEXT);
-const FLAG_VIEW = viewOf(FLAG_TEXT);
-const STATUS_ROW_VIEW = viewOf(STATUS_ROW_TEXT);
+const Z_WORDS = textWords(Z_TEXT);
+const FLAG_WORDS = textWords(FLAG_TEXT);
+const STATUS_ROW_WORDS = textWords(STATUS_ROW_TEXT);
 
 export const OUTPUT_COLUMNS = [
   'clenhei',
@@ -645,7 +646,13 @@ export class ZscoreCsvTransformer {
         : statusBandOf(slot, k / 100);
     }
     if (inTable && this.precision === 2) {
-      return copyWords(Z_VIEW, entry * Z_TEXT_STRIDE, Z_TEXT_LENGTH[entry] as number, this.outView, pos);
+      return copyWords(
+        Z_WORDS,
+        (entry * Z_TEXT_STRIDE) / 4,
+        Z_TEXT_LENGTH[entry] as number,
+        this.outView,
+        pos,
+      );
     }
     this.out[pos++] = COMMA;
     const precision = this.precision;
@@ -681,8 +688,8 @@ export class ZscoreCsvTransformer {
     );
     this.summary.flagged += FLAG_COUNT[flags] as number;
     pos = copyWords(
-      FLAG_VIEW,
-      flags * FLAG_TEXT_STRIDE,
+      FLAG_WORDS,
+      (flags * FLAG_TEXT_STRIDE) / 4,
       FLAG_TEXT_LENGTH[flags] as number,
       this.outView,
       pos,
@@ -695,8 +702,8 @@ export class ZscoreCsvTransformer {
       band[3] as number,
     );
     this.outPos = copyWords(
-      STATUS_ROW_VIEW,
-      STATUS_ROW_OFFSET[statuses] as number,
+      STATUS_ROW_WORDS,
+      (STATUS_ROW_OFFSET[statuses] as number) / 4,
       STATUS_ROW_LENGTH[statuses] as number,
       this.outView,
       pos,
