@@ -158,27 +158,6 @@ export function writeFixed(
   return writePadded(buf, pos, fraction, kept);
 }
 
-/**
- * Writes thousandths (an integer 1..2^31-1) as a decimal with trailing zeros and a bare point dropped:
- * what writeFixed(thousandths / 1000, 3, true) writes, in integer arithmetic only.
- */
-export function writeThousandths(buf: Buffer, at: number, thousandths: number): number {
-  const whole = (thousandths / 1000) | 0;
-  let pos = writeSmallUnsigned(buf, at, whole);
-  const fraction = thousandths - whole * 1000;
-  if (fraction === 0) return pos;
-  buf[pos++] = DOT;
-  const hundreds = (fraction / 100) | 0;
-  buf[pos++] = ZERO + hundreds;
-  const belowHundred = fraction - hundreds * 100;
-  if (belowHundred === 0) return pos;
-  const tens = (belowHundred / 10) | 0;
-  buf[pos++] = ZERO + tens;
-  const units = belowHundred - tens * 10;
-  if (units !== 0) buf[pos++] = ZERO + units;
-  return pos;
-}
-
 /** Text as little-endian words (byte 0 lowest), for copyWords; zero-padded to a whole word. */
 export function textWords(text: Uint8Array): Uint32Array {
   const words = new Uint32Array(Math.ceil(text.length / 4));

@@ -1,10 +1,10 @@
-// Precomputed output text for the CSV writer: ",z" for every rounded z from -20.00 to +20.00, the
+// Precomputed output text for the CSV writer: clenhei's digits, ",z" for every rounded z from -20.00 to +20.00, the
 // five flag columns with c9mo_flag for every combination, and the four status columns with the empty
 // error column and the line end for every combination of labels. The writer copies these four bytes
 // at a time (copyWords) instead of formatting numbers and searching bands byte by byte. Built with the
 // same writeFixed and band rules as the slow path, so both always agree.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
-import { writeFixed } from './bytes.ts';
+import { textWords, writeFixed } from './bytes.ts';
 
 /** The z table covers rounded z from -LIMIT/100 to +LIMIT/100. */
 export const Z_TABLE_LIMIT = 2000;
@@ -111,4 +111,35 @@ for (let code = 0; code < FLAG_TEXT_LENGTH.length; code++) {
   FLAG_TEXT.write(text, code * FLAG_TEXT_STRIDE, 'latin1');
   FLAG_TEXT_LENGTH[code] = text.length;
   FLAG_COUNT[code] = flags.filter((flag) => flag === 1).length;
+}
+
+/** Text of 0..999 and of the thousandths .001...999 (trailing zeros dropped, "" for 0), as words. */
+const INTEGER_WORDS = new Uint32Array(1000);
+const INTEGER_LENGTH = new Uint8Array(1000);
+const FRACTION_WORDS = new Uint32Array(1000);
+const FRACTION_LENGTH = new Uint8Array(1000);
+for (let n = 0; n < 1000; n++) {
+  const integer = String(n);
+  INTEGER_WORDS[n] = textWords(Buffer.from(integer))[0] as number;
+  INTEGER_LENGTH[n] = integer.length;
+  const fraction = n === 0 ? '' : `.${String(n).padStart(3, '0').replace(/0+$/, '')}`;
+  FRACTION_WORDS[n] = textWords(Buffer.from(fraction))[0] ?? 0;
+  FRACTION_LENGTH[n] = fraction.length;
+}
+
+/** Largest thousandths writeThousandths takes (999.999). */
+export const MAX_THOUSANDTHS = 999_999;
+
+/**
+ * Writes 0..MAX_THOUSANDTHS thousandths as a decimal, trailing zeros and a bare point dropped (what
+ * writeFixed(t / 1000, 3, true) writes): two word stores, no digit loops. Writes up to 3 bytes past
+ * the text, like copyWords.
+ */
+export function writeThousandths(to: DataView, at: number, thousandths: number): number {
+  const integer = Math.floor(thousandths / 1000);
+  const fraction = thousandths - integer * 1000;
+  to.setUint32(at, INTEGER_WORDS[integer] as number, true);
+  const pos = at + (INTEGER_LENGTH[integer] as number);
+  to.setUint32(pos, FRACTION_WORDS[fraction] as number, true);
+  return pos + (FRACTION_LENGTH[fraction] as number);
 }

@@ -37,7 +37,6 @@ import {
   trimEnd,
   trimStart,
   writeFixed,
-  writeThousandths,
 } from './bytes.ts';
 import {
   FLAG_COUNT,
@@ -46,12 +45,14 @@ import {
   FLAG_TEXT_LENGTH,
   FLAG_TEXT_STRIDE,
   flagRowCode,
+  MAX_THOUSANDTHS,
   STATUS_BAND,
   STATUS_ROW_LENGTH,
   STATUS_ROW_OFFSET,
   STATUS_ROW_TEXT,
   statusBandOf,
   statusRowCode,
+  writeThousandths,
   Z_TABLE_ENTRIES,
   Z_TABLE_LIMIT,
   Z_TEXT,
@@ -646,13 +647,11 @@ export class ZscoreCsvTransformer {
         : statusBandOf(slot, k / 100);
     }
     if (inTable && this.precision === 2) {
-      return copyWords(
-        Z_WORDS,
-        (entry * Z_TEXT_STRIDE) / 4,
-        Z_TEXT_LENGTH[entry] as number,
-        this.outView,
-        pos,
-      );
+      // Always both words of the entry (",-20.00" is 7 bytes): no loop to mispredict.
+      const word = (entry * Z_TEXT_STRIDE) / 4;
+      this.outView.setUint32(pos, Z_WORDS[word] as number, true);
+      this.outView.setUint32(pos + 4, Z_WORDS[word + 1] as number, true);
+      return pos + (Z_TEXT_LENGTH[entry] as number);
     }
     this.out[pos++] = COMMA;
     const precision = this.precision;
@@ -665,12 +664,12 @@ export class ZscoreCsvTransformer {
     let pos = this.outPos;
     out[pos++] = COMMA;
     if (!Number.isNaN(r.clenheiCm)) {
-      // Display only: the nearest thousandth, trailing zeros dropped. Integer digits for the usual
-      // lengths; writeFixed (same text, slower) for the rest (a tiny or negative adjusted length).
+      // Display only: the nearest thousandth, trailing zeros dropped. Tables for the usual lengths;
+      // writeFixed (same text, slower) for the rest (negative or 1000 cm and more).
       const thousandths = Math.round(r.clenheiCm * 1000);
       pos =
-        thousandths > 0 && thousandths < 2147483648
-          ? writeThousandths(out, pos, thousandths)
+        thousandths >= 0 && thousandths <= MAX_THOUSANDTHS
+          ? writeThousandths(this.outView, pos, thousandths)
           : writeFixed(out, pos, thousandths / 1000, CLENHEI_DECIMALS, true);
     }
     pos = this.writeZ(pos, r.zlen, 0);
