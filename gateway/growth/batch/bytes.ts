@@ -160,10 +160,11 @@ export function writeFixed(
 
 /** Text as little-endian words (byte 0 lowest), for copyWords; zero-padded to a whole word. */
 export function textWords(text: Uint8Array): Uint32Array {
-  const words = new Uint32Array(Math.ceil(text.length / 4));
-  text.forEach((byte, at) => {
-    words[at >> 2] = (words[at >> 2] as number) | (byte << (8 * (at & 3)));
-  });
+  const padded = new Uint8Array((text.length + 3) & ~3);
+  padded.set(text);
+  const view = new DataView(padded.buffer);
+  const words = new Uint32Array(padded.length / 4);
+  for (let word = 0; word < words.length; word++) words[word] = view.getUint32(word * 4, true);
   return words;
 }
 
