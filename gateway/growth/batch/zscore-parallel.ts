@@ -1,12 +1,12 @@
 // Runs the CSV engine on every core for large inputs. The main thread reads, cuts the input into
 // batches of whole rows (with the engine's own RFC 4180 row scanner, so quoted line breaks never
 // split a row), hands them to worker threads and writes their output back in input order. While the
-// workers start (they load the TypeScript loader, a few hundred ms), the main thread processes the
-// batches itself, so small inputs never wait for them, and afterwards whenever every worker is busy.
-// Workers run a bundle of the engine made by esbuild at first use (see workerCode).
+// workers start, the main thread processes the batches itself, so small inputs never wait for them,
+// and afterwards whenever every worker is busy. Workers run the engine's bundle (engine-bundle.ts),
+// and so does the main thread once it is loaded: the output is the same, only faster.
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { engineBundle } from './engine-bundle.ts';
 import {
   CsvFatalError,
   emptySummary,
@@ -22,7 +22,7 @@ export interface ParallelOptions {
   precision: number;
   /** Worker threads to start (0: the main thread does everything). */
   workers: number;
-  /** Start the workers only once this many bytes were read (small inputs do not need them). */
+  /** Load the engine's bundle and start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
 }
 
@@ -43,34 +43,6 @@ interface PoolWorker {
   worker: Worker;
   ready: boolean;
   inFlight: number;
-}
-
-let workerSource: Promise<string | undefined> | undefined;
-
-/**
- * The code a worker runs: zscore-worker.ts and its imports bundled into one script by esbuild (the
- * compiler under tsx; worker threads do not inherit tsx's loader hooks), which starts in tens of
- * milliseconds. Undefined when esbuild is not available: then the main thread does all the work.
- */
-function workerCode(): Promise<string | undefined> {
-  const entry = new URL('./zscore-worker.ts', import.meta.url);
-  workerSource ??= import('esbuild')
-    .then(async ({ build }) => {
-      const result = await build({
-        entryPoints: [fileURLToPath(entry)],
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node20',
-        write: false,
-        logLevel: 'silent',
-      });
-      const text = result.outputFiles[0]?.text;
-      if (text === undefined) throw new Error('esbuild produced no output');
-      return text;
-    })
-    .catch(() => undefined);
-  return workerSource;
 }
 
 export interface TransformResult {
@@ -104,6 +76,8 @@ export async function transformCsv(
   /** Set when the run ends, so that a pool still starting starts no worker. */
   let closed = false;
   let workerBatches = 0;
+  /** The engine on the main thread: the sources as loaded, then the bundle once it is ready. */
+  let mainBatch = processBatch;
 
   const settle = (seq: number, result: BatchResult) => {
     results.set(seq, result);
@@ -121,9 +95,11 @@ export async function transformCsv(
   };
 
   const startPool = async (setup: WorkerSetup) => {
-    const code = await workerCode();
-    for (let i = 0; code !== undefined && i < options.workers && !closed; i++) {
-      const worker = new Worker(code, { eval: true, workerData: setup });
+    const engine = await engineBundle();
+    if (engine === undefined) return;
+    mainBatch = engine.processBatch;
+    for (let i = 0; i < options.workers && !closed; i++) {
+      const worker = new Worker(new URL(engine.url), { workerData: setup });
       const member: PoolWorker = { worker, ready: false, inFlight: 0 };
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) {
@@ -163,7 +139,7 @@ export async function transformCsv(
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
     if (idle === undefined) {
       // Every worker busy or still starting: the main thread takes this batch itself.
-      settle(seq, processBatch(header as Buffer, batch, options.precision));
+      settle(seq, mainBatch(header as Buffer, batch, options.precision));
       return;
     }
     const copy = new Uint8Array(batch.length);
@@ -192,9 +168,13 @@ export async function transformCsv(
         for (const part of [...first.push(header), ...first.end()]) await write(part);
         data = data.subarray(headerEnd);
       }
-      if (poolStarting === undefined && options.workers > 0 && bytesRead >= options.workersFromBytes) {
-        // Not awaited: the main thread keeps working while the workers start.
+      if (poolStarting === undefined && bytesRead >= options.workersFromBytes) {
+        // Not awaited: the main thread keeps working while the bundle loads and the workers start.
+        // With no workers (--threads 0) a large input still gets the faster bundle on this thread.
         poolStarting = startPool({ header, precision: options.precision });
+        // Nothing processed yet (a file known to be large): wait for the bundle (tens of ms) rather
+        // than warm up the JIT on the sources' engine first and on the bundle's after.
+        if (nextSeq === 0) await poolStarting;
       }
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
@@ -225,7 +205,7 @@ export async function transformCsv(
     if (pending !== undefined && pending.length > 0) {
       const rowsBefore = summary.rows;
       try {
-        settle(nextSeq++, processBatch(header, pending, options.precision));
+        settle(nextSeq++, mainBatch(header, pending, options.precision));
       } catch (error) {
         if (!(error instanceof CsvFatalError)) throw error;
         throw new CsvFatalError(

@@ -1,6 +1,9 @@
-// Worker side of the parallel CSV engine: turns batches of whole rows into output rows.
+// Worker side of the parallel CSV engine: turns batches of whole rows into output rows. It is also the
+// entry of the engine's bundle (engine-bundle.ts), so it hands processBatch to the main thread too.
 import { parentPort, workerData } from 'node:worker_threads';
 import { processBatch } from './zscore-csv.ts';
+
+export { processBatch };
 
 export interface WorkerSetup {
   header: Uint8Array;

@@ -1,0 +1,61 @@
+// The bundled CSV engine: top-level bindings back to const only where nothing reassigns them, and the
+// bundle computes exactly what the sources compute, with the same error class.
+import { describe, expect, it } from 'vitest';
+import { engineBundle, keepTopLevelConst } from '../../gateway/growth/batch/engine-bundle.ts';
+import { CsvFatalError, processBatch } from '../../gateway/growth/batch/zscore-csv.ts';
+import { generateObservations, observationsCsv } from './observations.ts';
+
+describe('keepTopLevelConst', () => {
+  it('makes never-reassigned top-level bindings const and leaves the others var', () => {
+    const code = [
+      'var TABLE = new Uint8Array(4);',
+      'var LIMIT = 2e3;',
+      'var counter = 0;',
+      'var total = 0;',
+      'var next = 1;',
+      'var last = 1;',
+      'var later;',
+      'function f(x) {',
+      '  if (x === LIMIT || x == TABLE.length) counter++;',
+      '  total += x;',
+      '  ++next;',
+      '  last = x;',
+      '  later = x;',
+      '  TABLE[0] = x;',
+      '  obj.LIMIT = 3;',
+      '  return counter;',
+      '}',
+      '  var nested = 1;',
+    ].join('\n');
+    const kept = keepTopLevelConst(code).split('\n');
+    expect(kept.slice(0, 7)).toEqual([
+      'const TABLE = new Uint8Array(4);',
+      'const LIMIT = 2e3;',
+      'var counter = 0;',
+      'var total = 0;',
+      'var next = 1;',
+      'var last = 1;',
+      'var later;',
+    ]);
+    expect(kept.at(-1)).toBe('  var nested = 1;');
+  });
+});
+
+describe('the engine bundle', () => {
+  it('gives byte for byte what the sources give, and throws the same CsvFatalError', async () => {
+    const engine = await engineBundle();
+    if (engine === undefined) throw new Error('esbuild is a dependency: the bundle must build');
+    const lines = observationsCsv(generateObservations(3000, 5)).split('\n');
+    lines[100] = '"bad\nrow",X,2024-01-01,2025-06-10,9,75,l,n,45';
+    lines[200] = '7,P,2024-01-01,2025-06-10,6kg,70,l,n,44';
+    const [header = '', ...rows] = lines;
+    const head = Buffer.from(`${header}\n`);
+    const body = Buffer.from(rows.join('\n'));
+    const fromBundle = engine.processBatch(head, body, 2);
+    const fromSources = processBatch(head, body, 2);
+    expect(Buffer.from(fromBundle.output).equals(Buffer.from(fromSources.output))).toBe(true);
+    expect(fromBundle.summary).toEqual(fromSources.summary);
+    expect(fromBundle.summary.errorRows).toBe(2);
+    expect(() => engine.processBatch(head, Buffer.from('"1,300\n'), 2)).toThrow(CsvFatalError);
+  }, 30_000);
+});
