@@ -169,11 +169,11 @@ export async function transformCsv(
         data = data.subarray(headerEnd);
       }
       if (poolStarting === undefined && bytesRead >= options.workersFromBytes) {
-        // Not awaited: the main thread keeps working while the bundle loads and the workers start.
         // With no workers (--threads 0) a large input still gets the faster bundle on this thread.
         poolStarting = startPool({ header, precision: options.precision });
-        // Nothing processed yet (a file known to be large): wait for the bundle (tens of ms) rather
-        // than warm up the JIT on the sources' engine first and on the bundle's after.
+        // At the very start (a file known to be large) wait for the bundle, tens of ms, rather than
+        // warm up the JIT on the sources' engine first and on the bundle's after. Later (a pipe that
+        // turned out large) the main thread keeps working while the bundle loads and workers start.
         if (nextSeq === 0) await poolStarting;
       }
       const end = scanner.lastRowEnd(data);
