@@ -2,7 +2,7 @@
 // a straightforward string-based implementation (split lines and commas, Number(), computeGrowth,
 // join) measured in the same run on the same file. The CSV is generated into a temp dir, never git.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../gateway/cli/zscore.ts';
 import { classifyGrowth, computeGrowth, emptyGrowthResult, roundZ } from '../../gateway/growth/index.ts';
@@ -13,8 +13,13 @@ import { loadText } from './growth.bench.ts';
 const ROWS = 1_000_000;
 const GOAL_ROWS_PER_SECOND = 1_000_000;
 
-/** Runs `tikar zscore` in this process with stderr quiet; returns seconds. */
-async function inProcess(args: string[]): Promise<number> {
+/**
+ * Runs `tikar zscore` in this process with stderr quiet; returns seconds. The output file of the run
+ * before is removed first, untimed: every run writes a new file, as a user's usually does (truncating
+ * the last run's 140 MB would add its page-cache freeing to the figure).
+ */
+async function inProcess(args: string[], output: string): Promise<number> {
+  rmSync(output, { force: true });
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = () => true;
   try {
@@ -100,7 +105,7 @@ export default async function zscoreCliBench(): Promise<void> {
     // Best of three: the first run also bundles the worker code and warms the JIT (a new process's
     // figure is printed below); the shared 2-core machines here vary by tens of percent minute to minute.
     const best = async (args: string[]) =>
-      Math.min(await inProcess(args), await inProcess(args), await inProcess(args));
+      Math.min(await inProcess(args, output), await inProcess(args, output), await inProcess(args, output));
     const parallel = line(
       'tikar zscore, file -> file (worker threads)',
       await best(['--in', input, '--out', output]),
@@ -119,6 +124,7 @@ export default async function zscoreCliBench(): Promise<void> {
     );
 
     // A fresh process, as a user runs it: includes Node and TypeScript loader start-up.
+    rmSync(output, { force: true });
     const start = performance.now();
     const spawned = spawnSync(process.execPath, ['bin/tikar.mjs', 'zscore', '--in', input, '--out', output], {
       encoding: 'utf8',
