@@ -160,6 +160,11 @@ describe('column contract', () => {
     ]);
   });
 
+  it('prints clenhei of 1000 cm and more (beyond the digit tables) the same way', async () => {
+    const { text } = await zscore('sex,age_days,lenhei_cm\n1,800,1234.5\n1,800,999.9996\n1,800,999.999\n');
+    expect(records(text).map((row) => row.clenhei)).toEqual(['1234.5', '1000', '999.999']);
+  });
+
   it('accepts sex as 1/2, M/F and L/P, measure and oedema in any case, blanks around values', async () => {
     const { text } = await zscore(
       'sex,age_days,weight_kg,measure,oedema\nm,100,6,L,N\nF,100,6,H,Y\n p ,100, 6 ,l,1\n',
