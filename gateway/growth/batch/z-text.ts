@@ -1,8 +1,8 @@
-// Precomputed output text for the CSV writer: clenhei's digits, ",z" for every rounded z from -20.00 to +20.00, the
-// five flag columns with c9mo_flag for every combination, and the four status columns with the empty
-// error column and the line end for every combination of labels. The writer copies these four bytes
-// at a time (copyWords) instead of formatting numbers and searching bands byte by byte. Built with the
-// same writeFixed and band rules as the slow path, so both always agree.
+// Precomputed output text for the CSV writer: ",z" for every rounded z from -20.00 to +20.00, the
+// five flag columns with c9mo_flag for every combination, the four status columns with the empty
+// error column and the line end for every combination of labels, and clenhei's digits. The writer
+// copies these four bytes at a time instead of formatting numbers and searching bands byte by byte.
+// Built with the same writeFixed and band rules as the slow path, so both always agree.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
 import { textWords, writeFixed } from './bytes.ts';
 
