@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Entry point: tsx compiles the TypeScript sources on the fly (cached), so a fresh clone runs after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Runs the built command: `npm run build` (scripts/install.sh runs it) writes dist/; nothing is compiled here.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../gateway/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const entry = new URL('../dist/tikar.mjs', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('tikar: dist/tikar.mjs is missing: run `npm run build` in the repository first\n');
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Tikar needs on a fresh Debian / Raspberry Pi OS machine, then the npm packages.
-#   scripts/install.sh          the gateway (Node.js, build tools for sqlite3)
+#   scripts/install.sh          the gateway (Node.js, build tools for sqlite3), then builds dist/
 #   scripts/install.sh --test   also what the test suite drives for real: mosquitto, socat, chromium
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +24,6 @@ fi
 
 echo "tikar install: npm packages" >&2
 npm ci --no-audit --no-fund
+# The product runs only as built JavaScript (dist/); nothing is compiled while a command runs.
+echo "tikar install: build" >&2
+npm run build

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { simCalibrationProfiles } from '../../calibration/index.ts';
 import { startGateway } from '../../gateway/app/start-gateway.ts';
-import { bundleGateway } from '../../gateway/build/bundle-gateway.ts';
 import { MatConnection } from '../../gateway/ingest/mat-connection.ts';
 import { createLogger } from '../../gateway/log/logger.ts';
 import { MeasuringSession } from '../../gateway/measure/measuring-session.ts';
 import { openDb } from '../../gateway/store/db.ts';
 import { decodeFrame } from '../../protocol/index.ts';
+import { bundleEntries } from '../../scripts/build.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { openPtyPair } from '../helpers/pty-pair.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
@@ -134,12 +134,11 @@ async function productionNodeFlags(): Promise<string[]> {
 async function memory(): Promise<void> {
   const dir = await tmpDir('tikar-bench-mem-');
   const broker = await startMosquitto({ extraConfig: 'set_tcp_nodelay true' });
-  // Built and run as production runs the gateway (gateway/build/bundle-gateway.ts: plain node, no tsx loader,
-  // lazy modules stay unloaded), with the node flags of the shipped systemd unit.
-  const bundle = await bundleGateway(
-    join(root, 'node_modules', '.cache', 'tikar-test', 'gateway-memory-child'),
-    join(import.meta.dirname, 'gateway-memory-child.ts'),
-  );
+  // Built and run as production runs the gateway (scripts/build.ts: plain node, no loader, lazy modules stay
+  // unloaded), with the node flags of the shipped systemd unit.
+  const outdir = join(root, 'node_modules', '.cache', 'tikar-test', 'gateway-memory-child');
+  await bundleEntries(outdir, [join(import.meta.dirname, 'gateway-memory-child.ts')]);
+  const bundle = join(outdir, 'gateway-memory-child.mjs');
   const nodeFlags = await productionNodeFlags();
   // The far end of the mat's serial port stays silent: the gateway runs as it does before a mat says hello.
   const pty = await openPtyPair();

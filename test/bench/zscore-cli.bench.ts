@@ -1,7 +1,6 @@
 // `tikar zscore` end to end (CSV file in -> CSV file out) on a generated one-million-row CSV, against
 // a straightforward string-based implementation (split lines and commas, Number(), computeGrowth,
 // join) measured in the same run on the same file. The CSV is generated into a temp dir, never git.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../gateway/cli/zscore.ts';
@@ -123,22 +122,7 @@ export default async function zscoreCliBench(): Promise<void> {
       `ratio tikar zscore / string-based: ${(parallel / naive).toFixed(1)}x (one thread: ${(single / naive).toFixed(1)}x)\n`,
     );
 
-    // A fresh process, as a user runs it: includes Node and TypeScript loader start-up.
-    rmSync(output, { force: true });
-    const start = performance.now();
-    const spawned = spawnSync(process.execPath, ['bin/tikar.mjs', 'zscore', '--in', input, '--out', output], {
-      encoding: 'utf8',
-    });
-    const wall = (performance.now() - start) / 1000;
-    if (spawned.status !== 0) throw new Error(`tikar zscore failed: ${spawned.stderr}`);
-    line('`tikar zscore` as a new process (incl. start-up)', wall);
-    const tiny = join(dir.path, 'tiny.csv');
-    writeFileSync(tiny, 'sex,age_days,weight_kg\n1,100,6\n');
-    const startUp = performance.now();
-    spawnSync(process.execPath, ['bin/tikar.mjs', 'zscore', '--in', tiny, '--out', output]);
-    process.stdout.write(
-      `start-up alone (one-row CSV): ${((performance.now() - startUp) / 1000).toFixed(2)} s\n`,
-    );
+    // A new process, as a user runs it, is in startup.bench.ts.
   } finally {
     await dir.cleanup();
   }

@@ -1,8 +1,9 @@
-// The bundled CSV engine: top-level bindings back to const only where nothing reassigns them, and the
+// The built CSV engine (dist/): top-level bindings back to const only where nothing reassigns them, and the
 // bundle computes exactly what the sources compute, with the same error class.
 import { describe, expect, it } from 'vitest';
-import { engineBundle, keepTopLevelConst } from '../../gateway/growth/batch/engine-bundle.ts';
+import { engineBundle } from '../../gateway/growth/batch/engine-bundle.ts';
 import { CsvFatalError, processBatch } from '../../gateway/growth/batch/zscore-csv.ts';
+import { keepTopLevelConst } from '../../scripts/build.ts';
 import { generateObservations, observationsCsv } from './observations.ts';
 
 describe('keepTopLevelConst', () => {
@@ -43,8 +44,8 @@ describe('keepTopLevelConst', () => {
 
 describe('the engine bundle', () => {
   it('gives byte for byte what the sources give, and throws the same CsvFatalError', async () => {
+    // dist/zscore-engine.mjs, as `npm run build` (run by `npm test` before vitest) writes it.
     const engine = await engineBundle();
-    if (engine === undefined) throw new Error('esbuild is a dependency: the bundle must build');
     const lines = observationsCsv(generateObservations(3000, 5)).split('\n');
     lines[100] = '"bad\nrow",X,2024-01-01,2025-06-10,9,75,l,n,45';
     lines[200] = '7,P,2024-01-01,2025-06-10,6kg,70,l,n,44';

@@ -1,68 +1,56 @@
-// The CSV engine as one ES module built by esbuild (the compiler under tsx) at first use, for the worker
-// threads (they do not inherit tsx's loader hooks) and for the main thread of a large run. One module
-// is also faster than the sources through tsx: V8 can fold a module's own top-level `const` (the text
-// tables, the WHO tables, the byte codes) into compiled code, but not a binding imported from another
-// module. esbuild writes every top-level `const` of a bundle as `var`, which V8 cannot fold either
-// (esbuild FAQ, "top-level var"); keepTopLevelConst turns them back. Measured: the engine runs about
-// 15 % faster than from the sources, and about 20 % faster than from the bundle with `var`.
-import { fileURLToPath } from 'node:url';
+// The CSV engine as one ES module, built by `npm run build` (scripts/build.ts) into dist/, for the worker
+// threads and for the main thread of a large run. One module is faster than the engine's modules one by one:
+// V8 folds a module's own top-level `const` (the text tables, the WHO tables, the byte codes) into compiled
+// code, but not a binding imported from another module (about 15 % of the engine's time).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CsvFatalError, type processBatch } from './zscore-csv.ts';
 
+/** The engine bundle's file inside dist/. */
+export const ENGINE_BUNDLE_FILE = 'zscore-engine.mjs';
+
 export interface EngineBundle {
-  /** A data: URL of the module, for `new Worker(new URL(url))`. */
-  url: string;
+  /** The module's file URL, for `new Worker(url)`. */
+  url: URL;
   processBatch: typeof processBatch;
 }
 
 /**
- * `var NAME =` at the start of a line of esbuild's output becomes `const NAME =` where NAME is never
- * assigned again anywhere in the code (a top-level `let` that is reassigned stays `var`). Conservative:
- * any assignment-looking use of the name, even to a local of the same name, keeps `var`.
+ * dist/ of the installation this module belongs to: the folder of the built command when running from it,
+ * or the repository's dist/ when the sources run under a test runner.
  */
-export function keepTopLevelConst(code: string): string {
-  return code.replace(/^var ([A-Za-z_$][\w$]*) =/gm, (declaration, name: string) => {
-    const escaped = name.replace(/\$/g, '\\$');
-    const assigned = new RegExp(
-      `(?<![\\w$.])${escaped}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|(?:\\+\\+|--)\\s*${escaped}(?![\\w$])|(?<![\\w$.])${escaped}\\s*(?:\\+\\+|--)`,
-      'g',
-    );
-    const assignments = code.match(assigned)?.length ?? 0;
-    // The declaration itself is one match.
-    return assignments === 1 ? `const ${name} =` : declaration;
-  });
+function distFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'tikar.mjs')) && existsSync(join(dir, ENGINE_BUNDLE_FILE))) return dir;
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist');
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('tikar: cannot find the installation folder (no package.json above)');
+    dir = parent;
+  }
 }
 
-let bundle: Promise<EngineBundle | undefined> | undefined;
+let bundle: Promise<EngineBundle> | undefined;
 
-/** The bundled engine, built once per process; undefined when esbuild is not available. */
-export function engineBundle(): Promise<EngineBundle | undefined> {
-  bundle ??= import('esbuild')
-    .then(async ({ build }) => {
-      const result = await build({
-        entryPoints: [fileURLToPath(new URL('./zscore-worker.ts', import.meta.url))],
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        write: false,
-        logLevel: 'silent',
-      });
-      const text = result.outputFiles[0]?.text;
-      if (text === undefined) throw new Error('esbuild produced no output');
-      const url = `data:text/javascript;base64,${Buffer.from(keepTopLevelConst(text)).toString('base64')}`;
-      const module = (await import(url)) as { processBatch: typeof processBatch };
-      const batchOfBundle: typeof processBatch = (header, batch, precision) => {
-        try {
-          return module.processBatch(header, batch, precision);
-        } catch (error) {
-          // The bundle has its own copy of the class: callers test for this module's.
-          if (error instanceof Error && error.name === 'CsvFatalError')
-            throw new CsvFatalError(error.message);
-          throw error;
-        }
-      };
-      return { url, processBatch: batchOfBundle };
-    })
-    .catch(() => undefined);
+/** The engine bundle, loaded once per process. A missing bundle is an error: `npm run build` writes it. */
+export function engineBundle(): Promise<EngineBundle> {
+  bundle ??= (async () => {
+    const path = join(distFolder(), ENGINE_BUNDLE_FILE);
+    if (!existsSync(path))
+      throw new CsvFatalError(`the zscore engine bundle ${path} is missing: run \`npm run build\``);
+    const url = pathToFileURL(path);
+    const module = (await import(url.href)) as { processBatch: typeof processBatch };
+    const batchOfBundle: typeof processBatch = (header, batch, precision) => {
+      try {
+        return module.processBatch(header, batch, precision);
+      } catch (error) {
+        // The bundle has its own copy of the class: callers test for this module's.
+        if (error instanceof Error && error.name === 'CsvFatalError') throw new CsvFatalError(error.message);
+        throw error;
+      }
+    };
+    return { url, processBatch: batchOfBundle };
+  })();
   return bundle;
 }

@@ -96,10 +96,9 @@ export async function transformCsv(
 
   const startPool = async (setup: WorkerSetup) => {
     const engine = await engineBundle();
-    if (engine === undefined) return;
     mainBatch = engine.processBatch;
     for (let i = 0; i < options.workers && !closed; i++) {
-      const worker = new Worker(new URL(engine.url), { workerData: setup });
+      const worker = new Worker(engine.url, { workerData: setup });
       const member: PoolWorker = { worker, ready: false, inFlight: 0 };
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) {
@@ -170,7 +169,11 @@ export async function transformCsv(
       }
       if (poolStarting === undefined && bytesRead >= options.workersFromBytes) {
         // With no workers (--threads 0) a large input still gets the faster bundle on this thread.
-        poolStarting = startPool({ header, precision: options.precision });
+        // A missing engine bundle fails the run, never silently leaves it on one thread.
+        poolStarting = startPool({ header, precision: options.precision }).catch((error: Error) => {
+          failure ??= error instanceof CsvFatalError ? error : new CsvFatalError(error.message);
+          wake?.();
+        });
         // At the very start (a file known to be large) wait for the bundle, tens of ms, rather than
         // warm up the JIT on the sources' engine first and on the bundle's after. Later (a pipe that
         // turned out large) the main thread keeps working while the bundle loads and workers start.
