@@ -1,0 +1,189 @@
+// The one-way flow of docs/architecture.md, checked on every import of the product's sources: which folder may
+// import which, which stage may import which, and which single file owns each outside library. Known
+// violations are listed by file pair below; the list may only shrink (a listed pair that no longer exists
+// fails too, so the list stays true).
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const productFolders = ['protocol', 'calibration', 'device', 'gateway', 'district'];
+
+interface Import {
+  from: string;
+  /** A repository-relative path for our own modules, the package name for outside ones. */
+  to: string;
+  external: boolean;
+}
+
+function sources(folder: string): string[] {
+  const dir = join(root, folder);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path);
+    return /\.(ts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/**
+ * Every static, dynamic and re-export import of a file. Type-only imports load nothing at run time: they
+ * count between our own modules (they couple them all the same) but not for an outside library's owner.
+ */
+function importsOf(file: string, text: string): Import[] {
+  const found: Import[] = [];
+  const pattern =
+    /\b(?:(import|export)\s+(type\s+)?[^;]*?from\s*|import\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+  for (const match of text.matchAll(pattern)) {
+    const specifier = match[3] as string;
+    if (specifier.startsWith('.')) {
+      found.push({ from: file, to: normalize(join(dirname(file), specifier)), external: false });
+    } else if (!specifier.startsWith('node:') && match[2] === undefined) {
+      const name = specifier.startsWith('@')
+        ? specifier.split('/').slice(0, 2).join('/')
+        : specifier.split('/')[0];
+      found.push({ from: file, to: name as string, external: true });
+    }
+  }
+  return found;
+}
+
+const allImports: Import[] = productFolders.flatMap((folder) =>
+  sources(folder).flatMap((file) => importsOf(file, readFileSync(join(root, file), 'utf8'))),
+);
+
+/** The area of a path: a top-level folder, or `gateway/<stage>`. */
+function area(path: string): string {
+  const [top, stage] = path.split('/');
+  return top === 'gateway' ? `gateway/${stage}` : (top as string);
+}
+
+/** Files that wire the parts together and may import any of them. */
+const compositionRoots = [/^gateway\/app\/start-gateway\.ts$/, /^gateway\/cli\//];
+
+/**
+ * The gateway's stages from the bottom floor up: a file may import its own stage, a lower one, and the
+ * shared folders (protocol, calibration); never a higher stage. The composition roots sit above them all.
+ */
+const stageRank: Record<string, number> = {
+  'gateway/log': 0,
+  'gateway/model': 0,
+  'gateway/growth': 1,
+  'gateway/clock': 2,
+  'gateway/ingest': 2,
+  'gateway/stabilise': 2,
+  'gateway/security': 2,
+  'gateway/measure': 3,
+  'gateway/store': 3,
+  'gateway/publish': 4,
+  'gateway/record': 5,
+  'gateway/reports': 5,
+  'gateway/app': 6,
+  'gateway/web': 7,
+};
+
+/** Which top-level folders each may import (besides itself). */
+const allowedFolders: Record<string, string[]> = {
+  protocol: [],
+  calibration: ['protocol'],
+  device: ['protocol', 'calibration'],
+  gateway: ['protocol', 'calibration'],
+  district: ['protocol', 'gateway'],
+};
+
+/** The one file (or folder) that may import each outside library with I/O or weight. */
+const libraryOwners: Record<string, RegExp> = {
+  serialport: /^gateway\/ingest\/serial-link\.ts$/,
+  sqlite3: /^gateway\/store\/db\.ts$/,
+  mqtt: /^gateway\/publish\/mqtt-link\.ts$/,
+  aedes: /^gateway\/publish\/builtin-broker\.ts$/,
+  'johnny-five': /^device\/firmware\//,
+  exceljs: /^gateway\/reports\/eppgbm-xlsx\.ts$/,
+  'playwright-core': /^gateway\/reports\/pdf\.ts$/,
+  pg: /^gateway\/record\/store-postgres\.ts$|^district\/.*postgres/,
+};
+
+/** Node built-ins that do I/O: protocol/ and calibration/ compute only. */
+const ioModules = /^node:(fs|fs\/promises|net|child_process|dgram|http|https|worker_threads)$/;
+
+/** Violations that exist today, each to be removed by moving the code to where it belongs (issue 12). */
+const known = new Set([
+  // Domain types (Child, Sex, ClockStatus) live in the web contract app/services.ts.
+  'gateway/clock/clock.ts -> gateway/app/services.ts',
+  'gateway/measure/assemble.ts -> gateway/app/services.ts',
+  'gateway/measure/measuring-session.ts -> gateway/app/services.ts',
+  'gateway/publish/presence.ts -> gateway/app/services.ts',
+  'gateway/store/children.ts -> gateway/app/services.ts',
+  // serialport: the mat side and two technician commands open ports themselves.
+  'device/serial-port.ts -> serialport',
+  'gateway/cli/monitor.ts -> serialport',
+  'gateway/cli/calibrate.ts -> serialport',
+  // sqlite3: the online backup uses the driver's backup API directly.
+  'gateway/security/backup.ts -> sqlite3',
+  // The calibration file store does I/O inside calibration/.
+  'calibration/store.ts -> node:fs/promises',
+]);
+
+function violations(): string[] {
+  const found = new Set<string>();
+  for (const edge of allImports) {
+    const pair = `${edge.from} -> ${edge.to}`;
+    if (edge.external) {
+      const owner = libraryOwners[edge.to];
+      if (owner && !owner.test(edge.from)) found.add(pair);
+      continue;
+    }
+    const fromTop = edge.from.split('/')[0] as string;
+    const toTop = edge.to.split('/')[0] as string;
+    if (fromTop !== toTop && !(allowedFolders[fromTop] ?? []).includes(toTop)) {
+      const rootMayImport = fromTop === 'gateway' && toTop === 'device';
+      if (!(rootMayImport && compositionRoots.some((pattern) => pattern.test(edge.from)))) found.add(pair);
+    }
+    if (fromTop === 'gateway' && toTop === 'gateway' && !compositionRoots.some((p) => p.test(edge.from))) {
+      const fromRank = stageRank[area(edge.from)];
+      const toRank = stageRank[area(edge.to)];
+      if (fromRank === undefined || toRank === undefined || toRank > fromRank) found.add(pair);
+    }
+  }
+  for (const folder of ['protocol', 'calibration']) {
+    for (const file of sources(folder)) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(/from\s*['"](node:[^'"]+)['"]/g))
+        if (ioModules.test(match[1] as string)) found.add(`${file} -> ${match[1]}`);
+    }
+  }
+  return [...found].sort();
+}
+
+describe('the boundaries of docs/architecture.md', () => {
+  const now = violations();
+
+  it('finds the imports of every product file', () => {
+    expect(allImports.length).toBeGreaterThan(300);
+    const text =
+      "import { y } from '../y/b.ts';\nimport type { Z } from 'mqtt';\nconst m = await import('sqlite3');";
+    expect(importsOf('gateway/x/a.ts', text)).toEqual([
+      { from: 'gateway/x/a.ts', to: 'gateway/y/b.ts', external: false },
+      { from: 'gateway/x/a.ts', to: 'sqlite3', external: true },
+    ]);
+  });
+
+  it('has no new violation', () => {
+    expect(now.filter((pair) => !known.has(pair))).toEqual([]);
+  });
+
+  it('lists no violation that is gone (the known list only shrinks)', () => {
+    expect([...known].filter((pair) => !now.includes(pair))).toEqual([]);
+  });
+
+  it('knows every stage of the gateway', () => {
+    const stages = new Set(sources('gateway').map(area));
+    for (const rootFolder of ['gateway/cli']) stages.delete(rootFolder);
+    expect([...stages].filter((stage) => stageRank[stage] === undefined)).toEqual([]);
+  });
+});
