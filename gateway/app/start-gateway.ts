@@ -19,6 +19,11 @@ import {
   loadVillageSecret,
   type SharingLevel,
 } from '../security/privacy.ts';
+import {
+  type ZeroConfigAccount,
+  type ZeroConfigAccounts,
+  zeroConfigAccounts,
+} from '../security/zero-config-accounts.ts';
 import { countChildren } from '../store/children.ts';
 import { type Db, openDb } from '../store/db.ts';
 import { GatewayServicesImpl } from './gateway-services.ts';
@@ -163,13 +168,22 @@ async function startInOrder(
 
   // 4. Broker (built-in unless a URL is given) and the village record
   let mqttUrl = config.mqtt?.url;
+  let builtinAccounts: ZeroConfigAccounts | undefined;
   if (mqttUrl === undefined) {
     // Loaded only here: aedes costs ~14 MB of RSS that a gateway with its own broker never needs.
     const { startBuiltinBroker } = await import('../publish/builtin-broker.ts');
-    const broker = await startBuiltinBroker({ host: '127.0.0.1', port: config.mqtt?.builtinPort ?? 0 });
+    builtinAccounts = await zeroConfigAccounts(config.villageId, config.posyanduId);
+    const broker = await startBuiltinBroker({
+      host: '127.0.0.1',
+      port: config.mqtt?.builtinPort ?? 0,
+      credentials: builtinAccounts.credentials,
+      acl: builtinAccounts.acl,
+    });
     steps.push({ name: 'built-in broker', run: () => broker.stop() });
     mqttUrl = broker.url;
   }
+  const loginAs = (account: ZeroConfigAccount | undefined) =>
+    account ? { username: account.username, password: account.password } : {};
   let record: RecordService | null = null;
   const recordEnabled = config.record?.enabled ?? config.mqtt?.url === undefined;
   if (recordEnabled) {
@@ -180,6 +194,7 @@ async function startInOrder(
       url: mqttUrl,
       clientOptions: {
         ...config.mqtt?.clientOptions,
+        ...loginAs(builtinAccounts?.record),
         clientId: `tikar-record-${config.villageId}`,
         clean: false,
       },
@@ -205,6 +220,7 @@ async function startInOrder(
       clientId: `tikar-gw-${config.villageId}-${config.posyanduId}`,
       clean: true,
       ...config.mqtt?.clientOptions,
+      ...loginAs(builtinAccounts?.gateway),
       will: offlineWill(topics, config.posyanduId),
     },
     ...(config.mqttReconnect?.minMs === undefined ? {} : { minReconnectMs: config.mqttReconnect.minMs }),

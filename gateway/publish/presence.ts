@@ -4,7 +4,7 @@
 import type { IClientOptions } from 'mqtt';
 import type { Child } from '../app/services.ts';
 import type { Logger } from '../log/logger.ts';
-import { upsertChild } from '../store/children.ts';
+import { mergeRegisterChild } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
 import type { MqttLink } from './mqtt-link.ts';
 import {
@@ -39,6 +39,24 @@ export interface PresenceOptions {
   log: Logger;
   /** A child of the village register was added or changed. */
   onChild?: (child: Child) => void;
+  /** A register child was refused (forged or from a clock far ahead). */
+  onRefused?: (reason: string) => void;
+}
+
+/** How far a register child's `updated_at` may be ahead of our clock (phones and Pis drift). */
+export const registerClockSkewMs = 10 * 60_000;
+
+/**
+ * Why a register child must not be merged, or undefined. The register only brings children of other
+ * posyandu: one naming this posyandu is ours already or a forgery, and an `updated_at` far in the future
+ * would win every later merge.
+ */
+export function registerRefusal(child: Child, ownPosyanduId: string, nowMs: number): string | undefined {
+  if (child.posyandu_id === ownPosyanduId) return 'names this posyandu: its children change only here';
+  const updatedMs = Date.parse(child.updated_at);
+  if (!Number.isFinite(updatedMs) || updatedMs > nowMs + registerClockSkewMs)
+    return 'updated_at is in the future';
+  return undefined;
 }
 
 /** Publishes `online` and asks for the register on every connect; merges the register. Returns stop(). */
@@ -72,7 +90,13 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
       log.warn('ignored a register child without name, mother name or birth date');
       return;
     }
-    upsertChild(db, child).then(
+    const refused = registerRefusal(child, posyanduId, Date.now());
+    if (refused) {
+      log.warn({ child_id: child.id, reason: refused }, 'ignored a register child');
+      options.onRefused?.(refused);
+      return;
+    }
+    mergeRegisterChild(db, child, posyanduId).then(
       (changed) => {
         if (changed) options.onChild?.(child);
       },

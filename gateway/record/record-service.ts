@@ -20,6 +20,7 @@ import { topicMatchesPayload } from '../security/topic-origin.ts';
 import type { Db, Row, Sql } from '../store/db.ts';
 import { insertMeasurementIfNew } from '../store/measurements.ts';
 import { nameKey } from '../store/name-match.ts';
+import { zScoreDisagreement } from './zscore-check.ts';
 
 export interface RecordServiceOptions {
   db: Db;
@@ -93,6 +94,13 @@ export class RecordService extends EventEmitter<RecordEvents> {
     if (!origin.ok) {
       this.#reject(topic, `origin: ${origin.reason}`);
       return;
+    }
+    if (message.schema === 'tikar.measurement/1') {
+      const disagreement = zScoreDisagreement(message.measurement, message.child.sex);
+      if (disagreement) {
+        this.#reject(topic, `z-scores: ${disagreement}`);
+        return;
+      }
     }
     this.#waiting.push({ message, kind, posyanduId });
     // Messages that arrive while a batch is being written go together into the next one (group commit:

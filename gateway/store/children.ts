@@ -66,18 +66,20 @@ export async function insertChild(sql: Sql, child: Child): Promise<void> {
 }
 
 /**
- * Inserts a child known elsewhere (village register, or the child snapshot in a measurement message);
- * an existing row is replaced only by a newer `updated_at`. Returns true if the row changed.
+ * Merges a child of another posyandu from the village register: inserted when new, replaced only by a newer
+ * `updated_at`, and never when the stored row belongs to `ownPosyanduId` (this posyandu's children change
+ * only here, whatever anyone publishes). The caller refuses a register child naming this posyandu.
+ * Returns true if the row changed.
  */
-export async function upsertChild(sql: Sql, child: Child): Promise<boolean> {
+export async function mergeRegisterChild(sql: Sql, child: Child, ownPosyanduId: string): Promise<boolean> {
   const result = await sql.run(
     `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
        village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, sex = excluded.sex,
        birth_date = excluded.birth_date, nik = excluded.nik, mother_name = excluded.mother_name,
        posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia, updated_at = excluded.updated_at
-     WHERE excluded.updated_at > children.updated_at`,
-    values(child),
+     WHERE excluded.updated_at > children.updated_at AND children.posyandu_id != ?`,
+    [...values(child), ownPosyanduId],
   );
   return result.changes > 0;
 }

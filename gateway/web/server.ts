@@ -157,7 +157,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function login(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const client = req.socket.remoteAddress ?? 'unknown';
-    const waitMs = limiter.retryAfterMs(client);
+    const input = validate(loginBody, body, 'body');
+    const waitMs = limiter.retryAfterMs(client, input.role);
     if (waitMs > 0) {
       res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)));
       throw new HttpError(
@@ -166,14 +167,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         `too many wrong PINs: try again in ${Math.ceil(waitMs / 1000)} s`,
       );
     }
-    const input = validate(loginBody, body, 'body');
     // Counted as a failure before the (slow) check, so a burst of parallel guesses is limited too;
-    // a right PIN clears the count.
-    limiter.fail(client);
+    // a right PIN clears the count of its own role only.
+    limiter.fail(client, input.role);
     if (!(await pinStore.verify(input.role, input.pin))) {
       throw new HttpError(401, 'wrong_pin', 'wrong PIN for this role');
     }
-    limiter.succeed(client);
+    limiter.succeed(client, input.role);
     const session = sessions.create(input.role);
     // The PIN was right: a phone time the clock service refuses must not cost the kader the login.
     const reported = input.phone_time ? services.reportPhoneTime(input.phone_time) : undefined;

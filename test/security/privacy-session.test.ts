@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymousChildId } from '../../gateway/security/privacy.ts';
+import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { connectOnce } from './secure-brokers.ts';
 
@@ -53,6 +54,8 @@ let webUrl = '';
 let mqttUrl = '';
 let cookie = '';
 let watcher: MqttClient | undefined;
+// The zero-config broker admits only the gateway and its record, so the wire is watched on a mosquitto.
+let broker: Mosquitto | undefined;
 const topics = new Set<string>();
 const payloads: { topic: string; text: string }[] = [];
 let childId = '';
@@ -91,9 +94,24 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: nu
 
 beforeAll(async () => {
   dir = await tmpDir('tikar-privacy-session-');
+  broker = await startMosquitto();
   gateway = spawn(
     process.execPath,
-    [tikar, 'gateway', '--db', join(dataDir(), 'tikar.db'), '--http', '0', '--speed', '20', '--seed', '7'],
+    [
+      tikar,
+      'gateway',
+      '--db',
+      join(dataDir(), 'tikar.db'),
+      '--http',
+      '0',
+      '--speed',
+      '20',
+      '--seed',
+      '7',
+      '--mqtt',
+      broker.url,
+      '--record',
+    ],
     {
       cwd: dir.path,
       env: { ...process.env, TIKAR_PIN_KADER: '246813', TIKAR_LOG_FILE: logFile(), TIKAR_LOG_LEVEL: 'trace' },
@@ -135,6 +153,7 @@ afterAll(async () => {
     gateway.kill('SIGKILL');
     await exited;
   }
+  await broker?.stop();
   await dir?.cleanup();
 });
 

@@ -13,10 +13,10 @@ import {
   listChildren,
   markDelivered,
   markSent,
+  mergeRegisterChild,
   openDb,
   outboxCounts,
   searchChildren,
-  upsertChild,
 } from '../../../gateway/store/index.ts';
 import { nameKey } from '../../../gateway/store/name-match.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
@@ -91,12 +91,20 @@ describe('store', () => {
   it('upsert keeps the newer version only', async () => {
     const original = child();
     await insertChild(db, original);
-    expect(await upsertChild(db, { ...original, name: 'Old', updated_at: '2025-01-01T00:00:00.000Z' })).toBe(
-      false,
-    );
-    expect(await upsertChild(db, { ...original, name: 'New', updated_at: '2026-02-01T00:00:00.000Z' })).toBe(
-      true,
-    );
+    expect(
+      await mergeRegisterChild(
+        db,
+        { ...original, name: 'Old', updated_at: '2025-01-01T00:00:00.000Z' },
+        'P9',
+      ),
+    ).toBe(false);
+    expect(
+      await mergeRegisterChild(
+        db,
+        { ...original, name: 'New', updated_at: '2026-02-01T00:00:00.000Z' },
+        'P9',
+      ),
+    ).toBe(true);
     expect((await getChild(db, original.id))?.name).toBe('New');
   });
 
