@@ -159,10 +159,7 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
       if (!outcomes.has(month)) {
         // A malformed date (the schema checks only its shape) gets no N/T/O/B rather than an exception.
         const valid = parseMonth(month) !== undefined;
-        outcomes.set(
-          month,
-          valid ? weighOutcome(child, measurements, month, options.settings.kbmTable) : undefined,
-        );
+        outcomes.set(month, valid ? weighOutcome(child, measurements, month, options.settings) : undefined);
       }
       const outcome = outcomes.get(month);
       rows.push(

@@ -5,7 +5,7 @@ import {
   assembleMeasurement,
   compare,
   defaultPosition,
-  kbmGrams,
+  kbmAtWeighing,
 } from '../../../gateway/measure/assemble.ts';
 import type { MeasurementRow } from '../../../gateway/store/measurements.ts';
 
@@ -111,12 +111,13 @@ describe('assembling a measurement', () => {
     });
     expect(compare({ ...current, weight_kg: 9.2 }, lastMonth)?.weight_trend).toBe('N');
     expect(compare(current, { ...lastMonth, measured_on: '2026-08-20' })?.weight_trend).toBe('O');
-    expect([kbmGrams(20), kbmGrams(45), kbmGrams(200), kbmGrams(300), kbmGrams(1000)]).toEqual([
-      null,
-      800,
-      400,
-      300,
-      200,
-    ]);
+    // KMS month column: born 2026-07-20 (113 days before 2026-11-10) is in column 4 (3 completed months):
+    // 600 g, not the 3-month 800 g; born 2026-10-31 (10 days) is column 1: 800 g; born 2026-09-30 (41 days
+    // before 2026-11-10) column 2: 900 g.
+    expect([
+      kbmAtWeighing('2026-11-10', 113),
+      kbmAtWeighing('2026-11-10', 10),
+      kbmAtWeighing('2026-11-10', 41),
+    ]).toEqual([600, 800, 900]);
   });
 });
