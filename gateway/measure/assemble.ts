@@ -18,8 +18,6 @@ import {
   GrowthInputError,
   HEIGHT_FROM_DAY,
   roundZ,
-  STATUS_LABELS,
-  type StatusLabel,
   stuntingFlag,
 } from '../growth/index.ts';
 import { ageInKmsMonths } from '../reports/calendar.ts';
@@ -145,10 +143,6 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   };
 }
 
-function label(index: StatusLabel['index'], code: string | null): StatusLabel | undefined {
-  return code === null ? undefined : STATUS_LABELS.find((l) => l.index === index && l.code === code);
-}
-
 export function readingView(reading: ReadingRow): ReadingView {
   return {
     channel: reading.channel,
@@ -161,15 +155,18 @@ export function readingView(reading: ReadingRow): ReadingView {
 /** The screen's view of a stored measurement. */
 export function measurementView(stored: StoredMeasurement): Measurement {
   const { row } = stored;
-  const status: Measurement['status'] = {};
-  const tbu = label('tbu', row.status_tbu);
-  if (tbu) status.tbu = tbu;
-  const bbu = label('bbu', row.status_bbu);
-  if (bbu) status.bbu = bbu;
-  const bbtb = label('bbtb', row.status_bbtb);
-  if (bbtb) status.bbtb = bbtb;
-  const imtu = label('imtu', row.status_imtu);
-  if (imtu) status.imtu = imtu;
+  // Decided again from the stored z and flags (not the stored codes), so rows saved before flagged values
+  // lost their labels show none either.
+  const status: Measurement['status'] = classifyGrowth({
+    zlen: row.zlen ?? Number.NaN,
+    zwei: row.zwei ?? Number.NaN,
+    zwfl: row.zwfl ?? Number.NaN,
+    zbmi: row.zbmi ?? Number.NaN,
+    flen: row.flen,
+    fwei: row.fwei,
+    fwfl: row.fwfl,
+    fbmi: row.fbmi,
+  });
   const flags = { flen: row.flen === 1, fwei: row.fwei === 1, fwfl: row.fwfl === 1, fbmi: row.fbmi === 1 };
   return {
     id: row.id,
@@ -186,7 +183,7 @@ export function measurementView(stored: StoredMeasurement): Measurement {
     z: { zlen: row.zlen, zwei: row.zwei, zwfl: row.zwfl, zbmi: row.zbmi },
     flags,
     status,
-    stunting: row.zlen === null ? null : (stuntingFlag(row.zlen) ?? null),
+    stunting: row.zlen === null || row.flen === 1 ? null : (stuntingFlag(row.zlen) ?? null),
     implausible: Object.values(flags).some(Boolean),
     readings: stored.readings.map(readingView),
     source: row.source,

@@ -163,7 +163,7 @@ describe('report routes: documents and files', () => {
     });
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct',
+      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct,s,coverage_pct',
     );
     expect(lines).toHaveLength(1 + 12 * 4); // 12 months × 4 indicators
   });

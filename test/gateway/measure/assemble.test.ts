@@ -6,6 +6,7 @@ import {
   compare,
   defaultPosition,
   kbmAtWeighing,
+  measurementView,
 } from '../../../gateway/measure/assemble.ts';
 import type { MeasurementRow } from '../../../gateway/store/measurements.ts';
 
@@ -80,6 +81,32 @@ describe('assembling a measurement', () => {
       ok: false,
       error: { code: 'invalid_input' },
     });
+  });
+
+  it('gives a flagged length no Permenkes label, nor the weight-for-length computed from it', () => {
+    // Girl, 365 days, 45.0 cm lying and 1.80 kg (the board slipped): zlen −11.27 < −6 -> flen 1 (ukur ulang);
+    // zwfl −3.62 is not flagged itself (fwfl 0, −5 ≤ z) and would read "Gizi buruk", but it comes from the
+    // flagged length, so it gets no label either; zwei −8.82 < −6 -> fwei 1, no BB/U label.
+    const result = assemble({ lenheiCm: 45, weightKg: 1.8 });
+    if (!result.ok) throw new Error(result.error.message);
+    const row = result.value;
+    expect([row.flen, row.fwfl, row.fwei]).toEqual([1, 0, 1]);
+    expect(row.zwfl).toBe(-3.62);
+    expect([row.status_tbu, row.status_bbtb, row.status_bbu, row.status_imtu]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const view = measurementView({ row, readings: [], supersededBy: null, delivery: 'local' });
+    expect(view.status).toEqual({});
+    expect(view.stunting).toBeNull();
+    expect(view.implausible).toBe(true);
+    // A row stored before this rule (status codes present) is shown without them too.
+    const old = { ...row, status_tbu: 'sangat_pendek', status_bbtb: 'gizi_buruk' };
+    expect(measurementView({ row: old, readings: [], supersededBy: null, delivery: 'local' }).status).toEqual(
+      {},
+    );
   });
 
   it('flags an implausible length (WHO flag) instead of hiding it', () => {
