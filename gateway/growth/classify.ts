@@ -110,16 +110,31 @@ export interface GrowthStatus {
   imtu?: StatusLabel;
 }
 
-/** TB/U from zlen, BB/U from zwei, BB/PB-BB/TB from zwfl, IMT/U from zbmi; missing z, missing status. */
-export function classifyGrowth(result: Pick<GrowthResult, 'zlen' | 'zwei' | 'zwfl' | 'zbmi'>): GrowthStatus {
+/** WHO implausible-value flags as the growth core and the store hold them: 1 flagged, 0 or NaN/null not. */
+export interface ImplausibleFlags {
+  flen?: number | null;
+  fwei?: number | null;
+  fwfl?: number | null;
+  fbmi?: number | null;
+}
+
+/**
+ * TB/U from zlen, BB/U from zwei, BB/PB-BB/TB from zwfl, IMT/U from zbmi; missing z, missing status.
+ * A z flagged implausible gets no label, only the re-measure flag; so do weight-for-length and BMI
+ * computed from a flagged length (a length the kader must measure again cannot say "gizi buruk").
+ */
+export function classifyGrowth(
+  result: Pick<GrowthResult, 'zlen' | 'zwei' | 'zwfl' | 'zbmi'> & ImplausibleFlags,
+): GrowthStatus {
   const status: GrowthStatus = {};
-  const tbu = classifyZ('tbu', result.zlen);
+  const lengthFlagged = result.flen === 1;
+  const tbu = lengthFlagged ? undefined : classifyZ('tbu', result.zlen);
   if (tbu) status.tbu = tbu;
-  const bbu = classifyZ('bbu', result.zwei);
+  const bbu = result.fwei === 1 ? undefined : classifyZ('bbu', result.zwei);
   if (bbu) status.bbu = bbu;
-  const bbtb = classifyZ('bbtb', result.zwfl);
+  const bbtb = lengthFlagged || result.fwfl === 1 ? undefined : classifyZ('bbtb', result.zwfl);
   if (bbtb) status.bbtb = bbtb;
-  const imtu = classifyZ('imtu', result.zbmi);
+  const imtu = lengthFlagged || result.fbmi === 1 ? undefined : classifyZ('imtu', result.zbmi);
   if (imtu) status.imtu = imtu;
   return status;
 }

@@ -13,16 +13,15 @@ import type {
 import { localDate, localIso } from '../clock/clock.ts';
 import {
   ageInDays,
-  ageInMonths,
   classifyGrowth,
   computeGrowth,
   GrowthInputError,
   HEIGHT_FROM_DAY,
   roundZ,
-  STATUS_LABELS,
-  type StatusLabel,
   stuntingFlag,
 } from '../growth/index.ts';
+import { ageInKmsMonths } from '../reports/calendar.ts';
+import { defaultKbmTable, kbmForAge } from '../reports/settings.ts';
 import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
 
 /** WHO age limit of the standards (and of Permenkes 2/2020): 60 months, anthro's last day 1856. */
@@ -144,10 +143,6 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   };
 }
 
-function label(index: StatusLabel['index'], code: string | null): StatusLabel | undefined {
-  return code === null ? undefined : STATUS_LABELS.find((l) => l.index === index && l.code === code);
-}
-
 export function readingView(reading: ReadingRow): ReadingView {
   return {
     channel: reading.channel,
@@ -160,15 +155,18 @@ export function readingView(reading: ReadingRow): ReadingView {
 /** The screen's view of a stored measurement. */
 export function measurementView(stored: StoredMeasurement): Measurement {
   const { row } = stored;
-  const status: Measurement['status'] = {};
-  const tbu = label('tbu', row.status_tbu);
-  if (tbu) status.tbu = tbu;
-  const bbu = label('bbu', row.status_bbu);
-  if (bbu) status.bbu = bbu;
-  const bbtb = label('bbtb', row.status_bbtb);
-  if (bbtb) status.bbtb = bbtb;
-  const imtu = label('imtu', row.status_imtu);
-  if (imtu) status.imtu = imtu;
+  // Decided again from the stored z and flags (not the stored codes), so rows saved before flagged values
+  // lost their labels show none either.
+  const status: Measurement['status'] = classifyGrowth({
+    zlen: row.zlen ?? Number.NaN,
+    zwei: row.zwei ?? Number.NaN,
+    zwfl: row.zwfl ?? Number.NaN,
+    zbmi: row.zbmi ?? Number.NaN,
+    flen: row.flen,
+    fwei: row.fwei,
+    fwfl: row.fwfl,
+    fbmi: row.fbmi,
+  });
   const flags = { flen: row.flen === 1, fwei: row.fwei === 1, fwfl: row.fwfl === 1, fbmi: row.fbmi === 1 };
   return {
     id: row.id,
@@ -185,7 +183,7 @@ export function measurementView(stored: StoredMeasurement): Measurement {
     z: { zlen: row.zlen, zwei: row.zwei, zwfl: row.zwfl, zbmi: row.zbmi },
     flags,
     status,
-    stunting: row.zlen === null ? null : (stuntingFlag(row.zlen) ?? null),
+    stunting: row.zlen === null || row.flen === 1 ? null : (stuntingFlag(row.zlen) ?? null),
     implausible: Object.values(flags).some(Boolean),
     readings: stored.readings.map(readingView),
     source: row.source,
@@ -199,18 +197,14 @@ export function measurementView(stored: StoredMeasurement): Measurement {
   };
 }
 
-/** Buku KIA minimum monthly weight gain (KBM) by completed month of age, grams (DOMAIN.md; verify bounds). */
-export function kbmGrams(ageDays: number): number | null {
-  const months = Math.floor(ageInMonths(ageDays));
-  if (months < 1) return null;
-  if (months === 1) return 800;
-  if (months === 2) return 900;
-  if (months === 3) return 800;
-  if (months === 4) return 600;
-  if (months === 5) return 500;
-  if (months <= 7) return 400;
-  if (months <= 11) return 300;
-  return 200;
+/**
+ * The KBM (Buku KIA minimum monthly gain, grams) the SKDN reads for a weighing: the row at the KMS month
+ * column (month of weighing minus month of birth), as the reports do (docs/reports.md, Ages).
+ */
+export function kbmAtWeighing(measuredOn: string, ageDays: number): number {
+  const birthMs = Date.parse(`${measuredOn}T00:00:00Z`) - ageDays * 86_400_000;
+  const birthDate = new Date(birthMs).toISOString().slice(0, 10);
+  return kbmForAge(defaultKbmTable, Math.max(0, ageInKmsMonths(birthDate, measuredOn)));
 }
 
 function monthIndex(isoDate: string): number {
@@ -229,11 +223,11 @@ export function compare(current: MeasurementRow, previous: MeasurementRow | unde
     current.weight_kg !== null && previous.weight_kg !== null
       ? Math.round((current.weight_kg - previous.weight_kg) * 1000)
       : null;
-  const kbm = kbmGrams(current.age_days);
+  const kbm = kbmAtWeighing(current.measured_on, current.age_days);
   const lastMonth = monthIndex(current.measured_on) - monthIndex(previous.measured_on) <= 1;
   let trend: Comparison['weight_trend'];
   if (weightGainG === null || !lastMonth) trend = 'O';
-  else trend = weightGainG >= (kbm ?? 1) ? 'N' : 'T';
+  else trend = weightGainG >= kbm ? 'N' : 'T';
   return {
     previous_id: previous.id,
     previous_measured_on: previous.measured_on,

@@ -86,6 +86,18 @@ export function ageInCompletedMonths(birthDate: string, on: string): number {
   return age ? age.years * 12 + age.months : -1;
 }
 
+/**
+ * Age in the KMS's calendar-month columns: month of `on` minus month of birth (the birth month is column 0;
+ * born 20 July, weighed 10 November = column 4; Kemenkes KMS leaflet: born February, "4 bulan" in June).
+ * -1 when `on` is before the birth or either date is bad.
+ */
+export function ageInKmsMonths(birthDate: string, on: string): number {
+  const birth = parseDate(birthDate);
+  const date = parseDate(on);
+  if (!birth || !date || formatDate(date) < formatDate(birth)) return -1;
+  return (date.year - birth.year) * 12 + (date.month - birth.month);
+}
+
 /** e-PPGBM's age text: "X Tahun - Y Bulan - Z Hari"; empty when either date is bad or reversed. */
 export function ageText(birthDate: string, on: string): string {
   const birth = parseDate(birthDate);

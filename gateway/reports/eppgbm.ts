@@ -5,7 +5,7 @@
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
 import { ageText, parseMonth } from './calendar.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
-import { buildHistories, usableZ } from './history.ts';
+import { buildHistories, usableWflZ, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';
 import { type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
@@ -43,7 +43,7 @@ function statusLabel(index: StatusIndex, z: number | undefined): string | undefi
 const zOf = {
   bbu: (m: ReportMeasurement) => usableZ(m.zwei, m.fwei),
   tbu: (m: ReportMeasurement) => usableZ(m.zlen, m.flen),
-  bbtb: (m: ReportMeasurement) => usableZ(m.zwfl, m.fwfl),
+  bbtb: usableWflZ,
 };
 
 export const eppgbmColumns: readonly Column[] = [
@@ -120,7 +120,7 @@ export const eppgbmColumns: readonly Column[] = [
   },
   {
     header: 'ZS BB/TB',
-    source: 'measurements.zwfl (empty when WHO-flagged implausible)',
+    source: 'measurements.zwfl (empty when WHO-flagged implausible, or from a flagged length)',
     digits: 2,
     value: (r) => zOf.bbtb(r.measurement),
   },
@@ -159,10 +159,7 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
       if (!outcomes.has(month)) {
         // A malformed date (the schema checks only its shape) gets no N/T/O/B rather than an exception.
         const valid = parseMonth(month) !== undefined;
-        outcomes.set(
-          month,
-          valid ? weighOutcome(child, measurements, month, options.settings.kbmTable) : undefined,
-        );
+        outcomes.set(month, valid ? weighOutcome(child, measurements, month, options.settings) : undefined);
       }
       const outcome = outcomes.get(month);
       rows.push(

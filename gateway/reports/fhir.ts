@@ -7,7 +7,7 @@
 //    names as codes, UCUM unit {SD}, method naming the WHO Child Growth Standards 2006.
 import { v5 as uuidv5 } from 'uuid';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
-import { buildHistories, usableZ } from './history.ts';
+import { buildHistories, usableBmiZ, usableWflZ, usableZ } from './history.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
 
 export const loinc = 'http://loinc.org';
@@ -103,9 +103,9 @@ const zSpecs: readonly ZSpec[] = [
     code: 'wflh',
     display: 'Weight-for-length/height z-score',
     index: 'bbtb',
-    z: (m) => usableZ(m.zwfl, m.fwfl),
+    z: usableWflZ,
   },
-  { code: 'bfa', display: 'BMI-for-age z-score', index: 'imtu', z: (m) => usableZ(m.zbmi, m.fbmi) },
+  { code: 'bfa', display: 'BMI-for-age z-score', index: 'imtu', z: usableBmiZ },
   { code: 'hcfa', display: 'Head circumference-for-age z-score', z: (m) => usableZ(m.zhc, m.fhc) },
 ];
 
@@ -195,7 +195,7 @@ function measurementObservations(
       },
     });
   }
-  const zwfl = usableZ(m.zwfl, m.fwfl);
+  const zwfl = usableWflZ(m);
   if (zwfl !== undefined) {
     const { id, common } = base('wfl-percentile');
     out.push({

@@ -66,3 +66,11 @@ export const isWeighed = (m: ReportMeasurement): boolean => m.weightKg !== null 
 export function usableZ(z: number | null, flag: 0 | 1 | null): number | undefined {
   return z !== null && Number.isFinite(z) && flag !== 1 ? z : undefined;
 }
+
+/** BB/TB z that may be counted: usable, and not computed from a length flagged implausible. */
+export const usableWflZ = (m: ReportMeasurement): number | undefined =>
+  m.flen === 1 ? undefined : usableZ(m.zwfl, m.fwfl);
+
+/** IMT/U z that may be counted: usable, and not computed from a length flagged implausible. */
+export const usableBmiZ = (m: ReportMeasurement): number | undefined =>
+  m.flen === 1 ? undefined : usableZ(m.zbmi, m.fbmi);

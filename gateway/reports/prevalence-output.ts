@@ -26,6 +26,8 @@ export function prevalenceCsv(report: PrevalenceReport, options: CsvOptions = {}
         round(cell.interval && cell.interval.proportion * 100, 2),
         round(cell.interval && cell.interval.lower * 100, 2),
         round(cell.interval && cell.interval.upper * 100, 2),
+        month.s,
+        round(cell.coveragePct, 1),
       ];
     }),
   );
@@ -39,6 +41,8 @@ export function prevalenceCsv(report: PrevalenceReport, options: CsvOptions = {}
       'percent',
       'wilson95_lower_pct',
       'wilson95_upper_pct',
+      's',
+      'coverage_pct',
     ],
     rows,
     options,
@@ -51,7 +55,7 @@ export function renderPrevalenceHtml(
   generatedAt?: Date,
 ): string {
   const current = renderTable(
-    ['Indikator', 'Batas', 'Kasus', 'Diukur', 'Prevalensi', 'IK 95 % (Wilson)'],
+    ['Indikator', 'Batas', 'Kasus', 'Diukur', 'Prevalensi', 'IK 95 % (Wilson)', 'Cakupan (diukur/S)'],
     prevalenceIndicators.map((name) => {
       const cell = report.current.cells[name];
       const interval = cell.interval;
@@ -62,16 +66,17 @@ export function renderPrevalenceHtml(
         String(cell.measured),
         formatPercent(interval && interval.proportion * 100),
         interval ? `${formatPercent(interval.lower * 100)} – ${formatPercent(interval.upper * 100)}` : '–',
+        `${cell.measured}/${report.current.s} (${formatPercent(cell.coveragePct)})`,
       ];
     }),
-    { numeric: new Set([2, 3, 4, 5]), wrap: new Set([0]) },
+    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([0]) },
   );
   const trendRows = report.trend.map((month) => [
     escapeHtml(month.month),
     ...prevalenceIndicators.map((name) => {
       const cell = month.cells[name];
       return cell.interval
-        ? `${cell.cases}/${cell.measured} (${formatPercent(cell.interval.proportion * 100)})`
+        ? `${cell.cases}/${cell.measured} (${formatPercent(cell.interval.proportion * 100)}; cakupan ${formatPercent(cell.coveragePct, 0)})`
         : '–';
     }),
   ]);
@@ -83,7 +88,9 @@ export function renderPrevalenceHtml(
   const body = `<h2>Bulan ${escapeHtml(report.month)}</h2>
 ${current}
 <p class="note">Anak 0–59 bulan yang diukur bulan ini; per anak dipakai pengukuran terakhir bulan itu. Z-skor WHO 2006,
-kategori Permenkes 2/2020. Nilai yang ditandai tidak masuk akal (WHO) tidak dihitung. Interval kepercayaan 95 % Wilson.</p>
+kategori Permenkes 2/2020. Nilai yang ditandai tidak masuk akal (WHO) tidak dihitung. Anak dengan edema dihitung
+di bawah −3 SD untuk wasting dan underweight (aturan WHO). Interval kepercayaan 95 % Wilson.
+S = ${report.current.s}${report.current.s === report.current.registered ? ' balita terdaftar' : ` (sasaran; terdaftar ${report.current.registered})`}; cakupan = diukur / S.</p>
 <h2>Tren 12 bulan</h2>
 ${renderTrendSvg(report.trend)}
 ${trendTable}`;

@@ -1,10 +1,13 @@
 // Prevalence of stunting (TB/U z < −2), severe stunting (< −3), wasting (BB/TB z < −2) and underweight
 // (BB/U z < −2) among children 0–59 months of a posyandu measured in a month, each with a 95 % Wilson
-// interval. Cut-offs apply to the z rounded to 2 decimals, like the status labels. Per child and indicator the month's last measurement with a usable z counts (WHO-flagged
-// implausible values are left out of numerator and denominator alike).
+// interval. Cut-offs apply to the z rounded to 2 decimals, like the status labels. Per child and indicator
+// the month's last measurement with a usable z counts (WHO-flagged implausible values are left out of
+// numerator and denominator alike). A child with oedema has no weight-based z but counts as below −3 SD
+// for wasting and underweight, as WHO's anthro and igrowup count prevalence (docs/reports.md).
 import { roundZ } from '../growth/index.ts';
 import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
-import { buildHistories, type ChildHistory, usableZ } from './history.ts';
+import { buildHistories, type ChildHistory, usableWflZ, usableZ } from './history.ts';
+import { isUnderFiveIn, percent } from './skdn.ts';
 import type { ReportData, ReportMeasurement } from './types.ts';
 import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 
@@ -18,14 +21,21 @@ export const prevalenceLabels: Record<PrevalenceIndicator, { id: string; en: str
   underweight: { id: 'Berat badan kurang + sangat kurang', en: 'Underweight', rule: 'BB/U z < −2' },
 };
 
+/** Oedema counts as below −3 SD for the weight-based indicators (WHO anthro `R/prevalence.R`). */
+const oedemaZ = Number.NEGATIVE_INFINITY;
+const withOedema =
+  (z: (m: ReportMeasurement) => number | undefined) =>
+  (m: ReportMeasurement): number | undefined =>
+    m.oedema ? oedemaZ : z(m);
+
 const rules: Record<
   PrevalenceIndicator,
   { z: (m: ReportMeasurement) => number | undefined; cutoff: number }
 > = {
   stunting: { z: (m) => usableZ(m.zlen, m.flen), cutoff: -2 },
   severeStunting: { z: (m) => usableZ(m.zlen, m.flen), cutoff: -3 },
-  wasting: { z: (m) => usableZ(m.zwfl, m.fwfl), cutoff: -2 },
-  underweight: { z: (m) => usableZ(m.zwei, m.fwei), cutoff: -2 },
+  wasting: { z: withOedema(usableWflZ), cutoff: -2 },
+  underweight: { z: withOedema((m) => usableZ(m.zwei, m.fwei)), cutoff: -2 },
 };
 
 export interface PrevalenceCell {
@@ -33,10 +43,16 @@ export interface PrevalenceCell {
   measured: number;
   /** Undefined when nobody was measured for this indicator. */
   interval?: ProportionInterval;
+  /** measured / S as a percentage; null when S is 0. */
+  coveragePct: number | null;
 }
 
 export interface PrevalenceMonth {
   month: string;
+  /** S of the month: the sasaran when one is set, else the registered children under five. */
+  s: number;
+  /** Registered children under five in the month (shown beside a sasaran). */
+  registered: number;
   cells: Record<PrevalenceIndicator, PrevalenceCell>;
 }
 
@@ -52,7 +68,11 @@ export interface PrevalenceReport {
  * Prevalence for each of `months`, in one pass over every child's history: each measurement is put in
  * its month's slot per indicator (later ones overwrite earlier, histories being sorted), then counted.
  */
-function prevalenceByMonth(histories: Iterable<ChildHistory>, months: readonly string[]): PrevalenceMonth[] {
+function prevalenceByMonth(
+  histories: readonly ChildHistory[],
+  months: readonly string[],
+  sasaran: (month: string) => number | undefined,
+): PrevalenceMonth[] {
   const monthIndex = new Map(months.map((month, index) => [month, index]));
   const width = prevalenceIndicators.length;
   const cases = new Array<number>(months.length * width).fill(0);
@@ -79,20 +99,21 @@ function prevalenceByMonth(histories: Iterable<ChildHistory>, months: readonly s
       measured[slot] = (measured[slot] as number) + 1;
       const cutoff = rules[prevalenceIndicators[slot % width] as PrevalenceIndicator].cutoff;
       // On the z rounded to 2 decimals, as the Permenkes labels are decided (growth core), so −2.004 is not stunted.
-      if (roundZ(lastZ[slot] as number) < cutoff) cases[slot] = (cases[slot] as number) + 1;
+      const z = lastZ[slot] as number;
+      if (z === oedemaZ || roundZ(z) < cutoff) cases[slot] = (cases[slot] as number) + 1;
     }
   }
   return months.map((month, index) => {
+    const registered = histories.filter(({ child }) => isUnderFiveIn(child, month)).length;
+    const s = sasaran(month) ?? registered;
     const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;
     prevalenceIndicators.forEach((name, k) => {
-      const count = {
-        cases: cases[index * width + k] as number,
-        measured: measured[index * width + k] as number,
-      };
+      const n = measured[index * width + k] as number;
+      const count = { cases: cases[index * width + k] as number, measured: n, coveragePct: percent(n, s) };
       const interval = wilsonInterval(count.cases, count.measured);
       cells[name] = interval ? { ...count, interval } : count;
     });
-    return { month, cells };
+    return { month, s, registered, cells };
   });
 }
 
@@ -100,6 +121,8 @@ export interface PrevalenceOptions {
   posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
   trendMonths?: number; // default 12
+  /** The month's sasaran (target count of balita in the area) when the bidan or KPM set one. */
+  sasaran?: (month: string) => number | undefined;
 }
 
 export function computePrevalence(data: ReportData, options: PrevalenceOptions): PrevalenceReport {
@@ -107,7 +130,8 @@ export function computePrevalence(data: ReportData, options: PrevalenceOptions):
   if (!parseMonth(month)) throw new RangeError(`month must be YYYY-MM, got '${month}'`);
   const trendMonths = Math.max(1, options.trendMonths ?? 12);
   const months = Array.from({ length: trendMonths }, (_, i) => addMonths(month, i - (trendMonths - 1)));
-  const trend = prevalenceByMonth(buildHistories(data, posyanduId).values(), months);
+  const histories = [...buildHistories(data, posyanduId).values()];
+  const trend = prevalenceByMonth(histories, months, options.sasaran ?? (() => undefined));
   const current = trend[trend.length - 1] as PrevalenceMonth;
   return { posyanduId, month, current, trend };
 }

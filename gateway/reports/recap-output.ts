@@ -1,7 +1,13 @@
 // KPM growth-mat recap as CSV (three tables) and as a printable A4 page.
 import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
 import { escapeHtml, formatDecimal, renderPage, renderTable } from './html.ts';
-import { type MatResultRow, matColourLabels, matColours, type RecapReport } from './recap.ts';
+import {
+  type MatResultRow,
+  matColourHeadings,
+  matColourLabels,
+  matColours,
+  type RecapReport,
+} from './recap.ts';
 import type { ReportSettings } from './settings.ts';
 import { placeLine } from './skdn-output.ts';
 import type { ReportPlace } from './types.ts';
@@ -90,7 +96,7 @@ export function renderRecapHtml(
   const counts = renderTable(
     ['Hasil tikar pertumbuhan', 'Jumlah anak', '%'],
     matColours.map((colour) => [
-      `<span class="swatch ${colour}"></span>${escapeHtml(matColourLabels[colour])}`,
+      `<span class="swatch ${colour}"></span>${escapeHtml(matColourHeadings[colour])}`,
       String(quarter.counts[colour]),
       quarter.total === 0 ? '–' : formatDecimal((100 * quarter.counts[colour]) / quarter.total, 1),
     ]),
@@ -101,7 +107,7 @@ export function renderRecapHtml(
 ${counts}
 <p class="note">Warna dari panjang/tinggi badan yang diukur dan z-skor TB/U (WHO 2006): Hijau z ≥ ${formatDecimal(greenMinZ, 1)},
 Kuning ${formatDecimal(yellowMinZ, 1)} ≤ z &lt; ${formatDecimal(greenMinZ, 1)}, Merah z &lt; ${formatDecimal(yellowMinZ, 1)}
-(pengaturan; cocokkan dengan edisi tikar pertumbuhan kabupaten). Tidak diukur: tidak ada pengukuran panjang dalam
+(pengaturan; tanda pada tikar pertumbuhan kertas edisi kabupaten yang menentukan). Tidak diukur: tidak ada pengukuran panjang dalam
 3 bulan ini, atau z ditandai tidak layak (pengukuran perlu diulang). Anak 0–23 bulan pada triwulan ini.</p>
 ${childTable(quarter.rows)}
 <h2>Daftar bulanan anak 0–23 bulan, ${escapeHtml(report.month)}</h2>

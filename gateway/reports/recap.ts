@@ -4,7 +4,7 @@
 // length whose z is missing or WHO-flagged implausible counts as Tidak diukur (not usable), shown as such.
 import { ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth, quarterOf } from './calendar.ts';
 import { buildHistories, type ChildHistory, usableZ } from './history.ts';
-import { type MatColour, matColour, type ReportSettings } from './settings.ts';
+import { type MatColour, matColour, type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
 
 export const matColours: readonly MatColour[] = ['hijau', 'kuning', 'merah', 'tidak-diukur'];
@@ -14,10 +14,17 @@ export const matColourLabels: Record<MatColour, string> = {
   merah: 'Merah',
   'tidak-diukur': 'Tidak diukur',
 };
+/** The KPM scorecard's headings of its table "Hasil pengukuran tikar pertumbuhan". */
+export const matColourHeadings: Record<MatColour, string> = {
+  hijau: 'Hijau (Normal)',
+  kuning: 'Kuning (Resiko Stunting)',
+  merah: 'Merah (Terindikasi Stunting)',
+  'tidak-diukur': 'Tidak diukur',
+};
 
 export interface MatResultRow {
   child: ReportChild;
-  /** Completed months on the measurement day, or at the end of the period when not measured. */
+  /** Months (settings' `ageRule`) on the measurement day, or at the end of the period when not measured. */
   ageMonths: number;
   measurement?: ReportMeasurement;
   zlen?: number;
@@ -65,11 +72,11 @@ function matResult(
     }
   }
   if (!measurement) {
-    const ageMonths = Math.max(0, ageInCompletedMonths(child.birthDate, lastDayOf(toMonth)));
+    const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, lastDayOf(toMonth)));
     return { child, ageMonths, colour: 'tidak-diukur', unusable: false };
   }
   const zlen = usableZ(measurement.zlen, measurement.flen);
-  const ageMonths = ageInCompletedMonths(child.birthDate, measurement.measuredOn);
+  const ageMonths = reportAgeMonths(settings.ageRule, child.birthDate, measurement.measuredOn);
   const row = { child, ageMonths, measurement, colour: matColour(settings.matColours, zlen ?? null) };
   return zlen === undefined ? { ...row, unusable: true } : { ...row, zlen, unusable: false };
 }

@@ -1,7 +1,9 @@
 // Report settings whose defaults come from DOMAIN sources that were not confirmed from a primary source
 // (docs/reports.md says which). Each is validated once, failing fast with the option's name.
 
-/** KBM (kenaikan berat badan minimal): the least monthly gain counting as N, by completed age in months. */
+import { ageInCompletedMonths, ageInKmsMonths } from './calendar.ts';
+
+/** KBM (kenaikan berat badan minimal): the least monthly gain counting as N, by age in months (`ageRule`). */
 export interface KbmRow {
   fromMonth: number; // inclusive
   toMonth: number; // inclusive
@@ -10,7 +12,7 @@ export interface KbmRow {
 
 /** Buku KIA 2023 row (verify the month boundaries with the district's edition). */
 export const defaultKbmTable: readonly KbmRow[] = [
-  { fromMonth: 0, toMonth: 1, minGainG: 800 }, // a child of 0 completed months uses the 1-month row
+  { fromMonth: 0, toMonth: 1, minGainG: 800 }, // a child in month 0 uses the 1-month row
   { fromMonth: 2, toMonth: 2, minGainG: 900 },
   { fromMonth: 3, toMonth: 3, minGainG: 800 },
   { fromMonth: 4, toMonth: 4, minGainG: 600 },
@@ -26,23 +28,45 @@ export interface MatColourMapping {
   yellowMinZ: number;
 }
 
-export const defaultMatColourMapping: MatColourMapping = { greenMinZ: -2, yellowMinZ: -3 };
+/**
+ * The KPM scorecard heads its table "Hijau (Normal) / Kuning (Resiko Stunting) / Merah (Terindikasi
+ * Stunting)": Merah is the stunted child (TB/U < −2 SD, Permenkes 2/2020), Kuning the band just above
+ * (−2 ≤ z < −1, verify with the district's mat edition: the paper mat's own marks decide).
+ */
+export const defaultMatColourMapping: MatColourMapping = { greenMinZ: -1, yellowMinZ: -2 };
+
+/**
+ * How a report counts a child's age in months: 'kms' = the KMS's calendar-month columns (month of the
+ * weighing minus month of birth), as the Buku KIA reads the KBM; 'completed' = completed months.
+ */
+export type AgeRule = 'kms' | 'completed';
+export const ageRules: readonly AgeRule[] = ['kms', 'completed'];
 
 export interface ReportSettings {
   kbmTable: readonly KbmRow[];
   matColours: MatColourMapping;
+  ageRule: AgeRule;
 }
 
 export const defaultReportSettings: ReportSettings = {
   kbmTable: defaultKbmTable,
   matColours: defaultMatColourMapping,
+  ageRule: 'kms',
 };
+
+/** The age in months a report shows and reads the KBM at; -1 when `on` is before the birth. */
+export function reportAgeMonths(rule: AgeRule, birthDate: string, on: string): number {
+  return rule === 'kms' ? ageInKmsMonths(birthDate, on) : ageInCompletedMonths(birthDate, on);
+}
 
 /** Checks a settings object (e.g. read from a JSON file); throws naming the bad option. */
 export function validateReportSettings(settings: ReportSettings): ReportSettings {
   const { greenMinZ, yellowMinZ } = settings.matColours;
   if (!Number.isFinite(greenMinZ) || !Number.isFinite(yellowMinZ) || yellowMinZ >= greenMinZ) {
     throw new RangeError('matColours: yellowMinZ must be a number below greenMinZ');
+  }
+  if (!ageRules.includes(settings.ageRule)) {
+    throw new RangeError(`ageRule must be one of ${ageRules.join(', ')}`);
   }
   let expectedFrom = 0;
   settings.kbmTable.forEach((row, index) => {
@@ -58,7 +82,7 @@ export function validateReportSettings(settings: ReportSettings): ReportSettings
   return settings;
 }
 
-/** KBM in grams for a child of `ageMonths` completed months (ages past the table use its last row). */
+/** KBM in grams for a child of `ageMonths` months (ages past the table use its last row). */
 export function kbmForAge(table: readonly KbmRow[], ageMonths: number): number {
   for (const row of table) if (ageMonths <= row.toMonth) return row.minGainG;
   return table[table.length - 1]?.minGainG ?? 0;

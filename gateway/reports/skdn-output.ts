@@ -1,5 +1,4 @@
 // SKDN as CSV (one summary row, snake_case columns) and as a printable A4 page with the per-child list.
-import { ageInCompletedMonths } from './calendar.ts';
 import { type CsvOptions, round, toCsv } from './csv.ts';
 import { escapeHtml, formatDecimal, formatPercent, renderPage, renderTable } from './html.ts';
 import type { SkdnReport } from './skdn.ts';
@@ -77,12 +76,11 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
     ].map(([a, b, c]) => [escapeHtml(a as string), escapeHtml(b as string), escapeHtml(c as string)]),
     { numeric: new Set([2]), wrap: new Set([1]) },
   );
-  const rows = report.rows.map(({ child, outcome, twoT }) => {
-    const on = outcome?.weighed.measuredOn ?? `${report.month}-01`;
+  const rows = report.rows.map(({ child, outcome, ageMonths, twoT }) => {
     return [
       escapeHtml(child.pseudoId),
       escapeHtml(child.name),
-      String(Math.max(0, ageInCompletedMonths(child.birthDate, on))),
+      String(ageMonths),
       formatDecimal(outcome?.weighed.weightKg, 2),
       formatDecimal(outcome?.previous?.weightKg, 2),
       formatDecimal(outcome?.gainG, 0),

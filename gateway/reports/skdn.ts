@@ -1,12 +1,12 @@
 // SKDN for one posyandu and month (DOMAIN.md, Reports). Definitions, as docs/reports.md explains:
 // S = children registered at the posyandu who were under five for at least one day of the month,
 // K = of S, with a Buku KIA / KMS recorded, D = of S, weighed this month (any posyandu),
-// N / T = of D, weighed last month too, gain at least / below the KBM for the age in completed months,
+// N / T = of D, weighed last month too, gain at least / below the KBM for the age (KMS month column by default),
 // O = of D, weighed before but not last month, B = of D, weighed this month for the first time.
 // So D = N + T + O + B, and D' (weighed last month and this month) = N + T.
 import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from './calendar.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
-import { type KbmRow, kbmForAge, type ReportSettings } from './settings.ts';
+import { kbmForAge, type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
 
 export type WeighStatus = 'N' | 'T' | 'O' | 'B';
@@ -17,7 +17,11 @@ export interface WeighOutcome {
   previous?: ReportMeasurement; // last month's weighing, for N and T
   gainG?: number;
   kbmG?: number;
+  /** Age in months on the weighing by the settings' `ageRule` (the KMS column by default). */
+  ageMonths: number;
 }
+
+export type WeighSettings = Pick<ReportSettings, 'kbmTable' | 'ageRule'>;
 
 /**
  * N/T/O/B of a child's weighing in `month`, from its effective measurements (oldest first);
@@ -27,19 +31,20 @@ export function weighOutcome(
   child: ReportChild,
   measurements: readonly ReportMeasurement[],
   month: string,
-  kbmTable: readonly KbmRow[],
+  settings: WeighSettings,
 ): WeighOutcome | undefined {
   const weighed = lastInMonth(measurements, month, isWeighed);
   if (!weighed) return undefined;
+  const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, weighed.measuredOn));
   const previous = lastInMonth(measurements, addMonths(month, -1), isWeighed);
   if (!previous) {
     const weighedBefore = measurements.some((m) => m.measuredOn.slice(0, 7) < month && isWeighed(m));
-    return { status: weighedBefore ? 'O' : 'B', weighed };
+    return { status: weighedBefore ? 'O' : 'B', weighed, ageMonths };
   }
   // Whole grams: the scales read to 10 g, and float kg differences must not decide N against T.
   const gainG = Math.round(((weighed.weightKg as number) - (previous.weightKg as number)) * 1000);
-  const kbmG = kbmForAge(kbmTable, Math.max(0, ageInCompletedMonths(child.birthDate, weighed.measuredOn)));
-  return { status: gainG >= kbmG ? 'N' : 'T', weighed, previous, gainG, kbmG };
+  const kbmG = kbmForAge(settings.kbmTable, ageMonths);
+  return { status: gainG >= kbmG ? 'N' : 'T', weighed, previous, gainG, kbmG, ageMonths };
 }
 
 /** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */
@@ -52,6 +57,8 @@ export function isUnderFiveIn(child: ReportChild, month: string): boolean {
 export interface SkdnChildRow {
   child: ReportChild;
   outcome?: WeighOutcome;
+  /** Age in months on the weighing, or on the month's first day when not weighed (settings' `ageRule`). */
+  ageMonths: number;
   /** T this month and last month: refer to the health worker (DOMAIN.md, 2T). */
   twoT: boolean;
 }
@@ -99,7 +106,7 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
     if (!isUnderFiveIn(child, month)) continue;
     counts.s++;
     if (child.hasKia) counts.k++;
-    const outcome = weighOutcome(child, measurements, month, settings.kbmTable);
+    const outcome = weighOutcome(child, measurements, month, settings);
     let twoT = false;
     if (outcome) {
       counts.d++;
@@ -109,9 +116,12 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
       else counts.b++;
       twoT =
         outcome.status === 'T' &&
-        weighOutcome(child, measurements, addMonths(month, -1), settings.kbmTable)?.status === 'T';
+        weighOutcome(child, measurements, addMonths(month, -1), settings)?.status === 'T';
     }
-    rows.push(outcome ? { child, outcome, twoT } : { child, twoT });
+    const ageMonths =
+      outcome?.ageMonths ??
+      Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, firstDayOf(month)));
+    rows.push(outcome ? { child, outcome, ageMonths, twoT } : { child, ageMonths, twoT });
   }
   rows.sort((a, b) =>
     a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0,

@@ -25,7 +25,7 @@ describe('tikar report', () => {
   it('writes the SKDN CSV to a 0600 file', async () => {
     const out = join(dir.path, 'skdn.csv');
     expect(await run(['skdn', ...base(), '--out', out])).toBe(0);
-    expect(await readFile(out, 'utf8')).toContain('pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2');
+    expect(await readFile(out, 'utf8')).toContain('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3');
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
@@ -34,7 +34,7 @@ describe('tikar report', () => {
     // S 10, K 8, D 7, N 3, T 2, O 1, B 1, D' 5
     const out = join(dir.path, 'skdn-village.csv');
     expect(await run(['skdn', '--db', db, '--month', '2026-11', '--out', out])).toBe(0);
-    expect(await readFile(out, 'utf8')).toContain('\r\nall,2026-11,10,8,7,3,2,1,1,5,');
+    expect(await readFile(out, 'utf8')).toContain('\r\nall,2026-11,10,8,7,4,1,1,1,5,');
     const page = join(dir.path, 'skdn-village.html');
     expect(await run(['skdn', '--db', db, '--month', '2026-11', '--format', 'html', '--out', page])).toBe(0);
     expect(await readFile(page, 'utf8')).toContain('Semua posyandu · bulan 2026-11');

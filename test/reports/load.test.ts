@@ -31,14 +31,14 @@ describe('loading report rows from the gateway SQLite file', () => {
     expect(data.children.find((c) => c.id === 'C')?.hasKia).toBe(false);
   });
 
-  it('gives the same SKDN as the in-memory fixture (S 9, K 7, D 6, N 2, T 2, O 1, B 1)', async () => {
+  it('gives the same SKDN as the in-memory fixture (S 9, K 7, D 6, N 3, T 1, O 1, B 1)', async () => {
     const report = computeSkdn(await loadReportData(db, 'pos-1'), {
       posyanduId: 'pos-1',
       month: '2026-11',
       settings: defaultReportSettings,
     });
     expect([report.s, report.k, report.d, report.n, report.t, report.o, report.b]).toEqual([
-      9, 7, 6, 2, 2, 1, 1,
+      9, 7, 6, 3, 1, 1, 1,
     ]);
   });
 

@@ -1,7 +1,7 @@
 // A slow, obviously-correct SKDN (scan everything for every child, check every day of the month) and a
 // seeded generator of plausible posyandu data. Used by the property tests and by the benchmark as its peer.
 import { addMonths, ageInCompletedMonths, daysInMonth, parseMonth } from '../../gateway/reports/calendar.ts';
-import { type KbmRow, kbmForAge } from '../../gateway/reports/settings.ts';
+import { type AgeRule, type KbmRow, kbmForAge } from '../../gateway/reports/settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from '../../gateway/reports/types.ts';
 
 /** [S, K, D, N, T, O, B] by the definitions in skdn.ts, written the long way. */
@@ -10,6 +10,7 @@ export function naiveSkdn(
   posyanduId: string,
   month: string,
   kbmTable: readonly KbmRow[],
+  ageRule: AgeRule = 'kms',
 ): number[] {
   const counts: [number, number, number, number, number, number, number] = [0, 0, 0, 0, 0, 0, 0];
   const superseded = new Set(data.measurements.flatMap((m) => (m.supersedesId ? [m.supersedesId] : [])));
@@ -39,7 +40,13 @@ export function naiveSkdn(
     const before = lastOf(addMonths(month, -1));
     if (before) {
       const gainG = Math.round(((now.weightKg as number) - (before.weightKg as number)) * 1000);
-      const kbm = kbmForAge(kbmTable, Math.max(0, ageInCompletedMonths(child.birthDate, now.measuredOn)));
+      // KMS column: count the months from the birth month to the weighing's month on the calendar.
+      const kmsColumn =
+        (Number(now.measuredOn.slice(0, 4)) - Number(child.birthDate.slice(0, 4))) * 12 +
+        Number(now.measuredOn.slice(5, 7)) -
+        Number(child.birthDate.slice(5, 7));
+      const age = ageRule === 'kms' ? kmsColumn : ageInCompletedMonths(child.birthDate, now.measuredOn);
+      const kbm = kbmForAge(kbmTable, Math.max(0, age));
       counts[gainG >= kbm ? 3 : 4]++;
     } else if (weighings.some((m) => m.measuredOn < `${month}-01`)) counts[5]++;
     else counts[6]++;

@@ -62,6 +62,8 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
   // Stunting 4/9, severe stunting 1/9. BB/TB z (zwfl) on five of them: −2.5, −1, 0, 0.3, 1 -> wasting 1/5.
   // BB/U z (zwei) on the nine plausible: all ≥ −2 -> underweight 0/9.
   // Child S1 was also measured in October (zlen −2.5, earlier in Nov −1.0: the month's last counts).
+  // S = the ten S children (all born by 2025-08, under five in every trend month; OLD is 65 months):
+  // coverage of stunting in November 9/10 = 90 %, of wasting 5/10 = 50 %.
   const zlens = [-3.5, -2.5, -2.1, -3.0, -2.004, -1.0, 0, 0.5, 1.2, -6.5];
   const children = zlens.map((_, i) =>
     child({ id: `S${i}`, birthDate: `202${4 + (i % 2)}-0${1 + (i % 9)}-15` }),
@@ -100,6 +102,24 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(cells.underweight.interval?.upper).toBeCloseTo(0.299145, 6);
   });
 
+  it('shows coverage (measured / S) beside every rate', () => {
+    const { s, registered, cells } = report.current;
+    expect([s, registered]).toEqual([10, 10]);
+    expect([cells.stunting.coveragePct, cells.wasting.coveragePct]).toEqual([90, 50]);
+    const html = renderPrevalenceHtml(report, { posyanduId: 'pos-1' });
+    expect(html).toContain('9/10 (90,0 %)');
+    // With a sasaran of 12 balita in the area, S is 12 and the registered 10 are named beside it.
+    const withTarget = computePrevalence(
+      { children, measurements },
+      { posyanduId: 'pos-1', month: '2026-11', sasaran: (m) => (m === '2026-11' ? 12 : undefined) },
+    );
+    expect(withTarget.current.s).toBe(12);
+    expect(withTarget.current.cells.stunting.coveragePct).toBe(75);
+    expect(renderPrevalenceHtml(withTarget, { posyanduId: 'pos-1' })).toContain(
+      'S = 12 (sasaran; terdaftar 10)',
+    );
+  });
+
   it('builds a 12-month trend, oldest first, empty months without an interval', () => {
     expect(report.trend.map((m) => m.month)).toEqual([
       '2025-12',
@@ -117,29 +137,32 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     ]);
     // October: only S1 (−2.5) -> stunting 1/1
     expect(report.trend[10]?.cells.stunting).toMatchObject({ cases: 1, measured: 1 });
-    expect(report.trend[9]?.cells.stunting).toEqual({ cases: 0, measured: 0 });
+    expect(report.trend[9]?.cells.stunting).toEqual({ cases: 0, measured: 0, coveragePct: 0 });
   });
 
   it('writes CSV rows per month and indicator, with percent and interval in %', () => {
     const csv = prevalenceCsv(report);
     expect(csv.split('\r\n')[0]).toBe(
-      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct',
+      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct,s,coverage_pct',
     );
-    expect(csv).toContain('pos-1,2026-11,stunting,4,9,44.44,18.88,73.33\r\n');
-    expect(csv).toContain('pos-1,2026-09,wasting,0,0,,,\r\n');
+    expect(csv).toContain('pos-1,2026-11,stunting,4,9,44.44,18.88,73.33,10,90\r\n');
+    expect(csv).toContain('pos-1,2026-09,wasting,0,0,,,,10,0\r\n');
     expect(csv.trim().split('\r\n')).toHaveLength(1 + 12 * 4);
   });
 
   it('breaks a line where nobody was measured', () => {
+    const none = { cases: 0, measured: 0, coveragePct: null };
     const month = (name: string, measured: number) => ({
       month: name,
+      s: 0,
+      registered: 0,
       cells: {
         stunting: measured
-          ? { cases: 1, measured, interval: wilsonInterval(1, measured) }
-          : { cases: 0, measured: 0 },
-        severeStunting: { cases: 0, measured: 0 },
-        wasting: { cases: 0, measured: 0 },
-        underweight: { cases: 0, measured: 0 },
+          ? { cases: 1, measured, interval: wilsonInterval(1, measured), coveragePct: null }
+          : none,
+        severeStunting: none,
+        wasting: none,
+        underweight: none,
       },
     });
     const svg = renderTrendSvg([month('2026-09', 4), month('2026-10', 0), month('2026-11', 5)]);
@@ -156,6 +179,36 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(html).toContain(svg);
     expect(html).toContain('44,4 %');
     expect(html).toContain('18,9 % – 73,3 %');
+  });
+});
+
+describe('oedema in prevalence (WHO: below −3 SD for the weight-based indicators)', () => {
+  // Four children 12–30 months at pos-1 measured 2026-11-10:
+  //  W1 oedema: WHO gives no zwei, zwfl (null here) -> counted as a case of wasting and of underweight
+  //  W2 zwfl −2.4, zwei −2.2 -> case of both;  W3 zwfl −0.5, zwei −1.0;  W4 zwfl 0.2, zwei 0.1
+  //  W5 length flagged (flen 1, zlen −7) with zwfl −3.62 unflagged: the BB/TB comes from the flagged
+  //     length, so it is left out of wasting (no "gizi buruk" from a length to measure again); zwei −0.8 counts
+  // Wasting 2/4 (W1 W2 of W1–W4), underweight 2/5 (W1 W2 of all five); stunting: W1–W4 zlen −1 -> 0/4.
+  // Without the oedema rule W1 would be dropped: wasting 1/3, underweight 1/4.
+  const children = ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => child({ id, birthDate: '2025-01-10' }));
+  const at = (childId: string, over: Partial<Parameters<typeof measurement>[0]>) =>
+    measurement({ childId, measuredOn: '2026-11-10', zlen: -1, flen: 0, ...over });
+  const measurements = [
+    at('W1', { oedema: true, weightKg: 9.1 }),
+    at('W2', { zwfl: -2.4, fwfl: 0, zwei: -2.2, fwei: 0 }),
+    at('W3', { zwfl: -0.5, fwfl: 0, zwei: -1.0, fwei: 0 }),
+    at('W4', { zwfl: 0.2, fwfl: 0, zwei: 0.1, fwei: 0 }),
+    at('W5', { zlen: -7, flen: 1, zwfl: -3.62, fwfl: 0, zwei: -0.8, fwei: 0 }),
+  ];
+  const { cells } = computePrevalence(
+    { children, measurements },
+    { posyanduId: 'pos-1', month: '2026-11' },
+  ).current;
+
+  it('counts a child with oedema as a case of wasting and underweight', () => {
+    expect([cells.wasting.cases, cells.wasting.measured]).toEqual([2, 4]);
+    expect([cells.underweight.cases, cells.underweight.measured]).toEqual([2, 5]);
+    expect([cells.stunting.cases, cells.stunting.measured]).toEqual([0, 4]);
   });
 });
 

@@ -9,10 +9,10 @@ import { naiveSkdn, randomReportData } from './naive.ts';
 const settings = defaultReportSettings;
 
 describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
-  // Child by child (ages in completed months on the November weighing, 2026-11-09):
-  //  A born 2026-03-10: 7 months -> KBM 400 g; 7.50 (Oct) -> 7.80 kg = +300 g < 400  -> T
-  //    (with the 8–11 month row it would be N: the month boundary matters)
-  //  B born 2025-11-20: 11 months -> KBM 300 g; 9.00 -> 9.30 = +300 g, equal -> N
+  // Child by child; age = the KMS month column on the November weighing (2026-11-09):
+  //  A born 2026-03-10: column 11 − 3 = 8 (7 completed months) -> KBM 300 g; 7.50 (Oct) -> 7.80 = +300 -> N
+  //    (by completed months it would read the 6–7 month row, 400 g, and be T: see 'completed' below)
+  //  B born 2025-11-20: column 12 (11 completed) -> KBM 200 g; 9.00 -> 9.30 = +300 g -> N
   //  C born 2024-05-01, no Buku KIA: weighed Sep and Nov, not Oct               -> O
   //  D born 2026-10-20: first weighing ever                                     -> B
   //  E born 2023-01-15: weighed Oct only -> in S, not in D
@@ -21,12 +21,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
   //  G born 2021-10-31: 60 months on 2026-11-01 -> not a balita this month, not in S
   //  I born 2026-11-25, no Buku KIA: in S (born within the month), not weighed
   //  J registered at pos-2: not counted here
-  //  K born 2025-05-01: 18 months -> KBM 200 g; 10.00 -> 10.05 was corrected to 10.40 (+400 g) -> N
+  //  K born 2025-05-01: column 18 -> KBM 200 g; 10.00 -> 10.05 was corrected to 10.40 (+400 g) -> N
   //    (the superseded 10.05 would have made it T)
   //  L born 2025-01-10: November visit measured length only -> in S, not in D
   // S = A B C D E F I K L = 9;  K = S minus C and I = 7;  D = A B C D F K = 6
-  // N = B K = 2;  T = A F = 2;  O = C = 1;  B = D = 1 (N+T+O+B = 6 = D);  D' = N + T = 4
-  // K/S = 7/9 = 77.78 %, D/S = 6/9 = 66.67 %, N/D = 2/6 = 33.33 %, N/D' = 2/4 = 50 %, N/S = 2/9 = 22.22 %
+  // N = A B K = 3;  T = F = 1;  O = C = 1;  B = D = 1 (N+T+O+B = 6 = D);  D' = N + T = 4
+  // K/S = 7/9 = 77.78 %, D/S = 6/9 = 66.67 %, N/D = 3/6 = 50 %, N/D' = 3/4 = 75 %, N/S = 3/9 = 33.33 %
   const report = computeSkdn(skdnFixture(), { posyanduId: 'pos-1', month: '2026-11', settings });
 
   it('counts S, K, D, N, T, O, B and D′', () => {
@@ -36,8 +36,8 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
       s: 9,
       k: 7,
       d: 6,
-      n: 2,
-      t: 2,
+      n: 3,
+      t: 1,
       o: 1,
       b: 1,
       dPrime: 4,
@@ -46,19 +46,29 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     });
   });
 
+  it("with ageRule 'completed' reads A's KBM in the 6–7 month row: T, as before the KMS rule", () => {
+    // A: 7 completed months -> 400 g > +300 g -> T; B: 11 completed -> 300 g = +300 g -> N. N = B K = 2, T = A F = 2.
+    const completed = computeSkdn(skdnFixture(), {
+      posyanduId: 'pos-1',
+      month: '2026-11',
+      settings: { ...settings, ageRule: 'completed' },
+    });
+    expect([completed.n, completed.t, completed.o, completed.b]).toEqual([2, 2, 1, 1]);
+  });
+
   it('computes the ratios as percentages', () => {
     expect(report.ratios.kOverS).toBeCloseTo(77.7778, 3);
     expect(report.ratios.dOverS).toBeCloseTo(66.6667, 3);
-    expect(report.ratios.nOverD).toBeCloseTo(33.3333, 3);
-    expect(report.ratios.nOverDPrime).toBe(50);
-    expect(report.ratios.nOverS).toBeCloseTo(22.2222, 3);
+    expect(report.ratios.nOverD).toBe(50);
+    expect(report.ratios.nOverDPrime).toBe(75);
+    expect(report.ratios.nOverS).toBeCloseTo(33.3333, 3);
   });
 
   it('gives each child its status, gain and KBM, and flags 2T', () => {
     const byId = new Map(report.rows.map((row) => [row.child.id, row]));
     expect([...byId.keys()].sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'I', 'K', 'L']);
-    expect(byId.get('A')?.outcome).toMatchObject({ status: 'T', gainG: 300, kbmG: 400 });
-    expect(byId.get('B')?.outcome).toMatchObject({ status: 'N', gainG: 300, kbmG: 300 });
+    expect(byId.get('A')?.outcome).toMatchObject({ status: 'N', gainG: 300, kbmG: 300, ageMonths: 8 });
+    expect(byId.get('B')?.outcome).toMatchObject({ status: 'N', gainG: 300, kbmG: 200, ageMonths: 12 });
     expect(byId.get('K')?.outcome).toMatchObject({ status: 'N', gainG: 400, kbmG: 200 });
     expect(byId.get('K')?.outcome?.weighed.id).toBe('k-fixed');
     expect(byId.get('E')?.outcome).toBeUndefined();
@@ -68,10 +78,10 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
   it('writes one CSV summary row', () => {
     expect(skdnCsv(report)).toBe(
       'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct\r\n' +
-        'pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2\r\n',
+        'pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3\r\n',
     );
     expect(skdnCsv(report, { decimalComma: true })).toContain(
-      'pos-1;2026-11;9;7;6;2;2;1;1;4;77,8;66,7;33,3;50;22,2',
+      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3',
     );
   });
 
@@ -112,7 +122,9 @@ describe('N/T against the KBM table', () => {
     // Born 2026-10-25, weighed 2026-10-27 (3.2 kg) and 2026-11-20 (0 months 26 days): +800 g vs KBM 800 -> N
     const baby = child({ id: 'X', birthDate: '2026-10-25' });
     const ms = [weighing('X', '2026-10-27', 3.2), weighing('X', '2026-11-20', 4.0)];
-    expect(weighOutcome(baby, ms, '2026-11', defaultKbmTable)).toMatchObject({
+    expect(
+      weighOutcome(baby, ms, '2026-11', { kbmTable: defaultKbmTable, ageRule: 'completed' }),
+    ).toMatchObject({
       status: 'N',
       gainG: 800,
       kbmG: 800,
@@ -123,7 +135,9 @@ describe('N/T against the KBM table', () => {
     // 12.3 - 12.1 is 0.20000000000000107 in binary floating point; in whole grams it is exactly 200 -> N
     const older = child({ id: 'Y', birthDate: '2024-01-01' });
     const ms = [weighing('Y', '2026-10-01', 12.1), weighing('Y', '2026-11-01', 12.3)];
-    expect(weighOutcome(older, ms, '2026-11', defaultKbmTable)?.status).toBe('N');
+    expect(
+      weighOutcome(older, ms, '2026-11', { kbmTable: defaultKbmTable, ageRule: 'completed' })?.status,
+    ).toBe('N');
   });
 });
 
@@ -134,7 +148,7 @@ describe('SKDN properties (seeded random data against the naive reference)', () 
         const data = randomReportData(seed, 30, 8);
         const month = `2026-${String(12 - (back % 12)).padStart(2, '0')}`;
         const fast = computeSkdn(data, { posyanduId: 'pos-1', month, settings });
-        const slow = naiveSkdn(data, 'pos-1', month, settings.kbmTable);
+        const slow = naiveSkdn(data, 'pos-1', month, settings.kbmTable, settings.ageRule);
         expect([fast.s, fast.k, fast.d, fast.n, fast.t, fast.o, fast.b]).toEqual(slow);
         expect(fast.d).toBe(fast.n + fast.t + fast.o + fast.b);
         expect(fast.k).toBeLessThanOrEqual(fast.s);

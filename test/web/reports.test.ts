@@ -116,7 +116,7 @@ describe('report routes: documents and files', () => {
     expect(response.headers.get('content-security-policy')).toBe(reportDocumentPolicy);
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const cells = [9, 7, 6, 2, 2, 1, 1, 4].map((n) => `<td class="num">${n}</td>`).join('');
+    const cells = [9, 7, 6, 3, 1, 1, 1, 4].map((n) => `<td class="num">${n}</td>`).join('');
     expect(response.text).toContain(`<tr>${cells}</tr>`);
     expect(response.text).toContain('Posyandu Mawar (pos-1), Desa/Kel. Sukamaju');
     expect(response.text).toContain('77,8 %');
@@ -140,11 +140,11 @@ describe('report routes: documents and files', () => {
     expect(header).toBe(
       'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct',
     );
-    expect(row).toBe('pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2');
+    expect(row).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3');
     const comma = await harness.call('GET', '/api/reports/skdn?month=2026-11&format=csv&decimal_comma=1', {
       cookie: bidan,
     });
-    expect(comma.text.split('\r\n')[1]).toBe('pos-1;2026-11;9;7;6;2;2;1;1;4;77,8;66,7;33,3;50;22,2');
+    expect(comma.text.split('\r\n')[1]).toBe('pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3');
   });
 
   it('serves the recap (quarter table) and prevalence (trend chart) pages and CSVs', async () => {
@@ -163,7 +163,7 @@ describe('report routes: documents and files', () => {
     });
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct',
+      'posyandu_id,month,indicator,cases,measured,percent,wilson95_lower_pct,wilson95_upper_pct,s,coverage_pct',
     );
     expect(lines).toHaveLength(1 + 12 * 4); // 12 months × 4 indicators
   });

@@ -51,6 +51,15 @@ describe('today flags', () => {
     expect(first.weight_trend).toBe('B');
   });
 
+  it('shows only "ukur ulang" for a flagged length: no Sangat pendek, no Gizi buruk from it', async () => {
+    // 45.0 cm at 14.5 months: zlen far below −6 (flagged); 1.80 kg at 45 cm: zwfl −3.62, unflagged itself.
+    const slipped = await childWithWeights([['2026-11-15', 1.8]], 45);
+    expect(slipped.measurement.flags.flen).toBe(true);
+    expect(slipped.flags.map((f) => f.code)).toEqual(['ukur_ulang']);
+    expect(slipped.mat_colour).toBe('tidak-diukur');
+    expect(slipped.refer).toBe(true);
+  });
+
   it('turns non-normal Permenkes labels into flags and maps TB/U to the growth-mat colour', async () => {
     // 14.5 months, 66 cm: below −3 SD for girls (sangat pendek, Merah).
     const short = await childWithWeights([['2026-11-15', 8.0]], 66);

@@ -103,7 +103,7 @@ export function todayView(
     .sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt) || (a.id < b.id ? -1 : 1));
   const reportChild = toReportChild(child);
   const month = measurement.measured_on.slice(0, 7);
-  const kbm = defaultReportSettings.kbmTable;
+  const kbm = defaultReportSettings;
   const now = weighOutcome(reportChild, effective, month, kbm);
   const before = weighOutcome(reportChild, effective, addMonths(month, -1), kbm);
   const weightTrend = now?.status ?? null;

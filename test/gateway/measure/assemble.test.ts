@@ -5,7 +5,8 @@ import {
   assembleMeasurement,
   compare,
   defaultPosition,
-  kbmGrams,
+  kbmAtWeighing,
+  measurementView,
 } from '../../../gateway/measure/assemble.ts';
 import type { MeasurementRow } from '../../../gateway/store/measurements.ts';
 
@@ -82,6 +83,32 @@ describe('assembling a measurement', () => {
     });
   });
 
+  it('gives a flagged length no Permenkes label, nor the weight-for-length computed from it', () => {
+    // Girl, 365 days, 45.0 cm lying and 1.80 kg (the board slipped): zlen −11.27 < −6 -> flen 1 (ukur ulang);
+    // zwfl −3.62 is not flagged itself (fwfl 0, −5 ≤ z) and would read "Gizi buruk", but it comes from the
+    // flagged length, so it gets no label either; zwei −8.82 < −6 -> fwei 1, no BB/U label.
+    const result = assemble({ lenheiCm: 45, weightKg: 1.8 });
+    if (!result.ok) throw new Error(result.error.message);
+    const row = result.value;
+    expect([row.flen, row.fwfl, row.fwei]).toEqual([1, 0, 1]);
+    expect(row.zwfl).toBe(-3.62);
+    expect([row.status_tbu, row.status_bbtb, row.status_bbu, row.status_imtu]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const view = measurementView({ row, readings: [], supersededBy: null, delivery: 'local' });
+    expect(view.status).toEqual({});
+    expect(view.stunting).toBeNull();
+    expect(view.implausible).toBe(true);
+    // A row stored before this rule (status codes present) is shown without them too.
+    const old = { ...row, status_tbu: 'sangat_pendek', status_bbtb: 'gizi_buruk' };
+    expect(measurementView({ row: old, readings: [], supersededBy: null, delivery: 'local' }).status).toEqual(
+      {},
+    );
+  });
+
   it('flags an implausible length (WHO flag) instead of hiding it', () => {
     const result = assemble({ lenheiCm: 45 });
     expect(result.ok && result.value.flen).toBe(1);
@@ -111,12 +138,13 @@ describe('assembling a measurement', () => {
     });
     expect(compare({ ...current, weight_kg: 9.2 }, lastMonth)?.weight_trend).toBe('N');
     expect(compare(current, { ...lastMonth, measured_on: '2026-08-20' })?.weight_trend).toBe('O');
-    expect([kbmGrams(20), kbmGrams(45), kbmGrams(200), kbmGrams(300), kbmGrams(1000)]).toEqual([
-      null,
-      800,
-      400,
-      300,
-      200,
-    ]);
+    // KMS month column: born 2026-07-20 (113 days before 2026-11-10) is in column 4 (3 completed months):
+    // 600 g, not the 3-month 800 g; born 2026-10-31 (10 days) is column 1: 800 g; born 2026-09-30 (41 days
+    // before 2026-11-10) column 2: 900 g.
+    expect([
+      kbmAtWeighing('2026-11-10', 113),
+      kbmAtWeighing('2026-11-10', 10),
+      kbmAtWeighing('2026-11-10', 41),
+    ]).toEqual([600, 800, 900]);
   });
 });
