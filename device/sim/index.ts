@@ -6,11 +6,13 @@ import { SIM_DEVICE_ID } from '../../calibration/index.ts';
 import { LineSplitter } from '../../protocol/index.ts';
 import { MatCore, type SimTruth, type WireStats } from './mat-core.ts';
 import { type Scenario, scenarioNames, scenarios } from './scenarios.ts';
+import type { KnownChild } from './who-child.ts';
 
 export { SIM_DEVICE_ID, simCalibrationProfiles } from '../../calibration/index.ts';
 export { corruptLine, SIM_FIRMWARE, type SimTruth, type WireStats } from './mat-core.ts';
 export { createRandom, type Random } from './random.ts';
 export { type Scenario, type SimChild, scenarioNames, scenarios } from './scenarios.ts';
+export { drawKnownChild, type KnownChild } from './who-child.ts';
 
 export interface SimulatedMatOptions {
   /** One of `scenarioNames`; default 'calm'. */
@@ -35,6 +37,11 @@ export interface SimulatedMat extends EventEmitter<{ truth: [SimTruth] }> {
   readonly scenario: Scenario;
   /** Advance `count` sample periods now (any mode). */
   tick(count?: number): void;
+  /**
+   * The gateway says which child lies down next (sex, age in days, position): the next new reading is a
+   * baby drawn for that child around the WHO median. Not on the wire: only an in-process mat can be told.
+   */
+  layChild(child: KnownChild): void;
   /** Calibration: a technician puts a reference rod (mm) and/or mass (g) on the mat. Not on the wire. */
   placeReference(reference: { lengthMm?: number; weightG?: number }): void;
   /** Device clock, ms since power-on. */
@@ -106,6 +113,7 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
     stream,
     scenario,
     tick,
+    layChild: (child: KnownChild) => core.layChild(child),
     placeReference: (reference: { lengthMm?: number; weightG?: number }) => core.placeReference(reference),
     deviceMs: () => core.deviceMs,
     stats: () => ({ ...core.stats }),

@@ -12,6 +12,7 @@ import {
 import { Board } from './board.ts';
 import { createRandom, type Random } from './random.ts';
 import { drawChild, type Scenario, type SimChild } from './scenarios.ts';
+import { drawKnownChild, type KnownChild } from './who-child.ts';
 
 export const SIM_FIRMWARE = 'tikar-sim 1.0.0';
 /** Where the foot board rests with nobody on the mat, mm. */
@@ -64,6 +65,9 @@ export class MatCore {
   readonly #childRandom: Random;
   readonly #physicsRandom: Random;
   readonly #wireRandom: Random;
+  readonly #knownRandom: Random;
+  /** The child the gateway said comes next (side channel), drawn at the next new reading. */
+  #nextKnown: KnownChild | undefined;
   readonly #lengthModel;
   readonly #weightModel;
   readonly #writer: FrameWriter;
@@ -97,6 +101,7 @@ export class MatCore {
     this.#childRandom = createRandom(options.seed);
     this.#physicsRandom = createRandom(options.seed ^ 0x5bd1e995);
     this.#wireRandom = createRandom(options.seed ^ 0x27d4eb2f);
+    this.#knownRandom = createRandom(options.seed ^ 0x165667b1);
     const profiles = simCalibrationProfiles(options.deviceId);
     this.#lengthModel = profiles.length.model;
     this.#weightModel = profiles.weight.model;
@@ -199,6 +204,11 @@ export class MatCore {
     if (reference.lengthMm !== undefined) this.#setPhase('settle', reference.lengthMm, 1);
   }
 
+  /** The next child to lie on the mat is this one (sex, age, position): lay a baby that fits it. */
+  layChild(child: KnownChild): void {
+    this.#nextKnown = child;
+  }
+
   #startReading(): void {
     const tMs = this.deviceMs;
     if (this.#child) {
@@ -210,6 +220,10 @@ export class MatCore {
       this.#childIndex++;
       while (this.#children.length <= this.#childIndex)
         this.#children.push(drawChild(this.#scenario, this.#childRandom));
+      if (this.#nextKnown) {
+        this.#children[this.#childIndex] = drawKnownChild(this.#scenario, this.#knownRandom, this.#nextKnown);
+        this.#nextKnown = undefined;
+      }
       this.#child = this.#children[this.#childIndex];
       this.#readingIndex = 0;
     }

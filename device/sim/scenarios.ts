@@ -36,6 +36,9 @@ export interface Scenario {
   /** The length sensor cable comes out for this many seconds every `cableEveryS` (0 = never). */
   cableOutS: number;
   cableEveryS: number;
+  /** Share of children below −2 SD length/height-for-age (stunted) and weight-for-length/height (wasted). */
+  stuntedShare: number;
+  wastedShare: number;
 }
 
 const base: Omit<Scenario, 'name' | 'description'> = {
@@ -53,6 +56,9 @@ const base: Omit<Scenario, 'name' | 'description'> = {
   duplicateLineP: 0,
   cableOutS: 0,
   cableEveryS: 0,
+  // Indonesia, SSGI 2022 (Kemenkes): stunting 21.6 %, wasting 7.7 % of children under five.
+  stuntedShare: 0.216,
+  wastedShare: 0.077,
 };
 
 export const scenarios: Record<string, Scenario> = {
@@ -158,11 +164,14 @@ function interpolate(table: [number, number][], x: number): number {
   return (table[table.length - 1] as [number, number])[1];
 }
 
-/** A plausible child for a scenario; about one in five is stunted (length near −2.5 SD). */
+/**
+ * A plausible child of an age the scenario picks (`tikar sim` alone knows no child); the scenario's share is
+ * stunted (length near −2.5 SD). With a known child, see who-child.ts.
+ */
 export function drawChild(scenario: Scenario, random: Random): SimChild {
   const [minMonths, maxMonths] = scenario.ageMonthsRange;
   const ageMonths = random.int(minMonths, maxMonths);
-  const stunted = random.chance(0.2);
+  const stunted = random.chance(scenario.stuntedShare);
   const lengthZ = stunted ? -2.5 + 0.3 * random.normal() : random.normal();
   const lengthMm = Math.round(interpolate(medianLengthMm, ageMonths) * (1 + 0.037 * lengthZ) * 10) / 10;
   const weightG = Math.round(

@@ -90,6 +90,22 @@ export interface GatewayServicesOptions {
   startAckTimeoutMs?: number;
   /** A reference-rod check waits this long for a stable reading. Default 30,000 ms. */
   checkTimeoutMs?: number;
+  /** A session no screen has shown for this long has no screen (anyone may take it over). Default 15 s. */
+  screenTimeoutMs?: number;
+  /** A session without a screen and without movement on the mat for this long ends by itself. Default 2 min. */
+  sessionIdleEndMs?: number;
+}
+
+/** Defaults of the idle rules (docs/screens.md, "A session without a screen"). */
+export const SCREEN_TIMEOUT_MS = 15_000;
+export const SESSION_IDLE_END_MS = 120_000;
+
+/** Who is about to lie on a mat, for a simulated mat that lays a matching baby (never on the wire). */
+export interface ChildOnMat {
+  matId: string;
+  sex: 1 | 2;
+  ageDays: number;
+  position: Position;
 }
 
 type Fail = { ok: false; error: ServiceError };
@@ -142,6 +158,8 @@ export class GatewayServicesImpl implements GatewayServices {
   readonly #sessions = new Map<string, MeasuringSession>();
   readonly #calibrationStore: CalibrationStore | null;
   #storeWatcher: FSWatcher | undefined;
+  readonly #idleTimer: NodeJS.Timeout;
+  #childOnMat: ((child: ChildOnMat) => void) | undefined;
 
   constructor(options: GatewayServicesOptions) {
     this.#o = options;
@@ -155,6 +173,36 @@ export class GatewayServicesImpl implements GatewayServices {
     this.villageId = options.villageId;
     this.#bus = new EventBus(options.log);
     options.clock.onChange((status) => this.#bus.emit('clock', status));
+    const screenTimeoutMs = options.screenTimeoutMs ?? SCREEN_TIMEOUT_MS;
+    this.#idleTimer = setInterval(() => this.#checkIdle(), Math.min(1000, screenTimeoutMs / 4));
+    this.#idleTimer.unref();
+  }
+
+  /** The composition root's hook for an in-process simulated mat: told the child of each new session. */
+  onChildOnMat(listener: (child: ChildOnMat) => void): void {
+    this.#childOnMat = listener;
+  }
+
+  /** Sessions whose screen went away become takeable; left alone with a still mat, they end. */
+  #checkIdle(): void {
+    const nowMs = Date.now();
+    const screenTimeoutMs = this.#o.screenTimeoutMs ?? SCREEN_TIMEOUT_MS;
+    const idleEndMs = this.#o.sessionIdleEndMs ?? SESSION_IDLE_END_MS;
+    for (const entry of this.#mats.values()) {
+      const session = entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined;
+      if (!session) continue;
+      const verdict = session.idleCheck(nowMs, screenTimeoutMs, idleEndMs);
+      if (verdict === 'none') continue;
+      if (verdict === 'end') {
+        session.cancel('idle');
+        this.#release(session);
+        this.#o.log.info({ session: session.id, mat: session.options.matId }, 'idle session ended');
+      } else {
+        this.#o.log.info({ session: session.id }, 'session has no screen');
+      }
+      this.#bus.emit('session', this.#stateOf(session));
+      this.#bus.emit('mat', this.#matStatus(entry));
+    }
   }
 
   /** Reads what the clock check needs from the store. Call once before use. */
@@ -165,6 +213,7 @@ export class GatewayServicesImpl implements GatewayServices {
 
   /** Stops watching the calibration store and the pending start timers. */
   close(): void {
+    clearInterval(this.#idleTimer);
     this.#storeWatcher?.close();
     this.#storeWatcher = undefined;
     for (const entry of this.#mats.values()) clearTimeout(entry.startAckTimer);
@@ -401,6 +450,10 @@ export class GatewayServicesImpl implements GatewayServices {
       const live = nowMs - entry.lastLiveMs[sample.channel] >= (this.#o.liveIntervalMs ?? 100);
       const atIso = this.#nowIso();
       const update = session?.onSample(sample, atIso);
+      if (session && update && update.kind !== 'none') {
+        const moving = session.state(mat.connected)[sample.channel]?.moving ?? false;
+        if (moving || update.kind === 'locked') session.activity(nowMs);
+      }
       if (live && sample.value !== null) {
         entry.lastLiveMs[sample.channel] = nowMs;
         // Moving/stable comes from the session's lock detector; with no session nothing is being measured.
@@ -494,6 +547,9 @@ export class GatewayServicesImpl implements GatewayServices {
       frames_corrupt: mat.counters.framesCorrupt,
       frames_missing: mat.counters.framesMissing,
       busy_session_id: entry.busySessionId,
+      busy_has_screen: busyHasScreen(
+        entry.busySessionId ? this.#sessions.get(entry.busySessionId) : undefined,
+      ),
       disconnected_since: mat.connected || downSince === null ? null : new Date(downSince).toISOString(),
       last_gap_ms: mat.lastGapMs,
     };
@@ -636,6 +692,7 @@ export class GatewayServicesImpl implements GatewayServices {
       });
       this.#sessions.set(session.id, session);
       this.#pruneSessions();
+      this.#childOnMat?.({ matId: session.options.matId, sex: child.sex, ageDays, position });
       entry.value.busySessionId = session.id;
       mat.command('stop', {}); // whatever was on the mat before is done
       this.#sendStart(entry.value);
@@ -693,6 +750,7 @@ export class GatewayServicesImpl implements GatewayServices {
     const parsed = parse(manualWeightInput, input);
     if (!parsed.ok) return parsed;
     if (!found.value.isOpen) return fail('session_state', 'the session is closed', 'session_id');
+    this.#kaderActed(found.value);
     found.value.setManualWeight(parsed.value.weight_kg);
     const state = this.#stateOf(found.value);
     this.#bus.emit('session', state);
@@ -704,6 +762,7 @@ export class GatewayServicesImpl implements GatewayServices {
     if (!found.ok) return found;
     const session = found.value;
     if (!session.isOpen) return fail('session_state', 'the session is closed', 'session_id');
+    this.#kaderActed(session);
     session.restart();
     const entry = this.#entryOf(session);
     if (entry) this.#sendStart(entry);
@@ -722,6 +781,27 @@ export class GatewayServicesImpl implements GatewayServices {
     const state = this.#stateOf(session);
     this.#bus.emit('session', state);
     return { ok: true, value: state };
+  }
+
+  sessionScreen(sessionId: unknown): Result<SessionState> {
+    const found = this.#session(sessionId);
+    if (!found.ok) return found;
+    const session = found.value;
+    const regained = session.isOpen && session.screenSeen(this.#nowIso(), Date.now());
+    const state = this.#stateOf(session);
+    if (regained) {
+      this.#bus.emit('session', state);
+      const entry = this.#entryOf(session);
+      if (entry) this.#bus.emit('mat', this.#matStatus(entry));
+    }
+    return { ok: true, value: state };
+  }
+
+  /** An action from a screen: the session is in use and has a screen. */
+  #kaderActed(session: MeasuringSession): void {
+    const nowMs = Date.now();
+    session.activity(nowMs);
+    session.screenSeen(this.#nowIso(), nowMs);
   }
 
   #release(session: MeasuringSession): void {
@@ -992,6 +1072,10 @@ export class GatewayServicesImpl implements GatewayServices {
   async outboxCounts(): Promise<{ pending: number; unreceipted: number }> {
     return outboxCounts(this.#o.db);
   }
+}
+
+function busyHasScreen(session: MeasuringSession | undefined): boolean | null {
+  return session?.isOpen ? session.hasScreen : null;
 }
 
 /** Changes when the mat's length profile or its blocking check changes. */

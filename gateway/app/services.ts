@@ -208,7 +208,8 @@ export interface Prompt {
     | 'saved'
     | 'cancelled'
     | 'mat_disconnected'
-    | 'mat_not_answering'; // no ack of the start command (mat unplugged or hung): samples are not used
+    | 'mat_not_answering' // no ack of the start command (mat unplugged or hung): samples are not used
+    | 'ended_idle'; // no screen and nothing moving on the mat for a while: the gateway ended it
   id: string;
   en: string;
 }
@@ -245,6 +246,15 @@ export interface SessionState {
   calibration_id: string | null;
   /** E.g. `calibration_expired`: the session may go on, the result carries the warning. */
   warnings: SessionWarning[];
+  /**
+   * A screen showed this session within the last 15 s (it says so with `POST /api/sessions/:id/screen`).
+   * Without one (a closed or reloaded tab) any kader may continue or cancel it from the measuring screen.
+   */
+  has_screen: boolean;
+  /** When a screen last showed the session. */
+  screen_seen_at: string;
+  /** Who ended it: `kader` (cancel or save), `idle` (no screen and no movement, see docs/screens.md), or null. */
+  ended_by: 'kader' | 'idle' | null;
 }
 
 export interface MatStatus {
@@ -263,6 +273,8 @@ export interface MatStatus {
   /** Frames lost according to sequence numbers. */
   frames_missing: number;
   busy_session_id: string | null;
+  /** Whether a screen shows the busy session (false: a closed tab; any kader may continue or cancel it). */
+  busy_has_screen: boolean | null;
   /** When the serial link went down (then connected is false and save is refused); null while connected. */
   disconnected_since: string | null;
   /** How long the link was down the last time it came back, ms; null if it never dropped. */
@@ -357,6 +369,8 @@ export interface GatewayServices {
   /** Commits measurement + readings + outbox message in one transaction, then tells the mat (beep) and the screens. */
   saveSession(sessionId: unknown): Promise<Result<SavedMeasurement>>;
   cancelSession(sessionId: unknown): Result<SessionState>;
+  /** A screen shows this session (sent every few seconds while it does): the session has a screen. */
+  sessionScreen(sessionId: unknown): Result<SessionState>;
 
   // Measurements
   /** Without a mat: typed in from a separate board/scale (source = manual). */

@@ -31,6 +31,8 @@ export interface MeasuringSessionOptions {
   weightBandG?: number;
   /** Lock window, device ms. Default 1500. */
   windowMs?: number;
+  /** Wall time the session started (ms, the idle timers' clock). Default now. */
+  startedAtMs?: number;
 }
 
 export interface LockedReading extends ReadingView {
@@ -53,6 +55,10 @@ const prompts: Record<Prompt['code'], Omit<Prompt, 'code'>> = {
   ready_to_save: { id: 'Siap disimpan.', en: 'Ready to save.' },
   saved: { id: 'Tersimpan.', en: 'Saved.' },
   cancelled: { id: 'Dibatalkan.', en: 'Cancelled.' },
+  ended_idle: {
+    id: 'Sesi ini berakhir sendiri: tidak ada layar yang membukanya dan tikar diam. Mulai ukur lagi.',
+    en: 'This session ended by itself: no screen showed it and the mat was still. Start measuring again.',
+  },
   mat_disconnected: { id: 'Tikar tidak terhubung.', en: 'The mat is not connected.' },
   mat_not_answering: {
     id: 'Tikar tidak menjawab perintah mulai. Periksa kabel tikar; pengukuran dilanjutkan saat tikar menjawab.',
@@ -118,9 +124,19 @@ export class MeasuringSession {
   /** Its seq. */
   #awaitedStartSeq: number | null = null;
   #startUnanswered = false;
+  /** Wall ms a screen last showed the session, and whether one still does. */
+  #screenSeenMs: number;
+  #screenSeenAt: string;
+  #hasScreen = true;
+  /** Wall ms of the last movement on the mat, lock or kader's action. */
+  #activityMs: number;
+  #endedBy: 'kader' | 'idle' | null = null;
 
   constructor(options: MeasuringSessionOptions) {
     this.options = options;
+    this.#screenSeenMs = options.startedAtMs ?? Date.now();
+    this.#activityMs = this.#screenSeenMs;
+    this.#screenSeenAt = options.startedAt;
     const windowMs = options.windowMs ?? 1500;
     this.#length = new ChannelSeries('length', options.lengthBandMm ?? 2, windowMs, LENGTH_TOLERANCE_MM);
     this.#weight = options.hasScale
@@ -133,6 +149,9 @@ export class MeasuringSession {
   }
   get id(): string {
     return this.options.sessionId;
+  }
+  get hasScreen(): boolean {
+    return this.#hasScreen;
   }
   get isOpen(): boolean {
     return this.#phase !== 'saved' && this.#phase !== 'cancelled';
@@ -282,26 +301,60 @@ export class MeasuringSession {
 
   markSaved(measurementId: string): void {
     this.#phase = 'saved';
+    this.#endedBy = 'kader';
     this.#measurementId = measurementId;
   }
 
   /** The save failed (nothing was written): the readings are still there to save again. */
   reopen(): void {
     this.#phase = 'complete';
+    this.#endedBy = null;
     this.#measurementId = null;
   }
 
-  cancel(): void {
+  cancel(endedBy: 'kader' | 'idle' = 'kader'): void {
     this.#phase = 'cancelled';
+    this.#endedBy = endedBy;
+  }
+
+  /** A screen shows the session now; true when it had none before. */
+  screenSeen(atIso: string, wallMs: number): boolean {
+    const regained = !this.#hasScreen;
+    this.#screenSeenMs = wallMs;
+    this.#screenSeenAt = atIso;
+    this.#hasScreen = true;
+    return regained;
+  }
+
+  /** Something happened on the mat or a kader acted: the session is in use. */
+  activity(wallMs: number): void {
+    this.#activityMs = Math.max(this.#activityMs, wallMs);
+  }
+
+  /**
+   * What the idle rules say at `wallMs`: `screenless` when no screen has shown the session for
+   * `screenTimeoutMs` (once), `end` when it has had no screen and no activity for `idleEndMs`.
+   */
+  idleCheck(wallMs: number, screenTimeoutMs: number, idleEndMs: number): 'none' | 'screenless' | 'end' {
+    if (!this.isOpen) return 'none';
+    if (this.#hasScreen) {
+      if (wallMs - this.#screenSeenMs < screenTimeoutMs) return 'none';
+      this.#hasScreen = false;
+      return 'screenless';
+    }
+    return wallMs - Math.max(this.#screenSeenMs, this.#activityMs) >= idleEndMs ? 'end' : 'none';
   }
 
   #prompt(matConnected: boolean): Prompt {
     if (this.#phase === 'saved') return prompt('saved');
-    if (this.#phase === 'cancelled') return prompt('cancelled');
+    if (this.#phase === 'cancelled') return prompt(this.#endedBy === 'idle' ? 'ended_idle' : 'cancelled');
     if (!matConnected) return prompt('mat_disconnected');
     if (this.#startUnanswered) return prompt('mat_not_answering');
     const count = this.#length.readings.length;
     if (this.#phase === 'complete') {
+      // The scale gives each length reading its weight once it is still too.
+      if (this.#weight && this.#manualWeightKg === null && !this.#weight.outcome().complete)
+        return prompt('hold_still');
       return !this.#weight && this.#manualWeightKg === null
         ? prompt('enter_weight')
         : prompt('ready_to_save');
@@ -327,6 +380,9 @@ export class MeasuringSession {
       measurement_id: this.#measurementId,
       calibration_id: this.options.calibrationId ?? null,
       warnings: this.options.warnings ?? [],
+      has_screen: this.#hasScreen,
+      screen_seen_at: this.#screenSeenAt,
+      ended_by: this.#endedBy,
     };
   }
 }

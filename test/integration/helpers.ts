@@ -115,7 +115,9 @@ export async function measureChild(
     'the readings to complete',
     () => {
       const state = services.getSession(sessionId);
-      return state.ok && state.value.phase === 'complete' ? state.value : undefined;
+      // The scale's reading of the last length reading may come a moment after it.
+      const ready = state.ok && state.value.phase === 'complete' && state.value.weight?.result !== null;
+      return ready ? state.value : undefined;
     },
     timeoutMs,
   );

@@ -76,6 +76,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     frames_corrupt: 0,
     frames_missing: 0,
     busy_session_id: null,
+    busy_has_screen: null,
     calibration_message: null,
     disconnected_since: null,
     last_gap_ms: null,
@@ -272,6 +273,9 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
         measurement_id: null,
         calibration_id: mat.calibration_id,
         warnings: [],
+        has_screen: true,
+        screen_seen_at: new Date().toISOString(),
+        ended_by: null,
       };
       sessions.set(s.session_id, s);
       emit('session', s);
@@ -342,6 +346,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       if (found.ok) found.value.phase = 'cancelled';
       return found;
     },
+    sessionScreen: (id) => session(id),
     async saveManualMeasurement() {
       return fail('invalid_input', 'not in the fake');
     },

@@ -258,6 +258,16 @@ export function apiRoutes(services: GatewayServices): Route[] {
       },
     },
     {
+      // Sent every 5 s by the screen showing the session: without it for 15 s the session has no screen.
+      method: 'POST',
+      path: '/api/sessions/:id/screen',
+      roles: measurers,
+      handler: ({ params, body }) => {
+        validate(emptyBody, body, 'body');
+        return json(unwrap(services.sessionScreen(validate(idParam, params, 'path').id)));
+      },
+    },
+    {
       method: 'POST',
       path: '/api/measurements',
       roles: measurers,

@@ -117,3 +117,44 @@ describe('measuring session', () => {
     expect(s.state(true).prompt.code).toBe('mat_not_answering');
   });
 });
+
+describe('a session without a screen', () => {
+  const start = Date.parse('2026-11-28T09:00:00.000Z');
+  const make = () =>
+    new MeasuringSession({
+      sessionId: 's2',
+      childId: 'c1',
+      matId: 'm1',
+      position: 'l',
+      hasScale: false,
+      startedAt: new Date(start).toISOString(),
+      startedAtMs: start,
+    });
+
+  it('loses its screen after the screen timeout, and ends after the idle time without one', () => {
+    const s = make();
+    expect(s.idleCheck(start + 14_000, 15_000, 120_000)).toBe('none');
+    expect(s.idleCheck(start + 15_000, 15_000, 120_000)).toBe('screenless');
+    expect(s.state(true).has_screen).toBe(false);
+    expect(s.idleCheck(start + 16_000, 15_000, 120_000)).toBe('none');
+    expect(s.idleCheck(start + 120_000, 15_000, 120_000)).toBe('end');
+  });
+
+  it('movement on the mat keeps it; a screen coming back takes it over', () => {
+    const s = make();
+    expect(s.idleCheck(start + 20_000, 15_000, 120_000)).toBe('screenless');
+    s.activity(start + 100_000);
+    expect(s.idleCheck(start + 200_000, 15_000, 120_000)).toBe('none');
+    expect(s.idleCheck(start + 220_000, 15_000, 120_000)).toBe('end');
+    expect(s.screenSeen('2026-11-28T09:03:40.000Z', start + 220_000)).toBe(true);
+    expect(s.idleCheck(start + 230_000, 15_000, 120_000)).toBe('none');
+    expect(s.state(true)).toMatchObject({ has_screen: true, screen_seen_at: '2026-11-28T09:03:40.000Z' });
+  });
+
+  it('ended by the idle rule says so in its prompt', () => {
+    const s = make();
+    s.cancel('idle');
+    expect(s.state(true)).toMatchObject({ phase: 'cancelled', ended_by: 'idle' });
+    expect(s.state(true).prompt.code).toBe('ended_idle');
+  });
+});
