@@ -10,11 +10,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sharedDir } from './shared-dir.ts';
 
 export const REFERENCE_FORMAT_VERSION = 1;
-const L_SCALE = 1e4;
-const M_SCALE = 1e4;
-const S_SCALE = 1e5;
+export const L_SCALE = 1e4;
+export const M_SCALE = 1e4;
+export const S_SCALE = 1e5;
 
 interface TableSpec {
   name: 'lhfa' | 'wfa' | 'bfa' | 'hcfa' | 'wfl' | 'wfh';
@@ -98,12 +99,12 @@ const EXPECTED_HEADER = [
   'SD4',
 ];
 
-function fail(where: string, message: string): never {
+export function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
 }
 
 /** Parses a published decimal with exactly `decimals` digits after the point into an integer. */
-function scaledInteger(text: string, decimals: number, where: string): number {
+export function scaledInteger(text: string, decimals: number, where: string): number {
   const match = /^(-?)(\d+)\.(\d+)$/.exec(text);
   if (!match || match[3]?.length !== decimals)
     fail(where, `'${text}' is not a number with ${decimals} decimals`);
@@ -113,7 +114,7 @@ function scaledInteger(text: string, decimals: number, where: string): number {
   return value;
 }
 
-function lines(text: string): string[] {
+export function lines(text: string): string[] {
   return text.split(/\r?\n/).filter((line) => line.length > 0);
 }
 
@@ -182,7 +183,7 @@ function checkAgainstAnthro(whoDir: string, spec: TableSpec, sex: number, packed
   return compared;
 }
 
-function toBase64(packed: Int32Array): string {
+export function toBase64(packed: Int32Array): string {
   const bytes = Buffer.alloc(packed.length * 4);
   for (let i = 0; i < packed.length; i++) bytes.writeInt32LE(packed[i] ?? 0, i * 4);
   return bytes.toString('base64');
@@ -241,7 +242,7 @@ export const GENERATED_MODULE_PATH = 'gateway/growth/who-2006/reference.generate
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const whoDir = resolve(repoRoot, '..', 'shared', 'who');
+  const whoDir = join(sharedDir(repoRoot), 'who');
   const text = buildReferenceModule(whoDir);
   writeFileSync(join(repoRoot, GENERATED_MODULE_PATH), text);
   process.stdout.write(`wrote ${GENERATED_MODULE_PATH} (${text.length} bytes) from ${whoDir}\n`);

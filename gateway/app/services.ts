@@ -115,7 +115,7 @@ export interface ChildMatch {
 
 /** Indonesian status label from Permenkes 2/2020 (as the growth core returns it). */
 export interface StatusLabel {
-  index: 'tbu' | 'bbu' | 'bbtb' | 'imtu';
+  index: 'tbu' | 'bbu' | 'bbtb' | 'imtu' | 'imtu_5_18';
   code: string;
   id: string; // Bahasa Indonesia
   en: string;

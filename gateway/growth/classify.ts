@@ -4,10 +4,14 @@
 // "-3 SD sd < -2 SD" puts exactly -3 in the milder band; "-2 SD sd +3 SD" (TB/U) includes both ends,
 // so exactly -2 and exactly +3 are normal; "> +1 SD" (BB/U) leaves exactly +1 normal;
 // BB/PB and IMT/U: exactly +1 is gizi baik, exactly +2 berisiko gizi lebih, exactly +3 gizi lebih.
+//
+// Children 5-18 years (WHO Reference 2007): IMT/U in five bands (gizi buruk < -3, gizi kurang -3 to < -2,
+// gizi baik -2 to +1, gizi lebih > +1 to +2, obesitas > +2), index 'imtu_5_18'; TB/U with the
+// under-five bands ('tbu'); no BB/U, BB/PB or BB/TB category.
 import { roundZ } from './round.ts';
-import type { GrowthResult } from './types.ts';
+import type { GrowthReference, GrowthResult } from './types.ts';
 
-export type StatusIndex = 'tbu' | 'bbu' | 'bbtb' | 'imtu';
+export type StatusIndex = 'tbu' | 'bbu' | 'bbtb' | 'imtu' | 'imtu_5_18';
 export type StatusSeverity = 'severe' | 'moderate' | 'normal' | 'risk';
 
 export interface StatusLabel {
@@ -76,7 +80,25 @@ export const STATUS_BANDS: Readonly<Record<StatusIndex, readonly StatusBand[]>> 
   ],
   bbtb: weightForLengthBands('bbtb'),
   imtu: weightForLengthBands('imtu'),
+  // The same codes as under five where the regulation uses the same words; the bands differ.
+  imtu_5_18: [
+    band('imtu_5_18', -3, false, 'gizi_buruk', 'Gizi buruk', 'Severely thin', 'severe'),
+    band('imtu_5_18', -2, false, 'gizi_kurang', 'Gizi kurang', 'Thin', 'moderate'),
+    band('imtu_5_18', 1, true, 'gizi_baik', 'Gizi baik', 'Normal', 'normal'),
+    band('imtu_5_18', 2, true, 'gizi_lebih', 'Gizi lebih', 'Overweight', 'moderate'),
+    band('imtu_5_18', Number.POSITIVE_INFINITY, true, 'obesitas', 'Obesitas', 'Obese', 'severe'),
+  ],
 };
+
+/** The status index each result column is classified by, per reference (undefined: no category). */
+export function statusIndexFor(
+  column: 'tbu' | 'bbu' | 'bbtb' | 'imtu',
+  reference: GrowthReference,
+): StatusIndex | undefined {
+  if (reference === 'who2006') return column;
+  if (column === 'tbu') return 'tbu';
+  return column === 'imtu' ? 'imtu_5_18' : undefined;
+}
 
 /** Every label of every index, for legends and look-ups by code. */
 export const STATUS_LABELS: readonly StatusLabel[] = Object.values(STATUS_BANDS).flatMap((bands) =>
@@ -122,13 +144,21 @@ export interface ImplausibleFlags {
  * TB/U from zlen, BB/U from zwei, BB/PB-BB/TB from zwfl, IMT/U from zbmi; missing z, missing status.
  * A z flagged implausible gets no label, only the re-measure flag; so do weight-for-length and BMI
  * computed from a flagged length (a length the kader must measure again cannot say "gizi buruk").
+ * A WHO 2007 result (5-18 years) gets TB/U and IMT/U (imtu_5_18) only.
  */
 export function classifyGrowth(
-  result: Pick<GrowthResult, 'zlen' | 'zwei' | 'zwfl' | 'zbmi'> & ImplausibleFlags,
+  result: Pick<GrowthResult, 'zlen' | 'zwei' | 'zwfl' | 'zbmi'> &
+    ImplausibleFlags & { reference?: GrowthReference },
 ): GrowthStatus {
   const status: GrowthStatus = {};
   const lengthFlagged = result.flen === 1;
   const tbu = lengthFlagged ? undefined : classifyZ('tbu', result.zlen);
+  if (result.reference === 'who2007') {
+    if (tbu) status.tbu = tbu;
+    const imtu = lengthFlagged || result.fbmi === 1 ? undefined : classifyZ('imtu_5_18', result.zbmi);
+    if (imtu) status.imtu = imtu;
+    return status;
+  }
   if (tbu) status.tbu = tbu;
   const bbu = result.fwei === 1 ? undefined : classifyZ('bbu', result.zwei);
   if (bbu) status.bbu = bbu;

@@ -1,6 +1,7 @@
 // The hot path: one observation in, every z-score out, following WHO anthro 1.1.0 rule by rule
 // (see docs/growth.md and ../shared/who/METHOD.md). No allocation when `out` is given, no strings
 // built, no parsing: a table row is found by arithmetic on the whole age in days or on tenths of a cm.
+import { DAYS_PER_MONTH } from './age.ts';
 import { growthError } from './errors.ts';
 import {
   bmiForAgeZ,
@@ -20,6 +21,7 @@ import {
   prepareRow,
   TABLE_WFL,
   VALUE_AGE_DAYS,
+  VALUE_AGE_MONTHS,
   VALUE_HEADC_CM,
   VALUE_LENHEI_CM,
   VALUE_OEDEMA,
@@ -48,6 +50,7 @@ export function emptyGrowthResult(): GrowthResult {
     fhc: Number.NaN,
     c9moFlag: false,
     wflTable: undefined,
+    reference: 'who2006',
   };
 }
 
@@ -87,6 +90,7 @@ export function computeGrowthValues(values: Float64Array, out: GrowthResult): nu
   const zwei = ageKnown && weightUsable ? weightForAgeZ(sex0, age, weightKg) : Number.NaN;
   const zhc = ageKnown && !Number.isNaN(headcCm) ? headForAgeZ(sex0, age, headcCm) : Number.NaN;
 
+  out.reference = 'who2006';
   out.c9moFlag = prepared.c9moFlag === 1;
   out.clenheiCm = clenheiCm;
   out.wflTable = wflTable;
@@ -123,6 +127,7 @@ export function computeGrowthScalars(
   scratch[VALUE_HEADC_CM] = headcCm;
   scratch[VALUE_POSITION] = position;
   scratch[VALUE_OEDEMA] = oedema;
+  scratch[VALUE_AGE_MONTHS] = Number.NaN;
   return computeGrowthValues(scratch, out);
 }
 
@@ -136,27 +141,34 @@ function given(value: number | undefined): number {
 }
 
 /**
- * Computes every indicator into `out` and returns 0, or returns the index of the first input error
- * in GROWTH_ERRORS (then `out` is left unspecified). Never throws, never allocates.
+ * Packs an observation into `values` (VALUE_* slots) for the cores: absent -> NaN, impossible values
+ * kept so that the core reports them. An age given only in months also fills the days (x 30.4375).
  */
-export function tryComputeGrowth(input: GrowthInput, out: GrowthResult): number {
+export function packGrowthInput(input: GrowthInput, values: Float64Array): void {
   const measure = input.measure;
   let position = POSITION_UNKNOWN;
   if (measure === 'l') position = POSITION_LYING;
   else if (measure === 'h') position = POSITION_STANDING;
   else if (measure !== undefined) position = -1;
   // A sex that is not a number (a string from untrusted JSON, say) must fail as invalid, not coerce.
-  const sex = typeof input.sex === 'number' ? input.sex : Number.NaN;
-  return computeGrowthScalars(
-    sex,
-    given(input.ageDays),
-    given(input.weightKg),
-    given(input.lenheiCm),
-    given(input.headcCm),
-    position,
-    input.oedema === true ? 1 : 0,
-    out,
-  );
+  values[VALUE_SEX] = typeof input.sex === 'number' ? input.sex : Number.NaN;
+  const ageMonths = given(input.ageMonths);
+  values[VALUE_AGE_MONTHS] = input.ageDays === undefined ? ageMonths : Number.NaN;
+  values[VALUE_AGE_DAYS] = input.ageDays === undefined ? ageMonths * DAYS_PER_MONTH : given(input.ageDays);
+  values[VALUE_WEIGHT_KG] = given(input.weightKg);
+  values[VALUE_LENHEI_CM] = given(input.lenheiCm);
+  values[VALUE_HEADC_CM] = given(input.headcCm);
+  values[VALUE_POSITION] = position;
+  values[VALUE_OEDEMA] = input.oedema === true ? 1 : 0;
+}
+
+/**
+ * Computes every indicator (WHO 2006 standards) into `out` and returns 0, or returns the index of the
+ * first input error in GROWTH_ERRORS (then `out` is left unspecified). Never throws, never allocates.
+ */
+export function tryComputeGrowth(input: GrowthInput, out: GrowthResult): number {
+  packGrowthInput(input, scratch);
+  return computeGrowthValues(scratch, out);
 }
 
 /** One observation; throws GrowthInputError (with `code` and `field`) on impossible input. */

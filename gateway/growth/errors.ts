@@ -9,7 +9,10 @@ export type GrowthErrorCode =
   | 'age_over_60_months'
   | 'not_positive'
   | 'invalid_date'
-  | 'birth_after_measurement';
+  | 'birth_after_measurement'
+  | 'age_under_60_months'
+  | 'age_over_228_months'
+  | 'age_missing';
 
 export type GrowthInputField =
   | 'sex'
@@ -18,6 +21,7 @@ export type GrowthInputField =
   | 'lenheiCm'
   | 'headcCm'
   | 'measure'
+  | 'ageMonths'
   | 'birthDate'
   | 'measuredOn';
 
@@ -52,6 +56,20 @@ export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
     field: 'birthDate',
     message: 'birth date is after the measurement date (negative age)',
   },
+  // The WHO Reference 2007 (who2007.ts).
+  {
+    code: 'age_under_60_months',
+    field: 'ageMonths',
+    message: 'age is under 60 months (the WHO 2007 reference starts at 60 months)',
+  },
+  {
+    code: 'age_over_228_months',
+    field: 'ageMonths',
+    message: 'age is over 228 months (the WHO 2007 reference covers 60-228 months, 5-19 years)',
+  },
+  { code: 'age_missing', field: 'ageMonths', message: 'age is needed for the WHO 2007 reference' },
+  { code: 'not_finite', field: 'ageMonths', message: 'age in months is not a finite number' },
+  { code: 'negative_age', field: 'ageMonths', message: 'age in months is negative' },
 ];
 
 export const ERR_SEX = 1;
@@ -68,6 +86,11 @@ export const ERR_HEADC_NOT_POSITIVE = 11;
 export const ERR_BIRTH_DATE_INVALID = 12;
 export const ERR_MEASURED_ON_INVALID = 13;
 export const ERR_BIRTH_AFTER_MEASUREMENT = 14;
+export const ERR_AGE_UNDER_60_MONTHS = 15;
+export const ERR_AGE_OVER_228_MONTHS = 16;
+export const ERR_AGE_MISSING = 17;
+export const ERR_AGE_MONTHS_NOT_FINITE = 18;
+export const ERR_AGE_MONTHS_NEGATIVE = 19;
 
 export class GrowthInputError extends Error {
   override readonly name = 'GrowthInputError';

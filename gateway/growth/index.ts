@@ -1,5 +1,5 @@
-// The WHO 2006 growth core (no I/O): z-scores as WHO anthro 1.1.0 computes them, and the
-// Permenkes 2/2020 status categories. Contract: docs/architecture.md, "Growth core"; how: docs/growth.md.
+// The growth core (no I/O): WHO 2006 z-scores as WHO anthro 1.1.0 computes them, WHO Reference 2007
+// z-scores (5-19 years) as WHO anthroplus computes them, and the Permenkes 2/2020 status categories. Contract: docs/architecture.md, "Growth core"; how: docs/growth.md.
 export { ageInDays, ageInMonths, DAYS_PER_MONTH, daysFromCivil, isoDateToDays, roundUpDays } from './age.ts';
 export { computeGrowthColumns, type GrowthColumns, type GrowthOutputColumns } from './batch.ts';
 export {
@@ -14,6 +14,7 @@ export {
   type StatusLabel,
   type StatusSeverity,
   statusBandIndex,
+  statusIndexFor,
   stuntingFlag,
 } from './classify.ts';
 export {
@@ -41,5 +42,15 @@ export {
 } from './indicators.ts';
 export { lmsValue, lmsZ, restrictedLmsValue, restrictedLmsZ } from './lms.ts';
 export { MAX_ROUND_DIGITS, roundTo, roundZ, roundZHundredths } from './round.ts';
-export type { GrowthInput, GrowthResult, Indicator, Position, Sex } from './types.ts';
+export type { GrowthInput, GrowthReference, GrowthResult, Indicator, Position, Sex } from './types.ts';
 export { WHO_REFERENCE_FORMAT_VERSION } from './who-2006/reference.generated.ts';
+export { WHO_2007_FORMAT_VERSION } from './who-2007/reference.generated.ts';
+export {
+  computeGrowth2007,
+  computeGrowthForAge,
+  tryComputeGrowth2007,
+  tryComputeGrowthForAge,
+  WHO_2007_FIRST_MONTH,
+  WHO_2007_LAST_MONTH,
+  WHO_2007_WFA_LAST_MONTH,
+} from './who2007.ts';

@@ -66,7 +66,7 @@ export interface PreparedRow {
 }
 
 /** 0 when `value` is missing (NaN) or a positive finite number, else the given error index. */
-function checkMeasured(value: number, notFinite: number, notPositive: number): number {
+export function checkMeasured(value: number, notFinite: number, notPositive: number): number {
   if (Number.isNaN(value)) return 0;
   if (!Number.isFinite(value)) return notFinite;
   return value > 0 ? 0 : notPositive;
@@ -83,7 +83,9 @@ export const VALUE_HEADC_CM = 4;
 export const VALUE_POSITION = 5;
 /** 1 oedema, 0 none. */
 export const VALUE_OEDEMA = 6;
-export const VALUE_SLOTS = 7;
+/** Age in months when given so (WHO AnthroPlus's input), else NaN: then it is VALUE_AGE_DAYS / 30.4375. */
+export const VALUE_AGE_MONTHS = 7;
+export const VALUE_SLOTS = 8;
 
 /**
  * Checks one observation (VALUE_* slots, NaN = missing) and fills `row`; returns 0 or the index of

@@ -10,6 +10,11 @@ export interface GrowthInput {
   sex: Sex;
   /** Age in days; fractions are rounded half up as anthro does. Omit when unknown. */
   ageDays?: number;
+  /**
+   * Age in months, decimal (WHO AnthroPlus's input), instead of ageDays (which wins when both are
+   * given); one month is 30.4375 days.
+   */
+  ageMonths?: number;
   weightKg?: number;
   /** Length or height as measured, before the 0.7 cm adjustment. */
   lenheiCm?: number;
@@ -18,6 +23,9 @@ export interface GrowthInput {
   oedema?: boolean;
   headcCm?: number;
 }
+
+/** Which WHO reference scored an observation: the 2006 standards (0-5 years) or the 2007 reference (5-19). */
+export type GrowthReference = 'who2006' | 'who2007';
 
 /**
  * Results of one observation. z-scores are unrounded (use roundZ for WHO's printed 2 decimals);
@@ -40,6 +48,8 @@ export interface GrowthResult {
   c9moFlag: boolean;
   /** The table chosen for zwfl (also when the length falls outside it); undefined without a length. */
   wflTable: 'wfl' | 'wfh' | undefined;
+  /** who2007: zlen is height-for-age, zwei weight-for-age (to 120 months), zbmi BMI-for-age; no zwfl, zhc. */
+  reference: GrowthReference;
 }
 
 export type Indicator = 'lhfa' | 'wfa' | 'wfl' | 'wfh' | 'bfa' | 'hcfa';

@@ -27,7 +27,7 @@ function valueAt(table: LmsTable, sex: Sex, ageDays: number, z: number): number 
   return lmsValue(z, table.lms[at] as number, table.lms[at + 1] as number, table.lms[at + 2] as number);
 }
 
-export interface Observation extends Required<Omit<GrowthInput, 'measure'>> {
+export interface Observation extends Required<Omit<GrowthInput, 'measure' | 'ageMonths'>> {
   ageDays: number;
   measure: Position;
 }

@@ -3,11 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedDir } from '../../scripts/shared-dir.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const WHO_DIR = resolve(REPO_ROOT, '..', 'shared', 'who');
+export const WHO_DIR = join(sharedDir(REPO_ROOT), 'who');
 export const HAS_WHO_DIR = existsSync(join(WHO_DIR, 'METHOD.md'));
 export const SKIP_REASON = `../shared/who not found at ${WHO_DIR}: WHO source checks skipped`;
+export const WHO_2007_DIR = join(sharedDir(REPO_ROOT), 'who2007');
+export const HAS_WHO_2007_DIR = existsSync(join(WHO_2007_DIR, 'SOURCES.md'));
+export const SKIP_2007_REASON = `../shared/who2007 not found at ${WHO_2007_DIR}: WHO 2007 source checks skipped`;
 
 export interface ExpandedRow {
   key: number;

@@ -154,6 +154,7 @@ export class CsvFatalError extends Error {
 const FIELD_COLUMN: Readonly<Record<GrowthInputField, string>> = {
   sex: 'sex',
   ageDays: 'age_days',
+  ageMonths: 'age_months',
   weightKg: 'weight_kg',
   lenheiCm: 'lenhei_cm',
   headcCm: 'headc_cm',

@@ -15,10 +15,17 @@ export interface LmsTable {
   readonly lms: Float64Array;
 }
 
-// Portable base64 decoding (Node and browsers) straight into the scaled doubles.
-function decodeInto(base64: string, lms: Float64Array, firstValue: number): void {
+/** Divisors of the packed L, M and S integers. */
+export interface LmsScale {
+  readonly l: number;
+  readonly m: number;
+  readonly s: number;
+}
+
+/** Portable base64 decoding (Node and browsers) of packed Int32 L, M, S triplets into the doubles. */
+export function decodeInto(base64: string, lms: Float64Array, firstValue: number, scale: LmsScale): void {
   const bytes = atob(base64);
-  const scales = [WHO_REFERENCE_SCALE.l, WHO_REFERENCE_SCALE.m, WHO_REFERENCE_SCALE.s];
+  const scales = [scale.l, scale.m, scale.s];
   for (let byte = 0, value = 0; byte < bytes.length; byte += 4, value++) {
     const scaled =
       bytes.charCodeAt(byte) |
@@ -33,8 +40,8 @@ function decodeInto(base64: string, lms: Float64Array, firstValue: number): void
 function loadTable(name: TableName): LmsTable {
   const source = WHO_REFERENCE_TABLES[name];
   const lms = new Float64Array(source.rows * 3 * 2);
-  decodeInto(source.boys, lms, 0);
-  decodeInto(source.girls, lms, source.rows * 3);
+  decodeInto(source.boys, lms, 0, WHO_REFERENCE_SCALE);
+  decodeInto(source.girls, lms, source.rows * 3, WHO_REFERENCE_SCALE);
   return { name, firstKey: source.firstKey, rows: source.rows, lms };
 }
 
