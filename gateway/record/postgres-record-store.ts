@@ -123,7 +123,7 @@ export class PostgresRecordStore implements RecordStore {
     const rows = await this.#pg.query<{ posyandu_id: string; month: string; id: string }>(
       `SELECT posyandu_id, left(measured_on, 7) AS month, id FROM measurements
        WHERE village_id = $1 AND left(measured_on, 7) = ANY ($2::text[])
-       ORDER BY posyandu_id COLLATE "C", month COLLATE "C", id COLLATE "C"`,
+       ORDER BY posyandu_id COLLATE "C", left(measured_on, 7) COLLATE "C", id COLLATE "C"`,
       [villageId, months],
     );
     return inventoryOf(rows);
