@@ -13,6 +13,7 @@ import { offlineWill, startPresence } from '../publish/presence.ts';
 import { OutboxRelay, type RelayOptions } from '../publish/relay.ts';
 import { posyanduTopics } from '../publish/topics.ts';
 import { RecordService } from '../record/record-service.ts';
+import { SqliteRecordStore } from '../record/sqlite-record-store.ts';
 import {
   defaultSharingLevel,
   ensureVillageSecret,
@@ -204,7 +205,7 @@ async function startInOrder(
     });
     steps.push({ name: 'record mqtt', run: () => recordLink.close() });
     record = new RecordService({
-      db: recordDb,
+      store: new SqliteRecordStore(recordDb),
       link: recordLink,
       villageId: config.villageId,
       log: recordLog,

@@ -1,56 +1,109 @@
 // `tikar record`: the village record service, and `tikar record query` to read its database.
 
+import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
 import { runRecordQuery } from '../record/queries.ts';
 import { RecordService } from '../record/record-service.ts';
+import type { RecordStore } from '../record/record-store.ts';
+import { SqliteRecordStore } from '../record/sqlite-record-store.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { openDb } from '../store/db.ts';
+import { isPostgresUrl, redactPgUrl } from '../store/postgres-url.ts';
 import { parseArgv, topicIdOption } from './options.ts';
+
+async function openStore(store: string): Promise<RecordStore> {
+  if (isPostgresUrl(store)) {
+    // Loaded only here: a village box on SQLite never loads pg.
+    const { PostgresRecordStore } = await import('../record/postgres-record-store.ts');
+    return PostgresRecordStore.open(store);
+  }
+  return new SqliteRecordStore(await openDb(store));
+}
 
 async function serve(argv: string[]): Promise<number> {
   const program = new Command('tikar record')
     .description(
-      'Run the village record: store every posyandu measurement once, send receipts, share the register.',
+      'Run the village record: store every posyandu measurement once, send receipts, share the register. ' +
+        'With a postgres:// store and no --village it is a district record worker: every village, sharing ' +
+        'the load with the other workers of its --share-group.',
     )
-    .requiredOption('--village <id>', 'village id', topicIdOption('--village'))
+    .option('--village <id>', 'village id (required with a SQLite store)', topicIdOption('--village'))
     .option('--mqtt <url>', 'broker URL (or $TIKAR_MQTT_URL / the --mqtt-config file)')
     .option('--mqtt-config <file>', 'MQTT credentials/TLS JSON (tikar pki accounts)')
-    .option('--db <file>', 'record database (created 0600)', './data/record.db');
+    .option(
+      '--store <file|url>',
+      'SQLite file (created 0600) or postgres://user@host/db (or $TIKAR_RECORD_STORE)',
+    )
+    .option('--db <file>', 'the SQLite file (same as --store FILE)')
+    .option(
+      '--share-group <name>',
+      'MQTT shared-subscription group of the workers (default tikar-record with a postgres:// store)',
+      topicIdOption('--share-group'),
+    );
   const exit = parseArgv(program, argv);
   if (exit !== undefined) return exit;
-  const options = program.opts<{ village: string; mqtt?: string; mqttConfig?: string; db: string }>();
+  const options = program.opts<{
+    village?: string;
+    mqtt?: string;
+    mqttConfig?: string;
+    store?: string;
+    db?: string;
+    shareGroup?: string;
+  }>();
+  const storeSpec = options.store ?? options.db ?? process.env.TIKAR_RECORD_STORE ?? './data/record.db';
+  const district = isPostgresUrl(storeSpec);
+  if (!district && options.village === undefined) {
+    process.stderr.write('tikar record: --village is required with a SQLite store\n');
+    return 2;
+  }
+  const shareGroup = options.shareGroup ?? (district ? 'tikar-record' : undefined);
   const log = createLogger('record');
   try {
     const config = await resolveMqttConfig({
       ...(options.mqtt === undefined ? {} : { url: options.mqtt }),
       ...(options.mqttConfig === undefined ? {} : { configFile: options.mqttConfig }),
     });
-    const db = await openDb(options.db);
+    const store = await openStore(storeSpec);
     const link = await openMqttLink({
       url: config.url,
-      // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
       clientOptions: {
         ...(await buildMqttClientOptions(config)),
-        clientId: `tikar-record-${options.village}`,
-        clean: false,
+        ...(shareGroup === undefined
+          ? // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
+            { clientId: `tikar-record-${options.village}`, clean: false }
+          : // One of several workers (MQTT v5 shared subscription): a clean session, so the broker never
+            // holds back a share for a worker that died; a message lost with it is resent by its gateway.
+            {
+              clientId: `tikar-record-${options.village ?? 'district'}-${hostname()}-${process.pid}`,
+              clean: true,
+              protocolVersion: 5,
+            }),
       },
       log,
     }).catch(async (error: Error) => {
-      await db.close();
+      await store.close();
       throw error;
     });
-    const service = new RecordService({ db, link, villageId: options.village, log });
+    const service = new RecordService({
+      store,
+      link,
+      villageId: options.village,
+      ...(shareGroup === undefined ? {} : { shareGroup }),
+      log,
+    });
     service.start();
-    process.stdout.write(`Tikar village record for ${options.village}: ${link.url}, store ${options.db}\n`);
+    const where = options.village === undefined ? 'every village' : options.village;
+    const storeText = district ? redactPgUrl(storeSpec) : storeSpec;
+    process.stdout.write(`Tikar village record for ${where}: ${link.url}, store ${storeText}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
     await service.stop();
     await link.close();
-    await db.close();
+    await store.close();
     return 0;
   } catch (error) {
     process.stderr.write(`tikar record: ${(error as Error).message}\n`);

@@ -227,9 +227,10 @@ export async function openMqttLink(options: MqttLinkOptions): Promise<MqttLink> 
   return link;
 }
 
-/** MQTT topic filter matching with + and #. */
+/** MQTT topic filter matching with + and #; a shared subscription `$share/{group}/{filter}` matches as its filter. */
 export function topicMatches(filter: string, topic: string): boolean {
-  const filterLevels = filter.split('/');
+  const levels = filter.split('/');
+  const filterLevels = levels[0] === '$share' ? levels.slice(2) : levels;
   const topicLevels = topic.split('/');
   for (let i = 0; i < filterLevels.length; i++) {
     const level = filterLevels[i];

@@ -47,6 +47,27 @@ export function villageTopics(villageId: string) {
   };
 }
 
+/**
+ * What a record subscribes to: one village's posyandu, or every village (`villageId` undefined: the district).
+ * With `shareGroup`, as an MQTT shared subscription (`$share/{group}/…`): the broker hands each message to one
+ * of the group's workers.
+ */
+export function recordSubscriptions(villageId: string | undefined, shareGroup?: string) {
+  const village = villageId === undefined ? '+' : checkTopicId('village', villageId);
+  const share = shareGroup === undefined ? '' : `$share/${checkTopicId('share group', shareGroup)}/`;
+  return {
+    measurements: `${share}tikar/v1/${village}/+/measurements`,
+    children: `${share}tikar/v1/${village}/+/children`,
+    registerSync: `${share}tikar/v1/${village}/register/sync`,
+  };
+}
+
+/** The village id inside a topic `tikar/v1/{village}/…`. */
+export function villageOfTopic(topic: string): string | undefined {
+  const parts = topic.split('/');
+  return parts.length >= 4 && parts[0] === 'tikar' && parts[1] === 'v1' ? parts[2] : undefined;
+}
+
 /** The posyandu id inside a topic `tikar/v1/{village}/{posyandu}/…`, if the topic has that shape. */
 export function posyanduOfTopic(topic: string): string | undefined {
   const parts = topic.split('/');

@@ -1,6 +1,7 @@
 // The village record: subscribes to every posyandu of the village, stores each message once (dedupe by
 // message id), answers with receipts (the gateways resend until they get one), and republishes the village
-// register so a child registered at one posyandu is known at all of them.
+// register so a child registered at one posyandu is known at all of them. At the district the same service
+// serves every village, on PostgreSQL, as one of several workers sharing a subscription (docs/district.md).
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log/logger.ts';
@@ -8,33 +9,33 @@ import type { MqttLink } from '../publish/mqtt-link.ts';
 import {
   type ChildWire,
   childMessage,
-  type GatewayMessage,
   measurementMessage,
   parsePayload,
   type ReceiptMessage,
   type RegisterMessage,
   registerSyncMessage,
 } from '../publish/payloads.ts';
-import { posyanduOfTopic, villageTopics } from '../publish/topics.ts';
+import {
+  posyanduOfTopic,
+  posyanduTopics,
+  recordSubscriptions,
+  villageOfTopic,
+  villageTopics,
+} from '../publish/topics.ts';
 import { topicMatchesPayload } from '../security/topic-origin.ts';
-import type { Db, Row, Sql } from '../store/db.ts';
-import { insertMeasurementIfNew } from '../store/measurements.ts';
-import { nameKey } from '../store/name-match.ts';
+import type { Incoming, RecordChildRow, RecordStore } from './record-store.ts';
 import { zScoreDisagreement } from './zscore-check.ts';
 
 export interface RecordServiceOptions {
-  db: Db;
+  store: RecordStore;
   link: MqttLink;
-  villageId: string;
+  /** The village served; undefined: every village (the district record). */
+  villageId: string | undefined;
+  /** Subscribe as one worker of this MQTT shared-subscription group (`$share/{group}/…`). */
+  shareGroup?: string;
   log: Logger;
   /** Receipts are batched per posyandu for this long. Default 20 ms. */
   receiptDelayMs?: number;
-}
-
-interface Incoming {
-  message: GatewayMessage;
-  kind: 'measurement' | 'child';
-  posyanduId: string;
 }
 
 interface RecordEvents {
@@ -44,7 +45,7 @@ interface RecordEvents {
 
 export class RecordService extends EventEmitter<RecordEvents> {
   readonly #options: RecordServiceOptions;
-  readonly #topics: ReturnType<typeof villageTopics>;
+  readonly #topics: ReturnType<typeof recordSubscriptions>;
   readonly #pendingReceipts = new Map<string, string[]>();
   #receiptTimer: NodeJS.Timeout | undefined;
   /** Batches are stored one after the other, in arrival order. */
@@ -54,17 +55,17 @@ export class RecordService extends EventEmitter<RecordEvents> {
   constructor(options: RecordServiceOptions) {
     super();
     this.#options = options;
-    this.#topics = villageTopics(options.villageId);
+    this.#topics = recordSubscriptions(options.villageId, options.shareGroup);
   }
 
   start(): void {
     const { link } = this.#options;
-    link.subscribe(this.#topics.allMeasurements, (topic, payload) =>
+    link.subscribe(this.#topics.measurements, (topic, payload) =>
       this.#enqueue(topic, payload, 'measurement'),
     );
-    link.subscribe(this.#topics.allChildren, (topic, payload) => this.#enqueue(topic, payload, 'child'));
-    link.subscribe(this.#topics.registerSync, (_topic, payload) => {
-      this.#queue = this.#queue.then(() => this.#answerSync(payload));
+    link.subscribe(this.#topics.children, (topic, payload) => this.#enqueue(topic, payload, 'child'));
+    link.subscribe(this.#topics.registerSync, (topic, payload) => {
+      this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
     });
   }
 
@@ -75,7 +76,8 @@ export class RecordService extends EventEmitter<RecordEvents> {
 
   #enqueue(topic: string, payload: Buffer, kind: 'measurement' | 'child'): void {
     const posyanduId = posyanduOfTopic(topic);
-    if (posyanduId === undefined) {
+    const villageId = villageOfTopic(topic);
+    if (posyanduId === undefined || villageId === undefined) {
       this.#reject(topic, 'unexpected topic');
       return;
     }
@@ -102,7 +104,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
         return;
       }
     }
-    this.#waiting.push({ message, kind, posyanduId });
+    this.#waiting.push({ message, kind, villageId, posyanduId });
     // Messages that arrive while a batch is being written go together into the next one (group commit:
     // one fsync for many), so the record keeps up with many gateways.
     if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#storeWaiting());
@@ -132,35 +134,19 @@ export class RecordService extends EventEmitter<RecordEvents> {
   }
 
   async #storeBatch(batch: Incoming[]): Promise<void> {
-    const outcomes = await this.#options.db.transaction(async (tx) => {
-      const results: { duplicate: boolean; childChanged: boolean }[] = [];
-      for (const { message, kind, posyanduId } of batch) {
-        const seen = await tx.get('SELECT 1 AS present FROM record_messages WHERE id = ?', [message.id]);
-        if (seen) {
-          results.push({ duplicate: true, childChanged: false });
-          continue;
-        }
-        const childChanged = await upsertRecordChild(tx, message.child);
-        if (message.schema === 'tikar.measurement/1') {
-          await insertMeasurementIfNew(tx, message.measurement, message.readings);
-        }
-        await recordMessage(tx, message.id, kind, posyanduId, message.backfilled);
-        results.push({ duplicate: false, childChanged });
-      }
-      return results;
-    });
-    for (const [i, { message, kind, posyanduId }] of batch.entries()) {
+    const outcomes = await this.#options.store.storeBatch(batch);
+    for (const [i, { message, kind, villageId, posyanduId }] of batch.entries()) {
       const outcome = outcomes[i] ?? { duplicate: false, childChanged: false };
-      this.#queueReceipt(posyanduId, message.id);
+      this.#queueReceipt(posyanduTopics(villageId, posyanduId).receipts, message.id);
       if (outcome.childChanged) await this.#publishRegister(message.child.id);
       this.emit('stored', { id: message.id, kind, posyanduId, duplicate: outcome.duplicate });
     }
   }
 
-  #queueReceipt(posyanduId: string, id: string): void {
-    const ids = this.#pendingReceipts.get(posyanduId) ?? [];
+  #queueReceipt(receiptsTopic: string, id: string): void {
+    const ids = this.#pendingReceipts.get(receiptsTopic) ?? [];
     ids.push(id);
-    this.#pendingReceipts.set(posyanduId, ids);
+    this.#pendingReceipts.set(receiptsTopic, ids);
     if (ids.length >= 500) {
       void this.#flushReceipts();
       return;
@@ -174,7 +160,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
     const batches = [...this.#pendingReceipts.entries()];
     this.#pendingReceipts.clear();
     await Promise.all(
-      batches.map(async ([posyanduId, ids]) => {
+      batches.map(async ([receiptsTopic, ids]) => {
         const receipt: ReceiptMessage = {
           schema: 'tikar.receipt/1',
           ids,
@@ -182,7 +168,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
         };
         // A lost receipt is harmless: the gateway resends, the record answers the duplicate with a receipt.
         await this.#options.link
-          .publish(this.#topics.receiptsOf(posyanduId), JSON.stringify(receipt))
+          .publish(receiptsTopic, JSON.stringify(receipt))
           .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'receipt not published'));
       }),
     );
@@ -190,48 +176,26 @@ export class RecordService extends EventEmitter<RecordEvents> {
 
   /** Republishes the record's row of a child, if the record knows enough of it to be found by name. */
   async #publishRegister(childId: string): Promise<void> {
-    const row = await this.#options.db.get<RecordChildRow>(`${registerSelect} AND id = ?`, [childId]);
+    const row = await this.#options.store.registerRow(childId);
     if (row) await this.#publishRegisterRow(row);
   }
 
   async #publishRegisterRow(row: RecordChildRow): Promise<void> {
     const message: RegisterMessage = { schema: 'tikar.register/1', child: registerChild(row) };
     await this.#options.link
-      .publish(this.#topics.register, JSON.stringify(message))
+      .publish(villageTopics(row.village_id).register, JSON.stringify(message))
       .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'register not republished'));
   }
 
-  async #answerSync(payload: Buffer): Promise<void> {
+  async #answerSync(topic: string, payload: Buffer): Promise<void> {
     const parsed = parsePayload(registerSyncMessage, payload);
-    if (!parsed.ok) return this.#reject(this.#topics.registerSync, parsed.error);
-    const since = parsed.value.since ?? '';
-    const rows = await this.#options.db.all<RecordChildRow>(
-      `${registerSelect} AND updated_at >= ? ORDER BY updated_at`,
-      [since],
-    );
+    const villageId = villageOfTopic(topic);
+    if (!parsed.ok || villageId === undefined)
+      return this.#reject(topic, parsed.ok ? 'unexpected topic' : parsed.error);
+    const rows = await this.#options.store.registerSince(villageId, parsed.value.since ?? '');
     for (const row of rows) await this.#publishRegisterRow(row);
   }
 }
-
-interface RecordChildRow extends Row {
-  id: string;
-  pseudo_id: string;
-  name: string;
-  sex: 1 | 2;
-  birth_date: string;
-  nik: string | null;
-  mother_name: string;
-  posyandu_id: string;
-  village_id: string;
-  has_kia: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The village register holds only children that can be found by name: those shared at `register` or more. */
-const registerSelect = `SELECT id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id,
-    has_kia, created_at, updated_at FROM children
-  WHERE name IS NOT NULL AND birth_date IS NOT NULL AND mother_name IS NOT NULL`;
 
 function registerChild(row: RecordChildRow): ChildWire {
   return {
@@ -239,57 +203,4 @@ function registerChild(row: RecordChildRow): ChildWire {
     birth_month: row.birth_date.slice(0, 7),
     has_kia: row.has_kia === 1,
   };
-}
-
-/**
- * Stores a child as received. The record keeps what it is told: a field a message does not carry (a
- * measurement's pseudonymous snapshot, a register without NIK) leaves the stored value alone; a newer
- * `updated_at` replaces what it carries, and personal fields fill a row that had none whatever the time.
- * Returns true if the row changed.
- */
-async function upsertRecordChild(tx: Sql, child: ChildWire): Promise<boolean> {
-  const result = await tx.run(
-    `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
-       village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-     ON CONFLICT (id) DO UPDATE SET
-       name = coalesce(excluded.name, children.name),
-       name_key = coalesce(excluded.name_key, children.name_key),
-       birth_date = coalesce(excluded.birth_date, children.birth_date),
-       mother_name = coalesce(excluded.mother_name, children.mother_name),
-       nik = CASE WHEN ? THEN excluded.nik ELSE children.nik END,
-       sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
-       updated_at = max(excluded.updated_at, children.updated_at)
-     WHERE excluded.updated_at > children.updated_at
-        OR (children.name IS NULL AND excluded.name IS NOT NULL)`,
-    [
-      child.id,
-      child.pseudo_id,
-      child.name ?? null,
-      child.name === undefined ? null : nameKey(child.name),
-      child.sex,
-      child.birth_date ?? null,
-      child.nik ?? null,
-      child.mother_name ?? null,
-      child.posyandu_id,
-      child.village_id,
-      child.has_kia ? 1 : 0,
-      child.created_at,
-      child.updated_at,
-      child.nik === undefined ? 0 : 1,
-    ],
-  );
-  return result.changes > 0;
-}
-
-async function recordMessage(
-  tx: Sql,
-  id: string,
-  kind: 'measurement' | 'child',
-  posyanduId: string,
-  backfilled: boolean,
-): Promise<void> {
-  await tx.run(
-    'INSERT INTO record_messages (id, kind, posyandu_id, received_at, backfilled) VALUES (?,?,?,?,?)',
-    [id, kind, posyanduId, new Date().toISOString(), backfilled ? 1 : 0],
-  );
 }

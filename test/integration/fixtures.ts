@@ -5,6 +5,7 @@ import { type RunningGateway, startGateway } from '../../gateway/app/start-gatew
 import { createLogger } from '../../gateway/log/logger.ts';
 import { type MqttLink, openMqttLink } from '../../gateway/publish/mqtt-link.ts';
 import { RecordService } from '../../gateway/record/record-service.ts';
+import { SqliteRecordStore } from '../../gateway/record/sqlite-record-store.ts';
 import { type Db, openDb } from '../../gateway/store/db.ts';
 import { birthDateForAge } from './helpers.ts';
 
@@ -59,7 +60,7 @@ export async function startTestRecord(options: {
     log,
   });
   await link.waitConnected(5000);
-  const service = new RecordService({ db, link, villageId, log });
+  const service = new RecordService({ store: new SqliteRecordStore(db), link, villageId, log });
   service.start();
   return {
     db,

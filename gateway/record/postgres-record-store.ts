@@ -1,0 +1,234 @@
+// The district record's store: the record service's RecordStore on PostgreSQL, shared by several workers.
+// Exactly once across workers: a message id is inserted if absent (`ON CONFLICT DO NOTHING` on the primary
+// key); a worker that loses the race for an id sees it as a duplicate, and a worker killed mid-batch leaves
+// nothing (one transaction), so the gateway's resend is stored by whoever gets it. Rows are written in id
+// order within each table, so two workers' batches never wait on each other in a cycle.
+
+import type { ChildWire, MeasurementWire, ReadingWire } from '../publish/payloads.ts';
+import { measurementColumns } from '../store/measurements.ts';
+import { nameKey } from '../store/name-match.ts';
+import { openPostgres, type Pg, type PgSql, type PgValue } from '../store/postgres.ts';
+import { migratePostgres } from './postgres-migrations.ts';
+import {
+  type Incoming,
+  type InventoryEntry,
+  type RecordChildRow,
+  type RecordStore,
+  registerSelect,
+  type StoreOutcome,
+} from './record-store.ts';
+import { inventoryOf } from './sqlite-record-store.ts';
+
+/** PostgreSQL array types of the measurement columns, for one multi-row insert through unnest(). */
+const measurementTypes: Record<(typeof measurementColumns)[number], string> = {
+  id: 'text',
+  child_id: 'text',
+  posyandu_id: 'text',
+  village_id: 'text',
+  measured_at: 'text',
+  measured_on: 'text',
+  age_days: 'integer',
+  position: 'text',
+  lenhei_cm: 'float8',
+  clenhei_cm: 'float8',
+  weight_kg: 'float8',
+  headc_cm: 'float8',
+  oedema: 'smallint',
+  zlen: 'float8',
+  zwei: 'float8',
+  zwfl: 'float8',
+  zbmi: 'float8',
+  zhc: 'float8',
+  flen: 'smallint',
+  fwei: 'smallint',
+  fwfl: 'smallint',
+  fbmi: 'smallint',
+  fhc: 'smallint',
+  status_tbu: 'text',
+  status_bbu: 'text',
+  status_bbtb: 'text',
+  status_imtu: 'text',
+  calibration_id: 'text',
+  device_id: 'text',
+  supersedes_id: 'text',
+  correction_reason: 'text',
+  source: 'text',
+  created_at: 'text',
+};
+
+const insertMeasurementsSql = `INSERT INTO measurements (${measurementColumns.join(', ')})
+  SELECT * FROM unnest(${measurementColumns.map((c, i) => `$${i + 1}::${measurementTypes[c]}[]`).join(', ')})
+  ORDER BY 1 ON CONFLICT (id) DO NOTHING`;
+
+const readingColumns = [
+  'id',
+  'measurement_id',
+  'channel',
+  'ordinal',
+  'value_mm_or_g',
+  'raw_counts_json',
+  'locked_at',
+] as const;
+const readingTypes = ['text', 'text', 'text', 'smallint', 'float8', 'text', 'text'];
+const insertReadingsSql = `INSERT INTO readings (${readingColumns.join(', ')})
+  SELECT * FROM unnest(${readingTypes.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+  ORDER BY 1 ON CONFLICT DO NOTHING`;
+
+/** Column arrays (one array per column) of rows, for unnest(). */
+function columnsOf<R, K extends keyof R>(rows: readonly R[], columns: readonly K[]): PgValue[] {
+  return columns.map((column) => rows.map((row) => (row[column] ?? null) as string | number | null));
+}
+
+export class PostgresRecordStore implements RecordStore {
+  readonly #pg: Pg;
+
+  constructor(pg: Pg) {
+    this.#pg = pg;
+  }
+
+  /** Connects, runs the migrations, and returns the store. */
+  static async open(url: string, options: { connections?: number } = {}): Promise<PostgresRecordStore> {
+    const pg = await openPostgres(url, { max: options.connections ?? 3, applicationName: 'tikar-record' });
+    try {
+      await migratePostgres(pg);
+    } catch (error) {
+      await pg.close();
+      throw error;
+    }
+    return new PostgresRecordStore(pg);
+  }
+
+  get pg(): Pg {
+    return this.#pg;
+  }
+
+  storeBatch(batch: readonly Incoming[]): Promise<StoreOutcome[]> {
+    return this.#pg.transaction((tx) => storeBatchIn(tx, batch));
+  }
+
+  async registerRow(childId: string): Promise<RecordChildRow | undefined> {
+    const [row] = await this.#pg.query<RecordChildRow>(`${registerSelect} AND id = $1`, [childId]);
+    return row;
+  }
+
+  registerSince(villageId: string, since: string): Promise<RecordChildRow[]> {
+    return this.#pg.query<RecordChildRow>(
+      `${registerSelect} AND village_id = $1 AND updated_at >= $2 ORDER BY updated_at`,
+      [villageId, since],
+    );
+  }
+
+  async inventory(villageId: string, months: readonly string[]): Promise<InventoryEntry[]> {
+    if (months.length === 0) return [];
+    const rows = await this.#pg.query<{ posyandu_id: string; month: string; id: string }>(
+      `SELECT posyandu_id, left(measured_on, 7) AS month, id FROM measurements
+       WHERE village_id = $1 AND left(measured_on, 7) = ANY ($2::text[])
+       ORDER BY posyandu_id COLLATE "C", left(measured_on, 7) COLLATE "C", id COLLATE "C"`,
+      [villageId, months],
+    );
+    return inventoryOf(rows);
+  }
+
+  async measurementIds(villageId: string, posyanduId: string, month: string): Promise<string[]> {
+    const rows = await this.#pg.query<{ id: string }>(
+      `SELECT id FROM measurements WHERE village_id = $1 AND posyandu_id = $2
+         AND measured_on >= $3 AND measured_on < $4 ORDER BY id COLLATE "C"`,
+      [villageId, posyanduId, `${month}-01`, `${month}-32`],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  close(): Promise<void> {
+    return this.#pg.close();
+  }
+}
+
+async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<StoreOutcome[]> {
+  // 1. Claim the message ids: only the ones inserted now are new (a resend, or another worker's, is not).
+  const claimed = new Set(
+    (
+      await tx.query<{ id: string }>(
+        `INSERT INTO record_messages (id, kind, village_id, posyandu_id, backfilled)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
+         ORDER BY 1 ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          batch.map((item) => item.message.id),
+          batch.map((item) => item.kind),
+          batch.map((item) => item.villageId),
+          batch.map((item) => item.posyanduId),
+          batch.map((item) => item.message.backfilled),
+        ],
+      )
+    ).map((row) => row.id),
+  );
+  const fresh: number[] = [];
+  for (const [index, item] of batch.entries()) {
+    // The first occurrence of a claimed id is new; a second copy in the same batch is a duplicate.
+    if (claimed.delete(item.message.id)) fresh.push(index);
+  }
+  const outcomes: StoreOutcome[] = batch.map(() => ({ duplicate: true, childChanged: false }));
+  for (const index of fresh) outcomes[index] = { duplicate: false, childChanged: false };
+
+  // 2. Children, merged one by one in child-id order (arrival order for the same child).
+  const byChild = [...fresh].sort((a, b) => {
+    const ca = (batch[a] as Incoming).message.child.id;
+    const cb = (batch[b] as Incoming).message.child.id;
+    return ca < cb ? -1 : ca > cb ? 1 : a - b;
+  });
+  for (const index of byChild) {
+    (outcomes[index] as StoreOutcome).childChanged = await upsertChild(
+      tx,
+      (batch[index] as Incoming).message.child,
+    );
+  }
+
+  // 3. Measurements and readings, each table in one statement.
+  const measurements: MeasurementWire[] = [];
+  const readings: ReadingWire[] = [];
+  for (const index of fresh) {
+    const { message } = batch[index] as Incoming;
+    if (message.schema !== 'tikar.measurement/1') continue;
+    measurements.push(message.measurement);
+    readings.push(...message.readings);
+  }
+  if (measurements.length > 0) {
+    await tx.query(insertMeasurementsSql, columnsOf(measurements, measurementColumns));
+  }
+  if (readings.length > 0) await tx.query(insertReadingsSql, columnsOf(readings, readingColumns));
+  return outcomes;
+}
+
+/** The same merge as the village record's (sqlite-record-store.ts): newest `updated_at` wins, personal fields fill gaps. */
+async function upsertChild(tx: PgSql, child: ChildWire): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO children AS c (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
+       village_id, has_kia, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
+     ON CONFLICT (id) DO UPDATE SET
+       name = coalesce(excluded.name, c.name),
+       name_key = coalesce(excluded.name_key, c.name_key),
+       birth_date = coalesce(excluded.birth_date, c.birth_date),
+       mother_name = coalesce(excluded.mother_name, c.mother_name),
+       nik = CASE WHEN $14::boolean THEN excluded.nik ELSE c.nik END,
+       sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
+       updated_at = greatest(excluded.updated_at, c.updated_at)
+     WHERE excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL)
+     RETURNING 1`,
+    [
+      child.id,
+      child.pseudo_id,
+      child.name ?? null,
+      child.name === undefined ? null : nameKey(child.name),
+      child.sex,
+      child.birth_date ?? null,
+      child.nik ?? null,
+      child.mother_name ?? null,
+      child.posyandu_id,
+      child.village_id,
+      child.has_kia ? 1 : 0,
+      child.created_at,
+      child.updated_at,
+      child.nik !== undefined,
+    ],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,89 @@
+// The only pg import: the district's PostgreSQL (docs/district.md). A pool of connections; queries with
+// $1… parameters; transactions retried when PostgreSQL aborts one to break a deadlock or a serialization
+// conflict between workers (both are safe to run again: nothing of an aborted transaction remains).
+
+import pg from 'pg';
+import { redactPgUrl } from './postgres-url.ts';
+
+export type PgValue = string | number | boolean | null | readonly (string | number | boolean | null)[];
+export type PgRow = Record<string, unknown>;
+
+export interface PgSql {
+  query<T extends PgRow = PgRow>(sql: string, params?: readonly PgValue[]): Promise<T[]>;
+}
+
+export interface Pg extends PgSql {
+  /** postgres://… without the password, for logs. */
+  readonly url: string;
+  transaction<T>(
+    body: (tx: PgSql) => Promise<T>,
+    options?: { isolation?: 'read committed' | 'repeatable read'; readOnly?: boolean },
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgOptions {
+  /** Connections in the pool. Default 4. */
+  max?: number;
+  applicationName?: string;
+}
+
+// count(*) and sums come back as int8, which pg gives as strings; our counts fit a double exactly.
+const int8 = 20;
+const numeric = 1700;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === int8 || oid === numeric
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+const retryable = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+/** Opens a pool and checks that the server answers (a clear error naming the URL if not). */
+export async function openPostgres(url: string, options: PgOptions = {}): Promise<Pg> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 4,
+    types,
+    application_name: options.applicationName ?? 'tikar',
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle connection the server drops (restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const redacted = redactPgUrl(url);
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`cannot reach PostgreSQL at ${redacted}: ${(error as Error).message}`);
+  }
+  const queryOn =
+    (client: pg.Pool | pg.PoolClient) =>
+    async <T extends PgRow = PgRow>(sql: string, params: readonly PgValue[] = []): Promise<T[]> =>
+      (await client.query<T>(sql, params as unknown[])).rows;
+  return {
+    url: redacted,
+    query: queryOn(pool),
+    async transaction(body, txOptions = {}) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          const mode = `ISOLATION LEVEL ${(txOptions.isolation ?? 'read committed').toUpperCase()}`;
+          await client.query(`BEGIN ${mode}${txOptions.readOnly ? ' READ ONLY' : ''}`);
+          const result = await body({ query: queryOn(client) });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          const code = (error as { code?: string }).code;
+          if (code === undefined || !retryable.has(code) || attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));
+        } finally {
+          client.release();
+        }
+      }
+    },
+    close: () => pool.end(),
+  };
+}
