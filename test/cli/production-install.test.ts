@@ -1,6 +1,6 @@
 // A production install: the built dist/ and bin/ with `npm prune --omit=dev` (no tsx, no esbuild, no
 // TypeScript) runs every command. Made from hard links of this checkout's node_modules, so it needs no network.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProduct } from '../../scripts/build.ts';
 import { generateObservations, observationsCsv } from '../growth/observations.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { waitFor } from '../integration/helpers.ts';
+import { startGatewayProcess } from '../integration/helpers.ts';
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -74,27 +74,14 @@ describe('a production install (npm prune --omit=dev after the build)', { timeou
 
   it('runs the gateway on embedded defaults, then a report and an export from its database', async () => {
     const dbPath = join(dir.path, 'data', 'tikar.db');
-    const child = spawn(process.execPath, [tikar, 'gateway', '--db', dbPath, '--http', '0'], {
-      cwd: app,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, TIKAR_LOG_LEVEL: 'error' },
-    });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const gateway = await startGatewayProcess({ tikar, args: ['--db', dbPath, '--http', '0'], cwd: app });
+    let code: number | null;
     try {
-      const url = await waitFor(
-        'the address',
-        () => /Open (http:\/\/\S+) in a browser/.exec(out)?.[1],
-        60_000,
-      );
-      expect((await fetch(url)).status).toBe(200);
+      expect((await fetch(gateway.url)).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      code = await gateway.stop();
     }
-    expect(await exited).toBe(0);
+    expect(code).toBe(0);
     const month = new Date().toISOString().slice(0, 7);
     const report = await run(['report', 'skdn', '--db', dbPath, '--month', month]);
     expect(report.stdout).toMatch(/^\uFEFF?[a-z_]+,/);

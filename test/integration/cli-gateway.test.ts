@@ -1,12 +1,11 @@
 // `npm start` with nothing else installed: `tikar gateway` with the simulated mat, the built-in broker, the
 // village record in-process, demo children and the screens; a clean SIGTERM stop.
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../gateway/store/db.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { waitFor } from './helpers.ts';
+import { startGatewayProcess, waitFor } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -22,26 +21,15 @@ describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
 
   it('starts everything, prints the address, serves the screens, and stops cleanly', async () => {
     const dbPath = join(dir.path, 'data', 'tikar.db');
-    const child = spawn(
-      process.execPath,
-      [join(root, 'bin', 'tikar.mjs'), 'gateway', '--db', dbPath, '--http', '0', '--speed', '20'],
-      {
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, TIKAR_LOG_LEVEL: 'error', TIKAR_PIN_BIDAN: '135791' },
-      },
-    );
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+    const gateway = await startGatewayProcess({
+      tikar: join(root, 'bin', 'tikar.mjs'),
+      args: ['--db', dbPath, '--http', '0', '--speed', '20'],
+      env: { TIKAR_PIN_BIDAN: '135791' },
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { url } = gateway;
+    let code: number | null;
     try {
-      const url = await waitFor(
-        'the address to open',
-        () => /Open (http:\/\/\S+) in a browser/.exec(out)?.[1],
-        30_000,
-      );
-      expect(out).toMatch(/with the village record in-process/);
+      expect(gateway.output()).toMatch(/with the village record in-process/);
       const response = await fetch(url);
       expect(response.status).toBeLessThan(500);
       // The Laporan page reads this gateway's own database: the five demo children are S in the SKDN.
@@ -74,9 +62,9 @@ describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
         }
       });
     } finally {
-      child.kill('SIGTERM');
+      code = await gateway.stop();
     }
-    expect(await exited).toBe(0);
+    expect(code).toBe(0);
     expect(statSync(dbPath).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir.path, 'data')).mode & 0o777).toBe(0o700);
     const db = await openDb(dbPath, { readonly: true });

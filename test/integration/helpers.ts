@@ -131,3 +131,46 @@ export function birthDateForAge(ageMonths: number, today = new Date()): string {
   const date = new Date(today.getTime() - Math.round(ageMonths * 30.4375) * 86_400_000);
   return date.toISOString().slice(0, 10);
 }
+
+export interface GatewayProcess {
+  /** The screens' address, as the gateway printed it. */
+  url: string;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `tikar gateway …` as a separate process (the given bin/tikar.mjs); resolves once it prints its address. */
+export async function startGatewayProcess(options: {
+  tikar: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [options.tikar, 'gateway', ...options.args], {
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, TIKAR_LOG_LEVEL: 'error', ...options.env },
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  try {
+    const url = await waitFor(
+      'the address to open',
+      () => /Open (http:\/\/\S+) in a browser/.exec(out)?.[1],
+      60_000,
+    );
+    return { url, output: () => out, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
