@@ -59,30 +59,27 @@ describe('tikar record survives its broker', { timeout: 180_000 }, () => {
     const alive = () => {
       if (exit !== undefined) throw new Error(`tikar record exited (${exit}):\n${log.slice(-2000)}`);
     };
+    /** How often `text` is in the log so far; throws once the record has exited. */
+    const seen = (text: string) => {
+      alive();
+      return count(text);
+    };
 
     // Not up at start: it keeps retrying (before the fix it exited with code 13 here).
-    await waitFor(
-      'retries while no broker listens',
-      () => (alive(), count('mqtt broker away: retrying') >= 3),
-      20_000,
-    );
+    await waitFor('retries while no broker listens', () => seen('mqtt broker away: retrying') >= 3, 20_000);
     broker = await startMosquitto({ port });
-    await waitFor('the first connection', () => (alive(), count('"mqtt connected"') >= 1), 20_000);
+    await waitFor('the first connection', () => seen('"mqtt connected"') >= 1, 20_000);
 
     for (let kill = 1; kill <= kills; kill++) {
       const retriesBefore = count('mqtt broker away: retrying');
       await broker.kill();
       await waitFor(
         `retry after kill ${kill}`,
-        () => (alive(), count('mqtt broker away: retrying') > retriesBefore),
+        () => seen('mqtt broker away: retrying') > retriesBefore,
         20_000,
       );
       await broker.restart();
-      await waitFor(
-        `reconnect after kill ${kill}`,
-        () => (alive(), count('"mqtt connected"') >= kill + 1),
-        30_000,
-      );
+      await waitFor(`reconnect after kill ${kill}`, () => seen('"mqtt connected"') >= kill + 1, 30_000);
     }
     alive();
     expect(count('"mqtt connected"')).toBe(kills + 1);
