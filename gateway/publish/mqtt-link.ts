@@ -123,12 +123,16 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     // A refused login is retried too (the broker's password file may be fixed), but only at the slowest pace.
     const delayMs = this.#lastError && this.#isFatal(this.#lastError) ? maxMs : this.#reconnectDelayMs;
     this.#reconnectDelayMs = Math.min(maxMs, this.#reconnectDelayMs * 2);
-    this.#options.log.debug({ delayMs }, 'mqtt reconnect scheduled');
+    this.#options.log.warn(
+      { url: this.url, delayMs, err: this.#lastError?.message },
+      'mqtt broker away: retrying',
+    );
+    // Not unref'd: a service whose only work is this link (`tikar record`) must stay alive while it waits,
+    // or Node ends it under its pending top-level await (exit code 13). close() clears the timer.
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       if (!this.#closing) this.#client.reconnect();
     }, delayMs);
-    this.#reconnectTimer.unref();
   }
 
   #dispatch(topic: string, payload: Buffer): void {

@@ -13,6 +13,8 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Stop and start again on the same port with the same config. */
   restart(): Promise<void>;
+  /** SIGKILL, as a crash or the OOM killer would (restart() starts it again). */
+  kill(): Promise<void>;
 }
 
 export interface MosquittoOptions {
@@ -64,13 +66,13 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     child.stderr?.resume();
     await waitForPort(port, 5000);
   };
-  const stopProcess = async () => {
+  const stopProcess = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const running = child;
     child = undefined;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
-      running.kill('SIGTERM');
+      running.kill(signal);
     });
   };
   await start();
@@ -86,5 +88,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       await stopProcess();
       await start();
     },
+    kill: () => stopProcess('SIGKILL'),
   };
 }
