@@ -5,9 +5,11 @@
 // N / T = of D, weighed last month too, gain at least / below the KBM for the age (KMS month column by default),
 // O = of D, weighed before but not last month, B = of D, weighed this month for the first time.
 // So D = N + T + O + B, and D' (weighed last month and this month) = N + T.
+
+import { roundZ } from '../growth/index.ts';
 import { addMonths, firstDayOf, parseMonth } from './calendar.ts';
 import { isUnderFiveIn, percent } from './cohort.ts';
-import { buildHistories, isWeighed, lastInMonth } from './history.ts';
+import { buildHistories, isWeighed, lastInMonth, usableZ } from './history.ts';
 import { denominatorFor } from './sasaran.ts';
 import { kbmForAge, type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
@@ -57,6 +59,8 @@ export interface SkdnChildRow {
   ageMonths: number;
   /** T this month and last month: refer to the health worker (DOMAIN.md, 2T). */
   twoT: boolean;
+  /** Weighed this month and below the red line: BB/U z < −3 SD on the month's last usable one (BGM). */
+  bgm: boolean;
 }
 
 export interface SkdnRatios {
@@ -68,6 +72,7 @@ export interface SkdnRatios {
   nOverD: number | null;
   nOverDPrime: number | null;
   nOverS: number | null;
+  bgmOverD: number | null;
 }
 
 export interface SkdnReport {
@@ -85,8 +90,20 @@ export interface SkdnReport {
   o: number;
   b: number;
   dPrime: number;
+  /** Children T this month and last month (F2's 2T row). */
+  twoT: number;
+  /** Children weighed this month below the red line (BB/U < −3 SD); BGM/D in the ratios. */
+  bgm: number;
   ratios: SkdnRatios;
   rows: SkdnChildRow[]; // one per child in S, by pseudo id
+}
+
+const bbuZ = (m: ReportMeasurement): number | undefined => usableZ(m.zwei, m.fwei);
+
+/** BB/U z < −3 SD (rounded, as the labels) on the month's last measurement with a usable one. */
+export function belowRedLine(measurements: readonly ReportMeasurement[], month: string): boolean {
+  const m = lastInMonth(measurements, month, (x) => bbuZ(x) !== undefined);
+  return m !== undefined && roundZ(bbuZ(m) as number) < -3;
 }
 
 export interface SkdnOptions {
@@ -98,7 +115,7 @@ export interface SkdnOptions {
 export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport {
   const { posyanduId, month, settings } = options;
   if (!parseMonth(month)) throw new RangeError(`month must be YYYY-MM, got '${month}'`);
-  const counts = { k: 0, d: 0, n: 0, t: 0, o: 0, b: 0 };
+  const counts = { k: 0, d: 0, n: 0, t: 0, o: 0, b: 0, twoT: 0, bgm: 0 };
   const rows: SkdnChildRow[] = [];
   const histories = [...buildHistories(data, posyanduId).values()];
   const denominator = denominatorFor(data, histories, posyanduId, month);
@@ -120,7 +137,10 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
     const ageMonths =
       outcome?.ageMonths ??
       Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, firstDayOf(month)));
-    rows.push(outcome ? { child, outcome, ageMonths, twoT } : { child, ageMonths, twoT });
+    const bgm = outcome !== undefined && belowRedLine(measurements, month);
+    if (twoT) counts.twoT++;
+    if (bgm) counts.bgm++;
+    rows.push(outcome ? { child, outcome, ageMonths, twoT, bgm } : { child, ageMonths, twoT, bgm });
   }
   rows.sort((a, b) =>
     a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0,
@@ -142,6 +162,7 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
       nOverD: percent(counts.n, counts.d),
       nOverDPrime: percent(counts.n, dPrime),
       nOverS: percent(counts.n, s),
+      bgmOverD: percent(counts.bgm, counts.d),
     },
     rows,
   };

@@ -43,6 +43,8 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
       o: 1,
       b: 1,
       dPrime: 4,
+      twoT: 1,
+      bgm: 0,
       rows: undefined,
       ratios: undefined,
     });
