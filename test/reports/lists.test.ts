@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { computeF2 } from '../../gateway/reports/f2.ts';
 import { computeHomeVisits } from '../../gateway/reports/home-visits.ts';
 import { computeKpm2b } from '../../gateway/reports/kpm-2b.ts';
+import { renderList } from '../../gateway/reports/lists.ts';
 import { computeReferrals } from '../../gateway/reports/referrals.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn } from '../../gateway/reports/skdn.ts';
@@ -158,5 +159,40 @@ describe('KPM form 2.B (0–23 months)', () => {
     expect(report.indicators.weighedRoutinelyPct).toBeCloseTo(28.5714, 3);
     expect(report.indicators.lengthTwiceAYear).toBe(1);
     expect(report.indicators.lengthTwiceAYearPct).toBeCloseTo(14.2857, 3);
+  });
+});
+
+describe('lists as CSV and printable pages', () => {
+  const place = { posyanduId: 'pos-1', posyanduName: 'Mawar' };
+  it('writes each list and the F2 table', () => {
+    const rujukan = renderList('rujukan', listsFixture(), options);
+    expect(rujukan.csv({}).split('\r\n')[1]).toBe(
+      'P-B2,Budi,L,2025-08-10,15,Ibu B2,2026-11-10,9.1,T,-3.2,-2.5,,0,2t bgm gizi_kurang',
+    );
+    expect(rujukan.html(place)).toContain('Di bawah garis merah (BB/U &lt; −3 SD)');
+    const kunjungan = renderList('kunjungan', listsFixture(), options).csv({});
+    expect(kunjungan.split('\r\n')[2]).toBe(
+      'P-D4,Dodi,L,2023-03-05,44,Ibu D4,Krajan,1,2,081234567890,2026-09-07,2,1',
+    );
+    const f2 = renderList('f2', listsFixture(), options);
+    expect(f2.csv({}).split('\r\n')[0]).toBe(
+      'letter,0–5_L,0–5_P,6–11_L,6–11_P,12–23_L,12–23_P,24–35_L,24–35_P,36–59_L,36–59_P,total_L,total_P,total',
+    );
+    expect(f2.csv({})).toContain('\r\n2t,0,0,0,0,1,0,0,0,0,0,1,0,1\r\n');
+    expect(f2.html(place)).toContain('BGM/D');
+    const kpm = renderList('kpm2b', listsFixture(), options);
+    expect(kpm.csv({})).toContain('P-C3,Citra,P,2024-11-20,24,S,1,1,Merah,0,1');
+    expect(kpm.html(place)).toContain('PB/TB diukur ≥ 2× setahun');
+  });
+
+  it('escapes names in the pages', () => {
+    const data = listsFixture();
+    const named = {
+      ...data,
+      children: data.children.map((c) => (c.id === 'B2' ? { ...c, name: '<b>x</b>' } : c)),
+    };
+    const html = renderList('rujukan', named, options).html(place);
+    expect(html).not.toContain('<b>x</b>');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
 });
