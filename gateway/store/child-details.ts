@@ -90,3 +90,55 @@ export async function setSasaran(sql: Sql, sasaran: Sasaran): Promise<void> {
 export async function clearSasaran(sql: Sql, posyanduId: string, month: string): Promise<void> {
   await sql.run('DELETE FROM sasaran WHERE posyandu_id = ? AND month = ?', [posyanduId, month]);
 }
+
+/** The detail tables of one posyandu's gateway, for the screens (web/api/detail-routes.ts). */
+export interface DetailStore {
+  /** undefined when no such child. */
+  getAddress(childId: string): Promise<ChildAddress | null | undefined>;
+  /** false when no such child. */
+  setAddress(childId: string, address: Omit<ChildAddress, 'child_id' | 'updated_at'>): Promise<boolean>;
+  listVisitNotes(childId: string): Promise<VisitNote[] | undefined>;
+  setVisitNote(note: Omit<VisitNote, 'updated_at'>): Promise<boolean>;
+  getSasaran(month: string): Promise<number | null>;
+  /** null clears the month's sasaran (S falls back to the registered count). */
+  setSasaran(month: string, balita: number | null): Promise<void>;
+}
+
+export function createDetailStore(
+  sql: Sql,
+  posyanduId: string,
+  now: () => Date = () => new Date(),
+): DetailStore {
+  const exists = async (childId: string) =>
+    (await sql.get('SELECT 1 AS present FROM children WHERE id = ?', [childId])) !== undefined;
+  return {
+    async getAddress(childId) {
+      if (!(await exists(childId))) return undefined;
+      return (await getChildAddress(sql, childId)) ?? null;
+    },
+    async setAddress(childId, address) {
+      if (!(await exists(childId))) return false;
+      await setChildAddress(sql, { child_id: childId, ...address, updated_at: now().toISOString() });
+      return true;
+    },
+    async listVisitNotes(childId) {
+      return (await exists(childId)) ? listVisitNotes(sql, childId) : undefined;
+    },
+    async setVisitNote(note) {
+      if (!(await exists(note.child_id))) return false;
+      await setVisitNote(sql, { ...note, updated_at: now().toISOString() });
+      return true;
+    },
+    async getSasaran(month) {
+      const row = await sql.get<{ balita: number }>(
+        'SELECT balita FROM sasaran WHERE posyandu_id = ? AND month = ?',
+        [posyanduId, month],
+      );
+      return row?.balita ?? null;
+    },
+    async setSasaran(month, balita) {
+      if (balita === null) await clearSasaran(sql, posyanduId, month);
+      else await setSasaran(sql, { posyandu_id: posyanduId, month, balita, updated_at: now().toISOString() });
+    },
+  };
+}
