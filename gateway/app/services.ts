@@ -149,7 +149,7 @@ export interface Measurement {
   stunting: 'severe' | 'stunted' | 'none' | null;
   implausible: boolean;
   readings: ReadingView[];
-  source: 'mat' | 'manual' | 'record';
+  source: 'mat' | 'manual' | 'record' | 'import';
   calibration_id: string | null;
   device_id: string | null;
   supersedes_id: string | null;

@@ -273,13 +273,17 @@ async function startInOrder(
   if (config.http) {
     const { startWebServer } = await import('../web/server.ts');
     const { loadReportData } = await import('../reports/load.ts');
+    const { createDetailStore } = await import('../store/child-details.ts');
     const web = await startWebServer({
       services,
       host: config.http.host,
       port: config.http.port,
       dataDir: dirname(config.dbPath),
       // The Laporan page: this posyandu's children and measurements, read fresh for each request.
-      reports: { load: () => loadReportData(db, config.posyanduId) },
+      reports: {
+        load: () => loadReportData(db, config.posyanduId),
+        details: createDetailStore(db, config.posyanduId),
+      },
     });
     steps.push({ name: 'web', run: () => web.stop() });
     webUrl = web.url;

@@ -24,6 +24,10 @@ const subcommands: Record<string, Subcommand> = {
   record: { summary: 'run or query the village record service', load: () => import('./record.ts') },
   report: { summary: 'SKDN, growth-mat recap, prevalence reports', load: () => import('./report.ts') },
   export: { summary: 'e-PPGBM CSV/XLSX and FHIR R4 exports', load: () => import('./export.ts') },
+  import: {
+    summary: 'children and past weighings from CSV or an e-PPGBM export',
+    load: () => import('./import.ts'),
+  },
   pki: { summary: 'create the CA and certificates for MQTT over TLS', load: () => import('./pki.ts') },
   backup: { summary: 'consistent (optionally encrypted) database backup', load: () => import('./backup.ts') },
 };

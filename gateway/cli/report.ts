@@ -1,4 +1,4 @@
-// `tikar report skdn|recap|prevalence`: a report for one posyandu and month, as CSV, printable A4 HTML
+// `tikar report skdn|recap|prevalence|rujukan|kunjungan|f2|kpm2b`: a report for one posyandu and month, as CSV, printable A4 HTML
 // or PDF (headless Chromium). Definitions: docs/reports.md. Output files are created 0600.
 import { Command, CommanderError } from 'commander';
 import {
@@ -11,6 +11,7 @@ import {
   monthOption,
 } from '../reports/cli-support.ts';
 import type { CsvOptions } from '../reports/csv.ts';
+import { type ListKind, listKinds, listSummaries, renderList } from '../reports/lists.ts';
 import { computePrevalence } from '../reports/prevalence.ts';
 import { prevalenceCsv, renderPrevalenceHtml } from '../reports/prevalence-output.ts';
 import { computeRecap } from '../reports/recap.ts';
@@ -34,7 +35,7 @@ interface ReportOptions {
   table: RecapTable;
 }
 
-type ReportKind = 'skdn' | 'recap' | 'prevalence';
+type ReportKind = 'skdn' | 'recap' | 'prevalence' | ListKind;
 
 async function produce(kind: ReportKind, options: ReportOptions): Promise<number> {
   const format: Format = options.pdf ? 'pdf' : options.format;
@@ -50,7 +51,11 @@ async function produce(kind: ReportKind, options: ReportOptions): Promise<number
   const scope = { posyanduId: options.posyandu, month: options.month };
   let csv: () => string;
   let html: () => string;
-  if (kind === 'skdn') {
+  if ((listKinds as readonly string[]).includes(kind)) {
+    const list = renderList(kind as ListKind, data, { ...scope, settings });
+    csv = () => list.csv(csvOptions);
+    html = () => list.html(place);
+  } else if (kind === 'skdn') {
     const report = computeSkdn(data, { ...scope, settings });
     csv = () => skdnCsv(report, csvOptions);
     html = () => renderSkdnHtml(report, place);
@@ -78,7 +83,9 @@ async function produce(kind: ReportKind, options: ReportOptions): Promise<number
 export async function run(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('tikar report')
-    .description('Posyandu reports: SKDN, KPM growth-mat recap, prevalence (docs/reports.md)')
+    .description(
+      'Posyandu reports: SKDN, KPM growth-mat recap, prevalence, lists, F2, KPM 2.B (docs/reports.md)',
+    )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   const kinds: [ReportKind, string][] = [
@@ -86,8 +93,9 @@ export async function run(argv: string[]): Promise<number> {
     ['recap', 'KPM growth-mat recap: monthly list 0–23 months and the 3-monthly colour table'],
     [
       'prevalence',
-      'stunting, severe stunting, wasting, underweight with 95 % Wilson intervals, 12-month trend',
+      'stunting, severe stunting, wasting, underweight with 95 % Wilson intervals, coverage, 12-month trend',
     ],
+    ...listKinds.map((kind): [ReportKind, string] => [kind, listSummaries[kind]]),
   ];
   for (const [kind, summary] of kinds) {
     program
@@ -105,7 +113,10 @@ export async function run(argv: string[]): Promise<number> {
       .option('--pdf', 'same as --format pdf')
       .option('--out <file>', 'output file, created 0600 (default: standard output)')
       .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
-      .option('--settings <file>', 'JSON with kbmTable and/or matColours (docs/reports.md)')
+      .option(
+        '--settings <file>',
+        'JSON with kbmTable, matColours, ageRule, kpmRoutineMonths (docs/reports.md)',
+      )
       .option('--place <file>', 'JSON with posyanduName, villageName for the heading')
       .option(
         '--table <table>',

@@ -34,10 +34,12 @@ export interface MeasurementParts {
   lenheiCm: number | null;
   weightKg: number | null;
   oedema: boolean;
+  /** Head circumference (cm), when measured (imported histories may have it). */
+  headcCm?: number | null;
   measuredAt: Date;
   posyanduId: string;
   villageId: string;
-  source: 'mat' | 'manual';
+  source: 'mat' | 'manual' | 'import';
   deviceId: string | null;
   calibrationId: string | null;
   supersedes: { id: string; reason: string } | null;
@@ -84,6 +86,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   // KMK 51/2022: boards read to 0.1 cm, scales to 10 g; the z-scores are computed from the stored values.
   const lenheiCm = parts.lenheiCm === null ? null : Math.round(parts.lenheiCm * 10) / 10;
   const weightKg = parts.weightKg === null ? null : Math.round(parts.weightKg * 100) / 100;
+  const headcCm = parts.headcCm == null ? null : Math.round(parts.headcCm * 10) / 10;
   let growth: ReturnType<typeof computeGrowth>;
   try {
     growth = computeGrowth({
@@ -91,6 +94,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
       ageDays,
       ...(lenheiCm === null ? {} : { lenheiCm, measure: position }),
       ...(weightKg === null ? {} : { weightKg }),
+      ...(headcCm === null ? {} : { headcCm }),
       oedema: parts.oedema,
     });
   } catch (error) {
@@ -117,18 +121,18 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
       lenhei_cm: lenheiCm,
       clenhei_cm: nullable(growth.clenheiCm),
       weight_kg: weightKg,
-      headc_cm: null,
+      headc_cm: headcCm,
       oedema: parts.oedema ? 1 : 0,
       zlen: z(growth.zlen),
       zwei: z(growth.zwei),
       zwfl: z(growth.zwfl),
       zbmi: z(growth.zbmi),
-      zhc: null,
+      zhc: headcCm === null ? null : z(growth.zhc),
       flen: flag(growth.flen),
       fwei: flag(growth.fwei),
       fwfl: flag(growth.fwfl),
       fbmi: flag(growth.fbmi),
-      fhc: null,
+      fhc: headcCm === null ? null : flag(growth.fhc),
       status_tbu: status.tbu?.code ?? null,
       status_bbu: status.bbu?.code ?? null,
       status_bbtb: status.bbtb?.code ?? null,

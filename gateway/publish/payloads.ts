@@ -70,7 +70,7 @@ export const measurementWire = z.object({
   device_id: z.string().max(64).nullable(),
   supersedes_id: id.nullable(),
   correction_reason: z.string().max(200).nullable(),
-  source: z.enum(['mat', 'manual', 'record']),
+  source: z.enum(['mat', 'manual', 'record', 'import']),
   created_at: isoTime,
 });
 export type MeasurementWire = z.infer<typeof measurementWire>;

@@ -1,5 +1,5 @@
 // FHIR R4 Bundle for SATUSEHAT: one Patient per child (pseudonymous unless NIK is wanted and present)
-// and Observations per measurement. Code choices and what is unverified: docs/reports.md, "FHIR R4".
+// and Observations per measurement; a correction keeps the ids of the measurement it corrects. Code choices and what is unverified: docs/reports.md, "FHIR R4".
 //  - length lying: LOINC 8306-3 (+ 8302-2, the R4 vital-signs body height code, as a second coding);
 //  - standing height: LOINC 8302-2 (+ 8308-9 "Body height --standing" as a second coding);
 //  - weight 29463-7, head circumference 9843-4, weight-for-length percentile 77606-2 (%);
@@ -112,21 +112,27 @@ const zSpecs: readonly ZSpec[] = [
 /** A value FHIR can carry: JSON has no NaN or Infinity (they would serialise as null). */
 const isFiniteNumber = (value: number | null): value is number => value !== null && Number.isFinite(value);
 
+/**
+ * Observations of one measurement. `rootId` is the measurement a chain of corrections started from: every
+ * version of it yields the same resource ids, so a receiver replaces the corrected values instead of
+ * keeping both (status `corrected` on a correction).
+ */
 function measurementObservations(
   m: ReportMeasurement,
+  rootId: string,
   subject: string,
   options: FhirOptions,
 ): { id: string; resource: Json }[] {
   const out: { id: string; resource: Json }[] = [];
   const base = (kind: string): { id: string; common: Json } => {
-    const id = uuidv5(`${m.id}/${kind}`, idNamespace);
+    const id = uuidv5(`${rootId}/${kind}`, idNamespace);
     return {
       id,
       common: {
         resourceType: 'Observation',
         id,
         identifier: [{ system: 'urn:ietf:rfc:3986', value: `urn:uuid:${id}` }],
-        status: m.supersedesId === null ? 'final' : 'amended',
+        status: m.supersedesId === null ? 'final' : 'corrected',
       },
     };
   };
@@ -215,6 +221,48 @@ function measurementObservations(
   return out;
 }
 
+/** Each correction's chain back to the measurement it started from: [original, …, the correction itself]. */
+function correctionChains(data: ReportData): Map<string, ReportMeasurement[]> {
+  const byId = new Map(data.measurements.map((m) => [m.id, m]));
+  const chains = new Map<string, ReportMeasurement[]>();
+  for (const m of data.measurements) {
+    if (m.supersedesId === null) continue;
+    const chain = [m];
+    const seen = new Set([m.id]);
+    for (let up = byId.get(m.supersedesId); up && !seen.has(up.id); ) {
+      chain.unshift(up);
+      seen.add(up.id);
+      up = up.supersedesId === null ? undefined : byId.get(up.supersedesId);
+    }
+    chains.set(m.id, chain);
+  }
+  return chains;
+}
+
+/**
+ * The resources of an effective measurement: its own Observations under its chain's root ids, plus any
+ * Observation an earlier version produced that this one does not (a value removed or now flagged),
+ * re-sent as `entered-in-error` so the receiver retracts it.
+ */
+function currentObservations(
+  m: ReportMeasurement,
+  chain: readonly ReportMeasurement[] | undefined,
+  subject: string,
+  options: FhirOptions,
+): { id: string; resource: Json }[] {
+  const rootId = chain?.[0]?.id ?? m.id;
+  const current = measurementObservations(m, rootId, subject, options);
+  if (!chain) return current;
+  const kept = new Set(current.map((o) => o.id));
+  const retracted = new Map<string, Json>();
+  for (const earlier of chain.slice(0, -1)) {
+    for (const { id, resource } of measurementObservations(earlier, rootId, subject, options)) {
+      if (!kept.has(id)) retracted.set(id, { ...resource, status: 'entered-in-error' });
+    }
+  }
+  return [...current, ...[...retracted].map(([id, resource]) => ({ id, resource }))];
+}
+
 /** The Bundle for measurements of a posyandu's children taken in [fromMonth, toMonth]. */
 export function buildFhirBundle(
   data: ReportData,
@@ -232,6 +280,7 @@ export function buildFhirBundle(
       : {}),
   });
   let done = 0;
+  const chains = correctionChains(data);
   for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
     const inRange = measurements.filter((m) => {
       const month = m.measuredOn.slice(0, 7);
@@ -249,7 +298,8 @@ export function buildFhirBundle(
         });
         continue;
       }
-      for (const { id, resource } of measurementObservations(m, `urn:uuid:${patientId}`, options)) {
+      const observations = currentObservations(m, chains.get(m.id), `urn:uuid:${patientId}`, options);
+      for (const { id, resource } of observations) {
         entries.push(entry(id, resource));
       }
     }

@@ -1,7 +1,17 @@
 // Reads the report rows from a gateway's (or the village record's) SQLite file through the store's Db:
 // children of one posyandu (or all) and their measurements, corrections included (history.ts applies them).
 import type { Row, Sql } from '../store/index.ts';
-import type { ImplausibleFlag, Position, ReportChild, ReportData, ReportMeasurement, Sex } from './types.ts';
+import type {
+  ImplausibleFlag,
+  Position,
+  ReportAddress,
+  ReportChild,
+  ReportData,
+  ReportMeasurement,
+  ReportSasaran,
+  ReportVisitNote,
+  Sex,
+} from './types.ts';
 
 interface ChildRow extends Row {
   id: string;
@@ -138,5 +148,55 @@ export async function loadReportData(sql: Sql, posyanduId?: string): Promise<Rep
     params,
   );
   const tuples = JSON.parse(all?.rows_json ?? '[]') as MeasurementTuple[];
-  return { children: children.map(toReportChild), measurements: tuples.map(toReportMeasurement) };
+  const data: ReportData = {
+    children: children.map(toReportChild),
+    measurements: tuples.map(toReportMeasurement),
+  };
+  return (await hasDetailTables(sql)) ? { ...data, ...(await loadDetails(sql, where, params)) } : data;
+}
+
+/** A file from before migration 5 (opened read-only, so not migrated) has no detail tables. */
+async function hasDetailTables(sql: Sql): Promise<boolean> {
+  const row = await sql.get<{ n: number }>(
+    "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('child_addresses', 'visit_notes', 'sasaran')",
+  );
+  return row?.n === 3;
+}
+
+async function loadDetails(
+  sql: Sql,
+  where: string,
+  params: string[],
+): Promise<Required<Pick<ReportData, 'addresses' | 'visitNotes' | 'sasaran'>>> {
+  const addresses = await sql.all<ReportAddress & Row & { child_id: string }>(
+    `SELECT a.child_id, a.dusun, a.rt, a.rw, a.phone FROM child_addresses a JOIN children c ON c.id = a.child_id${where}`,
+    params,
+  );
+  const notes = await sql.all<
+    Row & { child_id: string; visit_on: string; vitamin_a: number | null; asi: number | null }
+  >(
+    `SELECT v.child_id, v.visit_on, v.vitamin_a, v.asi_eksklusif AS asi FROM visit_notes v JOIN children c ON c.id = v.child_id${where}`,
+    params,
+  );
+  const sasaran = await sql.all<Row & { posyandu_id: string; month: string; balita: number }>(
+    `SELECT posyandu_id, month, balita FROM sasaran${where.replace('c.posyandu_id', 'posyandu_id')}`,
+    params,
+  );
+  const flagOf = (value: number | null): boolean | null => (value === null ? null : value === 1);
+  return {
+    addresses: new Map(
+      addresses.map((a) => [a.child_id, { dusun: a.dusun, rt: a.rt, rw: a.rw, phone: a.phone }]),
+    ),
+    visitNotes: notes.map(
+      (n): ReportVisitNote => ({
+        childId: n.child_id,
+        visitOn: n.visit_on,
+        vitaminA: flagOf(n.vitamin_a),
+        asiEksklusif: flagOf(n.asi),
+      }),
+    ),
+    sasaran: sasaran.map(
+      (r): ReportSasaran => ({ posyanduId: r.posyandu_id, month: r.month, balita: r.balita }),
+    ),
+  };
 }

@@ -6,8 +6,9 @@
 // for wasting and underweight, as WHO's anthro and igrowup count prevalence (docs/reports.md).
 import { roundZ } from '../growth/index.ts';
 import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
+import { percent } from './cohort.ts';
 import { buildHistories, type ChildHistory, usableWflZ, usableZ } from './history.ts';
-import { isUnderFiveIn, percent } from './skdn.ts';
+import { denominatorFor } from './sasaran.ts';
 import type { ReportData, ReportMeasurement } from './types.ts';
 import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 
@@ -69,9 +70,10 @@ export interface PrevalenceReport {
  * its month's slot per indicator (later ones overwrite earlier, histories being sorted), then counted.
  */
 function prevalenceByMonth(
+  data: ReportData,
   histories: readonly ChildHistory[],
+  posyanduId: string | undefined,
   months: readonly string[],
-  sasaran: (month: string) => number | undefined,
 ): PrevalenceMonth[] {
   const monthIndex = new Map(months.map((month, index) => [month, index]));
   const width = prevalenceIndicators.length;
@@ -104,8 +106,7 @@ function prevalenceByMonth(
     }
   }
   return months.map((month, index) => {
-    const registered = histories.filter(({ child }) => isUnderFiveIn(child, month)).length;
-    const s = sasaran(month) ?? registered;
+    const { s, registered } = denominatorFor(data, histories, posyanduId, month);
     const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;
     prevalenceIndicators.forEach((name, k) => {
       const n = measured[index * width + k] as number;
@@ -121,8 +122,6 @@ export interface PrevalenceOptions {
   posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
   trendMonths?: number; // default 12
-  /** The month's sasaran (target count of balita in the area) when the bidan or KPM set one. */
-  sasaran?: (month: string) => number | undefined;
 }
 
 export function computePrevalence(data: ReportData, options: PrevalenceOptions): PrevalenceReport {
@@ -131,7 +130,7 @@ export function computePrevalence(data: ReportData, options: PrevalenceOptions):
   const trendMonths = Math.max(1, options.trendMonths ?? 12);
   const months = Array.from({ length: trendMonths }, (_, i) => addMonths(month, i - (trendMonths - 1)));
   const histories = [...buildHistories(data, posyanduId).values()];
-  const trend = prevalenceByMonth(histories, months, options.sasaran ?? (() => undefined));
+  const trend = prevalenceByMonth(data, histories, posyanduId, months);
   const current = trend[trend.length - 1] as PrevalenceMonth;
   return { posyanduId, month, current, trend };
 }

@@ -46,12 +46,18 @@ export interface ReportSettings {
   kbmTable: readonly KbmRow[];
   matColours: MatColourMapping;
   ageRule: AgeRule;
+  /**
+   * KPM scorecard "ditimbang rutin": weighed in each of this many months up to the report month (months
+   * before the birth excepted). The scorecard gives no rule: unverified, default 3.
+   */
+  kpmRoutineMonths: number;
 }
 
 export const defaultReportSettings: ReportSettings = {
   kbmTable: defaultKbmTable,
   matColours: defaultMatColourMapping,
   ageRule: 'kms',
+  kpmRoutineMonths: 3,
 };
 
 /** The age in months a report shows and reads the KBM at; -1 when `on` is before the birth. */
@@ -67,6 +73,13 @@ export function validateReportSettings(settings: ReportSettings): ReportSettings
   }
   if (!ageRules.includes(settings.ageRule)) {
     throw new RangeError(`ageRule must be one of ${ageRules.join(', ')}`);
+  }
+  if (
+    !Number.isInteger(settings.kpmRoutineMonths) ||
+    settings.kpmRoutineMonths < 1 ||
+    settings.kpmRoutineMonths > 12
+  ) {
+    throw new RangeError('kpmRoutineMonths must be a whole number of months from 1 to 12');
   }
   let expectedFrom = 0;
   settings.kbmTable.forEach((row, index) => {

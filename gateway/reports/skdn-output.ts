@@ -20,6 +20,8 @@ export const skdnCsvHeader = [
   'n_over_d_pct',
   'n_over_d_prime_pct',
   'n_over_s_pct',
+  'registered',
+  'd_over_k_pct',
 ] as const;
 
 export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
@@ -43,6 +45,8 @@ export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
         round(ratios.nOverD, 1),
         round(ratios.nOverDPrime, 1),
         round(ratios.nOverS, 1),
+        report.registered,
+        round(ratios.dOverK, 1),
       ],
     ],
     options,
@@ -70,6 +74,7 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
     [
       ['K/S', 'cakupan Buku KIA / KMS', formatPercent(ratios.kOverS)],
       ['D/S', 'partisipasi penimbangan', formatPercent(ratios.dOverS)],
+      ['D/K', 'kelangsungan penimbangan', formatPercent(ratios.dOverK)],
       ['N/D', 'naik di antara yang ditimbang', formatPercent(ratios.nOverD)],
       ["N/D'", 'naik di antara yang ditimbang bulan lalu dan bulan ini', formatPercent(ratios.nOverDPrime)],
       ['N/S', 'naik di antara semua balita', formatPercent(ratios.nOverS)],
@@ -97,7 +102,11 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
   const body = `<h2>Ringkasan SKDN</h2>
 ${summary}
 ${ratioTable}
-<p class="note">S balita terdaftar (0–59 bulan pada bulan ini) · K punya Buku KIA/KMS · D ditimbang bulan ini ·
+<p class="note">${
+    report.sasaranUsed
+      ? `S = sasaran ${report.s} balita; terdaftar ${report.registered} (daftar anak di bawah)`
+      : 'S balita terdaftar (0–59 bulan pada bulan ini)'
+  } · K punya Buku KIA/KMS · D ditimbang bulan ini ·
 N naik ≥ KBM sejak bulan lalu · T tidak naik · O tidak ditimbang bulan lalu · B baru pertama kali ditimbang ·
 D' = N + T. D = N + T + O + B.</p>
 <h2>Daftar anak</h2>

@@ -1,11 +1,16 @@
 // SKDN for one posyandu and month (DOMAIN.md, Reports). Definitions, as docs/reports.md explains:
-// S = children registered at the posyandu who were under five for at least one day of the month,
-// K = of S, with a Buku KIA / KMS recorded, D = of S, weighed this month (any posyandu),
+// S = the month's sasaran when set, else the children registered at the posyandu who were under five for
+// at least one day of the month (the rows: every registered child under five),
+// K = of the registered, with a Buku KIA / KMS recorded, D = of the registered, weighed this month (any posyandu),
 // N / T = of D, weighed last month too, gain at least / below the KBM for the age (KMS month column by default),
 // O = of D, weighed before but not last month, B = of D, weighed this month for the first time.
 // So D = N + T + O + B, and D' (weighed last month and this month) = N + T.
-import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from './calendar.ts';
-import { buildHistories, isWeighed, lastInMonth } from './history.ts';
+
+import { roundZ } from '../growth/index.ts';
+import { addMonths, firstDayOf, parseMonth } from './calendar.ts';
+import { isUnderFiveIn, percent } from './cohort.ts';
+import { buildHistories, isWeighed, lastInMonth, usableZ } from './history.ts';
+import { denominatorFor } from './sasaran.ts';
 import { kbmForAge, type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
 
@@ -47,13 +52,6 @@ export function weighOutcome(
   return { status: gainG >= kbmG ? 'N' : 'T', weighed, previous, gainG, kbmG, ageMonths };
 }
 
-/** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */
-export function isUnderFiveIn(child: ReportChild, month: string): boolean {
-  // -1 at the month's end: born later, or a birth date that is no real day; either way not counted.
-  if (ageInCompletedMonths(child.birthDate, lastDayOf(month)) < 0) return false;
-  return ageInCompletedMonths(child.birthDate, firstDayOf(month)) < 60;
-}
-
 export interface SkdnChildRow {
   child: ReportChild;
   outcome?: WeighOutcome;
@@ -61,21 +59,30 @@ export interface SkdnChildRow {
   ageMonths: number;
   /** T this month and last month: refer to the health worker (DOMAIN.md, 2T). */
   twoT: boolean;
+  /** Weighed this month and below the red line: BB/U z < −3 SD on the month's last usable one (BGM). */
+  bgm: boolean;
 }
 
 export interface SkdnRatios {
   /** Percentages; null when the denominator is 0. */
   kOverS: number | null;
   dOverS: number | null;
+  /** D/K, continuity (kelangsungan). */
+  dOverK: number | null;
   nOverD: number | null;
   nOverDPrime: number | null;
   nOverS: number | null;
+  bgmOverD: number | null;
 }
 
 export interface SkdnReport {
   posyanduId?: string; // undefined: every child in the data (a village record)
   month: string;
+  /** S: the month's sasaran when set (sasaran.ts), else the registered children under five. */
   s: number;
+  /** Registered children under five in the month (the rows below); equal to S without a sasaran. */
+  registered: number;
+  sasaranUsed: boolean;
   k: number;
   d: number;
   n: number;
@@ -83,12 +90,20 @@ export interface SkdnReport {
   o: number;
   b: number;
   dPrime: number;
+  /** Children T this month and last month (F2's 2T row). */
+  twoT: number;
+  /** Children weighed this month below the red line (BB/U < −3 SD); BGM/D in the ratios. */
+  bgm: number;
   ratios: SkdnRatios;
   rows: SkdnChildRow[]; // one per child in S, by pseudo id
 }
 
-export function percent(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : (100 * numerator) / denominator;
+const bbuZ = (m: ReportMeasurement): number | undefined => usableZ(m.zwei, m.fwei);
+
+/** BB/U z < −3 SD (rounded, as the labels) on the month's last measurement with a usable one. */
+export function belowRedLine(measurements: readonly ReportMeasurement[], month: string): boolean {
+  const m = lastInMonth(measurements, month, (x) => bbuZ(x) !== undefined);
+  return m !== undefined && roundZ(bbuZ(m) as number) < -3;
 }
 
 export interface SkdnOptions {
@@ -100,11 +115,12 @@ export interface SkdnOptions {
 export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport {
   const { posyanduId, month, settings } = options;
   if (!parseMonth(month)) throw new RangeError(`month must be YYYY-MM, got '${month}'`);
-  const counts = { s: 0, k: 0, d: 0, n: 0, t: 0, o: 0, b: 0 };
+  const counts = { k: 0, d: 0, n: 0, t: 0, o: 0, b: 0, twoT: 0, bgm: 0 };
   const rows: SkdnChildRow[] = [];
-  for (const { child, measurements } of buildHistories(data, posyanduId).values()) {
+  const histories = [...buildHistories(data, posyanduId).values()];
+  const denominator = denominatorFor(data, histories, posyanduId, month);
+  for (const { child, measurements } of histories) {
     if (!isUnderFiveIn(child, month)) continue;
-    counts.s++;
     if (child.hasKia) counts.k++;
     const outcome = weighOutcome(child, measurements, month, settings);
     let twoT = false;
@@ -121,23 +137,32 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
     const ageMonths =
       outcome?.ageMonths ??
       Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, firstDayOf(month)));
-    rows.push(outcome ? { child, outcome, ageMonths, twoT } : { child, ageMonths, twoT });
+    const bgm = outcome !== undefined && belowRedLine(measurements, month);
+    if (twoT) counts.twoT++;
+    if (bgm) counts.bgm++;
+    rows.push(outcome ? { child, outcome, ageMonths, twoT, bgm } : { child, ageMonths, twoT, bgm });
   }
   rows.sort((a, b) =>
     a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0,
   );
   const dPrime = counts.n + counts.t;
+  const { s } = denominator;
   return {
     posyanduId,
     month,
+    s,
+    registered: denominator.registered,
+    sasaranUsed: denominator.fromSasaran,
     ...counts,
     dPrime,
     ratios: {
-      kOverS: percent(counts.k, counts.s),
-      dOverS: percent(counts.d, counts.s),
+      kOverS: percent(counts.k, s),
+      dOverS: percent(counts.d, s),
+      dOverK: percent(counts.d, counts.k),
       nOverD: percent(counts.n, counts.d),
       nOverDPrime: percent(counts.n, dPrime),
-      nOverS: percent(counts.n, counts.s),
+      nOverS: percent(counts.n, s),
+      bgmOverD: percent(counts.bgm, counts.d),
     },
     rows,
   };

@@ -48,9 +48,36 @@ export interface ReportMeasurement {
   source: string;
 }
 
+/** Where to find a child for a home visit (gateway-only table `child_addresses`). */
+export interface ReportAddress {
+  dusun: string | null;
+  rt: string | null;
+  rw: string | null;
+  phone: string | null;
+}
+
+/** What was given at a visit (table `visit_notes`): null = not recorded. */
+export interface ReportVisitNote {
+  childId: string;
+  visitOn: string; // YYYY-MM-DD
+  vitaminA: boolean | null;
+  asiEksklusif: boolean | null;
+}
+
+/** The month's target count of balita in a posyandu's area, set by the bidan or KPM (table `sasaran`). */
+export interface ReportSasaran {
+  posyanduId: string;
+  month: string; // YYYY-MM
+  balita: number;
+}
+
 export interface ReportData {
   children: readonly ReportChild[];
   measurements: readonly ReportMeasurement[];
+  /** By child id; absent from files older than migration 5 and from the village record. */
+  addresses?: ReadonlyMap<string, ReportAddress>;
+  visitNotes?: readonly ReportVisitNote[];
+  sasaran?: readonly ReportSasaran[];
 }
 
 /** Where a report is about, for its heading (names come from the village record when known). */

@@ -1,4 +1,6 @@
 // The store: one SQLite file per gateway (and one per village record).
+
+export * from './child-details.ts';
 export * from './children.ts';
 export {
   type Db,

@@ -35,7 +35,7 @@ export interface MeasurementRow extends Row {
   device_id: string | null;
   supersedes_id: string | null;
   correction_reason: string | null;
-  source: 'mat' | 'manual' | 'record';
+  source: 'mat' | 'manual' | 'record' | 'import';
   created_at: string;
 }
 

@@ -138,6 +138,77 @@ CREATE INDEX children_name_key ON children(name_key);
 CREATE INDEX children_posyandu ON children(posyandu_id)
 `,
   },
+  {
+    // Issue 14. Measurements may come from `tikar import` (source 'import'): the CHECK is widened by rebuilding
+    // the table as migration 3 rebuilt children (foreign keys deferred, every row re-inserted under its id).
+    // Personal and visit details that never travel over MQTT live in their own tables: the child's address
+    // (dusun, RT/RW, phone), a visit's vitamin A and ASI eksklusif, and the month's sasaran per posyandu.
+    version: 5,
+    name: "measurements.source 'import'; child addresses, visit notes (vitamin A, ASI), sasaran",
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE measurements_v1 AS SELECT * FROM measurements;
+DROP TABLE measurements;
+CREATE TABLE measurements (
+  id             TEXT PRIMARY KEY,
+  child_id       TEXT NOT NULL REFERENCES children(id),
+  posyandu_id    TEXT NOT NULL,
+  village_id     TEXT NOT NULL,
+  measured_at    TEXT NOT NULL,
+  measured_on    TEXT NOT NULL CHECK (${isoDateCheck('measured_on')}),
+  age_days       INTEGER NOT NULL CHECK (age_days BETWEEN 0 AND 1856),
+  position       TEXT NOT NULL CHECK (position IN ('l', 'h')),
+  lenhei_cm      REAL NULL CHECK (lenhei_cm IS NULL OR lenhei_cm BETWEEN 38 AND 150),
+  clenhei_cm     REAL NULL CHECK (clenhei_cm IS NULL OR clenhei_cm BETWEEN 37 AND 151),
+  weight_kg      REAL NULL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0.5 AND 40),
+  headc_cm       REAL NULL CHECK (headc_cm IS NULL OR headc_cm BETWEEN 25 AND 60),
+  oedema         INTEGER NOT NULL DEFAULT 0 CHECK (oedema IN (0, 1)),
+  zlen REAL NULL, zwei REAL NULL, zwfl REAL NULL, zbmi REAL NULL, zhc REAL NULL,
+  flen INTEGER NULL CHECK (flen IN (0, 1)), fwei INTEGER NULL CHECK (fwei IN (0, 1)),
+  fwfl INTEGER NULL CHECK (fwfl IN (0, 1)), fbmi INTEGER NULL CHECK (fbmi IN (0, 1)),
+  fhc  INTEGER NULL CHECK (fhc IN (0, 1)),
+  status_tbu TEXT NULL, status_bbu TEXT NULL, status_bbtb TEXT NULL, status_imtu TEXT NULL,
+  calibration_id TEXT NULL,
+  device_id      TEXT NULL,
+  supersedes_id  TEXT NULL UNIQUE REFERENCES measurements(id),
+  correction_reason TEXT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('mat', 'manual', 'record', 'import')),
+  created_at     TEXT NOT NULL,
+  CHECK (lenhei_cm IS NOT NULL OR weight_kg IS NOT NULL),
+  CHECK ((supersedes_id IS NULL) = (correction_reason IS NULL))
+) STRICT;
+INSERT INTO measurements SELECT * FROM measurements_v1;
+DROP TABLE measurements_v1;
+CREATE INDEX measurements_child ON measurements(child_id, measured_at);
+CREATE INDEX measurements_day ON measurements(posyandu_id, measured_on);
+
+CREATE TABLE child_addresses (
+  child_id   TEXT PRIMARY KEY REFERENCES children(id),
+  dusun      TEXT NULL CHECK (dusun IS NULL OR length(dusun) BETWEEN 1 AND 60),
+  rt         TEXT NULL CHECK (rt IS NULL OR (length(rt) BETWEEN 1 AND 3 AND rt NOT GLOB '*[^0-9]*')),
+  rw         TEXT NULL CHECK (rw IS NULL OR (length(rw) BETWEEN 1 AND 3 AND rw NOT GLOB '*[^0-9]*')),
+  phone      TEXT NULL CHECK (phone IS NULL OR (length(phone) BETWEEN 8 AND 16 AND phone NOT GLOB '*[^0-9+]*')),
+  updated_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE visit_notes (
+  child_id      TEXT NOT NULL REFERENCES children(id),
+  visit_on      TEXT NOT NULL CHECK (${isoDateCheck('visit_on')}),
+  vitamin_a     INTEGER NULL CHECK (vitamin_a IN (0, 1)),
+  asi_eksklusif INTEGER NULL CHECK (asi_eksklusif IN (0, 1)),
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (child_id, visit_on)
+) STRICT;
+
+CREATE TABLE sasaran (
+  posyandu_id TEXT NOT NULL,
+  month       TEXT NOT NULL CHECK (month GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+  balita      INTEGER NOT NULL CHECK (balita BETWEEN 0 AND 100000),
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (posyandu_id, month)
+) STRICT
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

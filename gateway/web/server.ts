@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { GatewayEventName, GatewayServices, Unsubscribe } from '../app/services.ts';
 import { createLogger } from '../log/logger.ts';
-import { type ReportSource, reportRoutes } from './api/report-routes.ts';
+import { type DetailSource, detailRoutes } from './api/detail-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
 import { apiRoutes, unwrap } from './api/routes.ts';
 import { todayView } from './api/today-flags.ts';
 import { LoginLimiter, type LoginLimiterOptions } from './auth/login-limiter.ts';
@@ -48,7 +49,7 @@ export interface WebServerOptions {
   sseHeartbeatMs?: number;
   loginLimiter?: LoginLimiterOptions;
   /** The rows behind the Laporan page and the exports; without it those routes answer 503. */
-  reports?: ReportSource;
+  reports?: DetailSource;
 }
 
 export interface WebServer {
@@ -106,7 +107,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const router = new Router()
     .add(...apiRoutes(services))
-    .add(...reportRoutes(options.reports, services.posyanduId));
+    .add(...reportRoutes(options.reports, services.posyanduId))
+    .add(...detailRoutes(options.reports, services.posyanduId));
   router.add(
     {
       method: 'GET',

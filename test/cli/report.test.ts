@@ -22,6 +22,17 @@ describe('tikar report', () => {
 
   const base = () => ['--db', db, '--posyandu', 'pos-1', '--month', '2026-11'];
 
+  it('writes the referral list and the F2 table (F is 2T in the SKDN fixture)', async () => {
+    const out = join(dir.path, 'rujukan.csv');
+    expect(await run(['rujukan', ...base(), '--out', out])).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^P-F,Anak F,L,2021-11-15,60,Ibu F,2026-11-09,12\.1,T,,,,0,2t$/);
+    const f2 = join(dir.path, 'f2.html');
+    expect(await run(['f2', ...base(), '--format', 'html', '--out', f2])).toBe(0);
+    expect(await readFile(f2, 'utf8')).toContain('Rekapitulasi hasil penimbangan bayi balita (F2)');
+  });
+
   it('writes the SKDN CSV to a 0600 file', async () => {
     const out = join(dir.path, 'skdn.csv');
     expect(await run(['skdn', ...base(), '--out', out])).toBe(0);

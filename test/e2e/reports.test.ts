@@ -1,11 +1,11 @@
 // The Laporan page in real headless Chromium: the web server over a real SQLite file holding the SKDN
-// fixture worked by hand (pos-1, November 2026: S 9 K 7 D 6 N 2 T 2 O 1 B 1 D' 4).
+// fixture worked by hand (pos-1, November 2026: S 9 K 7 D 6 N 3 T 1 O 1 B 1 D' 4).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportData } from '../../gateway/reports/index.ts';
-import type { Db } from '../../gateway/store/index.ts';
+import { createDetailStore, type Db } from '../../gateway/store/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../reports/db-fixture.ts';
 import { skdnFixture } from '../reports/fixtures.ts';
@@ -25,6 +25,7 @@ beforeAll(async () => {
     reports: {
       load: () => loadReportData(db, 'pos-1'),
       place: { posyanduId: 'pos-1', posyanduName: 'Mawar', villageName: 'Sukamaju' },
+      details: createDetailStore(db, 'pos-1'),
     },
   });
   browser = await launchChromium();
@@ -63,14 +64,14 @@ describe('Laporan', () => {
     const frame = await reportFrame(page);
     await expect(frame.locator('h1').textContent()).resolves.toBe('Laporan SKDN 2026-11');
     const summary = await frame.locator('table').first().locator('tbody td').allTextContents();
-    expect(summary).toEqual(['9', '7', '6', '2', '2', '1', '1', '4']);
+    expect(summary).toEqual(['9', '7', '6', '3', '1', '1', '1', '4']);
     expect(await frame.locator('body').textContent()).toContain('2T: rujuk');
     await shot(page, 'tablet-reports-skdn-id');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-csv-summary')]);
     expect(download.suggestedFilename()).toBe('tikar-pos-1-skdn-2026-11.csv');
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[1]).toBe('pos-1,2026-11,9,7,6,2,2,1,1,4,77.8,66.7,33.3,50,22.2');
+    expect(csv.split('\r\n')[1]).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7');
     // Still shown after the round trips above: no stray load event turned it into an error.
     expect(await page.isHidden('#report-error')).toBe(true);
 
@@ -103,6 +104,42 @@ describe('Laporan', () => {
     expect(await page.locator('#report-csv a').count()).toBe(3);
     await shot(page, 'tablet-reports-recap-id');
     // The framed report obeyed its script-free policy and the app its strict one.
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("offers the month's lists and takes the sasaran the SKDN then uses as S", async () => {
+    const { page, problems } = await openPage(browser, phone);
+    await login(page, harness.server.url, 'bidan', testPins.bidan);
+    await page.goto(`${harness.server.url}/#/reports/skdn/2026-11`);
+    await reportFrame(page);
+    await page.click('.report-lists-card summary');
+    expect(await page.locator('#report-lists li').count()).toBe(4);
+    expect(await page.getAttribute('[data-list=rujukan] a[download]', 'href')).toBe(
+      '/api/lists/rujukan?month=2026-11&format=csv',
+    );
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.click('[data-list=rujukan] a[target=_blank]'),
+    ]);
+    await tab.waitForLoadState();
+    expect(await tab.textContent('h1')).toBe('Daftar rujukan 2026-11');
+    expect(await tab.textContent('body')).toContain('2T: dua bulan berturut-turut tidak naik');
+    await tab.close();
+    await page.waitForSelector('#sasaran-status:has-text("Belum ada sasaran")');
+    await page.fill('#sasaran-input', '12');
+    await page.click('#sasaran-save');
+    await page.waitForSelector('#sasaran-status:has-text("Sasaran tersimpan.")');
+    await shot(page, 'phone-reports-lists-id');
+    // The SKDN page now counts S = 12 with the 9 registered beside it.
+    await page.click('[data-kind=recap]');
+    await reportFrame(page);
+    await page.click('[data-kind=skdn]');
+    const frame = await reportFrame(page);
+    expect((await frame.locator('table').first().locator('tbody td').allTextContents())[0]).toBe('12');
+    expect(await frame.locator('body').textContent()).toContain('S = sasaran 12 balita; terdaftar 9');
+    await page.click('.report-lists-card button[type=button]');
+    await page.waitForSelector('#sasaran-status:has-text("Sasaran dihapus")');
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -197,3 +197,72 @@ describe('FHIR bundles from seeded random data', () => {
     );
   });
 });
+
+describe('FHIR: a correction re-exported', () => {
+  // The girl's 2026-11-09 visit was exported with weight 9.15 kg (the kader read the wrong line) and a head
+  // circumference that belonged to another child. The bidan corrected it on 2026-11-12: weight 8.15 kg, no
+  // head circumference. Re-exporting must update the same Observations (status corrected), retract the
+  // head circumference and its z-score (entered-in-error), and add no new ids: a receiver holds one weight.
+  const girl = child({ id: '0190a0c0-0000-7000-8000-000000000001', birthDate: '2025-06-10', sex: 2 });
+  const original = measurement({
+    id: 'orig',
+    childId: girl.id,
+    measuredOn: '2026-11-09',
+    lenheiCm: 71.4,
+    weightKg: 9.15,
+    headcCm: 44.2,
+    zlen: -2.31,
+    flen: 0,
+    zwei: -0.4,
+    fwei: 0,
+    zwfl: 0.9,
+    fwfl: 0,
+    zhc: 0.4,
+    fhc: 0,
+  });
+  const correction = {
+    ...original,
+    id: 'fix',
+    measuredAt: '2026-11-12T10:00:00+08:00',
+    measuredOn: '2026-11-12',
+    weightKg: 8.15,
+    headcCm: null,
+    zwei: -1.2,
+    zwfl: -0.1,
+    zhc: null,
+    fhc: null,
+    supersedesId: 'orig',
+  };
+  const range = { posyanduId: 'pos-1', fromMonth: '2026-11', toMonth: '2026-11', now: options.now };
+  const before = resources(buildFhirBundle({ children: [girl], measurements: [original] }, range).bundle);
+  const after = resources(
+    buildFhirBundle({ children: [girl], measurements: [original, correction] }, range).bundle,
+  );
+  const observations = (list: Json[]) => list.filter((r) => r.resourceType === 'Observation');
+  const byCode = (list: Json[], code: string) =>
+    observations(list).filter((r) => codes(r).includes(code) && r.status !== 'entered-in-error');
+
+  it('keeps the Observation ids of the corrected measurement', () => {
+    const ids = (list: Json[]) =>
+      observations(list)
+        .map((r) => r.id as string)
+        .sort();
+    expect(ids(after)).toEqual(ids(before));
+    expect(new Set(ids(after)).size).toBe(ids(after).length);
+  });
+
+  it('sends the new values as corrected, one weight only', () => {
+    const weights = byCode(after, '29463-7');
+    expect(weights).toHaveLength(1);
+    expect(weights[0]).toMatchObject({ status: 'corrected', valueQuantity: { value: 8.15 } });
+    expect(weights[0]?.id).toBe(byCode(before, '29463-7')[0]?.id);
+    expect(observations(before).every((r) => r.status === 'final')).toBe(true);
+  });
+
+  it('retracts what the correction removed (head circumference and its z) as entered-in-error', () => {
+    const retracted = observations(after).filter((r) => r.status === 'entered-in-error');
+    expect(retracted.flatMap(codes).sort()).toEqual(['9843-4', 'hcfa']);
+    const validate = fhirValidator();
+    for (const resource of after) expect(validate(resource), JSON.stringify(validate.errors)).toBe(true);
+  });
+});

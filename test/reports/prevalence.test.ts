@@ -110,8 +110,8 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(html).toContain('9/10 (90,0 %)');
     // With a sasaran of 12 balita in the area, S is 12 and the registered 10 are named beside it.
     const withTarget = computePrevalence(
-      { children, measurements },
-      { posyanduId: 'pos-1', month: '2026-11', sasaran: (m) => (m === '2026-11' ? 12 : undefined) },
+      { children, measurements, sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      { posyanduId: 'pos-1', month: '2026-11' },
     );
     expect(withTarget.current.s).toBe(12);
     expect(withTarget.current.cells.stunting.coveragePct).toBe(75);

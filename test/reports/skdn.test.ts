@@ -34,6 +34,8 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
       posyanduId: 'pos-1',
       month: '2026-11',
       s: 9,
+      registered: 9,
+      sasaranUsed: false,
       k: 7,
       d: 6,
       n: 3,
@@ -41,6 +43,8 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
       o: 1,
       b: 1,
       dPrime: 4,
+      twoT: 1,
+      bgm: 0,
       rows: undefined,
       ratios: undefined,
     });
@@ -54,6 +58,27 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
       settings: { ...settings, ageRule: 'completed' },
     });
     expect([completed.n, completed.t, completed.o, completed.b]).toEqual([2, 2, 1, 1]);
+  });
+
+  it('uses the sasaran as S when the bidan set one, the registered count beside it', () => {
+    // Sasaran 12 balita in the area for November: S = 12 (9 registered); K/S = 7/12 = 58.33 %,
+    // D/S = 6/12 = 50 %, N/S = 3/12 = 25 %; D/K = 6/7 = 85.71 % does not depend on S.
+    const withTarget = computeSkdn(
+      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      { posyanduId: 'pos-1', month: '2026-11', settings },
+    );
+    expect([withTarget.s, withTarget.registered, withTarget.sasaranUsed]).toEqual([12, 9, true]);
+    expect(withTarget.ratios.kOverS).toBeCloseTo(58.3333, 3);
+    expect(withTarget.ratios.dOverS).toBe(50);
+    expect(withTarget.ratios.nOverS).toBe(25);
+    expect(withTarget.ratios.dOverK).toBeCloseTo(85.7143, 3);
+    // Another month's or posyandu's sasaran does not apply.
+    const other = computeSkdn(
+      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-2', month: '2026-11', balita: 30 }] },
+      { posyanduId: 'pos-1', month: '2026-11', settings },
+    );
+    expect(other.s).toBe(9);
+    expect(renderSkdnHtml(withTarget, { posyanduId: 'pos-1' })).toContain('sasaran 12 balita; terdaftar 9');
   });
 
   it('computes the ratios as percentages', () => {
@@ -77,11 +102,11 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
 
   it('writes one CSV summary row', () => {
     expect(skdnCsv(report)).toBe(
-      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct\r\n' +
-        'pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3\r\n',
+      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct,registered,d_over_k_pct\r\n' +
+        'pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7\r\n',
     );
     expect(skdnCsv(report, { decimalComma: true })).toContain(
-      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3',
+      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3;9;85,7',
     );
   });
 

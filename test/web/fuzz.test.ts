@@ -2,18 +2,25 @@
 // happens to be valid), never a 5xx, and the server keeps answering.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDetailStore, type Db, openDb } from '../../gateway/store/index.ts';
 import { skdnFixture } from '../reports/fixtures.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;
+let detailsDb: Db;
 const cookies = new Map<string, string>();
 beforeAll(async () => {
   const reportRows = skdnFixture();
-  harness = await startHarness({ reports: { load: async () => reportRows } });
+  // The detail routes (address, visit notes, sasaran) write to a real, empty in-memory store.
+  detailsDb = await openDb(':memory:', { durable: false });
+  harness = await startHarness({
+    reports: { load: async () => reportRows, details: createDetailStore(detailsDb, 'pos-1') },
+  });
   for (const role of ['kader', 'bidan', 'admin'] as const) cookies.set(role, await harness.login(role));
 });
 afterAll(async () => {
   await harness.close();
+  await detailsDb.close();
 });
 
 // Streams and logout change the harness itself; they are covered in server.test.ts.

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { state } from '../app.js';
 import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { childDetailsSection } from './child-details.js';
 import { severityBadge } from './result-card.js';
 
 export async function renderChild(root, childId) {
@@ -213,6 +214,7 @@ export async function renderChild(root, childId) {
             ),
           ),
       correctionSlot,
+      childDetailsSection(child.id),
       h('p', { class: 'reference' }, t('result.reference')),
       h(
         'p',

@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { errorText, monthNames, t, todayIso } from '../i18n.js';
+import { reportListsSection } from './report-lists.js';
 
 const kinds = ['skdn', 'recap', 'prevalence'];
 const recapCsvTables = [
@@ -31,6 +32,7 @@ export function renderReports(root, kindParam, monthParam) {
     rel: 'noopener',
   });
   const frame = h('iframe', { class: 'report-frame', id: 'report-frame' });
+  const lists = reportListsSection();
   const printButton = h(
     'button',
     {
@@ -151,6 +153,7 @@ export function renderReports(root, kindParam, monthParam) {
     printButton.disabled = true;
     status.textContent = t('reports.loading');
     frame.src = reportUrl('html');
+    void lists.setMonth(month);
   }
 
   mount(
@@ -174,6 +177,7 @@ export function renderReports(root, kindParam, monthParam) {
       error,
       frame,
       h('p', { class: 'hint' }, t('reports.language')),
+      lists.element,
       h(
         'details',
         { class: 'card report-exports' },
