@@ -226,6 +226,8 @@ export interface ChannelState {
   tolerance: number; // 7 mm for length, 100 g for weight
   /** Mean of the two closest readings once complete (mm or g). */
   result: number | null;
+  /** The result as it will be saved (the one rounding): cm to 0.1 for length, kg to 0.01 for weight. */
+  stored: number | null;
 }
 
 export interface SessionState {

@@ -57,6 +57,8 @@ const searchQuery = z.strictObject({
 const chartQuery = z.strictObject({
   indicator: z.enum(['lhfa', 'wfa', 'wfl', 'wfh']).optional(),
   lang: z.enum(['id', 'en']).optional(),
+  /** `narrow`: the phone's layout (fits 360 px without a sideways swipe). */
+  size: z.enum(['wide', 'narrow']).optional(),
 });
 
 const everyone = ['kader', 'bidan', 'admin'] as const;
@@ -186,7 +188,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       roles: everyone,
       handler: async ({ params, query }) => {
         const { id } = validate(idParam, params, 'path');
-        const { indicator, lang } = validate(chartQuery, queryObject(query), 'query');
+        const { indicator, lang, size } = validate(chartQuery, queryObject(query), 'query');
         const child = unwrap(await services.getChild(id));
         const measurements = unwrap(await services.listMeasurements(id));
         const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
@@ -199,6 +201,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
           lang: lang ?? 'id',
           points: chartPoints(chosen, measurements),
           maxAgeDays,
+          narrow: size === 'narrow',
         });
         return { svg };
       },

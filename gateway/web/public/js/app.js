@@ -147,6 +147,8 @@ async function route(rerender = false) {
   }
   cleanup = (await view()) ?? (() => {});
   appEl.focus({ preventScroll: true });
+  // A new screen opens at its top (the list it was tapped from may have been scrolled far down).
+  if (!rerender) window.scrollTo(0, 0);
 }
 
 async function loadStatus() {

@@ -108,6 +108,14 @@ const dictionaries = {
     'measure.again': 'Ulangi pengukuran',
     'measure.cancel': 'Batal',
     'measure.saveBlocked': 'Belum bisa disimpan',
+    'busy.title': 'Alat ukur sedang dipakai',
+    'busy.who': 'Sesi ukur {name}, dimulai pukul {time}.',
+    'busy.readings': '{n} pengukuran sudah terkunci, belum disimpan.',
+    'busy.noScreen':
+      'Layarnya sudah tertutup (terakhir terlihat pukul {time}). Lanjutkan sesi itu di HP ini, atau batalkan agar tikar bisa dipakai.',
+    'busy.otherScreen': 'Sesi itu masih terbuka di HP lain. Tunggu sampai selesai disimpan atau dibatalkan.',
+    'busy.continue': 'Lanjutkan',
+    'busy.cancel': 'Batalkan',
     'mat.disconnected':
       'Alat ukur (tikar) tidak tersambung. Periksa kabel USB ke gateway. Hasil tidak bisa disimpan.',
     'mat.uncalibrated':
@@ -140,6 +148,7 @@ const dictionaries = {
     'result.trend.O': 'O — bulan lalu tidak ditimbang',
     'result.trend.B': 'B — kunjungan pertama',
     'result.openChild': 'Lihat grafik pertumbuhan',
+    'result.remeasureButton': 'Ukur ulang',
     'delivery.pending': 'Tersimpan di gateway; akan dikirim ke catatan desa.',
     'delivery.sent': 'Tersimpan di gateway; terkirim, menunggu tanda terima desa.',
     'delivery.delivered': 'Tersimpan di gateway dan diterima catatan desa.',
@@ -162,6 +171,8 @@ const dictionaries = {
     'today.mat': 'Tikar',
     'today.new': 'Baru',
     'today.latest': 'Baru saja disimpan',
+    'today.latestMore': 'Lihat hasil lengkap',
+    'today.matRemeasure': 'ukur ulang',
     'mat.hijau': 'Hijau',
     'mat.kuning': 'Kuning',
     'mat.merah': 'Merah',
@@ -185,7 +196,6 @@ const dictionaries = {
     'chart.wfa': 'BB/U',
     'chart.wfl': 'BB/PB',
     'chart.wfh': 'BB/TB',
-    'chart.scroll': 'Geser grafik ke samping untuk melihat semuanya.',
     'table.date': 'Tanggal',
     'table.age': 'Umur',
     'table.length': 'PB/TB',
@@ -307,6 +317,14 @@ const dictionaries = {
     'measure.again': 'Measure again',
     'measure.cancel': 'Cancel',
     'measure.saveBlocked': 'Cannot be saved yet',
+    'busy.title': 'The mat is in use',
+    'busy.who': "{name}'s measuring session, started at {time}.",
+    'busy.readings': '{n} reading(s) locked, not saved yet.',
+    'busy.noScreen':
+      'Its screen was closed (last seen at {time}). Continue that session on this phone, or cancel it to free the mat.',
+    'busy.otherScreen': 'That session is still open on another phone. Wait until it is saved or cancelled.',
+    'busy.continue': 'Continue',
+    'busy.cancel': 'Cancel it',
     'mat.disconnected':
       'The mat is not connected. Check its USB cable to the gateway. Results cannot be saved.',
     'mat.uncalibrated':
@@ -339,6 +357,7 @@ const dictionaries = {
     'result.trend.O': 'O — not weighed last month',
     'result.trend.B': 'B — first visit',
     'result.openChild': 'Open the growth chart',
+    'result.remeasureButton': 'Measure again',
     'delivery.pending': 'Saved on the gateway; will be sent to the village record.',
     'delivery.sent': 'Saved on the gateway; sent, waiting for the village receipt.',
     'delivery.delivered': 'Saved on the gateway and received by the village record.',
@@ -361,6 +380,8 @@ const dictionaries = {
     'today.mat': 'Mat',
     'today.new': 'New',
     'today.latest': 'Just saved',
+    'today.latestMore': 'Show the full result',
+    'today.matRemeasure': 'measure again',
     'mat.hijau': 'Green',
     'mat.kuning': 'Yellow',
     'mat.merah': 'Red',
@@ -384,7 +405,6 @@ const dictionaries = {
     'chart.wfa': 'Weight-for-age',
     'chart.wfl': 'Weight-for-length',
     'chart.wfh': 'Weight-for-height',
-    'chart.scroll': 'Swipe the chart sideways to see all of it.',
     'table.date': 'Date',
     'table.age': 'Age',
     'table.length': 'Length',
@@ -499,6 +519,14 @@ export function fmtDateTime(date) {
   const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
   const sep = lang === 'id' ? '.' : ':';
   return `${fmtDate(day)} ${pad(date.getHours())}${sep}${pad(date.getMinutes())}`;
+}
+
+/** An ISO instant → the phone's local time of day: "10.15" (Indonesian), "10:15" (English). */
+export function fmtTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}${lang === 'id' ? '.' : ':'}${pad(date.getMinutes())}`;
 }
 
 /** Completed months and remaining days between two YYYY-MM-DD dates, counted on the calendar. */

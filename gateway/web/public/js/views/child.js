@@ -25,9 +25,14 @@ export async function renderChild(root, childId) {
   const chartEl = h('div', { class: 'chart', id: 'chart' });
 
   async function loadChart() {
-    const response = await fetch(`/api/children/${id}/chart.svg?indicator=${indicator}&lang=${getLang()}`, {
-      credentials: 'same-origin',
-    });
+    // A phone gets the narrow drawing, fitted to its width (no sideways swipe); print uses the same.
+    const size = window.matchMedia('(max-width: 600px)').matches ? 'narrow' : 'wide';
+    const response = await fetch(
+      `/api/children/${id}/chart.svg?indicator=${indicator}&lang=${getLang()}&size=${size}`,
+      {
+        credentials: 'same-origin',
+      },
+    );
     if (!response.ok) {
       mount(chartEl, h('p', { class: 'form-error' }, t('error.generic', { msg: String(response.status) })));
       return;
@@ -188,7 +193,6 @@ export async function renderChild(root, childId) {
       ),
       h('div', { class: 'tabs no-print', role: 'group', 'aria-label': t('child.title') }, tabs),
       chartEl,
-      h('p', { class: 'hint chart-hint no-print' }, t('chart.scroll')),
       h('h2', {}, t('child.history')),
       measurements.length === 0
         ? h('p', { class: 'muted' }, t('child.noMeasurements'))
