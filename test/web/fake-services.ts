@@ -350,6 +350,18 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return found;
     },
     sessionScreen: (id) => session(id),
+    async findSameChild(input) {
+      const { name, birth_date, mother_name } = input as Record<string, string>;
+      const fold = (text: string | undefined) => (text ?? '').trim().toLowerCase();
+      return ok(
+        [...children.values()].filter(
+          (c) =>
+            fold(c.name) === fold(name) &&
+            c.birth_date === birth_date &&
+            fold(c.mother_name) === fold(mother_name),
+        ),
+      );
+    },
     async saveManualMeasurement() {
       return fail('invalid_input', 'not in the fake');
     },

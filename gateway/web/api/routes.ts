@@ -11,8 +11,10 @@ import {
   type Result,
   registerChildInput,
   type ServiceErrorCode,
+  sameChildQuery,
   startSessionInput,
 } from '../../app/services.ts';
+import { MAX_AGE_DAYS } from '../../measure/assemble.ts';
 import { type ChartIndicator, type ChartPoint, renderGrowthChart } from '../chart/growth-chart.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';
@@ -116,6 +118,8 @@ export function apiRoutes(services: GatewayServices): Route[] {
         json({
           posyandu_id: services.posyanduId,
           village_id: services.villageId,
+          // The oldest child the gateway accepts, for the registration form's own check.
+          max_age_days: MAX_AGE_DAYS,
           mats: services.listMats(),
           clock: services.clockStatus(),
           mqtt: services.mqttStatus(),
@@ -164,6 +168,16 @@ export function apiRoutes(services: GatewayServices): Route[] {
       roles: measurers,
       handler: async ({ body }) =>
         json(unwrap(await services.registerChild(validate(registerChildInput, body, 'body'))), 201),
+    },
+    {
+      // Before registering: is this child already here? (Listed before /:id, which would take "same".)
+      method: 'GET',
+      path: '/api/children/same',
+      roles: measurers,
+      handler: async ({ query }) => {
+        const input = validate(sameChildQuery, queryObject(query), 'query');
+        return json({ matches: unwrap(await services.findSameChild(input)) });
+      },
     },
     {
       method: 'GET',

@@ -1,0 +1,243 @@
+// A real posyandu morning in headless Chromium, on a phone (360×800) and a tablet (800×1280), against the
+// real gateway with its simulated mat in-process: a tab closed mid-session and the mat taken over, a child
+// found by the mother's name, the registration form's checks, Hari ini's count, and no screen or report that
+// scrolls sideways. One browser and one gateway for the whole file.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { launchChromium, login, openPage, phone, shot, tablet, type Watched } from './browser.ts';
+
+const pins = { kader: '246810', bidan: '135790', admin: '975310' };
+
+let browser: Browser;
+let gateway: RunningGateway;
+let baseUrl: string;
+let cleanup: () => Promise<void>;
+const opened: Watched[] = [];
+
+function isoDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function register(name: string, mother: string, ageDays: number, sex: 1 | 2 = 2): Promise<string> {
+  const result = await gateway.services.registerChild({
+    name,
+    sex,
+    birth_date: isoDaysAgo(ageDays),
+    mother_name: mother,
+    has_kia: true,
+  });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value.id;
+}
+
+async function open(
+  viewport: { width: number; height: number },
+  role: 'kader' | 'bidan' | 'admin',
+): Promise<Watched> {
+  const watched = await openPage(browser, viewport);
+  opened.push(watched);
+  await login(watched.page, baseUrl, role, pins[role]);
+  return watched;
+}
+
+/** The page never scrolls sideways: nothing is wider than the screen. */
+async function sideways(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+async function inView(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const box = (document.querySelector(sel) as HTMLElement).getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  }, selector);
+}
+
+beforeAll(async () => {
+  const dir = await tmpDir('tikar-morning-');
+  cleanup = dir.cleanup;
+  process.env.TIKAR_PIN_KADER = pins.kader;
+  process.env.TIKAR_PIN_BIDAN = pins.bidan;
+  process.env.TIKAR_PIN_ADMIN = pins.admin;
+  gateway = await startGateway({
+    dbPath: `${dir.path}/tikar.db`,
+    posyanduId: 'mawar-1',
+    villageId: 'sukamaju',
+    sim: { scenario: 'calm', seed: 7, timeScale: 3 },
+    // The screen beats every 5 s: 6 s without one is a closed tab (15 s in production).
+    sessions: { screenTimeoutMs: 6000 },
+    http: { host: '127.0.0.1', port: 0 },
+  });
+  baseUrl = gateway.webUrl as string;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const watched of opened) expect(watched.problems).toEqual([]);
+  await browser?.close();
+  await gateway?.stop();
+  await cleanup?.();
+});
+
+describe('the measuring flow', () => {
+  it('a tab closed with the readings done: another phone sees whose session it is and continues it', async () => {
+    const ayu = await register('Ayu Lestari', 'Sri Wahyuni', 130);
+    const budi = await register('Budi Santoso', 'Rina Marlina', 280, 1);
+
+    const first = await open(phone, 'kader');
+    await first.page.goto(`${baseUrl}/#/measure/${ayu}`);
+    await first.page.click('#start');
+    await first.page.waitForSelector('#save:not([disabled])', { timeout: 60_000 });
+    // "Simpan hasil" is brought into view the moment the readings are complete.
+    expect(await inView(first.page, '#save')).toBe(true);
+    // The difference comes from the readings kept to 0.1 mm, not from the rounded centimetres.
+    expect(await first.page.textContent('.reading-diff')).toMatch(/^Selisih \d+,\d mm$/);
+    const weightShown = ((await first.page.textContent('#live-weight')) ?? '').replace(' ✔', '');
+    expect(weightShown).toMatch(/^\d+,\d\d kg$/);
+    await first.page.screenshot({ path: 'test-output/screenshots/phone-measure-ready-view-id.png' });
+    await first.context.close(); // the tab is closed; nothing saved
+
+    const second = await open(phone, 'kader');
+    await second.page.goto(`${baseUrl}/#/measure/${budi}`);
+    const busy = second.page.locator('#mat-busy');
+    await busy.waitFor();
+    expect(await busy.textContent()).toContain('Ayu Lestari');
+    expect(await second.page.isDisabled('#start')).toBe(true);
+    // Without a screen for 6 s: continue or cancel.
+    await second.page.waitForSelector('#busy-continue', { timeout: 20_000 });
+    const text = (await busy.textContent()) ?? '';
+    expect(text).toMatch(/dimulai pukul \d\d\.\d\d/);
+    expect(text).toContain('2 pengukuran sudah terkunci');
+    expect(text).toContain('Layarnya sudah tertutup');
+    await shot(second.page, 'phone-mat-busy-id');
+    expect(await sideways(second.page)).toBeLessThanOrEqual(0);
+    await second.page.click('#busy-continue');
+    await second.page.waitForFunction((id) => location.hash === `#/measure/${id}`, ayu);
+    await second.page.waitForSelector('#save:not([disabled])');
+    expect(await second.page.textContent('.child-head .child-name')).toBe('Ayu Lestari');
+    await second.page.click('#save');
+    await second.page.waitForSelector('#result-card');
+    // The weight shown before saving is the weight saved: one rounding, in one place.
+    expect(await second.page.textContent('#result-weight')).toBe(weightShown);
+  }, 120_000);
+
+  it('a session left by a closed tab can be cancelled to free the mat; Batal never leads to a blank page', async () => {
+    const citra = await register('Citra Dewi', 'Nur Aini', 460);
+    const first = await open(tablet, 'kader');
+    // Opened by its address: there is no page to go "back" to.
+    await first.page.goto(`${baseUrl}/#/measure/${citra}`);
+    await first.page.click('#start');
+    await first.page.waitForSelector('#live-panel:not([hidden])');
+    await first.page.click('#cancel');
+    await first.page.waitForSelector('#search');
+    await first.page.goto(`${baseUrl}/#/measure/${citra}`);
+    await first.page.click('#start');
+    await first.page.waitForSelector('#live-panel:not([hidden])');
+    await first.context.close();
+
+    const second = await open(tablet, 'kader');
+    await second.page.goto(`${baseUrl}/#/measure/${citra}`);
+    await second.page.waitForSelector('#busy-cancel', { timeout: 20_000 });
+    await shot(second.page, 'tablet-mat-busy-id');
+    await second.page.click('#busy-cancel');
+    await second.page.waitForSelector('#start:not([disabled])');
+    expect(await second.page.isHidden('#mat-busy')).toBe(true);
+  }, 60_000);
+});
+
+describe('finding and registering', () => {
+  it("finds a child by the mother's name; the form opens at the top, keeps what was typed and checks it in Indonesian", async () => {
+    const dimas = await register('Dimas Pratama', 'Yuliani Kusuma', 610, 1);
+    const dimasBirth = isoDaysAgo(610);
+    for (const viewport of [phone, tablet]) {
+      const size = viewport === phone ? 'phone' : 'tablet';
+      const { page } = await open(viewport, 'kader');
+      await page.waitForSelector('#search');
+      const row = page.locator(`.child-row[data-child-id="${dimas}"]`);
+      for (const query of ['Yuliani Kusuma', 'Joeliani']) {
+        // ...the second with the same spelling tolerance as the child's name (oe/u, j/y).
+        await Promise.all([
+          page.waitForResponse((r) => r.url().includes(`q=${encodeURIComponent(query)}`)),
+          page.fill('#search', query),
+        ]);
+        await page.waitForTimeout(50);
+        expect(await page.locator('.child-row').count()).toBe(1);
+        expect(await row.locator('.matched-mother').textContent()).toContain('cocok dengan nama ibu');
+      }
+      await shot(page, `${size}-search-mother-id`);
+
+      // "+ Daftarkan anak baru" sits above the list; the form opens in view with the cursor in it.
+      const [buttonTop, listTop] = await page.evaluate(() => [
+        (document.getElementById('register-open') as HTMLElement).getBoundingClientRect().top,
+        (document.getElementById('search-results') as HTMLElement).getBoundingClientRect().top,
+      ]);
+      expect(buttonTop).toBeLessThan(listTop);
+      await page.click('#register-open');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('reg-name');
+      expect(await inView(page, '#reg-name')).toBe(true);
+
+      // The app's own messages at each field, never the browser's bubbles.
+      await page.fill('#reg-name', 'Eka Putri');
+      await page.click('#register-submit');
+      expect(await page.textContent('#reg-sex-error')).toBe('Pilih jenis kelamin.');
+      expect(await page.textContent('#reg-birth-error')).toContain('Tanggal lahir belum benar');
+      expect(await page.textContent('#reg-mother-error')).toBe('Isi nama ibu.');
+
+      // Over 60 months: said at the birth date as soon as it is typed, before submitting.
+      const old = new Date(Date.now() - 1900 * 86_400_000);
+      await page.fill('#reg-birth-day', String(old.getUTCDate()));
+      await page.selectOption('#reg-birth-month', String(old.getUTCMonth() + 1).padStart(2, '0'));
+      await page.fill('#reg-birth-year', String(old.getUTCFullYear()));
+      expect(await page.textContent('#reg-birth-error')).toBe(
+        'Anak ini sudah lebih dari 60 bulan. Posyandu ini mencatat anak sampai umur 60 bulan: periksa tahun lahir.',
+      );
+      await page.fill('#reg-nik', '320101123456');
+      await page.check('#reg-sex-2');
+      await page.fill('#reg-mother', 'Siti Aminah');
+      await page.click('#register-submit');
+      expect(await page.textContent('#reg-nik-error')).toBe(
+        'NIK harus 16 angka (terisi 12). Kosongkan bila belum ada.',
+      );
+      expect(await page.textContent('#reg-nik + .hint, #reg-nik ~ .hint')).toContain('16 angka');
+      await shot(page, `${size}-register-errors-id`);
+      expect(await sideways(page)).toBeLessThanOrEqual(0);
+
+      // The language toggle keeps what was typed.
+      await page.click('#lang-toggle');
+      await page.waitForFunction(
+        () => document.querySelector('#register-form h2')?.textContent === 'Register a new child',
+      );
+      expect(await page.inputValue('#reg-name')).toBe('Eka Putri');
+      expect(await page.inputValue('#reg-mother')).toBe('Siti Aminah');
+      expect(await page.inputValue('#reg-nik')).toBe('320101123456');
+      expect(await page.isChecked('#reg-sex-2')).toBe(true);
+      expect(await page.inputValue('#reg-birth-year')).toBe(String(old.getUTCFullYear()));
+      await page.click('#lang-toggle');
+      await page.waitForSelector('#reg-name');
+
+      // The same child again: warned, and offered the one registered.
+      const [y, m, d] = dimasBirth.split('-') as [string, string, string];
+      await page.fill('#reg-name', 'Dimas  Pratama');
+      await page.check('#reg-sex-1');
+      await page.fill('#reg-birth-day', String(Number(d)));
+      await page.selectOption('#reg-birth-month', m);
+      await page.fill('#reg-birth-year', y);
+      await page.fill('#reg-mother', 'yuliani kusuma');
+      await page.fill('#reg-nik', '');
+      await page.click('#register-submit');
+      await page.waitForSelector('#duplicate-open');
+      expect(await page.textContent('#register-duplicate')).toContain('sudah terdaftar');
+      await shot(page, `${size}-register-duplicate-id`);
+      await page.click('#duplicate-open');
+      await page.waitForFunction((id) => location.hash === `#/measure/${id}`, dimas);
+    }
+    // Nothing was registered twice.
+    const same = await gateway.services.findSameChild({
+      name: 'Dimas Pratama',
+      birth_date: dimasBirth,
+      mother_name: 'Yuliani Kusuma',
+    });
+    expect(same.ok && same.value.length).toBe(1);
+  }, 90_000);
+});
