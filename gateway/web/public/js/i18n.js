@@ -25,6 +25,7 @@ const dictionaries = {
     'reports.print': 'Cetak (A4)',
     'reports.open': 'Buka di tab baru',
     'reports.csv': 'Unduh CSV',
+    'reports.pdf': 'Unduh PDF (A4)',
     'reports.csv.monthly': 'CSV daftar bulanan',
     'reports.csv.quarter': 'CSV tabel 3 bulanan',
     'reports.csv.quarterChildren': 'CSV anak per triwulan',
@@ -203,6 +204,9 @@ const dictionaries = {
     'child.correctLead': 'Nilai lama tetap disimpan; koreksi menjadi baris baru.',
     'child.correctReason': 'Alasan koreksi',
     'child.correctSave': 'Simpan koreksi',
+    'child.correctCancel': 'Batal',
+    'child.correctNeedReason': 'Tulis alasan koreksi.',
+    'child.correctNumber': 'Isi angka, misalnya {example}.',
     'chart.lhfa': 'PB/U · TB/U',
     'chart.wfa': 'BB/U',
     'chart.wfl': 'BB/PB',
@@ -246,6 +250,7 @@ const dictionaries = {
     'reports.print': 'Print (A4)',
     'reports.open': 'Open in a new tab',
     'reports.csv': 'Download CSV',
+    'reports.pdf': 'Download PDF (A4)',
     'reports.csv.monthly': 'CSV monthly list',
     'reports.csv.quarter': 'CSV 3-monthly table',
     'reports.csv.quarterChildren': 'CSV children of the quarter',
@@ -418,11 +423,14 @@ const dictionaries = {
     'child.corrected': 'corrected',
     'child.correction': 'correction: {reason}',
     'child.measure': 'Measure this child',
-    'child.correct': 'Correct',
+    'child.correct': 'Correction',
     'child.correctTitle': 'Correct the measurement of {date}',
     'child.correctLead': 'The old values are kept; the correction becomes a new row.',
     'child.correctReason': 'Reason for the correction',
     'child.correctSave': 'Save correction',
+    'child.correctCancel': 'Cancel',
+    'child.correctNeedReason': 'Write the reason for the correction.',
+    'child.correctNumber': 'Type a number, e.g. {example}.',
     'chart.lhfa': 'Length/height',
     'chart.wfa': 'Weight-for-age',
     'chart.wfl': 'Weight-for-length',
@@ -439,7 +447,7 @@ const dictionaries = {
     'pins.saved': 'PIN for {role} changed.',
     'sex.1': 'Boy',
     'sex.2': 'Girl',
-    'age.text': '{m} months {d} days',
+    'age.text': '{m} {months} {d} {days}',
     'age.short': '{m} mo {d} d',
     'live.lost': 'Live connection lost, retrying…',
   },
@@ -520,6 +528,13 @@ export function fmtNumber(value, decimals) {
   return value < 0 && Number(text) !== 0 ? `−${localised}` : localised;
 }
 
+/** A number typed by the user: "7,5" or "7.5" → 7.5; empty → null; anything else → NaN. */
+export function parseNumber(text) {
+  const trimmed = String(text ?? '').trim();
+  if (trimmed === '') return null;
+  return /^\d+([.,]\d+)?$/.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
+}
+
 /** A z-score with its sign: "−2,45", "+0,30". */
 export function fmtZ(z) {
   if (z === null || z === undefined || !Number.isFinite(z)) return '—';
@@ -568,7 +583,15 @@ export function calendarAge(birthIso, onIso) {
 /** "8 bulan 12 hari" / "8 months 12 days". */
 export function fmtAge(birthIso, onIso, style = 'long') {
   const age = calendarAge(birthIso, onIso);
-  return age ? t(style === 'short' ? 'age.short' : 'age.text', { m: age.months, d: age.days }) : '—';
+  if (!age) return '—';
+  // English counts in the singular for one ("1 month 1 day"); Indonesian has no plural.
+  const plural = (n, one, many) => (n === 1 ? one : many);
+  return t(style === 'short' ? 'age.short' : 'age.text', {
+    m: age.months,
+    d: age.days,
+    months: plural(age.months, 'month', 'months'),
+    days: plural(age.days, 'day', 'days'),
+  });
 }
 
 /** Today's local date as YYYY-MM-DD (the phone's clock). */

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { errorText, fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { errorText, fmtAge, fmtDate, fmtNumber, getLang, parseNumber, t, todayIso } from '../i18n.js';
 import { severityBadge } from './result-card.js';
 
 export async function renderChild(root, childId) {
@@ -106,25 +106,20 @@ export async function renderChild(root, childId) {
   const correctionSlot = h('div', { id: 'correction-slot' });
   function openCorrection(m) {
     const error = h('p', { class: 'form-error', role: 'alert' });
+    // Text fields, not type=number: the value shows with the language's decimal comma, and "7,5" is accepted.
     const length = h('input', {
       id: 'corr-length',
-      type: 'number',
       inputmode: 'decimal',
-      step: '0.1',
-      min: '38',
-      max: '150',
-      value: m.lenhei_cm ?? '',
+      autocomplete: 'off',
+      value: m.lenhei_cm === null ? '' : fmtNumber(m.lenhei_cm, 1),
     });
     const weight = h('input', {
       id: 'corr-weight',
-      type: 'number',
       inputmode: 'decimal',
-      step: '0.01',
-      min: '0.5',
-      max: '40',
-      value: m.weight_kg ?? '',
+      autocomplete: 'off',
+      value: m.weight_kg === null ? '' : fmtNumber(m.weight_kg, 2),
     });
-    const reason = h('input', { id: 'corr-reason', required: true, maxlength: 200 });
+    const reason = h('input', { id: 'corr-reason', maxlength: 200 });
     mount(
       correctionSlot,
       h(
@@ -132,11 +127,24 @@ export async function renderChild(root, childId) {
         {
           class: 'card',
           id: 'correction-form',
+          novalidate: true,
           onsubmit: async (event) => {
             event.preventDefault();
+            if (!reason.value.trim()) {
+              error.textContent = t('child.correctNeedReason');
+              reason.focus();
+              return;
+            }
             const body = { reason: reason.value };
-            if (length.value !== '') body.lenhei_cm = Number(length.value);
-            if (weight.value !== '') body.weight_kg = Number(weight.value);
+            const lengthCm = parseNumber(length.value);
+            const weightKg = parseNumber(weight.value);
+            if (Number.isNaN(lengthCm) || Number.isNaN(weightKg)) {
+              error.textContent = t('child.correctNumber', { example: fmtNumber(7.45, 2) });
+              (Number.isNaN(lengthCm) ? length : weight).focus();
+              return;
+            }
+            if (lengthCm !== null) body.lenhei_cm = lengthCm;
+            if (weightKg !== null) body.weight_kg = weightKg;
             const result = await api(
               'POST',
               `/api/measurements/${encodeURIComponent(m.id)}/corrections`,
@@ -156,9 +164,23 @@ export async function renderChild(root, childId) {
         reason,
         error,
         h(
-          'button',
-          { type: 'submit', class: 'btn btn-primary btn-block', id: 'correction-save' },
-          t('child.correctSave'),
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'correction-cancel',
+              onclick: () => mount(correctionSlot),
+            },
+            t('child.correctCancel'),
+          ),
+          h(
+            'button',
+            { type: 'submit', class: 'btn btn-primary', id: 'correction-save' },
+            t('child.correctSave'),
+          ),
         ),
       ),
     );
