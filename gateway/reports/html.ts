@@ -65,8 +65,8 @@ h2 { font-size: 12pt; margin: 6mm 0 2mm; }
 p.meta { margin: 0 0 4mm; color: #333; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; }
 th, td { border: 0.3mm solid #555; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; white-space: nowrap; }
-td.wrap, th.wrap { white-space: normal; min-width: 28mm; }
-th { background: #e8e8e8; }
+td.wrap, th.wrap { white-space: normal; min-width: 20mm; }
+th { background: #e8e8e8; white-space: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: bold; }
 .swatch { display: inline-block; width: 3mm; height: 3mm; border: 0.2mm solid #333; margin-right: 1.5mm; }
@@ -75,7 +75,7 @@ tr.total td { font-weight: bold; }
 p.note { font-size: 8.5pt; color: #333; }
 footer { font-size: 8pt; color: #555; margin-top: 6mm; }
 svg { width: 100%; height: auto; }
-td.id { font-size: 7.5pt; color: #444; white-space: normal; word-break: break-all; min-width: 18mm; }
+td.id { font-size: 7.5pt; color: #444; white-space: normal; word-break: break-all; min-width: 14mm; }
 .narrow-only { display: none; }
 /* A phone (or a frame as narrow): each row of a list becomes a card of label–value lines, so nothing is cut. */
 @media screen and (max-width: 600px) {

@@ -94,7 +94,7 @@ export function renderRecapHtml(
       String(quarter.counts[colour]),
       quarter.total === 0 ? '–' : formatDecimal((100 * quarter.counts[colour]) / quarter.total, 1),
     ]),
-    { numeric: new Set([1, 2]) },
+    { numeric: new Set([1, 2]), wrap: new Set([0]) },
     ['Jumlah', String(quarter.total), quarter.total === 0 ? '–' : '100,0'],
   );
   const body = `<h2>Rekap 3 bulanan ${escapeHtml(quarter.label)} (${escapeHtml(formatMonth(quarter.months[0]))} s.d. ${escapeHtml(formatMonth(quarter.months[2]))})</h2>

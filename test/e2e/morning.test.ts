@@ -241,3 +241,186 @@ describe('finding and registering', () => {
     expect(same.ok && same.value.length).toBe(1);
   }, 90_000);
 });
+
+/** A calendar date `months` and `days` before today (the child is then that old, in months and days). */
+function bornAgo(months: number, days: number): string {
+  const date = new Date();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() - months);
+  const today = new Date().getUTCDate();
+  date.setUTCDate(Math.min(today, 28) - days);
+  return date.toISOString().slice(0, 10);
+}
+
+async function measureByHand(childId: string, lenheiCm: number, weightKg: number): Promise<void> {
+  const saved = await gateway.services.saveManualMeasurement({
+    child_id: childId,
+    lenhei_cm: lenheiCm,
+    weight_kg: weightKg,
+  });
+  if (!saved.ok) throw new Error(saved.error.message);
+}
+
+describe('Hari ini and the child page', () => {
+  it('counts the rows it marks, keeps the list in view after a save, and opens a child at the top with a chart that fits', async () => {
+    // Pendek (moderate: flagged, not marked), sangat pendek (severe: marked), and a normal child.
+    await measureByHand(await register('Gita Maharani', 'Ani', 275), 63.9, 7.3);
+    await measureByHand(await register('Hana Safitri', 'Dewi', 366), 65.0, 7.0);
+    const jaka = await register('Jaka Wijaya', 'Tuti', 200, 1);
+    for (const viewport of [phone, tablet]) {
+      const size = viewport === phone ? 'phone' : 'tablet';
+      const { page } = await open(viewport, 'bidan');
+      await page.waitForSelector('.today-row');
+      const marked = await page.locator('.today-row.today-refer').count();
+      expect(marked).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('.today-row').count()).toBeGreaterThan(marked);
+      expect(await page.textContent('#today-summary')).toMatch(
+        new RegExp(`^\\d+ anak diukur · ${marked} perlu perhatian$`),
+      );
+
+      // A save while the bidan watches: a one-line card, the list still in the first screen.
+      await measureByHand(jaka, 67.5, 8.1);
+      await page.waitForSelector('#today-latest .latest-card');
+      const card = await page.locator('#today-latest').boundingBox();
+      expect(card?.height ?? 999).toBeLessThan(viewport === phone ? 190 : 140);
+      const firstRowTop = await page.evaluate(
+        () => (document.querySelector('.today-row') as HTMLElement).getBoundingClientRect().top,
+      );
+      expect(firstRowTop).toBeLessThan(viewport.height - 100);
+      expect(await sideways(page)).toBeLessThanOrEqual(0);
+      await shot(page, `${size}-today-latest-id`);
+      // The folded card opens to the full result.
+      await page.click('#today-latest summary');
+      expect(await page.isVisible('#today-latest #result-card')).toBe(true);
+
+      // Tapped from the bottom of the list, the child page opens at its top.
+      const last = page.locator('.today-row').last();
+      await last.scrollIntoViewIfNeeded();
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await last.click();
+      await page.waitForSelector('#chart svg');
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      // The chart fits the width: no sideways swipe, the whole axis in view.
+      const chart = await page.evaluate(() => {
+        const svg = (document.querySelector('#chart svg') as SVGSVGElement).getBoundingClientRect();
+        return { right: svg.right, width: svg.width };
+      });
+      expect(chart.right).toBeLessThanOrEqual(viewport.width);
+      expect(await sideways(page)).toBeLessThanOrEqual(0);
+      await shot(page, `${size}-child-top-id`);
+    }
+  }, 90_000);
+
+  it('speaks English in the singular, and the correction form uses the decimal comma and can be cancelled', async () => {
+    const intanBirth = bornAgo(1, 1);
+    const intan = await gateway.services.registerChild({
+      name: 'Intan Permata',
+      sex: 2,
+      birth_date: intanBirth,
+      mother_name: 'Wulan',
+    });
+    if (!intan.ok) throw new Error(intan.error.message);
+    await measureByHand(intan.value.id, 54.2, 4.45);
+    const { page } = await open(phone, 'bidan');
+    await page.goto(`${baseUrl}/#/child/${intan.value.id}`);
+    await page.waitForSelector('[data-correct]');
+    expect((await page.textContent('[data-correct]'))?.trim()).toBe('Koreksi');
+    await page.click('[data-correct]');
+    expect(await page.inputValue('#corr-weight')).toBe('4,45');
+    expect(await page.inputValue('#corr-length')).toBe('54,2');
+    await page.fill('#corr-weight', '4,5');
+    await shot(page, 'phone-correction-id');
+    await page.click('#correction-cancel');
+    expect(await page.isVisible('#correction-form')).toBe(false);
+
+    await page.click('#lang-toggle');
+    await page.waitForFunction(
+      () => document.querySelector('.child-page h2')?.textContent === 'Measurements',
+    );
+    expect(await page.textContent('.child-head')).toContain('1 month 1 day');
+    expect((await page.textContent('[data-correct]'))?.trim()).toBe('Correction');
+    await page.click('[data-correct]');
+    expect(await page.inputValue('#corr-weight')).toBe('4.45');
+    await page.click('#lang-toggle');
+  }, 60_000);
+});
+
+describe('Laporan and every screen on a phone and a tablet', () => {
+  it('never scrolls sideways, lists lead with the name, months are written out, and the PDF downloads', async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    for (const viewport of [phone, tablet]) {
+      const size = viewport === phone ? 'phone' : 'tablet';
+      const admin = await open(viewport, 'admin');
+      const { page } = admin;
+      // The admin's menu (four items) fits at 360 px.
+      const navRight = await page.evaluate(() =>
+        Math.max(
+          ...Array.from(document.querySelectorAll('.nav-link')).map((a) => a.getBoundingClientRect().right),
+        ),
+      );
+      expect(navRight).toBeLessThanOrEqual(viewport.width);
+      for (const hash of ['#/today', '#/search', '#/pins']) {
+        await page.goto(`${baseUrl}/${hash}`);
+        await page.waitForSelector('.page');
+        expect(await sideways(page), hash).toBeLessThanOrEqual(0);
+      }
+      for (const kind of ['skdn', 'recap', 'prevalence']) {
+        await page.goto(`${baseUrl}/#/reports/${kind}/${month}`);
+        const frame = page.frameLocator('#report-frame');
+        await frame.locator('main h1').waitFor();
+        await page.waitForFunction(
+          () => !(document.getElementById('report-print') as HTMLButtonElement).disabled,
+        );
+        expect(await sideways(page), kind).toBeLessThanOrEqual(0);
+        const inside = await page.evaluate(() => {
+          const doc = (document.getElementById('report-frame') as HTMLIFrameElement)
+            .contentDocument as Document;
+          return {
+            over: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
+            widest: Array.from(doc.querySelectorAll('main *'))
+              .filter((el) => el.getBoundingClientRect().right > doc.documentElement.clientWidth)
+              .map((el) => `${el.tagName}.${el.className}:${el.textContent?.slice(0, 30)}`)
+              .slice(-3)
+              .join(' | '),
+            title: doc.querySelector('h1')?.textContent ?? '',
+            firstHeads: Array.from(doc.querySelectorAll('table')).map(
+              (t) => t.querySelector('th')?.textContent ?? '',
+            ),
+          };
+        });
+        expect(inside.over, `${kind} inside the frame: ${inside.widest}`).toBeLessThanOrEqual(0);
+        expect(inside.title).toMatch(
+          /(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}$/,
+        );
+        // Every list of children leads with the name, never with the record id.
+        expect(inside.firstHeads).not.toContain('ID');
+        if (kind !== 'prevalence') expect(inside.firstHeads).toContain('Nama');
+        await shot(page, `${size}-reports-${kind}-layout-id`);
+      }
+      if (viewport === phone) {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-pdf')]);
+        expect(download.suggestedFilename()).toBe(`tikar-mawar-1-prevalence-${month}.pdf`);
+        const path = await download.path();
+        const { readFile } = await import('node:fs/promises');
+        expect((await readFile(path)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      }
+    }
+    // On A4 (186 mm of text width) no column runs off the page: the recap's "Hasil", the SKDN "Catatan".
+    const a4 = await openPage(browser, { width: 703, height: 1000 });
+    opened.push(a4);
+    await login(a4.page, baseUrl, 'bidan', pins.bidan);
+    await a4.page.emulateMedia({ media: 'print' });
+    for (const kind of ['skdn', 'recap', 'prevalence']) {
+      await a4.page.goto(`${baseUrl}/api/reports/${kind}?month=${month}&format=html`);
+      const overflow = await a4.page.evaluate(() => {
+        const main = (document.querySelector('main') as HTMLElement).getBoundingClientRect().right;
+        return (
+          Math.max(
+            ...Array.from(document.querySelectorAll('table')).map((t) => t.getBoundingClientRect().right),
+          ) - main
+        );
+      });
+      expect(overflow, kind).toBeLessThanOrEqual(0.5);
+    }
+  }, 120_000);
+});
