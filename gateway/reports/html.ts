@@ -88,6 +88,7 @@ td.id { font-size: 7.5pt; color: #444; white-space: normal; word-break: break-al
     text-align: left; }
   table.stack td::before { content: attr(data-label); font-weight: bold; flex: 0 0 38%; }
   table.stack td.id { min-width: 0; }
+  table.stack td:first-child { font-weight: bold; background: #f0f0f0; }
   .wide-only { display: none; }
   .narrow-only { display: block; }
 }

@@ -27,7 +27,7 @@ export function renderTrendSvg(
   const narrow = options.narrow === true;
   const width = narrow ? 360 : 720;
   const height = narrow ? 380 : 360;
-  const margin = { left: 40, right: 12, top: narrow ? 84 : 52, bottom: narrow ? 54 : 46 };
+  const margin = { left: 40, right: narrow ? 26 : 12, top: narrow ? 84 : 52, bottom: narrow ? 54 : 46 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   let highestPct = 10;
@@ -55,7 +55,7 @@ export function renderTrendSvg(
     // Counted from the newest month, so the report's own month is always labelled.
     if ((trend.length - 1 - index) % labelEvery !== 0) return;
     parts.push(
-      `<text x="${f(x(index))}" y="${height - margin.bottom + 16}" text-anchor="middle">${escapeHtml(formatMonth(month.month, true))}</text>`,
+      `<text x="${f(x(index))}" y="${height - margin.bottom + 16}" text-anchor="middle">${escapeHtml(narrow ? formatMonth(month.month, true).replace(/ \d\d(\d\d)$/, ' $1') : formatMonth(month.month, true))}</text>`,
     );
   });
   prevalenceIndicators.forEach((name, seriesIndex) => {

@@ -348,6 +348,9 @@ describe('Hari ini and the child page', () => {
 describe('Laporan and every screen on a phone and a tablet', () => {
   it('never scrolls sideways, lists lead with the name, months are written out, and the PDF downloads', async () => {
     const month = new Date().toISOString().slice(0, 7);
+    // A long name in every list, with a measurement this month (the file's other tests add more).
+    const kartika = await register('Kartika Sari Dewi Lestari Ningsih', 'Maria Goretti Widyaningrum', 500);
+    await measureByHand(kartika, 76.0, 9.2);
     for (const viewport of [phone, tablet]) {
       const size = viewport === phone ? 'phone' : 'tablet';
       const admin = await open(viewport, 'admin');

@@ -265,10 +265,13 @@ export function renderGrowthChart(options: ChartOptions): string {
     `<text transform="translate(18 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(yTitle)}</text>`,
   );
   if (narrow) {
-    // Two lines: the indicator, then the sex and the reference.
-    const [what, ...rest] = title.split(' — ');
-    out.push(`<text x="8" y="24" font-size="16" font-weight="bold">${escapeXml(what ?? '')}</text>`);
-    out.push(`<text x="8" y="46" font-size="14">${escapeXml(rest.join(' — '))}</text>`);
+    // Two lines: the indicator's name, then its abbreviation, the sex and the reference.
+    const [what = '', ...rest] = title.split(' — ');
+    const cut = what.indexOf(' (');
+    const head = cut > 0 ? what.slice(0, cut) : what;
+    const tail = [cut > 0 ? what.slice(cut + 1) : '', ...rest].filter(Boolean).join(' · ');
+    out.push(`<text x="8" y="24" font-size="16" font-weight="bold">${escapeXml(head)}</text>`);
+    out.push(`<text x="8" y="46" font-size="13">${escapeXml(tail)}</text>`);
   } else {
     out.push(`<text x="${plot.left}" y="28" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
   }
