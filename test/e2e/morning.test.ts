@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { startHarness, testPins } from '../web/harness.ts';
 import { launchChromium, login, openPage, phone, shot, tablet, type Watched } from './browser.ts';
 
 const pins = { kader: '246810', bidan: '135790', admin: '975310' };
@@ -143,6 +144,49 @@ describe('the measuring flow', () => {
     await second.page.click('#busy-cancel');
     await second.page.waitForSelector('#start:not([disabled])');
     expect(await second.page.isHidden('#mat-busy')).toBe(true);
+  }, 60_000);
+});
+
+describe('an implausible result', () => {
+  it('has an "Ukur ulang" button that starts measuring the child again', async () => {
+    // The web server over hand-driven services: the mat "reads" 110 cm for a 7-month-old.
+    const harness = await startHarness();
+    try {
+      const child = await harness.services.registerChild({
+        name: 'Lala',
+        sex: 2,
+        birth_date: isoDaysAgo(213),
+        mother_name: 'Sri',
+      });
+      if (!child.ok) throw new Error('register failed');
+      for (const viewport of [phone, tablet]) {
+        const watched = await openPage(browser, viewport);
+        opened.push(watched);
+        const { page } = watched;
+        await login(page, harness.server.url, 'kader', testPins.kader);
+        await page.goto(`${harness.server.url}/#/measure/${child.value.id}`);
+        const [started] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST'),
+          page.click('#start'),
+        ]);
+        const { session_id: sessionId } = (await started.json()) as { session_id: string };
+        harness.services.lockReading(sessionId, 1100);
+        harness.services.lockReading(sessionId, 1101);
+        await page.fill('#manual-weight', '7,2');
+        await page.click('#manual-weight-set');
+        await page.waitForSelector('#save:not([disabled])');
+        expect(await inView(page, '#save')).toBe(true);
+        await page.click('#save');
+        await page.waitForSelector('#remeasure-button');
+        expect(await page.textContent('#result-card')).toContain('Ukur ulang');
+        await shot(page, `${viewport === phone ? 'phone' : 'tablet'}-result-remeasure-id`);
+        await page.click('#remeasure-button');
+        await page.waitForSelector('#start:not([disabled])');
+        expect(await page.isHidden('#result-card')).toBe(true);
+      }
+    } finally {
+      await harness.close();
+    }
   }, 60_000);
 });
 

@@ -3,7 +3,17 @@
 import { api } from '../api.js';
 import { navigate, onStateChange, state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { calendarAge, errorText, fmtAge, fmtNumber, fmtTime, getLang, t, todayIso } from '../i18n.js';
+import {
+  calendarAge,
+  errorText,
+  fmtAge,
+  fmtNumber,
+  fmtTime,
+  getLang,
+  parseNumber,
+  t,
+  todayIso,
+} from '../i18n.js';
 import { onLive } from '../live.js';
 import { renderResultCard } from './result-card.js';
 
@@ -362,14 +372,8 @@ export async function renderMeasure(root, childId) {
   function renderWeightInput() {
     if (session.weight !== null || weightInputShown) return;
     weightInputShown = true;
-    const input = h('input', {
-      id: 'manual-weight',
-      type: 'number',
-      inputmode: 'decimal',
-      step: '0.01',
-      min: '0.5',
-      max: '40',
-    });
+    // Text with a decimal keypad, not type=number: "7,2" is how an Indonesian kader writes it.
+    const input = h('input', { id: 'manual-weight', inputmode: 'decimal', autocomplete: 'off' });
     const error = h('p', { class: 'form-error', role: 'alert' });
     mount(
       weightSlot,
@@ -379,8 +383,14 @@ export async function renderMeasure(root, childId) {
           class: 'inline-form',
           onsubmit: async (event) => {
             event.preventDefault();
+            const weightKg = parseNumber(input.value);
+            if (weightKg === null || Number.isNaN(weightKg)) {
+              error.className = 'form-error';
+              error.textContent = t('measure.weightNumber', { example: fmtNumber(7.25, 2) });
+              return;
+            }
             const result = await api('POST', `/api/sessions/${session.session_id}/weight`, {
-              weight_kg: Number(input.value),
+              weight_kg: weightKg,
             });
             if (result.ok) {
               session = result.data;
