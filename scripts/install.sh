@@ -12,9 +12,13 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 if [ "$node_major" -lt 20 ]; then packages+=(nodejs npm); fi
 if [ "${1:-}" = "--test" ]; then packages+=(mosquitto socat chromium); fi
 
-echo "tikar install: apt packages: ${packages[*]}" >&2
-as_root apt-get update -q
-DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${packages[@]}"
+# Another apt run (unattended-upgrades on a fresh Pi, a package manager window) holds the dpkg lock:
+# wait for it, up to 10 minutes, instead of failing at once.
+lock_wait=(-o DPkg::Lock::Timeout=600)
+
+echo "tikar install: apt packages: ${packages[*]} (waits up to 10 min if another apt run holds the lock)" >&2
+as_root apt-get "${lock_wait[@]}" update -q
+DEBIAN_FRONTEND=noninteractive as_root apt-get "${lock_wait[@]}" install -y -q --no-install-recommends "${packages[@]}"
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then

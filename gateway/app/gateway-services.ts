@@ -29,7 +29,14 @@ import { type LockedReading, MeasuringSession } from '../measure/measuring-sessi
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
-import { findChildByNik, getChild, insertChild, listChildren, searchChildren } from '../store/children.ts';
+import {
+  findChildByNik,
+  findSameChild,
+  getChild,
+  insertChild,
+  listChildren,
+  searchChildren,
+} from '../store/children.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
   getMeasurement,
@@ -64,6 +71,7 @@ import {
   type ServiceError,
   type SessionState,
   type SessionWarning,
+  sameChildQuery,
   startSessionInput,
   type TodayEntry,
   type Unsubscribe,
@@ -323,10 +331,17 @@ export class GatewayServicesImpl implements GatewayServices {
       if (value.birth_date > today)
         return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
       if (ageInDays(value.birth_date, today) > MAX_AGE_DAYS) {
-        return fail('invalid_input', 'birth_date: child is older than 60 months', 'birth_date');
+        return fail('invalid_input', `birth_date: child is older than ${maxAgeMonths} months`, 'birth_date');
       }
       if (value.nik !== undefined && (await findChildByNik(this.#o.db, value.nik))) {
         return fail('conflict', 'nik: a child with this NIK is already registered', 'nik');
+      }
+      if (!value.confirm_duplicate && (await findSameChild(this.#o.db, value)).length > 0) {
+        return fail(
+          'conflict',
+          'confirm_duplicate: a child with this name, birth date and mother is already registered',
+          'confirm_duplicate',
+        );
       }
       const now = this.#nowIso();
       const child: Child = {
@@ -373,6 +388,14 @@ export class GatewayServicesImpl implements GatewayServices {
       }
       const safeLimit = Number.isInteger(limit) && limit > 0 ? Math.min(limit, 100) : 20;
       return { ok: true, value: await searchChildren(this.#o.db, query, safeLimit) };
+    });
+  }
+
+  findSameChild(input: unknown): Promise<Result<Child[]>> {
+    return this.#guard(async () => {
+      const parsed = parse(sameChildQuery, input);
+      if (!parsed.ok) return parsed;
+      return { ok: true, value: await findSameChild(this.#o.db, parsed.value) };
     });
   }
 
@@ -662,7 +685,8 @@ export class GatewayServicesImpl implements GatewayServices {
       const today = localDate(this.#o.clock.now());
       if (child.birth_date > today) return fail('invalid_input', 'birth_date: is in the future', 'child_id');
       const ageDays = ageInDays(child.birth_date, today);
-      if (ageDays > MAX_AGE_DAYS) return fail('invalid_input', 'child is older than 60 months', 'child_id');
+      if (ageDays > MAX_AGE_DAYS)
+        return fail('invalid_input', `child is older than ${maxAgeMonths} months`, 'child_id');
       const entry = this.#pickMat(parsed.value.mat_id);
       if (!entry.ok) return entry;
       const { mat } = entry.value;
@@ -1077,6 +1101,9 @@ export class GatewayServicesImpl implements GatewayServices {
 function busyHasScreen(session: MeasuringSession | undefined): boolean | null {
   return session?.isOpen ? session.hasScreen : null;
 }
+
+/** The age limit in completed months, as the errors say it. */
+const maxAgeMonths = Math.floor(MAX_AGE_DAYS / 30.4375);
 
 /** Changes when the mat's length profile or its blocking check changes. */
 function calibrationKey(mat: MatConnection): string {

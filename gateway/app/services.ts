@@ -48,8 +48,17 @@ export const registerChildInput = z.strictObject({
     .optional(),
   mother_name: personName,
   has_kia: z.boolean().optional(), // has a Buku KIA / KMS (the K of SKDN); default false
+  /** Register even though the same name, birth date and mother's name are registered (409 otherwise). */
+  confirm_duplicate: z.boolean().optional(),
 });
 export type RegisterChildInput = z.infer<typeof registerChildInput>;
+
+/** What makes two registrations the same child (GET /api/children/same). */
+export const sameChildQuery = z.strictObject({
+  name: personName,
+  birth_date: isoDate,
+  mother_name: personName,
+});
 
 export const startSessionInput = z.strictObject({
   child_id: z.string().min(1),
@@ -111,6 +120,8 @@ export interface ChildMatch {
   child: Child;
   /** 0..1, 1 = same name after Indonesian spelling normalisation (oe/u, dj/j, tj/c, doubled letters...). */
   score: number;
+  /** Which name matched the query best: the child's or the mother's. */
+  matched_on?: 'name' | 'mother_name';
 }
 
 /** Indonesian status label from Permenkes 2/2020 (as the growth core returns it). */
@@ -226,6 +237,8 @@ export interface ChannelState {
   tolerance: number; // 7 mm for length, 100 g for weight
   /** Mean of the two closest readings once complete (mm or g). */
   result: number | null;
+  /** The result as it will be saved (the one rounding): cm to 0.1 for length, kg to 0.01 for weight. */
+  stored: number | null;
 }
 
 export interface SessionState {
@@ -353,9 +366,11 @@ export interface GatewayServices {
 
   // Children
   registerChild(input: unknown): Promise<Result<Child>>;
-  /** Tolerant of spelling (Indonesian variants, typos); best first; at most `limit` (default 20). */
+  /** The child's or the mother's name, tolerant of spelling (Indonesian variants, typos); best first; at most `limit` (default 20). */
   findChildren(query: unknown, limit?: number): Promise<Result<ChildMatch[]>>;
   getChild(id: unknown): Promise<Result<Child>>;
+  /** Children registered with the same name, birth date and mother's name (spelling folded). */
+  findSameChild(input: unknown): Promise<Result<Child[]>>;
   /** By name; at most `limit` (default all). */
   listChildren(limit?: number): Promise<Result<Child[]>>;
 

@@ -46,6 +46,8 @@ export interface GatewayConfig {
   record?: { enabled: boolean; dbPath?: string };
   /** Serve the screens; absent: no HTTP. */
   http?: { host: string; port: number };
+  /** The idle rules of measuring sessions (defaults: 15 s without a screen, then 2 min still: ended). */
+  sessions?: { screenTimeoutMs?: number; idleEndMs?: number };
   /** Seed a few demo children when the database has none. */
   demo?: boolean;
   clock?: ClockOptions;
@@ -127,6 +129,10 @@ async function startInOrder(
     villageId: config.villageId,
     topics,
     log: createLogger('app.services'),
+    ...(config.sessions?.screenTimeoutMs === undefined
+      ? {}
+      : { screenTimeoutMs: config.sessions.screenTimeoutMs }),
+    ...(config.sessions?.idleEndMs === undefined ? {} : { sessionIdleEndMs: config.sessions.idleEndMs }),
     onOutbox: () => relay?.kick(),
     mqttStatus: () => ({
       connected: link?.connected ?? false,

@@ -59,6 +59,11 @@ function flag(value: number): 0 | 1 | null {
   return Number.isNaN(value) ? null : value === 1 ? 1 : 0;
 }
 
+// KMK 51/2022: boards read to 0.1 cm, scales to 10 g; the z-scores are computed from the stored values.
+// The one rounding of what is saved (the measuring screen shows the result through these too).
+export const storedLengthCm = (cm: number): number => Math.round(cm * 10) / 10;
+export const storedWeightKg = (kg: number): number => Math.round(kg * 100) / 100;
+
 /** Builds the row to store. Errors (age out of range, impossible values) are typed, never thrown. */
 export function assembleMeasurement(parts: MeasurementParts): Result<MeasurementRow> {
   const { child } = parts;
@@ -84,9 +89,9 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   }
   const position = parts.position ?? defaultPosition(ageDays);
   // KMK 51/2022: boards read to 0.1 cm, scales to 10 g; the z-scores are computed from the stored values.
-  const lenheiCm = parts.lenheiCm === null ? null : Math.round(parts.lenheiCm * 10) / 10;
-  const weightKg = parts.weightKg === null ? null : Math.round(parts.weightKg * 100) / 100;
-  const headcCm = parts.headcCm == null ? null : Math.round(parts.headcCm * 10) / 10;
+  const lenheiCm = parts.lenheiCm === null ? null : storedLengthCm(parts.lenheiCm);
+  const weightKg = parts.weightKg === null ? null : storedWeightKg(parts.weightKg);
+  const headcCm = parts.headcCm == null ? null : storedLengthCm(parts.headcCm);
   let growth: ReturnType<typeof computeGrowth>;
   try {
     growth = computeGrowth({

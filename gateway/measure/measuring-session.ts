@@ -13,6 +13,7 @@ import type {
 import type { CalibratedSample } from '../ingest/mat-connection.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
 import { applyRepeatRule, LENGTH_TOLERANCE_MM, WEIGHT_TOLERANCE_G } from '../stabilise/repeat-rule.ts';
+import { storedLengthCm, storedWeightKg } from './assemble.ts';
 
 export interface MeasuringSessionOptions {
   sessionId: string;
@@ -101,6 +102,12 @@ class ChannelSeries {
       needed: outcome.needed,
       tolerance: this.tolerance,
       result: outcome.result,
+      stored:
+        outcome.result === null
+          ? null
+          : this.channel === 'length'
+            ? storedLengthCm(outcome.result / 10)
+            : storedWeightKg(outcome.result / 1000),
     };
   }
 }

@@ -1,6 +1,6 @@
 // Prevalence as CSV (one row per month and indicator over the trend) and as a printable page with the chart.
 import { type CsvOptions, round, toCsv } from './csv.ts';
-import { escapeHtml, formatPercent, renderPage, renderTable } from './html.ts';
+import { escapeHtml, formatMonth, formatPercent, renderPage, renderTable } from './html.ts';
 import { type PrevalenceReport, prevalenceIndicators, prevalenceLabels } from './prevalence.ts';
 import { placeLine } from './skdn-output.ts';
 import { renderTrendSvg } from './trend-chart.ts';
@@ -69,10 +69,10 @@ export function renderPrevalenceHtml(
         `${cell.measured}/${report.current.s} (${formatPercent(cell.coveragePct)})`,
       ];
     }),
-    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([0]) },
+    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([0]), stack: true },
   );
   const trendRows = report.trend.map((month) => [
-    escapeHtml(month.month),
+    escapeHtml(formatMonth(month.month, true)),
     ...prevalenceIndicators.map((name) => {
       const cell = month.cells[name];
       return cell.interval
@@ -81,22 +81,23 @@ export function renderPrevalenceHtml(
     }),
   ]);
   const trendTable = renderTable(
-    ['Bulan', ...prevalenceIndicators.map((name) => prevalenceLabels[name].en)],
+    ['Bulan', ...prevalenceIndicators.map((name) => prevalenceLabels[name].short)],
     trendRows,
-    { numeric: new Set([1, 2, 3, 4]) },
+    { numeric: new Set([1, 2, 3, 4]), stack: true },
   );
-  const body = `<h2>Bulan ${escapeHtml(report.month)}</h2>
+  const body = `<h2>Bulan ${escapeHtml(formatMonth(report.month))}</h2>
 ${current}
 <p class="note">Anak 0–59 bulan yang diukur bulan ini; per anak dipakai pengukuran terakhir bulan itu. Z-skor WHO 2006,
 kategori Permenkes 2/2020. Nilai yang ditandai tidak masuk akal (WHO) tidak dihitung. Anak dengan edema dihitung
 di bawah −3 SD untuk wasting dan underweight (aturan WHO). Interval kepercayaan 95 % Wilson.
 S = ${report.current.s}${report.current.s === report.current.registered ? ' balita terdaftar' : ` (sasaran; terdaftar ${report.current.registered})`}; cakupan = diukur / S.</p>
 <h2>Tren 12 bulan</h2>
-${renderTrendSvg(report.trend)}
+<div class="wide-only">${renderTrendSvg(report.trend)}</div>
+<div class="narrow-only">${renderTrendSvg(report.trend, { narrow: true })}</div>
 ${trendTable}`;
   return renderPage({
-    title: `Prevalensi stunting, wasting, underweight ${report.month}`,
-    meta: placeLine(place, `bulan ${report.month}`),
+    title: `Prevalensi stunting, wasting, underweight ${formatMonth(report.month)}`,
+    meta: placeLine(place, `bulan ${formatMonth(report.month)}`),
     body,
     ...(generatedAt ? { generatedAt } : {}),
   });

@@ -15,11 +15,35 @@ import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 export const prevalenceIndicators = ['stunting', 'severeStunting', 'wasting', 'underweight'] as const;
 export type PrevalenceIndicator = (typeof prevalenceIndicators)[number];
 
-export const prevalenceLabels: Record<PrevalenceIndicator, { id: string; en: string; rule: string }> = {
-  stunting: { id: 'Stunting (pendek + sangat pendek)', en: 'Stunting', rule: 'TB/U z < −2' },
-  severeStunting: { id: 'Sangat pendek', en: 'Severe stunting', rule: 'TB/U z < −3' },
-  wasting: { id: 'Wasting (gizi kurang + gizi buruk)', en: 'Wasting', rule: 'BB/TB z < −2' },
-  underweight: { id: 'Berat badan kurang + sangat kurang', en: 'Underweight', rule: 'BB/U z < −2' },
+/** `short`: the Indonesian name for a legend or a column head. */
+export const prevalenceLabels: Record<
+  PrevalenceIndicator,
+  { id: string; en: string; short: string; rule: string }
+> = {
+  stunting: {
+    id: 'Stunting (pendek + sangat pendek)',
+    en: 'Stunting',
+    short: 'Stunting',
+    rule: 'TB/U z < −2',
+  },
+  severeStunting: {
+    id: 'Sangat pendek',
+    en: 'Severe stunting',
+    short: 'Sangat pendek',
+    rule: 'TB/U z < −3',
+  },
+  wasting: {
+    id: 'Wasting (gizi kurang + gizi buruk)',
+    en: 'Wasting',
+    short: 'Wasting',
+    rule: 'BB/TB z < −2',
+  },
+  underweight: {
+    id: 'Berat badan kurang + sangat kurang',
+    en: 'Underweight',
+    short: 'BB kurang',
+    rule: 'BB/U z < −2',
+  },
 };
 
 /** Oedema counts as below −3 SD for the weight-based indicators (WHO anthro `R/prevalence.R`). */

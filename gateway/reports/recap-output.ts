@@ -1,6 +1,6 @@
 // KPM growth-mat recap as CSV (three tables) and as a printable A4 page.
 import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
-import { escapeHtml, formatDecimal, renderPage, renderTable } from './html.ts';
+import { escapeHtml, formatDay, formatDecimal, formatMonth, renderPage, renderTable } from './html.ts';
 import {
   type MatResultRow,
   matColourHeadings,
@@ -65,23 +65,23 @@ export function recapCsv(report: RecapReport, table: RecapTable, options: CsvOpt
 
 function childTable(rows: readonly MatResultRow[]): string {
   return renderTable(
-    ['ID', 'Nama', 'JK', 'Umur (bln)', 'Tgl ukur', 'Cara ukur', 'PB/TB (cm)', 'Z TB/U', 'Hasil'],
+    ['Nama', 'JK', 'Umur (bln)', 'Tgl ukur', 'Cara ukur', 'PB/TB (cm)', 'Z TB/U', 'Hasil', 'ID'],
     rows.map((row) => {
       const m = row.measurement;
       const label = matColourLabels[row.colour] + (row.unusable ? ' (z tidak layak)' : '');
       return [
-        escapeHtml(row.child.pseudoId),
         escapeHtml(row.child.name),
         row.child.sex === 1 ? 'L' : 'P',
         String(row.ageMonths),
-        m ? escapeHtml(m.measuredOn) : '–',
+        m ? escapeHtml(formatDay(m.measuredOn)) : '–',
         m ? (m.position === 'l' ? 'terlentang' : 'berdiri') : '–',
         formatDecimal(m?.lenheiCm, 1),
         formatDecimal(row.zlen, 2),
         `<span class="swatch ${row.colour}"></span>${escapeHtml(label)}`,
+        escapeHtml(row.child.pseudoId),
       ];
     }),
-    { numeric: new Set([3, 6, 7]), wrap: new Set([1]) },
+    { numeric: new Set([2, 5, 6]), wrap: new Set([0, 7]), id: new Set([8]), stack: true },
   );
 }
 
@@ -100,21 +100,21 @@ export function renderRecapHtml(
       String(quarter.counts[colour]),
       quarter.total === 0 ? '–' : formatDecimal((100 * quarter.counts[colour]) / quarter.total, 1),
     ]),
-    { numeric: new Set([1, 2]) },
+    { numeric: new Set([1, 2]), wrap: new Set([0]) },
     ['Jumlah', String(quarter.total), quarter.total === 0 ? '–' : '100,0'],
   );
-  const body = `<h2>Rekap 3 bulanan ${escapeHtml(quarter.label)} (${escapeHtml(quarter.months[0])} s.d. ${escapeHtml(quarter.months[2])})</h2>
+  const body = `<h2>Rekap 3 bulanan ${escapeHtml(quarter.label)} (${escapeHtml(formatMonth(quarter.months[0]))} s.d. ${escapeHtml(formatMonth(quarter.months[2]))})</h2>
 ${counts}
 <p class="note">Warna dari panjang/tinggi badan yang diukur dan z-skor TB/U (WHO 2006): Hijau z ≥ ${formatDecimal(greenMinZ, 1)},
 Kuning ${formatDecimal(yellowMinZ, 1)} ≤ z &lt; ${formatDecimal(greenMinZ, 1)}, Merah z &lt; ${formatDecimal(yellowMinZ, 1)}
 (pengaturan; tanda pada tikar pertumbuhan kertas edisi kabupaten yang menentukan). Tidak diukur: tidak ada pengukuran panjang dalam
 3 bulan ini, atau z ditandai tidak layak (pengukuran perlu diulang). Anak 0–23 bulan pada triwulan ini.</p>
 ${childTable(quarter.rows)}
-<h2>Daftar bulanan anak 0–23 bulan, ${escapeHtml(report.month)}</h2>
+<h2>Daftar bulanan anak 0–23 bulan, ${escapeHtml(formatMonth(report.month))}</h2>
 ${childTable(report.monthly)}`;
   return renderPage({
-    title: `Rekap tikar pertumbuhan (KPM) ${report.month}`,
-    meta: placeLine(place, `bulan ${report.month}, triwulan ${quarter.label}`),
+    title: `Rekap tikar pertumbuhan (KPM) ${formatMonth(report.month)}`,
+    meta: placeLine(place, `bulan ${formatMonth(report.month)}, triwulan ${quarter.label}`),
     body,
     ...(generatedAt ? { generatedAt } : {}),
   });

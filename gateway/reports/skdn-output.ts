@@ -1,6 +1,6 @@
 // SKDN as CSV (one summary row, snake_case columns) and as a printable A4 page with the per-child list.
 import { type CsvOptions, round, toCsv } from './csv.ts';
-import { escapeHtml, formatDecimal, formatPercent, renderPage, renderTable } from './html.ts';
+import { escapeHtml, formatDecimal, formatMonth, formatPercent, renderPage, renderTable } from './html.ts';
 import type { SkdnReport } from './skdn.ts';
 import type { ReportPlace } from './types.ts';
 
@@ -82,8 +82,8 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
     { numeric: new Set([2]), wrap: new Set([1]) },
   );
   const rows = report.rows.map(({ child, outcome, ageMonths, twoT }) => {
+    // The name leads; the record id (for finding the row in an export) comes last, in small print.
     return [
-      escapeHtml(child.pseudoId),
       escapeHtml(child.name),
       String(ageMonths),
       formatDecimal(outcome?.weighed.weightKg, 2),
@@ -92,12 +92,13 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
       outcome?.kbmG === undefined ? '–' : String(outcome.kbmG),
       outcome ? outcome.status : 'tidak ditimbang',
       twoT ? '2T: rujuk' : '',
+      escapeHtml(child.pseudoId),
     ];
   });
   const children = renderTable(
-    ['ID', 'Nama', 'Umur (bln)', 'BB (kg)', 'BB bln lalu', 'Naik (g)', 'KBM (g)', 'Status', 'Catatan'],
+    ['Nama', 'Umur (bln)', 'BB (kg)', 'BB bln lalu', 'Naik (g)', 'KBM (g)', 'Status', 'Catatan', 'ID'],
     rows,
-    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([1]) },
+    { numeric: new Set([1, 2, 3, 4, 5]), wrap: new Set([0, 3, 6, 7]), id: new Set([8]), stack: true },
   );
   const body = `<h2>Ringkasan SKDN</h2>
 ${summary}
@@ -112,8 +113,8 @@ D' = N + T. D = N + T + O + B.</p>
 <h2>Daftar anak</h2>
 ${children}`;
   return renderPage({
-    title: `Laporan SKDN ${report.month}`,
-    meta: placeLine(place, `bulan ${report.month}`),
+    title: `Laporan SKDN ${formatMonth(report.month)}`,
+    meta: placeLine(place, `bulan ${formatMonth(report.month)}`),
     body,
     ...(generatedAt ? { generatedAt } : {}),
   });

@@ -1,7 +1,7 @@
 // The 12-month prevalence trend as an inline SVG: one line per indicator (colour and dash pattern, so
 // it still reads on a black-and-white printer), a whisker per point for its 95 % Wilson interval, and a
 // gap where nobody was measured that month.
-import { escapeHtml } from './html.ts';
+import { escapeHtml, formatMonth } from './html.ts';
 import {
   type PrevalenceIndicator,
   type PrevalenceMonth,
@@ -16,11 +16,18 @@ const style: Record<PrevalenceIndicator, { colour: string; dash: string }> = {
   underweight: { colour: '#b9770e', dash: '10 3 2 3' },
 };
 
-const width = 720;
-const height = 360;
-const margin = { left: 52, right: 16, top: 52, bottom: 46 };
-
-export function renderTrendSvg(trend: readonly PrevalenceMonth[]): string {
+/**
+ * `narrow`: a phone's drawing (360 wide, legend one per line, every third month labelled) that stays
+ * readable when fitted to a 360 px screen; the default is the A4 page's 720 × 360.
+ */
+export function renderTrendSvg(
+  trend: readonly PrevalenceMonth[],
+  options: { narrow?: boolean } = {},
+): string {
+  const narrow = options.narrow === true;
+  const width = narrow ? 360 : 720;
+  const height = narrow ? 380 : 360;
+  const margin = { left: 40, right: narrow ? 26 : 12, top: narrow ? 84 : 52, bottom: narrow ? 54 : 46 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   let highestPct = 10;
@@ -43,9 +50,12 @@ export function renderTrendSvg(trend: readonly PrevalenceMonth[]): string {
       `<text x="${margin.left - 6}" y="${f(y(pct) + 4)}" text-anchor="end">${pct}%</text>`,
     );
   }
+  const labelEvery = narrow ? 3 : 1;
   trend.forEach((month, index) => {
+    // Counted from the newest month, so the report's own month is always labelled.
+    if ((trend.length - 1 - index) % labelEvery !== 0) return;
     parts.push(
-      `<text x="${f(x(index))}" y="${height - margin.bottom + 16}" text-anchor="middle">${escapeHtml(month.month.slice(2))}</text>`,
+      `<text x="${f(x(index))}" y="${height - margin.bottom + 16}" text-anchor="middle">${escapeHtml(narrow ? formatMonth(month.month, true).replace(/ \d\d(\d\d)$/, ' $1') : formatMonth(month.month, true))}</text>`,
     );
   });
   prevalenceIndicators.forEach((name, seriesIndex) => {
@@ -74,18 +84,20 @@ export function renderTrendSvg(trend: readonly PrevalenceMonth[]): string {
         `<polyline points="${points.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
       );
     }
-    // Legend in two rows of two: the labels are too long for one row.
-    const legendX = margin.left + (seriesIndex % 2) * 330;
-    const legendY = 12 + Math.floor(seriesIndex / 2) * 16;
+    // Legend in two rows of two (one per line on a phone): the labels are too long for one row.
+    const legendX = narrow ? 8 : margin.left + (seriesIndex % 2) * 330;
+    const legendY = narrow ? 12 + seriesIndex * 17 : 12 + Math.floor(seriesIndex / 2) * 16;
     parts.push(
       `<line x1="${legendX}" x2="${legendX + 26}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dashAttr}/>`,
-      `<text x="${legendX + 31}" y="${legendY + 4}">${escapeHtml(`${prevalenceLabels[name].en} (${prevalenceLabels[name].rule})`)}</text>`,
+      `<text x="${legendX + 31}" y="${legendY + 4}">${escapeHtml(`${prevalenceLabels[name].short} (${prevalenceLabels[name].rule})`)}</text>`,
     );
   });
   parts.push(
-    `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">bulan (garis tegak: interval kepercayaan 95 % Wilson)</text>`,
+    narrow
+      ? `<text x="${width / 2}" y="${height - 22}" text-anchor="middle">garis tegak: interval</text><text x="${width / 2}" y="${height - 8}" text-anchor="middle">kepercayaan 95 % (Wilson)</text>`
+      : `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">bulan (garis tegak: interval kepercayaan 95 % Wilson)</text>`,
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" font-family="DejaVu Sans, Arial, sans-serif" font-size="10">
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" font-family="DejaVu Sans, Arial, sans-serif" font-size="${narrow ? 12 : 10}">
 <title>Tren prevalensi 12 bulan</title>
 ${parts.join('\n')}
 </svg>`;

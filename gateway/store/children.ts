@@ -95,6 +95,22 @@ export async function findChildByNik(sql: Sql, nik: string): Promise<Child | und
 }
 
 /**
+ * Children already registered as this one: the same name and mother's name (after spelling folding) and the
+ * same birth date. A second registration of the same child splits its history in two.
+ */
+export async function findSameChild(
+  sql: Sql,
+  child: { name: string; birth_date: string; mother_name: string },
+): Promise<Child[]> {
+  const rows = await sql.all<ChildRow>(
+    `SELECT ${columns} FROM children WHERE birth_date = ? AND name_key = ? ORDER BY created_at`,
+    [child.birth_date, nameKey(child.name)],
+  );
+  const motherKey = nameKey(child.mother_name);
+  return rows.map(toChild).filter((found) => nameKey(found.mother_name) === motherKey);
+}
+
+/**
  * Rows per statement when reading every child: sqlite3 builds a whole result in native memory before handing
  * it to JS, and 10,000 rows at once left ~15 MB of RSS behind; pages of this size keep that small.
  */
@@ -127,21 +143,29 @@ export async function searchChildren(
   db: Db,
   query: string,
   limit: number,
-): Promise<{ child: Child; score: number }[]> {
+): Promise<{ child: Child; score: number; matched_on: 'name' | 'mother_name' }[]> {
   const queryKey = nameKey(query);
   if (queryKey.length === 0) return [];
   const minimumScore = 0.7;
   // Scanned in rowid pages (the order of a plain table scan), keeping only the names that resemble the query.
   const candidates = await db.snapshot(async (tx) => {
-    const found: { row: { id: string; name_key: string }; score: number }[] = [];
+    const found: {
+      row: { id: string; name_key: string };
+      score: number;
+      matchedOn: 'name' | 'mother_name';
+    }[] = [];
     for (let afterRowid = 0; ; ) {
-      const rows = await tx.all<{ rowid: number; id: string; name_key: string }>(
-        'SELECT rowid, id, name_key FROM children WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      const rows = await tx.all<{ rowid: number; id: string; name_key: string; mother_name: string }>(
+        'SELECT rowid, id, name_key, mother_name FROM children WHERE rowid > ? ORDER BY rowid LIMIT ?',
         [afterRowid, pageRows],
       );
       for (const row of rows) {
-        const score = nameSimilarity(queryKey, row.name_key);
-        if (score >= minimumScore) found.push({ row, score });
+        // The child's name or the mother's, with the same spelling tolerance (a kader may know only one).
+        const byName = nameSimilarity(queryKey, row.name_key);
+        const byMother = nameSimilarity(queryKey, nameKey(row.mother_name));
+        const score = Math.max(byName, byMother);
+        if (score >= minimumScore)
+          found.push({ row, score, matchedOn: byName >= byMother ? 'name' : 'mother_name' });
       }
       const last = rows.at(-1);
       if (!last || rows.length < pageRows) return found;
@@ -151,10 +175,10 @@ export async function searchChildren(
   const best = candidates
     .sort((a, b) => b.score - a.score || a.row.name_key.localeCompare(b.row.name_key))
     .slice(0, limit);
-  const matches: { child: Child; score: number }[] = [];
-  for (const { row, score } of best) {
+  const matches: { child: Child; score: number; matched_on: 'name' | 'mother_name' }[] = [];
+  for (const { row, score, matchedOn } of best) {
     const child = await getChild(db, row.id);
-    if (child) matches.push({ child, score: Math.round(score * 100) / 100 });
+    if (child) matches.push({ child, score: Math.round(score * 100) / 100, matched_on: matchedOn });
   }
   return matches;
 }

@@ -48,7 +48,7 @@ describe('tikar report', () => {
     expect(await readFile(out, 'utf8')).toContain('\r\nall,2026-11,10,8,7,4,1,1,1,5,');
     const page = join(dir.path, 'skdn-village.html');
     expect(await run(['skdn', '--db', db, '--month', '2026-11', '--format', 'html', '--out', page])).toBe(0);
-    expect(await readFile(page, 'utf8')).toContain('Semua posyandu · bulan 2026-11');
+    expect(await readFile(page, 'utf8')).toContain('Semua posyandu · bulan November 2026');
   });
 
   it('writes the recap and prevalence pages as HTML, with place names from --place', async () => {

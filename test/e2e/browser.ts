@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
-export const phone = { width: 360, height: 740 };
+export const phone = { width: 360, height: 800 };
 export const tablet = { width: 800, height: 1280 };
 export const screenshotDir = join(process.cwd(), 'test-output', 'screenshots');
 

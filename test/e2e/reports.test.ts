@@ -62,7 +62,7 @@ describe('Laporan', () => {
     );
     expect(await page.inputValue('#report-year')).toBe('2026');
     const frame = await reportFrame(page);
-    await expect(frame.locator('h1').textContent()).resolves.toBe('Laporan SKDN 2026-11');
+    await expect(frame.locator('h1').textContent()).resolves.toBe('Laporan SKDN November 2026');
     const summary = await frame.locator('table').first().locator('tbody td').allTextContents();
     expect(summary).toEqual(['9', '7', '6', '3', '1', '1', '1', '4']);
     expect(await frame.locator('body').textContent()).toContain('2T: rujuk');
@@ -92,7 +92,7 @@ describe('Laporan', () => {
     // "Buka di tab baru" opens the page by itself with the session; printed to PDF as the browser would.
     const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click('#report-open')]);
     await tab.waitForLoadState();
-    expect(await tab.textContent('h1')).toBe('Laporan SKDN 2026-11');
+    expect(await tab.textContent('h1')).toBe('Laporan SKDN November 2026');
     await tab.pdf({ path: join(screenshotDir, 'report-skdn-a4.pdf'), format: 'A4', printBackground: true });
     await tab.close();
 

@@ -1,5 +1,6 @@
 // `npm start` with nothing else installed: `tikar gateway` with the simulated mat, the built-in broker, the
 // village record in-process, demo children and the screens; a clean SIGTERM stop.
+import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,48 @@ describe('tikar gateway (zero configuration)', { timeout: 120_000 }, () => {
       expect(row).toEqual({ children: 5, undelivered: 0 });
     } finally {
       await db.close();
+    }
+  });
+
+  it('`npm start` passes a stop signal on: stopping npm stops the gateway (no screens left serving)', async () => {
+    const child = spawn(
+      'npm',
+      ['start', '--', '--db', join(dir.path, 'npm', 'tikar.db'), '--http', '0', '--speed', '20'],
+      // Its own process group, so a failed run can still clean up whatever npm left behind.
+      {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, TIKAR_LOG_LEVEL: 'error' },
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    try {
+      const url = await waitFor(
+        'the address',
+        () => /Open (http:\/\/\S+) in a browser/.exec(out)?.[1],
+        60_000,
+      );
+      expect((await fetch(url)).status).toBeLessThan(500);
+      child.kill('SIGTERM'); // npm itself, as a service manager or `kill` would stop it
+      await waitFor(
+        'the screens to stop answering',
+        () =>
+          fetch(url).then(
+            () => false,
+            () => true,
+          ),
+        30_000,
+      );
+    } finally {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // The group is gone: everything stopped.
+      }
     }
   });
 });

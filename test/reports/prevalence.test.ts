@@ -174,7 +174,12 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     const svg = renderTrendSvg(report.trend);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.match(/<polyline /g)?.length).toBeGreaterThanOrEqual(4);
-    expect(svg).toContain('>26-11<');
+    expect(svg).toContain('>Nov 2026<');
+    // The legend is Indonesian, like the report around it.
+    expect(svg).toContain('>Sangat pendek (TB/U z &lt; −3)<');
+    expect(svg).not.toContain('Severe stunting');
+    // A phone's drawing: narrower, the text larger relative to it.
+    expect(renderTrendSvg(report.trend, { narrow: true })).toContain('viewBox="0 0 360 380"');
     const html = renderPrevalenceHtml(report, { posyanduId: 'pos-1' });
     expect(html).toContain(svg);
     expect(html).toContain('44,4 %');

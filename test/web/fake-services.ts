@@ -192,10 +192,12 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       pairs.sort((p, q) => Math.abs(p[0] - p[1]) - Math.abs(q[0] - q[1]));
       const best = pairs[0] as [number, number];
       length.result = (best[0] + best[1]) / 2;
+      length.stored = Math.round(length.result) / 10;
       s.phase = s.manual_weight_kg === null && s.weight === null ? 'locked' : 'complete';
       s.prompt = prompt(s.phase === 'complete' ? 'ready_to_save' : 'enter_weight');
     } else {
       length.result = null;
+      length.stored = null;
       s.phase = values.length === 0 ? 'waiting' : 'locked';
       s.prompt = prompt(
         values.length === 0 ? 'place_child' : length.needed === 3 ? 'third_reading' : 'move_board_away',
@@ -265,6 +267,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
           needed: 2,
           tolerance: 7,
           result: null,
+          stored: null,
         },
         weight: null,
         manual_weight_kg: null,
@@ -347,6 +350,18 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return found;
     },
     sessionScreen: (id) => session(id),
+    async findSameChild(input) {
+      const { name, birth_date, mother_name } = input as Record<string, string>;
+      const fold = (text: string | undefined) => (text ?? '').trim().toLowerCase();
+      return ok(
+        [...children.values()].filter(
+          (c) =>
+            fold(c.name) === fold(name) &&
+            c.birth_date === birth_date &&
+            fold(c.mother_name) === fold(mother_name),
+        ),
+      );
+    },
     async saveManualMeasurement() {
       return fail('invalid_input', 'not in the fake');
     },

@@ -76,7 +76,7 @@ describe('report routes: input', () => {
     ['/api/reports/skdn?month=2026-13', 'month: must be a month as YYYY-MM'],
     ['/api/reports/skdn?month=2026-1', 'month: must be a month as YYYY-MM'],
     ['/api/reports/skdn', 'month'],
-    ['/api/reports/skdn?month=2026-11&format=pdf', 'format: must be html or csv'],
+    ['/api/reports/skdn?month=2026-11&format=ods', 'format: must be html, csv or pdf'],
     ['/api/reports/skdn?month=2026-11&extra=1', 'extra'],
     [
       '/api/reports/recap?month=2026-11&table=yearly',

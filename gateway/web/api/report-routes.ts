@@ -39,6 +39,18 @@ export interface ReportSource {
 export const reportKinds = ['skdn', 'recap', 'prevalence'] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
+// One PDF at a time: each starts a headless Chromium (about 150 MB on a Raspberry Pi), as `tikar report --pdf`.
+let pdfQueue: Promise<unknown> = Promise.resolve();
+function printPdf(html: string): Promise<Uint8Array> {
+  const next = pdfQueue.then(async () => {
+    // Loaded only when a PDF is asked for: a gateway that never prints never loads the browser driver.
+    const { htmlToPdf } = await import('../../reports/pdf.ts');
+    return htmlToPdf(html);
+  });
+  pdfQueue = next.catch(() => undefined);
+  return next;
+}
+
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-11');
 const decimalComma = z.enum(['0', '1'], "must be 1 (decimal comma, ';' between fields) or 0").optional();
 
@@ -47,7 +59,7 @@ const kindParam = z.strictObject({
 });
 const reportQuery = z.strictObject({
   month,
-  format: z.enum(['html', 'csv'], 'must be html or csv').default('html'),
+  format: z.enum(['html', 'csv', 'pdf'], 'must be html, csv or pdf').default('html'),
   table: z.enum(recapTables, `must be one of ${recapTables.join(', ')}`).default('monthly'),
   decimal_comma: decimalComma,
 });
@@ -116,6 +128,11 @@ export function reportRoutes(source: ReportSource | undefined, gatewayPosyanduId
       csv = () => prevalenceCsv(computed, csvOptions);
     }
     if (query.format === 'html') return { html: html() };
+    if (query.format === 'pdf') {
+      return {
+        attachment: { body: await printPdf(html()), contentType: 'application/pdf', filename: `${name}.pdf` },
+      };
+    }
     return { attachment: { body: csv(), contentType: csvType, filename: `${name}.csv` } };
   }
 

@@ -11,8 +11,10 @@ import {
   type Result,
   registerChildInput,
   type ServiceErrorCode,
+  sameChildQuery,
   startSessionInput,
 } from '../../app/services.ts';
+import { MAX_AGE_DAYS } from '../../measure/assemble.ts';
 import { type ChartIndicator, type ChartPoint, renderGrowthChart } from '../chart/growth-chart.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';
@@ -57,6 +59,8 @@ const searchQuery = z.strictObject({
 const chartQuery = z.strictObject({
   indicator: z.enum(['lhfa', 'wfa', 'wfl', 'wfh']).optional(),
   lang: z.enum(['id', 'en']).optional(),
+  /** `narrow`: the phone's layout (fits 360 px without a sideways swipe). */
+  size: z.enum(['wide', 'narrow']).optional(),
 });
 
 const everyone = ['kader', 'bidan', 'admin'] as const;
@@ -114,6 +118,8 @@ export function apiRoutes(services: GatewayServices): Route[] {
         json({
           posyandu_id: services.posyanduId,
           village_id: services.villageId,
+          // The oldest child the gateway accepts, for the registration form's own check.
+          max_age_days: MAX_AGE_DAYS,
           mats: services.listMats(),
           clock: services.clockStatus(),
           mqtt: services.mqttStatus(),
@@ -164,6 +170,16 @@ export function apiRoutes(services: GatewayServices): Route[] {
         json(unwrap(await services.registerChild(validate(registerChildInput, body, 'body'))), 201),
     },
     {
+      // Before registering: is this child already here? (Listed before /:id, which would take "same".)
+      method: 'GET',
+      path: '/api/children/same',
+      roles: measurers,
+      handler: async ({ query }) => {
+        const input = validate(sameChildQuery, queryObject(query), 'query');
+        return json({ matches: unwrap(await services.findSameChild(input)) });
+      },
+    },
+    {
       method: 'GET',
       path: '/api/children/:id',
       roles: everyone,
@@ -186,7 +202,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       roles: everyone,
       handler: async ({ params, query }) => {
         const { id } = validate(idParam, params, 'path');
-        const { indicator, lang } = validate(chartQuery, queryObject(query), 'query');
+        const { indicator, lang, size } = validate(chartQuery, queryObject(query), 'query');
         const child = unwrap(await services.getChild(id));
         const measurements = unwrap(await services.listMeasurements(id));
         const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
@@ -199,6 +215,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
           lang: lang ?? 'id',
           points: chartPoints(chosen, measurements),
           maxAgeDays,
+          narrow: size === 'narrow',
         });
         return { svg };
       },

@@ -24,15 +24,24 @@ export interface ChartOptions {
   lang: Lang;
   /** Age axis end in days (lhfa, wfa): 731 for a baby's 0–24 month chart, 1826 for 0–60 months. */
   maxAgeDays?: number;
+  /**
+   * A phone's chart: a narrower, taller drawing whose text stays readable when fitted to a 360 px screen
+   * (no sideways swipe). Default false: the tablet's and the printed page's 800 × 560.
+   */
+  narrow?: boolean;
 }
 
 const daysPerMonth = 30.4375;
 const switchDay = 731;
 const sdLines = [-3, -2, 0, 2, 3] as const;
 
-const width = 800;
-const height = 560;
-const plot = { left: 64, top: 56, right: width - 48, bottom: height - 64 };
+/** The drawing's size and plot area (SVG units; the page scales it to its width). */
+function layout(narrow: boolean) {
+  const width = narrow ? 420 : 800;
+  const height = narrow ? 500 : 560;
+  const top = narrow ? 70 : 56;
+  return { width, height, plot: { left: 56, top, right: width - 40, bottom: height - 60 } };
+}
 
 const text = {
   id: {
@@ -143,6 +152,8 @@ function fmt(value: number, decimals: number, lang: Lang): string {
 
 /** Renders the chart. Every text is escaped; the root carries the axis mapping as data attributes. */
 export function renderGrowthChart(options: ChartOptions): string {
+  const narrow = options.narrow === true;
+  const { width, height, plot } = layout(narrow);
   const { indicator, sex, lang } = options;
   const t = text[lang];
   const byAge = indicator === 'lhfa' || indicator === 'wfa';
@@ -216,7 +227,7 @@ export function renderGrowthChart(options: ChartOptions): string {
   const xTicks: { value: number; label: string }[] = [];
   if (byAge) {
     const months = Math.round(xMax / daysPerMonth);
-    const labelEvery = months > 24 ? 6 : 3;
+    const labelEvery = (months > 24 ? 6 : 3) * (narrow ? 2 : 1);
     for (let m = 0; m <= months; m++) {
       const x = sx(m * daysPerMonth);
       out.push(
@@ -228,7 +239,7 @@ export function renderGrowthChart(options: ChartOptions): string {
     for (let cm = Math.ceil(xMin / 5) * 5; cm <= xMax; cm += 5) {
       const x = sx(cm);
       out.push(`<line x1="${r2(x)}" y1="${plot.top}" x2="${r2(x)}" y2="${plot.bottom}"/>`);
-      xTicks.push({ value: x, label: String(cm) });
+      if (!narrow || cm % 10 === 0) xTicks.push({ value: x, label: String(cm) });
     }
   }
   const yTicks: { value: number; label: string }[] = [];
@@ -253,7 +264,17 @@ export function renderGrowthChart(options: ChartOptions): string {
   out.push(
     `<text transform="translate(18 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(yTitle)}</text>`,
   );
-  out.push(`<text x="${plot.left}" y="28" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
+  if (narrow) {
+    // Two lines: the indicator's name, then its abbreviation, the sex and the reference.
+    const [what = '', ...rest] = title.split(' — ');
+    const cut = what.indexOf(' (');
+    const head = cut > 0 ? what.slice(0, cut) : what;
+    const tail = [cut > 0 ? what.slice(cut + 1) : '', ...rest].filter(Boolean).join(' · ');
+    out.push(`<text x="8" y="24" font-size="16" font-weight="bold">${escapeXml(head)}</text>`);
+    out.push(`<text x="8" y="46" font-size="13">${escapeXml(tail)}</text>`);
+  } else {
+    out.push(`<text x="${plot.left}" y="28" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
+  }
   out.push('</g>');
 
   // SD lines, each labelled at its right end (the label, not only the colour, says which line it is).
@@ -289,10 +310,10 @@ export function renderGrowthChart(options: ChartOptions): string {
 
   if (indicator === 'lhfa' && xMax >= switchDay) {
     const x = r2(sx(switchDay));
-    const nearRightEdge = plot.right - x < 240;
+    const nearRightEdge = plot.right - x < (narrow ? 100 : 240);
     out.push(
       `<g class="position-switch"><line x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" stroke="#33403a" stroke-width="1.4" stroke-dasharray="3 3"/>` +
-        `<text x="${nearRightEdge ? x - 4 : x + 4}" y="${plot.top + 16}" text-anchor="${nearRightEdge ? 'end' : 'start'}" font-family="sans-serif" font-size="12" fill="#22302a">${escapeXml(t.switch)}</text></g>`,
+        `<text x="${nearRightEdge ? x - 4 : x + 4}" y="${plot.top + 16}" text-anchor="${nearRightEdge ? 'end' : 'start'}" font-family="sans-serif" font-size="${narrow ? 11 : 12}" fill="#22302a">${escapeXml(t.switch)}</text></g>`,
     );
   }
 

@@ -118,6 +118,17 @@ describe('store', () => {
     expect(await searchChildren(db, 'Wayan', 5)).toEqual([]);
   });
 
+  it("finds a child by the mother's name, with the same spelling tolerance", async () => {
+    await insertChild(db, child({ name: 'Bayu Pratama', mother_name: 'Soekarti Wahjuni' }));
+    await insertChild(db, child({ name: 'Rahmat', mother_name: 'Lestari' }));
+    const found = await searchChildren(db, 'sukarti wahyuni', 5);
+    expect(found.map((m) => [m.child.name, m.matched_on])).toEqual([['Bayu Pratama', 'mother_name']]);
+    expect((await searchChildren(db, 'bayu', 5))[0]).toMatchObject({
+      child: { name: 'Bayu Pratama' },
+      matched_on: 'name',
+    });
+  });
+
   it('reads every child across several pages, in name order, and honours a limit', async () => {
     const names = Array.from({ length: 1234 }, (_, i) => `Anak ${i}`);
     await db.transaction(async (tx) => {

@@ -13,7 +13,15 @@ import { renderSearch } from './views/search.js';
 import { renderToday } from './views/today.js';
 
 /** What every screen may read: who is logged in, the mats and the clock as last reported live. */
-export const state = { role: null, posyanduId: '', mats: new Map(), clock: null, liveUp: true };
+export const state = {
+  role: null,
+  posyanduId: '',
+  mats: new Map(),
+  clock: null,
+  liveUp: true,
+  /** The oldest child the gateway registers and measures (its one constant, sent with the status). */
+  maxAgeDays: null,
+};
 const stateListeners = new Set();
 
 /** Re-run `listener` whenever mats, clock or the connection change; returns the unsubscribe. */
@@ -147,12 +155,15 @@ async function route(rerender = false) {
   }
   cleanup = (await view()) ?? (() => {});
   appEl.focus({ preventScroll: true });
+  // A new screen opens at its top (the list it was tapped from may have been scrolled far down).
+  if (!rerender) window.scrollTo(0, 0);
 }
 
 async function loadStatus() {
   const status = await api('GET', '/api/status');
   if (!status.ok) return;
   state.posyanduId = status.data.posyandu_id;
+  state.maxAgeDays = status.data.max_age_days ?? null;
   state.clock = status.data.clock;
   state.mats = new Map(status.data.mats.map((mat) => [mat.mat_id, mat]));
 }

@@ -25,6 +25,7 @@ const dictionaries = {
     'reports.print': 'Cetak (A4)',
     'reports.open': 'Buka di tab baru',
     'reports.csv': 'Unduh CSV',
+    'reports.pdf': 'Unduh PDF (A4)',
     'reports.csv.monthly': 'CSV daftar bulanan',
     'reports.csv.quarter': 'CSV tabel 3 bulanan',
     'reports.csv.quarterChildren': 'CSV anak per triwulan',
@@ -67,6 +68,7 @@ const dictionaries = {
     'search.measure': 'Ukur',
     'search.open': 'Grafik',
     'search.hint': 'Ejaan tidak harus tepat (oe/u, dj/j).',
+    'search.byMother': 'cocok dengan nama ibu',
     'register.title': 'Daftarkan anak baru',
     'register.name': 'Nama anak',
     'register.sex': 'Jenis kelamin',
@@ -79,6 +81,16 @@ const dictionaries = {
     'register.badDate':
       'Tanggal lahir belum benar: isi tanggal, bulan dan tahun (tidak boleh di masa depan).',
     'register.nik': 'NIK anak (boleh kosong)',
+    'register.nikHint': '16 angka, seperti di Kartu Keluarga atau akta kelahiran.',
+    'register.nikBad': 'NIK harus 16 angka (terisi {n}). Kosongkan bila belum ada.',
+    'register.needName': 'Isi nama anak.',
+    'register.needSex': 'Pilih jenis kelamin.',
+    'register.needMother': 'Isi nama ibu.',
+    'register.tooOld':
+      'Anak ini sudah lebih dari {m} bulan. Posyandu ini mencatat anak sampai umur {m} bulan: periksa tahun lahir.',
+    'register.duplicate': 'Anak ini sudah terdaftar (nama, tanggal lahir dan nama ibu sama).',
+    'register.duplicateOpen': 'Ukur anak yang terdaftar',
+    'register.duplicateAnyway': 'Ini anak lain, tetap daftarkan',
     'register.mother': 'Nama ibu',
     'register.kia': 'Punya Buku KIA / KMS',
     'register.submit': 'Daftarkan',
@@ -104,10 +116,19 @@ const dictionaries = {
     'measure.result': 'Hasil (rata-rata dua terdekat): {v}',
     'measure.weightManual': 'Berat dari timbangan (kg)',
     'measure.weightSet': 'Simpan berat',
+    'measure.weightNumber': 'Isi berat dalam kg, misalnya {example}.',
     'measure.save': 'Simpan hasil',
     'measure.again': 'Ulangi pengukuran',
     'measure.cancel': 'Batal',
     'measure.saveBlocked': 'Belum bisa disimpan',
+    'busy.title': 'Alat ukur sedang dipakai',
+    'busy.who': 'Sesi ukur {name}, dimulai pukul {time}.',
+    'busy.readings': '{n} pengukuran sudah terkunci, belum disimpan.',
+    'busy.noScreen':
+      'Layarnya sudah tertutup (terakhir terlihat pukul {time}). Lanjutkan sesi itu di HP ini, atau batalkan agar tikar bisa dipakai.',
+    'busy.otherScreen': 'Sesi itu masih terbuka di HP lain. Tunggu sampai selesai disimpan atau dibatalkan.',
+    'busy.continue': 'Lanjutkan',
+    'busy.cancel': 'Batalkan',
     'mat.disconnected':
       'Alat ukur (tikar) tidak tersambung. Periksa kabel USB ke gateway. Hasil tidak bisa disimpan.',
     'mat.uncalibrated':
@@ -140,6 +161,7 @@ const dictionaries = {
     'result.trend.O': 'O — bulan lalu tidak ditimbang',
     'result.trend.B': 'B — kunjungan pertama',
     'result.openChild': 'Lihat grafik pertumbuhan',
+    'result.remeasureButton': 'Ukur ulang',
     'delivery.pending': 'Tersimpan di gateway; akan dikirim ke catatan desa.',
     'delivery.sent': 'Tersimpan di gateway; terkirim, menunggu tanda terima desa.',
     'delivery.delivered': 'Tersimpan di gateway dan diterima catatan desa.',
@@ -162,6 +184,8 @@ const dictionaries = {
     'today.mat': 'Tikar',
     'today.new': 'Baru',
     'today.latest': 'Baru saja disimpan',
+    'today.latestMore': 'Lihat hasil lengkap',
+    'today.matRemeasure': 'ukur ulang',
     'mat.hijau': 'Hijau',
     'mat.kuning': 'Kuning',
     'mat.merah': 'Merah',
@@ -181,11 +205,13 @@ const dictionaries = {
     'child.correctLead': 'Nilai lama tetap disimpan; koreksi menjadi baris baru.',
     'child.correctReason': 'Alasan koreksi',
     'child.correctSave': 'Simpan koreksi',
+    'child.correctCancel': 'Batal',
+    'child.correctNeedReason': 'Tulis alasan koreksi.',
+    'child.correctNumber': 'Isi angka, misalnya {example}.',
     'chart.lhfa': 'PB/U · TB/U',
     'chart.wfa': 'BB/U',
     'chart.wfl': 'BB/PB',
     'chart.wfh': 'BB/TB',
-    'chart.scroll': 'Geser grafik ke samping untuk melihat semuanya.',
     'table.date': 'Tanggal',
     'table.age': 'Umur',
     'table.length': 'PB/TB',
@@ -225,6 +251,7 @@ const dictionaries = {
     'reports.print': 'Print (A4)',
     'reports.open': 'Open in a new tab',
     'reports.csv': 'Download CSV',
+    'reports.pdf': 'Download PDF (A4)',
     'reports.csv.monthly': 'CSV monthly list',
     'reports.csv.quarter': 'CSV 3-monthly table',
     'reports.csv.quarterChildren': 'CSV children of the quarter',
@@ -267,6 +294,7 @@ const dictionaries = {
     'search.measure': 'Measure',
     'search.open': 'Chart',
     'search.hint': 'Spelling need not be exact (oe/u, dj/j).',
+    'search.byMother': "matches the mother's name",
     'register.title': 'Register a new child',
     'register.name': "Child's name",
     'register.sex': 'Sex',
@@ -278,6 +306,16 @@ const dictionaries = {
     'register.year': 'Year',
     'register.badDate': 'The date of birth is not complete: day, month and year (not in the future).',
     'register.nik': "Child's NIK (optional)",
+    'register.nikHint': '16 digits, as on the family card or the birth certificate.',
+    'register.nikBad': 'The NIK has 16 digits ({n} typed). Leave it empty if there is none yet.',
+    'register.needName': "Type the child's name.",
+    'register.needSex': 'Choose the sex.',
+    'register.needMother': "Type the mother's name.",
+    'register.tooOld':
+      'This child is older than {m} months. This posyandu records children up to {m} months: check the year of birth.',
+    'register.duplicate': 'This child is already registered (same name, date of birth and mother).',
+    'register.duplicateOpen': 'Measure the registered child',
+    'register.duplicateAnyway': 'This is another child, register anyway',
     'register.mother': "Mother's name",
     'register.kia': 'Has a Buku KIA / KMS',
     'register.submit': 'Register',
@@ -303,10 +341,19 @@ const dictionaries = {
     'measure.result': 'Result (mean of the two closest): {v}',
     'measure.weightManual': 'Weight from the scale (kg)',
     'measure.weightSet': 'Set weight',
+    'measure.weightNumber': 'Type the weight in kg, e.g. {example}.',
     'measure.save': 'Save result',
     'measure.again': 'Measure again',
     'measure.cancel': 'Cancel',
     'measure.saveBlocked': 'Cannot be saved yet',
+    'busy.title': 'The mat is in use',
+    'busy.who': "{name}'s measuring session, started at {time}.",
+    'busy.readings': '{n} reading(s) locked, not saved yet.',
+    'busy.noScreen':
+      'Its screen was closed (last seen at {time}). Continue that session on this phone, or cancel it to free the mat.',
+    'busy.otherScreen': 'That session is still open on another phone. Wait until it is saved or cancelled.',
+    'busy.continue': 'Continue',
+    'busy.cancel': 'Cancel it',
     'mat.disconnected':
       'The mat is not connected. Check its USB cable to the gateway. Results cannot be saved.',
     'mat.uncalibrated':
@@ -339,6 +386,7 @@ const dictionaries = {
     'result.trend.O': 'O — not weighed last month',
     'result.trend.B': 'B — first visit',
     'result.openChild': 'Open the growth chart',
+    'result.remeasureButton': 'Measure again',
     'delivery.pending': 'Saved on the gateway; will be sent to the village record.',
     'delivery.sent': 'Saved on the gateway; sent, waiting for the village receipt.',
     'delivery.delivered': 'Saved on the gateway and received by the village record.',
@@ -361,6 +409,8 @@ const dictionaries = {
     'today.mat': 'Mat',
     'today.new': 'New',
     'today.latest': 'Just saved',
+    'today.latestMore': 'Show the full result',
+    'today.matRemeasure': 'measure again',
     'mat.hijau': 'Green',
     'mat.kuning': 'Yellow',
     'mat.merah': 'Red',
@@ -375,16 +425,18 @@ const dictionaries = {
     'child.corrected': 'corrected',
     'child.correction': 'correction: {reason}',
     'child.measure': 'Measure this child',
-    'child.correct': 'Correct',
+    'child.correct': 'Correction',
     'child.correctTitle': 'Correct the measurement of {date}',
     'child.correctLead': 'The old values are kept; the correction becomes a new row.',
     'child.correctReason': 'Reason for the correction',
     'child.correctSave': 'Save correction',
+    'child.correctCancel': 'Cancel',
+    'child.correctNeedReason': 'Write the reason for the correction.',
+    'child.correctNumber': 'Type a number, e.g. {example}.',
     'chart.lhfa': 'Length/height',
     'chart.wfa': 'Weight-for-age',
     'chart.wfl': 'Weight-for-length',
     'chart.wfh': 'Weight-for-height',
-    'chart.scroll': 'Swipe the chart sideways to see all of it.',
     'table.date': 'Date',
     'table.age': 'Age',
     'table.length': 'Length',
@@ -397,7 +449,7 @@ const dictionaries = {
     'pins.saved': 'PIN for {role} changed.',
     'sex.1': 'Boy',
     'sex.2': 'Girl',
-    'age.text': '{m} months {d} days',
+    'age.text': '{m} {months} {d} {days}',
     'age.short': '{m} mo {d} d',
     'live.lost': 'Live connection lost, retrying…',
   },
@@ -478,6 +530,13 @@ export function fmtNumber(value, decimals) {
   return value < 0 && Number(text) !== 0 ? `−${localised}` : localised;
 }
 
+/** A number typed by the user: "7,5" or "7.5" → 7.5; empty → null; anything else → NaN. */
+export function parseNumber(text) {
+  const trimmed = String(text ?? '').trim();
+  if (trimmed === '') return null;
+  return /^\d+([.,]\d+)?$/.test(trimmed) ? Number(trimmed.replace(',', '.')) : Number.NaN;
+}
+
 /** A z-score with its sign: "−2,45", "+0,30". */
 export function fmtZ(z) {
   if (z === null || z === undefined || !Number.isFinite(z)) return '—';
@@ -501,6 +560,14 @@ export function fmtDateTime(date) {
   return `${fmtDate(day)} ${pad(date.getHours())}${sep}${pad(date.getMinutes())}`;
 }
 
+/** An ISO instant → the phone's local time of day: "10.15" (Indonesian), "10:15" (English). */
+export function fmtTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}${lang === 'id' ? '.' : ':'}${pad(date.getMinutes())}`;
+}
+
 /** Completed months and remaining days between two YYYY-MM-DD dates, counted on the calendar. */
 export function calendarAge(birthIso, onIso) {
   const [by, bm, bd] = birthIso.split('-').map(Number);
@@ -518,7 +585,15 @@ export function calendarAge(birthIso, onIso) {
 /** "8 bulan 12 hari" / "8 months 12 days". */
 export function fmtAge(birthIso, onIso, style = 'long') {
   const age = calendarAge(birthIso, onIso);
-  return age ? t(style === 'short' ? 'age.short' : 'age.text', { m: age.months, d: age.days }) : '—';
+  if (!age) return '—';
+  // English counts in the singular for one ("1 month 1 day"); Indonesian has no plural.
+  const plural = (n, one, many) => (n === 1 ? one : many);
+  return t(style === 'short' ? 'age.short' : 'age.text', {
+    m: age.months,
+    d: age.days,
+    months: plural(age.months, 'month', 'months'),
+    days: plural(age.days, 'day', 'days'),
+  });
 }
 
 /** Today's local date as YYYY-MM-DD (the phone's clock). */

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { errorText, fmtAge, fmtDate, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import { errorText, fmtAge, fmtDate, fmtNumber, getLang, parseNumber, t, todayIso } from '../i18n.js';
 import { childDetailsSection } from './child-details.js';
 import { severityBadge } from './result-card.js';
 
@@ -26,9 +26,14 @@ export async function renderChild(root, childId) {
   const chartEl = h('div', { class: 'chart', id: 'chart' });
 
   async function loadChart() {
-    const response = await fetch(`/api/children/${id}/chart.svg?indicator=${indicator}&lang=${getLang()}`, {
-      credentials: 'same-origin',
-    });
+    // A phone gets the narrow drawing, fitted to its width (no sideways swipe); print uses the same.
+    const size = window.matchMedia('(max-width: 600px)').matches ? 'narrow' : 'wide';
+    const response = await fetch(
+      `/api/children/${id}/chart.svg?indicator=${indicator}&lang=${getLang()}&size=${size}`,
+      {
+        credentials: 'same-origin',
+      },
+    );
     if (!response.ok) {
       mount(chartEl, h('p', { class: 'form-error' }, t('error.generic', { msg: String(response.status) })));
       return;
@@ -102,25 +107,20 @@ export async function renderChild(root, childId) {
   const correctionSlot = h('div', { id: 'correction-slot' });
   function openCorrection(m) {
     const error = h('p', { class: 'form-error', role: 'alert' });
+    // Text fields, not type=number: the value shows with the language's decimal comma, and "7,5" is accepted.
     const length = h('input', {
       id: 'corr-length',
-      type: 'number',
       inputmode: 'decimal',
-      step: '0.1',
-      min: '38',
-      max: '150',
-      value: m.lenhei_cm ?? '',
+      autocomplete: 'off',
+      value: m.lenhei_cm === null ? '' : fmtNumber(m.lenhei_cm, 1),
     });
     const weight = h('input', {
       id: 'corr-weight',
-      type: 'number',
       inputmode: 'decimal',
-      step: '0.01',
-      min: '0.5',
-      max: '40',
-      value: m.weight_kg ?? '',
+      autocomplete: 'off',
+      value: m.weight_kg === null ? '' : fmtNumber(m.weight_kg, 2),
     });
-    const reason = h('input', { id: 'corr-reason', required: true, maxlength: 200 });
+    const reason = h('input', { id: 'corr-reason', maxlength: 200 });
     mount(
       correctionSlot,
       h(
@@ -128,11 +128,24 @@ export async function renderChild(root, childId) {
         {
           class: 'card',
           id: 'correction-form',
+          novalidate: true,
           onsubmit: async (event) => {
             event.preventDefault();
+            if (!reason.value.trim()) {
+              error.textContent = t('child.correctNeedReason');
+              reason.focus();
+              return;
+            }
             const body = { reason: reason.value };
-            if (length.value !== '') body.lenhei_cm = Number(length.value);
-            if (weight.value !== '') body.weight_kg = Number(weight.value);
+            const lengthCm = parseNumber(length.value);
+            const weightKg = parseNumber(weight.value);
+            if (Number.isNaN(lengthCm) || Number.isNaN(weightKg)) {
+              error.textContent = t('child.correctNumber', { example: fmtNumber(7.45, 2) });
+              (Number.isNaN(lengthCm) ? length : weight).focus();
+              return;
+            }
+            if (lengthCm !== null) body.lenhei_cm = lengthCm;
+            if (weightKg !== null) body.weight_kg = weightKg;
             const result = await api(
               'POST',
               `/api/measurements/${encodeURIComponent(m.id)}/corrections`,
@@ -152,9 +165,23 @@ export async function renderChild(root, childId) {
         reason,
         error,
         h(
-          'button',
-          { type: 'submit', class: 'btn btn-primary btn-block', id: 'correction-save' },
-          t('child.correctSave'),
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'correction-cancel',
+              onclick: () => mount(correctionSlot),
+            },
+            t('child.correctCancel'),
+          ),
+          h(
+            'button',
+            { type: 'submit', class: 'btn btn-primary', id: 'correction-save' },
+            t('child.correctSave'),
+          ),
         ),
       ),
     );
@@ -189,7 +216,6 @@ export async function renderChild(root, childId) {
       ),
       h('div', { class: 'tabs no-print', role: 'group', 'aria-label': t('child.title') }, tabs),
       chartEl,
-      h('p', { class: 'hint chart-hint no-print' }, t('chart.scroll')),
       h('h2', {}, t('child.history')),
       measurements.length === 0
         ? h('p', { class: 'muted' }, t('child.noMeasurements'))

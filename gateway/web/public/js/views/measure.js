@@ -1,13 +1,22 @@
 // The kader's measuring flow: choose the position, start, watch the live reading until it locks (the mat
 // beeps), move the foot board away and measure again (a third time when two differ by more than 7 mm), save.
 import { api } from '../api.js';
-import { onStateChange, state } from '../app.js';
+import { navigate, onStateChange, state } from '../app.js';
 import { h, mount } from '../dom.js';
-import { calendarAge, errorText, fmtAge, fmtNumber, getLang, t, todayIso } from '../i18n.js';
+import {
+  calendarAge,
+  errorText,
+  fmtAge,
+  fmtNumber,
+  fmtTime,
+  getLang,
+  parseNumber,
+  t,
+  todayIso,
+} from '../i18n.js';
 import { onLive } from '../live.js';
 import { renderResultCard } from './result-card.js';
 
-/** Plain words for a mat that cannot give a savable reading; undefined when it can. */
 /** A session kept across a redraw of this screen (language switch), picked up by the next render. */
 let carried = null;
 
@@ -31,6 +40,8 @@ function firstMat() {
 
 const fmtLength = (mm) => `${fmtNumber(mm / 10, 1)} cm`;
 const fmtWeight = (g) => `${fmtNumber(g / 1000, 2)} kg`;
+/** How often this screen tells the gateway it shows the session (it counts as gone after 15 s). */
+const SCREEN_BEAT_MS = 5000;
 
 export async function renderMeasure(root, childId) {
   const loaded = await api('GET', `/api/children/${encodeURIComponent(childId ?? '')}`);
@@ -76,6 +87,7 @@ export async function renderMeasure(root, childId) {
     h('p', { class: 'hint' }, suggested === 'l' ? t('measure.suggestLying') : t('measure.suggestStanding')),
     startButton,
   );
+  const busyBox = h('div', { class: 'card busy-box', id: 'mat-busy', hidden: true, role: 'status' });
   const livePanel = h('div', { class: 'live-panel', hidden: true, id: 'live-panel' });
   const errorBox = h('p', { class: 'form-error', role: 'alert', id: 'measure-error' });
 
@@ -143,13 +155,125 @@ export async function renderMeasure(root, childId) {
           ? h('p', { class: 'banner banner-warn' }, `⚠ ${warning}`)
           : null,
     );
-    startButton.disabled = Boolean(problem) || session !== null;
+    startButton.disabled = Boolean(problem) || session !== null || Boolean(busyOther());
+    void renderBusy();
     // A value from before the problem must not look current.
     if (problem && session) {
       valueEl.textContent = '—';
       setStability(false, false);
     }
     renderSaveState();
+  }
+
+  /** The mat's open session when it is not this screen's: another child's, or this child's from a closed tab. */
+  function busyOther() {
+    const busyId = currentMat()?.busy_session_id;
+    return busyId && busyId !== session?.session_id ? busyId : undefined;
+  }
+
+  // Whose session holds the mat, since when, and (without a screen) continue or cancel it.
+  let busyDrawn = '';
+  async function renderBusy() {
+    const busyId = busyOther();
+    const key = busyId ? `${busyId}|${currentMat()?.busy_has_screen}|${getLang()}` : '';
+    if (key === busyDrawn) return;
+    busyDrawn = key;
+    if (!busyId) {
+      busyBox.hidden = true;
+      return;
+    }
+    const other = await api('GET', `/api/sessions/${encodeURIComponent(busyId)}`);
+    if (busyDrawn !== key) return;
+    if (!other.ok || ['saved', 'cancelled'].includes(other.data.phase)) {
+      busyBox.hidden = true;
+      return;
+    }
+    const owner =
+      other.data.child_id === child.id
+        ? child
+        : await api('GET', `/api/children/${encodeURIComponent(other.data.child_id)}`).then((r) =>
+            r.ok ? r.data : null,
+          );
+    if (busyDrawn !== key) return;
+    const locked = other.data.length.readings.length;
+    const lines = [
+      h(
+        'p',
+        { class: 'busy-who' },
+        t('busy.who', { name: owner?.name ?? '—', time: fmtTime(other.data.started_at) }),
+      ),
+      locked > 0 && h('p', {}, t('busy.readings', { n: locked })),
+    ];
+    const screenless = !other.data.has_screen;
+    if (screenless) {
+      lines.push(
+        h('p', {}, t('busy.noScreen', { time: fmtTime(other.data.screen_seen_at) })),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-primary',
+              id: 'busy-continue',
+              onclick: () => {
+                if (other.data.child_id === child.id) {
+                  busyDrawn = '';
+                  showSession(other.data);
+                } else {
+                  carried = { childId: other.data.child_id, sessionId: busyId };
+                  navigate(`#/measure/${other.data.child_id}`);
+                }
+              },
+            },
+            `▶ ${t('busy.continue')}`,
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'busy-cancel',
+              onclick: async () => {
+                const result = await api('POST', `/api/sessions/${encodeURIComponent(busyId)}/cancel`, {});
+                if (!result.ok && result.code !== 'session_state') errorBox.textContent = errorText(result);
+              },
+            },
+            `✖ ${t('busy.cancel')}`,
+          ),
+        ),
+      );
+    } else lines.push(h('p', { class: 'muted' }, t('busy.otherScreen')));
+    mount(busyBox, h('h2', {}, `⚠ ${t('busy.title')}`), lines);
+    busyBox.hidden = false;
+  }
+
+  // While this screen shows a session it says so; a closed tab stops saying it and the mat can be taken over.
+  let beat;
+  function startBeat() {
+    clearInterval(beat);
+    beat = setInterval(async () => {
+      if (!session) return clearInterval(beat);
+      const result = await api('POST', `/api/sessions/${session.session_id}/screen`, {});
+      if (result.ok && session && result.data.session_id === session.session_id) onSessionState(result.data);
+    }, SCREEN_BEAT_MS);
+  }
+
+  /** A new state of this screen's session (live or answered): ended elsewhere means back to the start. */
+  function onSessionState(next) {
+    if (next.phase === 'cancelled') {
+      session = null;
+      clearInterval(beat);
+      livePanel.hidden = true;
+      setup.hidden = false;
+      errorBox.textContent = next.prompt?.[getLang()] ?? '';
+      renderMat();
+      return;
+    }
+    if (next.phase === 'saved') return;
+    session = next;
+    renderSession();
   }
 
   function setStability(moving, hasValue) {
@@ -165,7 +289,8 @@ export async function renderMeasure(root, childId) {
     if (!session) return;
     const problem = matProblem(currentMat());
     const clockBad = state.clock && !state.clock.trusted;
-    const ready = session.phase === 'complete';
+    // With a scale, the weight of the last reading may settle a moment after the length.
+    const ready = session.phase === 'complete' && (session.weight === null || session.weight.stored !== null);
     saveButton.disabled = !ready || Boolean(problem) || clockBad;
     saveBlockedEl.textContent = problem
       ? `${t('measure.saveBlocked')}: ${problem}`
@@ -202,36 +327,53 @@ export async function renderMeasure(root, childId) {
       );
     }
     const [r1, r2] = length.readings;
+    // Readings are kept to 0.1 mm: two that show the same centimetre can still differ.
     if (r1 && r2)
       slots.push(
         h(
           'li',
           { class: 'reading-diff' },
-          t('measure.diff', { d: fmtNumber(Math.abs(r1.value - r2.value), 0) }),
+          t('measure.diff', { d: fmtNumber(Math.abs(r1.value - r2.value), 1) }),
         ),
       );
-    if (length.result !== null)
-      slots.push(h('li', { class: 'reading-result' }, t('measure.result', { v: fmtLength(length.result) })));
+    if (length.stored !== null && length.stored !== undefined)
+      slots.push(
+        h(
+          'li',
+          { class: 'reading-result', id: 'reading-result' },
+          t('measure.result', { v: `${fmtNumber(length.stored, 1)} cm` }),
+        ),
+      );
     mount(readingsEl, slots);
     document.getElementById('weight-row').hidden = session.weight === null;
-    if (session.weight)
-      weightValueEl.textContent = session.weight.current === null ? '—' : fmtWeight(session.weight.current);
+    if (session.weight) showWeight();
     renderWeightInput();
     renderSaveState();
+    // The save button comes into view the moment the readings are complete (on a phone it is below).
+    if (!saveButton.disabled && !saveShown) {
+      saveShown = true;
+      saveButton.scrollIntoView({ block: 'center' });
+    }
   }
+
+  // Once the scale's readings are complete, the weight shown is the one that will be saved.
+  function showWeight(liveG) {
+    const weight = session.weight;
+    if (weight.stored !== null && weight.stored !== undefined) {
+      weightValueEl.textContent = `${fmtNumber(weight.stored, 2)} kg ✔`;
+      return;
+    }
+    const g = liveG ?? weight.current;
+    weightValueEl.textContent = g === null ? '—' : fmtWeight(g);
+  }
+  let saveShown = false;
 
   let weightInputShown = false;
   function renderWeightInput() {
     if (session.weight !== null || weightInputShown) return;
     weightInputShown = true;
-    const input = h('input', {
-      id: 'manual-weight',
-      type: 'number',
-      inputmode: 'decimal',
-      step: '0.01',
-      min: '0.5',
-      max: '40',
-    });
+    // Text with a decimal keypad, not type=number: "7,2" is how an Indonesian kader writes it.
+    const input = h('input', { id: 'manual-weight', inputmode: 'decimal', autocomplete: 'off' });
     const error = h('p', { class: 'form-error', role: 'alert' });
     mount(
       weightSlot,
@@ -241,8 +383,14 @@ export async function renderMeasure(root, childId) {
           class: 'inline-form',
           onsubmit: async (event) => {
             event.preventDefault();
+            const weightKg = parseNumber(input.value);
+            if (weightKg === null || Number.isNaN(weightKg)) {
+              error.className = 'form-error';
+              error.textContent = t('measure.weightNumber', { example: fmtNumber(7.25, 2) });
+              return;
+            }
             const result = await api('POST', `/api/sessions/${session.session_id}/weight`, {
-              weight_kg: Number(input.value),
+              weight_kg: weightKg,
             });
             if (result.ok) {
               session = result.data;
@@ -285,10 +433,15 @@ export async function renderMeasure(root, childId) {
 
   function showSession(state) {
     session = state;
+    saveShown = false;
+    errorBox.textContent = '';
     setup.hidden = true;
     livePanel.hidden = false;
+    busyBox.hidden = true;
     renderSession();
     renderMat();
+    void api('POST', `/api/sessions/${state.session_id}/screen`, {});
+    startBeat();
   }
 
   saveButton.addEventListener('click', async () => {
@@ -300,6 +453,7 @@ export async function renderMeasure(root, childId) {
       return;
     }
     session = null;
+    clearInterval(beat);
     for (const stop of stops.splice(0)) stop();
     mount(resultSlot, renderResultCard(result.data, child, { next: true }));
     livePanel.hidden = true;
@@ -315,7 +469,9 @@ export async function renderMeasure(root, childId) {
   cancelButton.addEventListener('click', async () => {
     if (session) await api('POST', `/api/sessions/${session.session_id}/cancel`, {});
     session = null;
-    history.back();
+    clearInterval(beat);
+    // Not the browser's back: a screen opened by its address has nothing to go back to.
+    navigate('#/search');
   });
 
   stops.push(
@@ -324,8 +480,8 @@ export async function renderMeasure(root, childId) {
       if (reading.channel === 'length') {
         valueEl.textContent = fmtLength(reading.value);
         setStability(reading.moving, true);
-      } else if (reading.channel === 'weight') {
-        weightValueEl.textContent = fmtWeight(reading.value);
+      } else if (reading.channel === 'weight' && session.weight) {
+        showWeight(reading.value);
       }
     }),
     onLive('lock', (lock) => {
@@ -338,8 +494,7 @@ export async function renderMeasure(root, childId) {
     }),
     onLive('session', (next) => {
       if (!session || next.session_id !== session.session_id) return;
-      session = next;
-      renderSession();
+      onSessionState(next);
     }),
     onStateChange(renderMat),
   );
@@ -357,6 +512,7 @@ export async function renderMeasure(root, childId) {
         h('p', { class: 'muted' }, `${t(`sex.${child.sex}`)} · ${fmtAge(child.birth_date, todayIso())}`),
       ),
       matBox,
+      busyBox,
       setup,
       livePanel,
       errorBox,
@@ -370,6 +526,8 @@ export async function renderMeasure(root, childId) {
   }
   carried = null;
   return ({ rerender } = {}) => {
+    clearInterval(beat);
+    busyDrawn = 'gone';
     for (const stop of stops.splice(0)) stop();
     if (!session) return;
     // Redrawn in the other language: the measurement goes on. Leaving the screen frees the mat.

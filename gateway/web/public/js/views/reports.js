@@ -31,6 +31,7 @@ export function renderReports(root, kindParam, monthParam) {
     target: '_blank',
     rel: 'noopener',
   });
+  const pdfLink = h('a', { class: 'btn btn-secondary', id: 'report-pdf', download: '' });
   const frame = h('iframe', { class: 'report-frame', id: 'report-frame' });
   const lists = reportListsSection();
   const printButton = h(
@@ -146,6 +147,8 @@ export function renderReports(root, kindParam, monthParam) {
     );
     openLink.href = reportUrl('html');
     openLink.textContent = `↗ ${t('reports.open')}`;
+    pdfLink.href = reportUrl('pdf');
+    pdfLink.textContent = `⤓ ${t('reports.pdf')}`;
     const name = t(`reports.${kind}`);
     frame.title = t('reports.frame', { name, month: monthText(month) });
     error.hidden = true;
@@ -171,7 +174,7 @@ export function renderReports(root, kindParam, monthParam) {
         h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('reports.year')), yearSelect),
       ),
       quarterLine,
-      h('div', { class: 'report-actions' }, printButton, openLink),
+      h('div', { class: 'report-actions' }, printButton, openLink, pdfLink),
       csvLinks,
       status,
       error,

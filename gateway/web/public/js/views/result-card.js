@@ -1,5 +1,6 @@
 // The result card: what was measured, the age, each z-score with its Permenkes 2/2020 label and a severity
 // shown by colour, icon and word together; "ukur ulang" for implausible values; growth since last time.
+import { navigate } from '../app.js';
 import { h, severityIcon } from '../dom.js';
 import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t } from '../i18n.js';
 
@@ -148,6 +149,18 @@ export function renderResultCard(saved, child, options = {}) {
     h(
       'div',
       { class: 'actions' },
+      // An implausible value is measured again at once (the same screen, drawn afresh).
+      m.implausible &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            id: 'remeasure-button',
+            onclick: () => navigate(`#/measure/${child.id}`),
+          },
+          `↺ ${t('result.remeasureButton')}`,
+        ),
       h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, t('result.openChild')),
       options.next && h('a', { class: 'btn btn-primary', href: '#/search' }, t('result.next')),
     ),

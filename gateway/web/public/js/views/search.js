@@ -4,11 +4,15 @@ import { navigate, state } from '../app.js';
 import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, monthNames, t, todayIso } from '../i18n.js';
 
+/** What was typed in an open registration form, kept across a redraw (the language toggle). */
+let draft = null;
+
 export function renderSearch(root) {
   const results = h('div', { class: 'results', id: 'search-results', 'aria-live': 'polite' });
-  const registerSlot = h('div');
+  const registerSlot = h('div', { id: 'register-slot' });
   let timer;
   let latestQuery = 0;
+  let form = null;
 
   const input = h('input', {
     id: 'search',
@@ -37,35 +41,11 @@ export function renderSearch(root) {
       results,
       matches.length === 0
         ? h('p', { class: 'muted' }, t('search.none'))
-        : matches.map(({ child }) => childRow(child)),
+        : matches.map((match) => childRow(match.child, match.matched_on)),
     );
   }
 
   const canMeasure = state.role === 'kader' || state.role === 'bidan';
-  function childRow(child) {
-    return h(
-      'article',
-      { class: 'child-row', 'data-child-id': child.id },
-      h(
-        'div',
-        { class: 'child-row-main' },
-        h('h3', { class: 'child-name' }, child.name),
-        h(
-          'p',
-          { class: 'muted' },
-          `${t(`sex.${child.sex}`)} · ${fmtAge(child.birth_date, todayIso())} · ${fmtDate(child.birth_date, 'short')}`,
-        ),
-        h('p', { class: 'muted' }, t('child.mother', { name: child.mother_name })),
-      ),
-      h(
-        'div',
-        { class: 'child-row-actions' },
-        canMeasure &&
-          h('a', { class: 'btn btn-primary', href: `#/measure/${child.id}` }, t('search.measure')),
-        h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, t('search.open')),
-      ),
-    );
-  }
 
   const registerButton = h(
     'button',
@@ -78,15 +58,17 @@ export function renderSearch(root) {
     t('search.register'),
   );
 
-  function showRegister() {
+  function showRegister(values) {
     registerButton.hidden = true;
-    mount(
-      registerSlot,
-      registerForm(input.value.trim(), () => {
-        registerButton.hidden = false;
-        mount(registerSlot);
-      }),
-    );
+    form = registerForm(values ?? { name: input.value.trim() }, () => {
+      registerButton.hidden = false;
+      form = null;
+      mount(registerSlot);
+    });
+    mount(registerSlot, form.element);
+    // The form opens where the kader is looking, ready to type.
+    form.element.scrollIntoView({ block: 'start' });
+    form.focus();
   }
 
   mount(
@@ -95,103 +77,233 @@ export function renderSearch(root) {
       'section',
       { class: 'page' },
       h('h1', {}, t('search.title')),
+      canMeasure && registerButton,
+      registerSlot,
       h('label', { for: 'search', class: 'field-label' }, t('search.label')),
       input,
       h('p', { class: 'hint' }, t('search.hint')),
       results,
-      canMeasure && registerButton,
-      registerSlot,
     ),
   );
-  input.focus();
+  if (draft && canMeasure) showRegister(draft);
+  else input.focus();
+  draft = null;
   void search();
-  return () => clearTimeout(timer);
+  return ({ rerender } = {}) => {
+    clearTimeout(timer);
+    if (rerender && form) draft = form.read();
+  };
 }
 
-function field(id, label, control, hint) {
+function childRow(child, matchedOn) {
+  const canMeasure = state.role === 'kader' || state.role === 'bidan';
   return h(
-    'div',
-    { class: 'field' },
-    h('label', { for: id, class: 'field-label' }, label),
-    control,
-    hint && h('p', { class: 'hint' }, hint),
+    'article',
+    { class: 'child-row', 'data-child-id': child.id },
+    h(
+      'div',
+      { class: 'child-row-main' },
+      h('h3', { class: 'child-name' }, child.name),
+      h(
+        'p',
+        { class: 'muted' },
+        `${t(`sex.${child.sex}`)} · ${fmtAge(child.birth_date, todayIso())} · ${fmtDate(child.birth_date, 'short')}`,
+      ),
+      h(
+        'p',
+        { class: matchedOn === 'mother_name' ? 'matched-mother' : 'muted' },
+        t('child.mother', { name: child.mother_name }),
+        matchedOn === 'mother_name' ? ` ✔ ${t('search.byMother')}` : '',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'child-row-actions' },
+      canMeasure && h('a', { class: 'btn btn-primary', href: `#/measure/${child.id}` }, t('search.measure')),
+      h('a', { class: 'btn btn-secondary', href: `#/child/${child.id}` }, t('search.open')),
+    ),
   );
 }
 
-function registerForm(initialName, onCancel) {
-  const error = h('p', { class: 'form-error', role: 'alert' });
+/** A labelled field with its own error line (the app's messages, never the browser's bubbles). */
+function field(id, label, control, hint) {
+  const error = h('p', { class: 'form-error field-error', id: `${id}-error`, role: 'alert' });
+  control.setAttribute('aria-describedby', `${id}-error`);
+  return {
+    error,
+    element: h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id, class: 'field-label' }, label),
+      control,
+      hint && h('p', { class: 'hint' }, hint),
+      error,
+    ),
+  };
+}
+
+function registerForm(initial, onCancel) {
+  const error = h('p', { class: 'form-error', role: 'alert', id: 'register-error' });
+  const duplicateSlot = h('div', { id: 'register-duplicate' });
   const name = h('input', {
     id: 'reg-name',
     name: 'name',
-    required: true,
     maxlength: 100,
-    value: initialName,
+    value: initial.name ?? '',
     autocomplete: 'off',
   });
-  const birth = birthDateInput();
+  const birth = birthDateInput(initial);
   const nik = h('input', {
     id: 'reg-nik',
     name: 'nik',
     inputmode: 'numeric',
-    pattern: '[0-9]{16}',
     maxlength: 16,
     autocomplete: 'off',
+    value: initial.nik ?? '',
   });
   const mother = h('input', {
     id: 'reg-mother',
     name: 'mother_name',
-    required: true,
     maxlength: 100,
     autocomplete: 'off',
+    value: initial.mother_name ?? '',
   });
   const kia = h('input', { id: 'reg-kia', name: 'has_kia', type: 'checkbox' });
-  const sexInputs = [1, 2].map((value) =>
-    h(
+  kia.checked = Boolean(initial.has_kia);
+  const sexInputs = [1, 2].map((value) => {
+    const radio = h('input', { type: 'radio', name: 'sex', value, id: `reg-sex-${value}` });
+    radio.checked = initial.sex === value;
+    return h(
       'label',
       { class: 'choice' },
-      h('input', { type: 'radio', name: 'sex', value, required: true, id: `reg-sex-${value}` }),
+      radio,
       h('span', {}, value === 1 ? `♂ ${t('register.boy')}` : `♀ ${t('register.girl')}`),
-    ),
-  );
-  return h(
+    );
+  });
+  const sexError = h('p', { class: 'form-error field-error', id: 'reg-sex-error', role: 'alert' });
+  const nameField = field('reg-name', t('register.name'), name);
+  const motherField = field('reg-mother', t('register.mother'), mother);
+  const nikField = field('reg-nik', t('register.nik'), nik, t('register.nikHint'));
+  nik.addEventListener('input', () => {
+    nikField.error.textContent = '';
+  });
+
+  const sexValue = () =>
+    Number(sexInputs.find((l) => l.querySelector('input').checked)?.querySelector('input').value ?? 0);
+
+  /** Every field checked here, in the app's words; the first bad one gets the focus. */
+  function check() {
+    const problems = [];
+    const say = (errorEl, text, control) => {
+      errorEl.textContent = text;
+      if (text) problems.push(control);
+    };
+    say(nameField.error, name.value.trim() ? '' : t('register.needName'), name);
+    say(sexError, sexValue() ? '' : t('register.needSex'), sexInputs[0].querySelector('input'));
+    const birthProblem = birth.problem(true);
+    if (birthProblem) problems.push(birth.first);
+    say(motherField.error, mother.value.trim() ? '' : t('register.needMother'), mother);
+    const digits = nik.value.trim();
+    say(
+      nikField.error,
+      digits && !/^\d{16}$/.test(digits) ? t('register.nikBad', { n: digits.length }) : '',
+      nik,
+    );
+    problems[0]?.focus();
+    return problems.length === 0;
+  }
+
+  async function submit(confirmDuplicate) {
+    error.textContent = '';
+    const body = {
+      name: name.value.trim(),
+      sex: sexValue(),
+      birth_date: birth.value(),
+      mother_name: mother.value.trim(),
+      has_kia: kia.checked,
+    };
+    if (nik.value.trim()) body.nik = nik.value.trim();
+    if (!confirmDuplicate) {
+      const query = new URLSearchParams({
+        name: body.name,
+        birth_date: body.birth_date,
+        mother_name: body.mother_name,
+      });
+      const same = await api('GET', `/api/children/same?${query}`);
+      if (same.ok && same.data.matches.length > 0) {
+        showDuplicate(same.data.matches[0]);
+        return;
+      }
+    } else body.confirm_duplicate = true;
+    const result = await api('POST', '/api/children', body);
+    if (result.ok) navigate(`#/measure/${result.data.id}`);
+    else error.textContent = errorText(result);
+  }
+
+  // The same child is already registered: open it instead, or (really another child) register anyway.
+  function showDuplicate(existing) {
+    mount(
+      duplicateSlot,
+      h(
+        'div',
+        { class: 'banner banner-warn duplicate-box', role: 'alert' },
+        h('p', {}, h('strong', {}, `⚠ ${t('register.duplicate')}`)),
+        h(
+          'p',
+          {},
+          `${existing.name} · ${t(`sex.${existing.sex}`)} · ${t('child.born', { date: fmtDate(existing.birth_date) })} · ${t('child.mother', { name: existing.mother_name })}`,
+        ),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'a',
+            { class: 'btn btn-primary', href: `#/measure/${existing.id}`, id: 'duplicate-open' },
+            t('register.duplicateOpen'),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-secondary',
+              id: 'duplicate-register',
+              onclick: () => submit(true),
+            },
+            t('register.duplicateAnyway'),
+          ),
+        ),
+      ),
+    );
+    duplicateSlot.scrollIntoView({ block: 'center' });
+  }
+
+  const element = h(
     'form',
     {
       class: 'card register-card',
       id: 'register-form',
+      novalidate: true,
       onsubmit: async (event) => {
         event.preventDefault();
-        error.textContent = '';
-        const sex = Number(new FormData(event.target).get('sex'));
-        if (!birth.value()) {
-          error.textContent = t('register.badDate');
-          return;
-        }
-        const body = {
-          name: name.value,
-          sex,
-          birth_date: birth.value(),
-          mother_name: mother.value,
-          has_kia: kia.checked,
-        };
-        if (nik.value.trim()) body.nik = nik.value.trim();
-        const result = await api('POST', '/api/children', body);
-        if (result.ok) navigate(`#/measure/${result.data.id}`);
-        else error.textContent = errorText(result);
+        mount(duplicateSlot);
+        if (check()) await submit(false);
       },
     },
     h('h2', {}, t('register.title')),
-    field('reg-name', t('register.name'), name),
+    nameField.element,
     h(
       'fieldset',
       { class: 'field' },
       h('legend', { class: 'field-label' }, t('register.sex')),
       h('div', { class: 'choices' }, sexInputs),
+      sexError,
     ),
     birth.element,
-    field('reg-mother', t('register.mother'), mother),
-    field('reg-nik', t('register.nik'), nik),
+    motherField.element,
+    nikField.element,
     h('label', { class: 'choice' }, kia, h('span', {}, t('register.kia'))),
     error,
+    duplicateSlot,
     h(
       'div',
       { class: 'actions' },
@@ -199,6 +311,18 @@ function registerForm(initialName, onCancel) {
       h('button', { type: 'submit', class: 'btn btn-primary', id: 'register-submit' }, t('register.submit')),
     ),
   );
+  return {
+    element,
+    focus: () => name.focus({ preventScroll: true }),
+    read: () => ({
+      name: name.value,
+      sex: sexValue() || undefined,
+      ...birth.read(),
+      mother_name: mother.value,
+      nik: nik.value,
+      has_kia: kia.checked,
+    }),
+  };
 }
 
 /**
@@ -206,7 +330,7 @@ function registerForm(initialName, onCancel) {
  * order Indonesians write it (a native date picker shows the phone's own format and is slow to go back
  * years). Shows the resulting age as a check.
  */
-function birthDateInput() {
+function birthDateInput(initial = {}) {
   const day = h('input', {
     id: 'reg-birth-day',
     inputmode: 'numeric',
@@ -215,6 +339,7 @@ function birthDateInput() {
     placeholder: t('register.day'),
     'aria-label': t('register.day'),
     class: 'date-day',
+    value: initial.birth_day ?? '',
   });
   const month = h(
     'select',
@@ -230,8 +355,11 @@ function birthDateInput() {
     placeholder: t('register.year'),
     'aria-label': t('register.year'),
     class: 'date-year',
+    value: initial.birth_year ?? '',
   });
+  month.value = initial.birth_month ?? '';
   const preview = h('p', { class: 'hint', id: 'reg-birth-age', 'aria-live': 'polite' });
+  const error = h('p', { class: 'form-error field-error', id: 'reg-birth-error', role: 'alert' });
 
   /** The date as YYYY-MM-DD when it is a real day, not in the future; otherwise undefined. */
   function value() {
@@ -244,9 +372,24 @@ function birthDateInput() {
       return undefined;
     return iso;
   }
+  /** What is wrong with the date, in the app's words (also written under the field); '' when it is fine. */
+  function problem(submitting) {
+    const iso = value();
+    let text = '';
+    if (!iso) {
+      // While typing, only a complete date is judged.
+      const complete = day.value && month.value && year.value.length === 4;
+      if (submitting || complete) text = t('register.badDate');
+    } else if (state.maxAgeDays !== null && ageDays(iso) > state.maxAgeDays) {
+      text = t('register.tooOld', { m: Math.floor(state.maxAgeDays / 30.4375) });
+    }
+    error.textContent = text;
+    return text;
+  }
   const update = () => {
     const iso = value();
     preview.textContent = iso ? `${fmtDate(iso)} · ${t('result.age')}: ${fmtAge(iso, todayIso())}` : '';
+    problem(false);
   };
   for (const control of [day, month, year]) control.addEventListener('input', update);
   const element = h(
@@ -255,6 +398,19 @@ function birthDateInput() {
     h('legend', { class: 'field-label' }, t('register.birth')),
     h('div', { class: 'date-row' }, day, month, year),
     preview,
+    error,
   );
-  return { element, value };
+  update();
+  return {
+    element,
+    value,
+    problem,
+    first: day,
+    read: () => ({ birth_day: day.value, birth_month: month.value, birth_year: year.value }),
+  };
+}
+
+/** Days from a YYYY-MM-DD birth date to the phone's today. */
+function ageDays(iso) {
+  return Math.round((Date.parse(`${todayIso()}T00:00:00Z`) - Date.parse(`${iso}T00:00:00Z`)) / 86_400_000);
 }

@@ -20,7 +20,8 @@ export async function renderToday(root) {
     const rows = [...entries.values()].sort((a, b) =>
       a.measurement.measured_at < b.measurement.measured_at ? 1 : -1,
     );
-    const needing = rows.filter((row) => row.flags.length > 0).length;
+    // The same children the rows mark with the red edge and "Perlu perhatian bidan".
+    const needing = rows.filter((row) => row.refer).length;
     summary.textContent = t('today.count', { n: rows.length, m: needing });
     mount(
       list,
@@ -61,10 +62,22 @@ export async function renderToday(root) {
       comparison: null,
       warnings: [],
     };
+    // Compact, so the list stays in view on a phone: one line with the flags, the full card folded.
     mount(
       latestSlot,
-      h('h2', {}, t('today.latest')),
-      renderResultCard(saved, entry.child, { weightTrend: entry.weight_trend }),
+      h(
+        'details',
+        { class: 'card latest-card' },
+        h(
+          'summary',
+          {},
+          h('span', { class: 'latest-title' }, `✔ ${t('today.latest')}: `),
+          h('strong', {}, entry.child.name),
+          h('span', { class: 'latest-facts' }, ` · ${measuredFacts(entry.measurement).join(' · ')}`),
+          h('span', { class: 'latest-more' }, t('today.latestMore')),
+        ),
+        renderResultCard(saved, entry.child, { weightTrend: entry.weight_trend }),
+      ),
     );
   });
   return () => {
@@ -73,13 +86,24 @@ export async function renderToday(root) {
   };
 }
 
-function todayRow(row, fresh) {
-  const m = row.measurement;
-  const lang = getLang();
+/** "PB 64,7 cm · BB 7,20 kg · PB/U −1,20 SD". */
+function measuredFacts(m) {
   const facts = [];
   if (m.lenhei_cm !== null) facts.push(`${t(`abbr.${m.position}`)} ${fmtNumber(m.lenhei_cm, 1)} cm`);
   if (m.weight_kg !== null) facts.push(`${t('abbr.weight')} ${fmtNumber(m.weight_kg, 2)} kg`);
   if (m.z.zlen !== null) facts.push(`${t(`index.tbu.${m.age_days < 731 ? 'l' : 'h'}`)} ${fmtZ(m.z.zlen)} SD`);
+  return facts;
+}
+
+function todayRow(row, fresh) {
+  const m = row.measurement;
+  const lang = getLang();
+  const facts = measuredFacts(m);
+  // Measured on the mat but the value is implausible: no colour yet, and not "not measured" either.
+  const matText =
+    row.mat_colour === 'tidak-diukur' && m.lenhei_cm !== null
+      ? t('today.matRemeasure')
+      : t(`mat.${row.mat_colour}`);
   const flags = row.flags.map((flag) =>
     h('li', { 'data-flag': flag.code }, severityBadge(flag.severity, flag[lang])),
   );
@@ -98,7 +122,7 @@ function todayRow(row, fresh) {
       h(
         'span',
         { class: `chip mat-chip mat-${row.mat_colour}`, 'data-mat': row.mat_colour },
-        `${matIcons[row.mat_colour] ?? ''} ${t('today.mat')}: ${t(`mat.${row.mat_colour}`)}`,
+        `${matIcons[row.mat_colour] ?? ''} ${t('today.mat')}: ${matText}`,
       ),
     ),
     h(
