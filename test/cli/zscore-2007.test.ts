@@ -97,7 +97,7 @@ describe('tikar zscore across 0-19 years', () => {
       '"age_months: age is over 228 months (the WHO 2007 reference covers 60-228 months',
     );
     expect(oldDays?.error?.startsWith('"age_days: age is over 228 months')).toBe(true);
-    expect([old?.zlen, old?.reference]).toEqual(['', '']);
+    expect([old?.zlen, old?.zbmi]).toEqual(['', '']);
     const [bad] = records('sex,age_months,weight_kg\n1,six,20\n');
     expect(bad?.error).toBe("age_months: 'six' is not a number");
   });
