@@ -99,7 +99,7 @@ describe('tikar zscore across 0-19 years', () => {
     expect(oldDays?.error?.startsWith('"age_days: age is over 228 months')).toBe(true);
     expect([old?.zlen, old?.zbmi]).toEqual(['', '']);
     const [bad] = records('sex,age_months,weight_kg\n1,six,20\n');
-    expect(bad?.error).toBe("age_months: 'six' is not a number");
+    expect(bad?.error).toBe('"age_months: \'six\' is not a number"');
   });
 
   it('labels 5-18 years by Permenkes: IMT/U in five bands, TB/U as under five', () => {
