@@ -22,6 +22,7 @@ import {
   assembleMeasurement,
   defaultPosition,
   MAX_AGE_DAYS,
+  TOO_OLD_MESSAGE,
   measurementView,
   savedView,
 } from '../measure/assemble.ts';
@@ -274,7 +275,7 @@ export class GatewayServicesImpl implements GatewayServices {
       if (value.birth_date > today)
         return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
       if (ageInDays(value.birth_date, today) > MAX_AGE_DAYS) {
-        return fail('invalid_input', 'birth_date: child is older than 60 months', 'birth_date');
+        return fail('invalid_input', `birth_date: ${TOO_OLD_MESSAGE}`, 'birth_date');
       }
       if (value.nik !== undefined && (await findChildByNik(this.#o.db, value.nik))) {
         return fail('conflict', 'nik: a child with this NIK is already registered', 'nik');
@@ -606,7 +607,7 @@ export class GatewayServicesImpl implements GatewayServices {
       const today = localDate(this.#o.clock.now());
       if (child.birth_date > today) return fail('invalid_input', 'birth_date: is in the future', 'child_id');
       const ageDays = ageInDays(child.birth_date, today);
-      if (ageDays > MAX_AGE_DAYS) return fail('invalid_input', 'child is older than 60 months', 'child_id');
+      if (ageDays > MAX_AGE_DAYS) return fail('invalid_input', TOO_OLD_MESSAGE, 'child_id');
       const entry = this.#pickMat(parsed.value.mat_id);
       if (!entry.ok) return entry;
       const { mat } = entry.value;

@@ -15,7 +15,7 @@ import {
   ageInDays,
   ageInMonths,
   classifyGrowth,
-  computeGrowth,
+  computeGrowthForAge,
   GrowthInputError,
   HEIGHT_FROM_DAY,
   roundZ,
@@ -25,8 +25,13 @@ import {
 } from '../growth/index.ts';
 import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
 
-/** WHO age limit of the standards (and of Permenkes 2/2020): 60 months, anthro's last day 1856. */
-export const MAX_AGE_DAYS = 1856;
+/**
+ * Oldest child measured: 84 months (day 2556), for PAUD children measured with the posyandu's. Under 60
+ * months the WHO 2006 standards apply, from 60 months the WHO Reference 2007 (computeGrowthForAge).
+ */
+export const MAX_AGE_DAYS = 2556;
+/** What the screens and the API say when a child is older than MAX_AGE_DAYS. */
+export const TOO_OLD_MESSAGE = 'child is older than 84 months (PAUD children are measured to 7 years)';
 
 export interface MeasurementParts {
   id: string;
@@ -72,7 +77,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   if (ageDays > MAX_AGE_DAYS) {
     return {
       ok: false,
-      error: { code: 'invalid_input', field: 'birth_date', message: 'child is older than 60 months' },
+      error: { code: 'invalid_input', field: 'birth_date', message: TOO_OLD_MESSAGE },
     };
   }
   if (parts.lenheiCm === null && parts.weightKg === null) {
@@ -85,9 +90,9 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   // KMK 51/2022: boards read to 0.1 cm, scales to 10 g; the z-scores are computed from the stored values.
   const lenheiCm = parts.lenheiCm === null ? null : Math.round(parts.lenheiCm * 10) / 10;
   const weightKg = parts.weightKg === null ? null : Math.round(parts.weightKg * 100) / 100;
-  let growth: ReturnType<typeof computeGrowth>;
+  let growth: ReturnType<typeof computeGrowthForAge>;
   try {
-    growth = computeGrowth({
+    growth = computeGrowthForAge({
       sex: child.sex,
       ageDays,
       ...(lenheiCm === null ? {} : { lenheiCm, measure: position }),
@@ -140,6 +145,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
       correction_reason: parts.supersedes?.reason ?? null,
       source: parts.source,
       created_at: parts.createdAt,
+      reference: growth.reference,
     },
   };
 }
@@ -167,7 +173,8 @@ export function measurementView(stored: StoredMeasurement): Measurement {
   if (bbu) status.bbu = bbu;
   const bbtb = label('bbtb', row.status_bbtb);
   if (bbtb) status.bbtb = bbtb;
-  const imtu = label('imtu', row.status_imtu);
+  // IMT/U of a child of 5 years or more has the Permenkes 5-18 bands (WHO Reference 2007).
+  const imtu = label(row.reference === 'who2007' ? 'imtu_5_18' : 'imtu', row.status_imtu);
   if (imtu) status.imtu = imtu;
   const flags = { flen: row.flen === 1, fwei: row.fwei === 1, fwfl: row.fwfl === 1, fbmi: row.fbmi === 1 };
   return {
@@ -196,6 +203,7 @@ export function measurementView(stored: StoredMeasurement): Measurement {
     correction_reason: row.correction_reason,
     delivery: stored.delivery,
     created_at: row.created_at,
+    reference: row.reference,
   };
 }
 

@@ -127,16 +127,34 @@ export function toReportMeasurement(t: MeasurementTuple): ReportMeasurement {
 
 const childColumns =
   'id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id, has_kia';
-/** Children registered at `posyanduId` (all when undefined) with all their measurements. */
+/**
+ * Children registered at `posyanduId` (all when undefined) with all their measurements: the WHO 2006
+ * rows in `measurements`, the PAUD rows (WHO Reference 2007, 60-84 months) apart in `paud`, so that
+ * SKDN, the growth-mat recap, prevalence and the exports, which are for balita, never count them.
+ */
 export async function loadReportData(sql: Sql, posyanduId?: string): Promise<ReportData> {
   const where = posyanduId === undefined ? '' : ' WHERE c.posyandu_id = ?';
   const params = posyanduId === undefined ? [] : [posyanduId];
   const children = await sql.all<ChildRow>(`SELECT ${childColumns} FROM children c${where}`, params);
-  const json = `json_array(${measurementColumns.map((column) => `m.${column}`).join(', ')})`;
-  const all = await sql.get<{ rows_json: string | null }>(
-    `SELECT json_group_array(${json}) AS rows_json FROM measurements m JOIN children c ON c.id = m.child_id${where}`,
-    params,
-  );
-  const tuples = JSON.parse(all?.rows_json ?? '[]') as MeasurementTuple[];
-  return { children: children.map(toReportChild), measurements: tuples.map(toReportMeasurement) };
+  const rowsOf = async (reference: 'who2006' | 'who2007', extra: string[] = []) => {
+    const json = `json_array(${[...measurementColumns, ...extra].map((column) => `m.${column}`).join(', ')})`;
+    const all = await sql.get<{ rows_json: string | null }>(
+      `SELECT json_group_array(${json}) AS rows_json FROM measurements m JOIN children c ON c.id = m.child_id
+       WHERE m.reference = ?${where.replace(' WHERE', ' AND')}`,
+      [reference, ...params],
+    );
+    return JSON.parse(all?.rows_json ?? '[]') as MeasurementTuple[];
+  };
+  const paud = (await rowsOf('who2007', ['status_tbu', 'status_imtu'])).map((tuple) => {
+    const [statusTbu = null, statusImtu = null] = (tuple as unknown[]).slice(measurementColumns.length) as (
+      | string
+      | null
+    )[];
+    return { ...toReportMeasurement(tuple), statusTbu, statusImtu };
+  });
+  return {
+    children: children.map(toReportChild),
+    measurements: (await rowsOf('who2006')).map(toReportMeasurement),
+    paud,
+  };
 }

@@ -48,9 +48,18 @@ export interface ReportMeasurement {
   source: string;
 }
 
+/** A PAUD child's measurement (60-84 months, WHO Reference 2007) with its Permenkes 5-18 status codes. */
+export interface PaudMeasurement extends ReportMeasurement {
+  statusTbu: string | null;
+  statusImtu: string | null;
+}
+
 export interface ReportData {
   children: readonly ReportChild[];
+  /** WHO 2006 rows only: the balita reports (SKDN, recap, prevalence, e-PPGBM, FHIR) never see PAUD rows. */
   measurements: readonly ReportMeasurement[];
+  /** Measurements scored by the WHO Reference 2007 (PAUD children from 60 months), for the PAUD list. */
+  paud?: readonly PaudMeasurement[];
 }
 
 /** Where a report is about, for its heading (names come from the village record when known). */
