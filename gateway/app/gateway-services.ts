@@ -24,6 +24,7 @@ import {
   MAX_AGE_DAYS,
   measurementView,
   savedView,
+  TOO_OLD_MESSAGE,
 } from '../measure/assemble.ts';
 import { type LockedReading, MeasuringSession } from '../measure/measuring-session.ts';
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
@@ -331,7 +332,7 @@ export class GatewayServicesImpl implements GatewayServices {
       if (value.birth_date > today)
         return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
       if (ageInDays(value.birth_date, today) > MAX_AGE_DAYS) {
-        return fail('invalid_input', `birth_date: child is older than ${maxAgeMonths} months`, 'birth_date');
+        return fail('invalid_input', `birth_date: ${TOO_OLD_MESSAGE}`, 'birth_date');
       }
       if (value.nik !== undefined && (await findChildByNik(this.#o.db, value.nik))) {
         return fail('conflict', 'nik: a child with this NIK is already registered', 'nik');
@@ -685,8 +686,7 @@ export class GatewayServicesImpl implements GatewayServices {
       const today = localDate(this.#o.clock.now());
       if (child.birth_date > today) return fail('invalid_input', 'birth_date: is in the future', 'child_id');
       const ageDays = ageInDays(child.birth_date, today);
-      if (ageDays > MAX_AGE_DAYS)
-        return fail('invalid_input', `child is older than ${maxAgeMonths} months`, 'child_id');
+      if (ageDays > MAX_AGE_DAYS) return fail('invalid_input', TOO_OLD_MESSAGE, 'child_id');
       const entry = this.#pickMat(parsed.value.mat_id);
       if (!entry.ok) return entry;
       const { mat } = entry.value;
@@ -1101,9 +1101,6 @@ export class GatewayServicesImpl implements GatewayServices {
 function busyHasScreen(session: MeasuringSession | undefined): boolean | null {
   return session?.isOpen ? session.hasScreen : null;
 }
-
-/** The age limit in completed months, as the errors say it. */
-const maxAgeMonths = Math.floor(MAX_AGE_DAYS / 30.4375);
 
 /** Changes when the mat's length profile or its blocking check changes. */
 function calibrationKey(mat: MatConnection): string {

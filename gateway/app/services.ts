@@ -41,7 +41,7 @@ const personName = z.string().trim().min(1, 'must not be empty').max(100, 'at mo
 export const registerChildInput = z.strictObject({
   name: personName,
   sex: z.union([z.literal(1), z.literal(2)]),
-  birth_date: isoDate, // must not be in the future nor more than 60 months before today (checked against the clock)
+  birth_date: isoDate, // must not be in the future nor more than 84 months before today (checked against the clock)
   nik: z
     .string()
     .regex(/^\d{16}$/, 'NIK is 16 digits')
@@ -170,6 +170,8 @@ export interface Measurement {
   /** MQTT delivery: pending (in outbox), sent (broker PUBACK), delivered (village record receipt). */
   delivery: 'pending' | 'sent' | 'delivered' | 'local';
   created_at: string;
+  /** WHO 2006 standards (under 60 months) or WHO Reference 2007 (a PAUD child of 60-84 months). */
+  reference: 'who2006' | 'who2007';
 }
 
 export interface Comparison {

@@ -1,9 +1,11 @@
-// `tikar report skdn|recap|prevalence|rujukan|kunjungan|f2|kpm2b`: a report for one posyandu and month, as CSV, printable A4 HTML
-// or PDF (headless Chromium). Definitions: docs/reports.md. Output files are created 0600.
+// `tikar report skdn|recap|prevalence|rujukan|kunjungan|f2|kpm2b`: a report for one posyandu and month, as CSV,
+// printable A4 HTML or PDF (headless Chromium); `tikar report paud`: the PAUD list of one measuring day.
+// Definitions: docs/reports.md. Output files are created 0600.
 import { Command, CommanderError } from 'commander';
 import {
   ConfigError,
   choiceOption,
+  dateOption,
   emit,
   loadFromDb,
   loadPlace,
@@ -12,6 +14,7 @@ import {
 } from '../reports/cli-support.ts';
 import type { CsvOptions } from '../reports/csv.ts';
 import { type ListKind, listKinds, listSummaries, renderList } from '../reports/lists.ts';
+import { computePaudList, paudCsv, renderPaudHtml } from '../reports/paud.ts';
 import { computePrevalence } from '../reports/prevalence.ts';
 import { prevalenceCsv, renderPrevalenceHtml } from '../reports/prevalence-output.ts';
 import { computeRecap } from '../reports/recap.ts';
@@ -26,6 +29,8 @@ interface ReportOptions {
   db: string;
   posyandu?: string;
   month: string;
+  /** The measuring day (paud only). */
+  date: string;
   format: Format;
   pdf?: boolean;
   out?: string;
@@ -35,7 +40,7 @@ interface ReportOptions {
   table: RecapTable;
 }
 
-type ReportKind = 'skdn' | 'recap' | 'prevalence' | ListKind;
+type ReportKind = 'skdn' | 'recap' | 'prevalence' | 'paud' | ListKind;
 
 async function produce(kind: ReportKind, options: ReportOptions): Promise<number> {
   const format: Format = options.pdf ? 'pdf' : options.format;
@@ -63,6 +68,10 @@ async function produce(kind: ReportKind, options: ReportOptions): Promise<number
     const report = computeRecap(data, { ...scope, settings });
     csv = () => recapCsv(report, options.table, csvOptions);
     html = () => renderRecapHtml(report, place, settings);
+  } else if (kind === 'paud') {
+    const list = computePaudList(data, { posyanduId: options.posyandu, date: options.date });
+    csv = () => paudCsv(list, csvOptions);
+    html = () => renderPaudHtml(list, place);
   } else {
     const report = computePrevalence(data, scope);
     csv = () => prevalenceCsv(report, csvOptions);
@@ -97,13 +106,17 @@ export async function run(argv: string[]): Promise<number> {
     ],
     ...listKinds.map((kind): [ReportKind, string] => [kind, listSummaries[kind]]),
   ];
+  kinds.push(['paud', 'PAUD list of a measuring day: children 60-84 months, WHO 2007, Permenkes 5-18']);
   for (const [kind, summary] of kinds) {
-    program
+    const command = program
       .command(kind)
       .description(summary)
       .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
-      .option('--posyandu <id>', 'posyandu id (default: every child in the file, e.g. a village record)')
-      .requiredOption('--month <YYYY-MM>', 'report month', monthOption('--month'))
+      .option('--posyandu <id>', 'posyandu id (default: every child in the file, e.g. a village record)');
+    if (kind === 'paud')
+      command.requiredOption('--date <YYYY-MM-DD>', 'the measuring day', dateOption('--date'));
+    else command.requiredOption('--month <YYYY-MM>', 'report month', monthOption('--month'));
+    command
       .option(
         '--format <format>',
         'csv, html (printable A4) or pdf',

@@ -1,4 +1,5 @@
-// `tikar zscore`: WHO 2006 z-scores and Permenkes 2/2020 status for a CSV of children.
+// `tikar zscore`: WHO z-scores (2006 standards under 5 years, 2007 reference 5-19 years) and Permenkes
+// 2/2020 status for a CSV of children.
 // Column contract and rules: docs/growth.md. The CSV work is done by the engine in
 // gateway/growth/batch/ (on worker threads for large inputs); this file only opens files and pipes,
 // draws the progress bar and prints the summary.
@@ -55,16 +56,20 @@ function parseThreads(text: string): number {
 
 function parse(argv: string[]): ZscoreOptions | number {
   const program = new Command('tikar zscore')
-    .description('WHO 2006 z-scores (as WHO anthro 1.1.0) and Permenkes 2/2020 status for a CSV of children.')
+    .description(
+      'WHO z-scores (2006 standards to 59.99 months, as WHO anthro 1.1.0; 2007 reference 60-228 months, as WHO anthroplus) and Permenkes 2/2020 status for a CSV of children.',
+    )
     .addHelpText(
       'after',
       [
         '',
         'Input columns, by header name in any order and any case (others are passed through):',
-        '  sex (1/2, M/F, L/P), age_days or birth_date + date (YYYY-MM-DD), weight_kg, lenhei_cm,',
-        '  measure (l lying / h standing), oedema (y/n), headc_cm. Empty cells are missing values.',
+        '  sex (1/2, M/F, L/P), age_days or age_months or birth_date + date (YYYY-MM-DD), weight_kg,',
+        '  lenhei_cm, measure (l lying / h standing), oedema (y/n), headc_cm. Empty cells are missing values.',
         'Output: the input columns, then clenhei, zlen zwei zwfl zbmi zhc, flen fwei fwfl fbmi fhc,',
-        '  c9mo_flag, status_tbu status_bbu status_bbtb status_imtu, error. See docs/growth.md.',
+        '  c9mo_flag, status_tbu status_bbu status_bbtb status_imtu, error, reference (who2006/who2007).',
+        'From 60 months: height-for-age, weight-for-age (to 120 months) and BMI-for-age of the WHO 2007',
+        '  reference, with the Permenkes 5-18 labels. See docs/growth.md.',
       ].join('\n'),
     )
     .option('--in <file>', 'input CSV (default: standard input)')

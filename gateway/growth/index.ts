@@ -48,6 +48,8 @@ export { WHO_2007_FORMAT_VERSION } from './who-2007/reference.generated.ts';
 export {
   computeGrowth2007,
   computeGrowthForAge,
+  type Indicator2007,
+  sdCurve2007,
   tryComputeGrowth2007,
   tryComputeGrowthForAge,
   WHO_2007_FIRST_MONTH,

@@ -46,7 +46,7 @@ import {
   VALUE_SLOTS,
   VALUE_WEIGHT_KG,
 } from './indicators.ts';
-import { restrictedLmsZ } from './lms.ts';
+import { restrictedLmsValue, restrictedLmsZ } from './lms.ts';
 import type { GrowthInput, GrowthResult } from './types.ts';
 import { BFA_2007, HFA_2007, type LmsTable2007, WFA_2007 } from './who-2007/tables.ts';
 
@@ -227,4 +227,48 @@ export function computeGrowthForAge(
   const error = tryComputeGrowthForAge(input, out);
   if (error !== 0) throw growthError(error);
   return out;
+}
+
+export type Indicator2007 = 'hfa' | 'wfa' | 'bfa';
+
+const TABLE_OF: Readonly<Record<Indicator2007, LmsTable2007>> = {
+  hfa: HFA_2007,
+  wfa: WFA_2007,
+  bfa: BFA_2007,
+};
+const LAST_MONTH_OF: Readonly<Record<Indicator2007, number>> = {
+  hfa: WHO_2007_LAST_MONTH,
+  wfa: WHO_2007_WFA_LAST_MONTH,
+  bfa: WHO_2007_LAST_MONTH,
+};
+
+/**
+ * The 2007 SD line at `z` for one sex at every whole month from `fromMonth` to `toMonth` (within the
+ * indicator's range): x in days (month x 30.4375, as the 2006 curves' axis), y in cm or kg/m2 or kg.
+ * Weight-for-age and BMI-for-age continue linearly beyond +-3 SD, as their z-scores do.
+ */
+export function sdCurve2007(
+  indicator: Indicator2007,
+  sex: 1 | 2,
+  z: number,
+  fromMonth = WHO_2007_FIRST_MONTH,
+  toMonth = LAST_MONTH_OF[indicator],
+): { x: Float64Array; y: Float64Array } {
+  if (sex !== 1 && sex !== 2) throw new RangeError(`sdCurve2007: sex must be 1 or 2, got ${String(sex)}`);
+  if (!Number.isFinite(z)) throw new RangeError(`sdCurve2007: z must be finite, got ${z}`);
+  const table = TABLE_OF[indicator];
+  const first = Math.max(WHO_2007_FIRST_MONTH, Math.ceil(fromMonth));
+  const last = Math.min(LAST_MONTH_OF[indicator], Math.floor(toMonth));
+  const points = Math.max(0, last - first + 1);
+  const x = new Float64Array(points);
+  const y = new Float64Array(points);
+  for (let i = 0; i < points; i++) {
+    const at = ((sex - 1) * table.rows + first + i - table.firstKey) * 3;
+    const l = table.lms[at] as number;
+    const m = table.lms[at + 1] as number;
+    const s = table.lms[at + 2] as number;
+    x[i] = (first + i) * DAYS_PER_MONTH;
+    y[i] = indicator === 'hfa' ? m * (1 + s * z) : restrictedLmsValue(z, l, m, s);
+  }
+  return { x, y };
 }

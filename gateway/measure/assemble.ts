@@ -14,7 +14,7 @@ import { localDate, localIso } from '../clock/clock.ts';
 import {
   ageInDays,
   classifyGrowth,
-  computeGrowth,
+  computeGrowthForAge,
   GrowthInputError,
   HEIGHT_FROM_DAY,
   roundZ,
@@ -24,8 +24,13 @@ import { ageInKmsMonths } from '../reports/calendar.ts';
 import { defaultKbmTable, kbmForAge } from '../reports/settings.ts';
 import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
 
-/** WHO age limit of the standards (and of Permenkes 2/2020): 60 months, anthro's last day 1856. */
-export const MAX_AGE_DAYS = 1856;
+/**
+ * Oldest child measured: 84 months (day 2556), for PAUD children measured with the posyandu's. Under 60
+ * months the WHO 2006 standards apply, from 60 months the WHO Reference 2007 (computeGrowthForAge).
+ */
+export const MAX_AGE_DAYS = 2556;
+/** What the screens and the API say when a child is older than MAX_AGE_DAYS. */
+export const TOO_OLD_MESSAGE = 'child is older than 84 months (PAUD children are measured to 7 years)';
 
 export interface MeasurementParts {
   id: string;
@@ -78,7 +83,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   if (ageDays > MAX_AGE_DAYS) {
     return {
       ok: false,
-      error: { code: 'invalid_input', field: 'birth_date', message: 'child is older than 60 months' },
+      error: { code: 'invalid_input', field: 'birth_date', message: TOO_OLD_MESSAGE },
     };
   }
   if (parts.lenheiCm === null && parts.weightKg === null) {
@@ -92,9 +97,9 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
   const lenheiCm = parts.lenheiCm === null ? null : storedLengthCm(parts.lenheiCm);
   const weightKg = parts.weightKg === null ? null : storedWeightKg(parts.weightKg);
   const headcCm = parts.headcCm == null ? null : storedLengthCm(parts.headcCm);
-  let growth: ReturnType<typeof computeGrowth>;
+  let growth: ReturnType<typeof computeGrowthForAge>;
   try {
-    growth = computeGrowth({
+    growth = computeGrowthForAge({
       sex: child.sex,
       ageDays,
       ...(lenheiCm === null ? {} : { lenheiCm, measure: position }),
@@ -148,6 +153,7 @@ export function assembleMeasurement(parts: MeasurementParts): Result<Measurement
       correction_reason: parts.supersedes?.reason ?? null,
       source: parts.source,
       created_at: parts.createdAt,
+      reference: growth.reference,
     },
   };
 }
@@ -165,7 +171,7 @@ export function readingView(reading: ReadingRow): ReadingView {
 export function measurementView(stored: StoredMeasurement): Measurement {
   const { row } = stored;
   // Decided again from the stored z and flags (not the stored codes), so rows saved before flagged values
-  // lost their labels show none either.
+  // lost their labels show none either; a child of 5 years or more gets the Permenkes 5-18 bands.
   const status: Measurement['status'] = classifyGrowth({
     zlen: row.zlen ?? Number.NaN,
     zwei: row.zwei ?? Number.NaN,
@@ -175,6 +181,7 @@ export function measurementView(stored: StoredMeasurement): Measurement {
     fwei: row.fwei,
     fwfl: row.fwfl,
     fbmi: row.fbmi,
+    reference: row.reference,
   });
   const flags = { flen: row.flen === 1, fwei: row.fwei === 1, fwfl: row.fwfl === 1, fbmi: row.fbmi === 1 };
   return {
@@ -203,6 +210,7 @@ export function measurementView(stored: StoredMeasurement): Measurement {
     correction_reason: row.correction_reason,
     delivery: stored.delivery,
     created_at: row.created_at,
+    reference: row.reference,
   };
 }
 

@@ -45,7 +45,8 @@ export const measurementWire = z.object({
   village_id: id,
   measured_at: isoTime,
   measured_on: isoDate,
-  age_days: z.number().int().min(0).max(1856),
+  // To 84 months: PAUD children, scored by the WHO 2007 reference from 60 months.
+  age_days: z.number().int().min(0).max(2556),
   position: z.enum(['l', 'h']),
   lenhei_cm: nullableNumber,
   clenhei_cm: nullableNumber,
@@ -72,6 +73,8 @@ export const measurementWire = z.object({
   correction_reason: z.string().max(200).nullable(),
   source: z.enum(['mat', 'manual', 'record', 'import']),
   created_at: isoTime,
+  // Absent from gateways older than the 2007 reference: their rows are all WHO 2006.
+  reference: z.enum(['who2006', 'who2007']).default('who2006'),
 });
 export type MeasurementWire = z.infer<typeof measurementWire>;
 

@@ -44,11 +44,11 @@ CREATE TABLE measurements (
   village_id     text NOT NULL,
   measured_at    text NOT NULL,
   measured_on    text NOT NULL CHECK (${isoDate('measured_on')}),
-  age_days       integer NOT NULL CHECK (age_days BETWEEN 0 AND 1856),
+  age_days       integer NOT NULL CHECK (age_days BETWEEN 0 AND 2556),
   position       text NOT NULL CHECK (position IN ('l', 'h')),
   lenhei_cm      double precision NULL CHECK (lenhei_cm IS NULL OR lenhei_cm BETWEEN 38 AND 150),
   clenhei_cm     double precision NULL CHECK (clenhei_cm IS NULL OR clenhei_cm BETWEEN 37 AND 151),
-  weight_kg      double precision NULL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0.5 AND 40),
+  weight_kg      double precision NULL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0.5 AND 80),
   headc_cm       double precision NULL CHECK (headc_cm IS NULL OR headc_cm BETWEEN 25 AND 60),
   oedema         smallint NOT NULL DEFAULT 0 CHECK (oedema IN (0, 1)),
   zlen double precision NULL, zwei double precision NULL, zwfl double precision NULL,
@@ -61,10 +61,13 @@ CREATE TABLE measurements (
   device_id      text NULL,
   supersedes_id  text NULL UNIQUE REFERENCES measurements (id),
   correction_reason text NULL,
-  source         text NOT NULL CHECK (source IN ('mat', 'manual', 'record')),
+  source         text NOT NULL CHECK (source IN ('mat', 'manual', 'record', 'import')),
   created_at     text NOT NULL,
+  -- PAUD children of 60-84 months are scored by the WHO Reference 2007 (as SQLite's migration 7).
+  reference      text NOT NULL DEFAULT 'who2006' CHECK (reference IN ('who2006', 'who2007')),
   CHECK (lenhei_cm IS NOT NULL OR weight_kg IS NOT NULL),
-  CHECK ((supersedes_id IS NULL) = (correction_reason IS NULL))
+  CHECK ((supersedes_id IS NULL) = (correction_reason IS NULL)),
+  CHECK (reference = 'who2007' OR age_days <= 1856)
 );
 CREATE INDEX measurements_child ON measurements (child_id, measured_at);
 CREATE INDEX measurements_place_day ON measurements (village_id, posyandu_id, measured_on);

@@ -54,6 +54,7 @@ const measurementTypes: Record<(typeof measurementColumns)[number], string> = {
   correction_reason: 'text',
   source: 'text',
   created_at: 'text',
+  reference: 'text',
 };
 
 const insertMeasurementsSql = `INSERT INTO measurements (${measurementColumns.join(', ')})

@@ -2,6 +2,7 @@
 // place files, reading the rows from the database read-only, and writing the result 0600.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { isoDateToDays } from '../growth/index.ts';
 import { openDb } from '../store/index.ts';
 import { parseMonth } from './calendar.ts';
 import type { EppgbmPlace } from './eppgbm.ts';
@@ -15,6 +16,16 @@ export function monthOption(name: string): (text: string) => string {
   return (text) => {
     if (!parseMonth(text))
       throw new InvalidArgumentError(`${name} must be a month as YYYY-MM, got '${text}'`);
+    return text;
+  };
+}
+
+/** A `--date YYYY-MM-DD` option: a real calendar date. */
+export function dateOption(name: string): (text: string) => string {
+  return (text: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(isoDateToDays(text))) {
+      throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got '${text}'`);
+    }
     return text;
   };
 }

@@ -137,22 +137,47 @@ export function toReportMeasurement(t: MeasurementTuple): ReportMeasurement {
 
 const childColumns =
   'id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id, has_kia';
-/** Children registered at `posyanduId` (all when undefined) with all their measurements. */
+/**
+ * Children registered at `posyanduId` (all when undefined) with all their measurements: the WHO 2006
+ * rows in `measurements`, the PAUD rows (WHO Reference 2007, 60-84 months) apart in `paud`, so that
+ * SKDN, the growth-mat recap, prevalence and the exports, which are for balita, never count them.
+ */
 export async function loadReportData(sql: Sql, posyanduId?: string): Promise<ReportData> {
   const where = posyanduId === undefined ? '' : ' WHERE c.posyandu_id = ?';
   const params = posyanduId === undefined ? [] : [posyanduId];
   const children = await sql.all<ChildRow>(`SELECT ${childColumns} FROM children c${where}`, params);
-  const json = `json_array(${measurementColumns.map((column) => `m.${column}`).join(', ')})`;
-  const all = await sql.get<{ rows_json: string | null }>(
-    `SELECT json_group_array(${json}) AS rows_json FROM measurements m JOIN children c ON c.id = m.child_id${where}`,
-    params,
-  );
-  const tuples = JSON.parse(all?.rows_json ?? '[]') as MeasurementTuple[];
+  // Files from before migration 7 (opened read-only, so not migrated) hold only WHO 2006 rows.
+  const scored = await hasReferenceColumn(sql);
+  const rowsOf = async (reference: 'who2006' | 'who2007', extra: string[] = []) => {
+    if (!scored && reference === 'who2007') return [];
+    const json = `json_array(${[...measurementColumns, ...extra].map((column) => `m.${column}`).join(', ')})`;
+    const filter = scored ? ` WHERE m.reference = ?${where.replace(' WHERE', ' AND')}` : where;
+    const all = await sql.get<{ rows_json: string | null }>(
+      `SELECT json_group_array(${json}) AS rows_json FROM measurements m JOIN children c ON c.id = m.child_id${filter}`,
+      scored ? [reference, ...params] : params,
+    );
+    return JSON.parse(all?.rows_json ?? '[]') as MeasurementTuple[];
+  };
+  const paud = (await rowsOf('who2007', ['status_tbu', 'status_imtu'])).map((tuple) => {
+    const [statusTbu = null, statusImtu = null] = (tuple as unknown[]).slice(measurementColumns.length) as (
+      | string
+      | null
+    )[];
+    return { ...toReportMeasurement(tuple), statusTbu, statusImtu };
+  });
   const data: ReportData = {
     children: children.map(toReportChild),
-    measurements: tuples.map(toReportMeasurement),
+    measurements: (await rowsOf('who2006')).map(toReportMeasurement),
+    paud,
   };
   return (await hasDetailTables(sql)) ? { ...data, ...(await loadDetails(sql, where, params)) } : data;
+}
+
+async function hasReferenceColumn(sql: Sql): Promise<boolean> {
+  const row = await sql.get<{ n: number }>(
+    "SELECT count(*) AS n FROM pragma_table_info('measurements') WHERE name = 'reference'",
+  );
+  return row?.n === 1;
 }
 
 /** A file from before migration 5 (opened read-only, so not migrated) has no detail tables. */

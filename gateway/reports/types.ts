@@ -71,13 +71,22 @@ export interface ReportSasaran {
   balita: number;
 }
 
+/** A PAUD child's measurement (60-84 months, WHO Reference 2007) with its Permenkes 5-18 status codes. */
+export interface PaudMeasurement extends ReportMeasurement {
+  statusTbu: string | null;
+  statusImtu: string | null;
+}
+
 export interface ReportData {
   children: readonly ReportChild[];
+  /** WHO 2006 rows only: the balita reports (SKDN, recap, prevalence, e-PPGBM, FHIR) never see PAUD rows. */
   measurements: readonly ReportMeasurement[];
   /** By child id; absent from files older than migration 5 and from the village record. */
   addresses?: ReadonlyMap<string, ReportAddress>;
   visitNotes?: readonly ReportVisitNote[];
   sasaran?: readonly ReportSasaran[];
+  /** Measurements scored by the WHO Reference 2007 (PAUD children from 60 months), for the PAUD list. */
+  paud?: readonly PaudMeasurement[];
 }
 
 /** Where a report is about, for its heading (names come from the village record when known). */

@@ -37,6 +37,8 @@ export interface MeasurementRow extends Row {
   correction_reason: string | null;
   source: 'mat' | 'manual' | 'record' | 'import';
   created_at: string;
+  /** The WHO reference the z-scores come from: the 2006 standards, or the 2007 reference (PAUD, 5 years on). */
+  reference: 'who2006' | 'who2007';
 }
 
 export interface ReadingRow extends Row {
@@ -91,6 +93,7 @@ export const measurementColumns = [
   'correction_reason',
   'source',
   'created_at',
+  'reference',
 ] as const satisfies readonly (keyof MeasurementRow)[];
 
 const readingColumns = [

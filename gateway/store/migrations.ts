@@ -209,6 +209,53 @@ CREATE TABLE sasaran (
 ) STRICT
 `,
   },
+  {
+    // PAUD children (issue 16) are measured up to 84 months with the WHO Reference 2007: ages to day 2556
+    // (84 months), weights of school-age children, and the reference each row was scored by. The CHECKs
+    // of a STRICT table cannot be altered, so the table is rebuilt as in migration 3; every earlier row
+    // was scored by the WHO 2006 standards.
+    version: 7,
+    name: 'measurements: PAUD children to 84 months, the reference of each row (who2006 / who2007)',
+    sql: `
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE measurements_v1 AS SELECT * FROM measurements;
+DROP TABLE measurements;
+CREATE TABLE measurements (
+  id             TEXT PRIMARY KEY,
+  child_id       TEXT NOT NULL REFERENCES children(id),
+  posyandu_id    TEXT NOT NULL,
+  village_id     TEXT NOT NULL,
+  measured_at    TEXT NOT NULL,
+  measured_on    TEXT NOT NULL CHECK (${isoDateCheck('measured_on')}),
+  age_days       INTEGER NOT NULL CHECK (age_days BETWEEN 0 AND 2556),
+  position       TEXT NOT NULL CHECK (position IN ('l', 'h')),
+  lenhei_cm      REAL NULL CHECK (lenhei_cm IS NULL OR lenhei_cm BETWEEN 38 AND 150),
+  clenhei_cm     REAL NULL CHECK (clenhei_cm IS NULL OR clenhei_cm BETWEEN 37 AND 151),
+  weight_kg      REAL NULL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0.5 AND 80),
+  headc_cm       REAL NULL CHECK (headc_cm IS NULL OR headc_cm BETWEEN 25 AND 60),
+  oedema         INTEGER NOT NULL DEFAULT 0 CHECK (oedema IN (0, 1)),
+  zlen REAL NULL, zwei REAL NULL, zwfl REAL NULL, zbmi REAL NULL, zhc REAL NULL,
+  flen INTEGER NULL CHECK (flen IN (0, 1)), fwei INTEGER NULL CHECK (fwei IN (0, 1)),
+  fwfl INTEGER NULL CHECK (fwfl IN (0, 1)), fbmi INTEGER NULL CHECK (fbmi IN (0, 1)),
+  fhc  INTEGER NULL CHECK (fhc IN (0, 1)),
+  status_tbu TEXT NULL, status_bbu TEXT NULL, status_bbtb TEXT NULL, status_imtu TEXT NULL,
+  calibration_id TEXT NULL,
+  device_id      TEXT NULL,
+  supersedes_id  TEXT NULL UNIQUE REFERENCES measurements(id),
+  correction_reason TEXT NULL,
+  source         TEXT NOT NULL CHECK (source IN ('mat', 'manual', 'record', 'import')),
+  created_at     TEXT NOT NULL,
+  reference      TEXT NOT NULL DEFAULT 'who2006' CHECK (reference IN ('who2006', 'who2007')),
+  CHECK (lenhei_cm IS NOT NULL OR weight_kg IS NOT NULL),
+  CHECK ((supersedes_id IS NULL) = (correction_reason IS NULL)),
+  CHECK (reference = 'who2007' OR age_days <= 1856)
+) STRICT;
+INSERT INTO measurements SELECT *, 'who2006' FROM measurements_v1;
+DROP TABLE measurements_v1;
+CREATE INDEX measurements_child ON measurements(child_id, measured_at);
+CREATE INDEX measurements_day ON measurements(posyandu_id, measured_on)
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

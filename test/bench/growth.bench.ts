@@ -3,14 +3,43 @@
 // differ from WHO anthro's; the job compared is the same: five z-scores per observation.
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
+import { computeGrowthValues } from '../../gateway/growth/compute.ts';
 import {
   computeGrowth,
+  computeGrowth2007,
   computeGrowthColumns,
   emptyGrowthResult,
   type GrowthColumns,
   type GrowthOutputColumns,
 } from '../../gateway/growth/index.ts';
-import { generateObservations, type Observation } from '../growth/observations.ts';
+import {
+  lengthForAgeZ,
+  POSITION_LYING,
+  POSITION_STANDING,
+  VALUE_AGE_DAYS,
+  VALUE_AGE_MONTHS,
+  VALUE_HEADC_CM,
+  VALUE_LENHEI_CM,
+  VALUE_OEDEMA,
+  VALUE_POSITION,
+  VALUE_SEX,
+  VALUE_SLOTS,
+  VALUE_WEIGHT_KG,
+  weightForAgeZ,
+} from '../../gateway/growth/indicators.ts';
+import {
+  bmiForAge2007Z,
+  computeGrowth2007Values,
+  heightForAge2007Z,
+  WHO_2007_WFA_LAST_MONTH,
+  weightForAge2007Z,
+} from '../../gateway/growth/who2007.ts';
+import {
+  generateObservations,
+  generateObservations2007,
+  type Observation,
+  type Observation2007,
+} from '../growth/observations.ts';
 
 const OBSERVATIONS = 200_000;
 const JSGROWUP_OBSERVATIONS = 1_000;
@@ -198,11 +227,114 @@ export default async function growthBench(): Promise<void> {
   const weightAll = rate(count, () => computeGrowthColumns(withLength, weightsOut));
   line('columns, the three weight indicators together', weightAll);
 
+  reference2007(observations);
+
   const peer = await jsgrowupRate(observations);
   line(`jsgrowup 0.8, same 5 z-scores (${JSGROWUP_OBSERVATIONS} obs)`, peer.rate);
   const ratio = perObservation / peer.rate;
   process.stdout.write(
     `ratio computeGrowth / jsgrowup: ${ratio.toFixed(0)}x  (goal ${GOALS.jsgrowupRatio}x: ${ratio >= GOALS.jsgrowupRatio ? 'met' : 'NOT met'})\n` +
       `jsgrowup zwei differs from WHO anthro's by ${peer.meanAbsDiffZwei.toFixed(3)} on average (monthly tables)\n`,
+  );
+}
+
+/**
+ * The WHO 2007 reference (5-19 years) beside the 2006 standards: one observation per call (object API,
+ * and the packed values the CSV engine uses), then each indicator in a loop over typed arrays.
+ */
+function reference2007(observations: readonly Observation[]): void {
+  const count = observations.length;
+  const older = generateObservations2007(count);
+  process.stdout.write(
+    `WHO 2007 reference: ${count.toLocaleString('en-US')} seeded children 60-228 months\n`,
+  );
+  const result = emptyGrowthResult();
+  line(
+    'computeGrowth2007, 3 indicators + flags',
+    rate(count, () => {
+      for (const o of older) computeGrowth2007(o, result);
+    }),
+  );
+  const values = new Float64Array(VALUE_SLOTS);
+  const perValues = (rows: readonly (Observation | Observation2007)[], core: typeof computeGrowthValues) => {
+    let errors = 0;
+    const perSecond = rate(count, () => {
+      errors = 0;
+      for (const o of rows) {
+        const young = 'ageDays' in o;
+        values[VALUE_SEX] = o.sex;
+        values[VALUE_AGE_DAYS] = young ? o.ageDays : o.ageMonths * 30.4375;
+        values[VALUE_AGE_MONTHS] = young ? Number.NaN : o.ageMonths;
+        values[VALUE_WEIGHT_KG] = o.weightKg;
+        values[VALUE_LENHEI_CM] = o.lenheiCm;
+        values[VALUE_HEADC_CM] = young ? o.headcCm : Number.NaN;
+        values[VALUE_POSITION] = young && o.measure === 'l' ? POSITION_LYING : POSITION_STANDING;
+        values[VALUE_OEDEMA] = o.oedema ? 1 : 0;
+        if (core(values, result) !== 0) errors++;
+      }
+    });
+    if (errors !== 0) throw new Error(`${errors} observations refused by the core`);
+    return perSecond;
+  };
+  line('2006 values (CSV engine path), all + flags', perValues(observations, computeGrowthValues));
+  line('2007 values (CSV engine path), all + flags', perValues(older, computeGrowth2007Values));
+
+  const sex0 = Uint8Array.from(older, (o) => o.sex - 1);
+  const months = Float64Array.from(older, (o) => o.ageMonths);
+  const heights = Float64Array.from(older, (o) => o.lenheiCm);
+  const weights = Float64Array.from(older, (o) => o.weightKg);
+  const z = new Float64Array(count);
+  line(
+    '2007 height-for-age, indicator loop',
+    rate(count, () => {
+      for (let i = 0; i < count; i++)
+        z[i] = heightForAge2007Z(sex0[i] as number, months[i] as number, heights[i] as number);
+    }),
+    GOALS.lengthForAge,
+  );
+  line(
+    '2007 weight-for-age (to 120 mo), indicator loop',
+    rate(count, () => {
+      for (let i = 0; i < count; i++) {
+        const age = months[i] as number;
+        z[i] =
+          age <= WHO_2007_WFA_LAST_MONTH
+            ? weightForAge2007Z(sex0[i] as number, age, weights[i] as number)
+            : Number.NaN;
+      }
+    }),
+    GOALS.weight,
+  );
+  line(
+    '2007 BMI-for-age, indicator loop',
+    rate(count, () => {
+      for (let i = 0; i < count; i++)
+        z[i] = bmiForAge2007Z(
+          sex0[i] as number,
+          months[i] as number,
+          weights[i] as number,
+          heights[i] as number,
+        );
+    }),
+    GOALS.weight,
+  );
+  // The 2006 indicators in the same loops, for a like-for-like comparison (whole days, no checks).
+  const sex2006 = Uint8Array.from(observations, (o) => o.sex - 1);
+  const days = Int32Array.from(observations, (o) => o.ageDays);
+  const lengths = Float64Array.from(observations, (o) => o.lenheiCm);
+  const weights2006 = Float64Array.from(observations, (o) => o.weightKg);
+  line(
+    '2006 length/height-for-age, indicator loop',
+    rate(count, () => {
+      for (let i = 0; i < count; i++)
+        z[i] = lengthForAgeZ(sex2006[i] as number, days[i] as number, lengths[i] as number);
+    }),
+  );
+  line(
+    '2006 weight-for-age, indicator loop',
+    rate(count, () => {
+      for (let i = 0; i < count; i++)
+        z[i] = weightForAgeZ(sex2006[i] as number, days[i] as number, weights2006[i] as number);
+    }),
   );
 }

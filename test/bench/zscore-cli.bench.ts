@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../gateway/cli/zscore.ts';
 import { classifyGrowth, computeGrowth, emptyGrowthResult, roundZ } from '../../gateway/growth/index.ts';
-import { generateObservations, observationsCsv } from '../growth/observations.ts';
+import { generateObservations, mixedAgeCsv, observationsCsv } from '../growth/observations.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { loadText } from './growth.bench.ts';
 
@@ -114,6 +114,19 @@ export default async function zscoreCliBench(): Promise<void> {
       'tikar zscore, file -> file (--threads 0)',
       await best(['--in', input, '--out', output, '--threads', '0']),
     );
+    // Children of every age, 0-19 years, row by row: the 2006 standards and the 2007 reference mixed.
+    const mixed = join(dir.path, 'children-0-19y-1m.csv');
+    writeFileSync(mixed, mixedAgeCsv(ROWS, 424243));
+    line(
+      'tikar zscore, 0-19 years mixed (worker threads)',
+      await best(['--in', mixed, '--out', output]),
+      GOAL_ROWS_PER_SECOND,
+    );
+    line(
+      'tikar zscore, 0-19 years mixed (--threads 0)',
+      await best(['--in', mixed, '--out', output, '--threads', '0']),
+    );
+    rmSync(mixed, { force: true });
     const naive = line(
       'string-based split/Number/join, same job',
       stringBased(input, join(dir.path, 'naive.csv')),

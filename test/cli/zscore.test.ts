@@ -82,7 +82,9 @@ describe('tikar zscore on the shipped example', () => {
     expect(a01.zhc).toBe(roundZ(expected.zhc).toFixed(2));
     expect(a01.status_tbu).toBe('Normal');
     expect(a01.error).toBe('');
-    expect(stderr).toContain('20 rows, 15 ok, 5 with errors');
+    // A19, 6 years 2 months, is scored by the WHO 2007 reference.
+    expect(out[18]?.reference).toBe('who2007');
+    expect(stderr).toContain('20 rows, 16 ok, 4 with errors');
     expect(stderr).toContain("row 16: sex: 'X' is not 1/2, M/F or L/P");
   });
 
@@ -221,13 +223,13 @@ describe('bad rows get an error naming the column and the problem', () => {
     ['7,100,6,,,,,', "sex: '7' is not 1/2, M/F or L/P", 'bad sex'],
     ['1,abc,6,,,,,', "age_days: 'abc' is not a number", 'bad age'],
     ['1,-3,6,,,,,', 'age_days: age in days is negative', 'negative age'],
-    ['1,1827,6,,,,,', 'age_days: age is 60 months or more', 'too old'],
+    ['1,7000,6,,,,,', 'age_days: age is over 228 months', 'too old'],
     ['1,,6,2024-13-01,2025-01-01,,,', "birth_date: '2024-13-01' is not a YYYY-MM-DD date", 'bad birth date'],
     ['1,,6,2024-01-01,1/2/2025,,,', "date: '1/2/2025' is not a YYYY-MM-DD date", 'bad date'],
     ['1,,6,2024-01-01,,,,', 'date: missing while birth_date is given', 'date missing'],
     ['1,,6,,2024-01-01,,,', 'birth_date: missing while date is given', 'birth date missing'],
     ['1,,6,2025-01-02,2025-01-01,,,', 'birth_date: birth date is after the measurement date', 'future birth'],
-    ['1,,6,2019-01-01,2025-01-01,,,', 'birth_date/date: age is 60 months or more', 'too old by dates'],
+    ['1,,6,2000-01-01,2025-01-01,,,', 'birth_date/date: age is over 228 months', 'too old by dates'],
     ['1,100,0,,,,,', 'weight_kg: weight must be greater than 0', 'zero weight'],
     ['1,100,6kg,,,,,', "weight_kg: '6kg' is not a number", 'weight with unit'],
     ['1,100,6,,,80,x,', "measure: 'x' is not 'l' (lying) or 'h' (standing)", 'bad measure'],
@@ -247,7 +249,8 @@ describe('bad rows get an error naming the column and the problem', () => {
       expect(bad?.slice(row.length)).toMatch(
         new RegExp(`^,{${header.split(',').length - row.split(',').length}}`),
       );
-      expect(good?.endsWith(',')).toBe(true);
+      expect(good?.endsWith(',,who2006')).toBe(true);
+      expect(bad?.endsWith('",')).toBe(true);
       expect(stderr).toContain('2 rows, 1 ok, 1 with errors');
     });
   }

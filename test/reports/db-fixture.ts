@@ -1,6 +1,6 @@
 // Writes report fixtures into a real gateway SQLite file through the store's own migrations and inserts.
 import { ageInDays } from '../../gateway/growth/index.ts';
-import type { ReportData } from '../../gateway/reports/types.ts';
+import type { PaudMeasurement, ReportData, ReportMeasurement } from '../../gateway/reports/types.ts';
 import {
   type Db,
   insertChild,
@@ -31,7 +31,9 @@ export async function writeFixtureDb(path: string, data: ReportData): Promise<Db
       });
     }
     // Many rows per INSERT (the store's own column list), so the 100k-row benchmark sets up in seconds.
-    const rows: MeasurementRow[] = data.measurements.map(
+    const paud = new Set(data.paud ?? []);
+    const all: (ReportMeasurement | PaudMeasurement)[] = [...data.measurements, ...paud];
+    const rows: MeasurementRow[] = all.map(
       (m): MeasurementRow => ({
         id: m.id,
         child_id: m.childId,
@@ -56,16 +58,17 @@ export async function writeFixtureDb(path: string, data: ReportData): Promise<Db
         fwfl: m.fwfl,
         fbmi: m.fbmi,
         fhc: m.fhc,
-        status_tbu: null,
+        status_tbu: 'statusTbu' in m ? m.statusTbu : null,
         status_bbu: null,
         status_bbtb: null,
-        status_imtu: null,
+        status_imtu: 'statusImtu' in m ? m.statusImtu : null,
         calibration_id: null,
         device_id: null,
         supersedes_id: m.supersedesId,
         correction_reason: m.supersedesId === null ? null : 'salah baca timbangan',
         source: m.source as 'mat' | 'manual' | 'record',
         created_at: createdAt,
+        reference: paud.has(m as PaudMeasurement) ? 'who2007' : 'who2006',
       }),
     );
     const perStatement = 500;

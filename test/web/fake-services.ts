@@ -24,7 +24,7 @@ import {
 import {
   ageInDays,
   classifyGrowth,
-  computeGrowth,
+  computeGrowthForAge,
   roundZ,
   stuntingFlag,
 } from '../../gateway/growth/index.ts';
@@ -106,7 +106,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     position: 'l' | 'h',
   ): Measurement {
     const ageDays = ageInDays(child.birth_date, measuredOn);
-    const growth = computeGrowth({
+    const growth = computeGrowthForAge({
       sex: child.sex,
       ageDays,
       lenheiCm,
@@ -148,6 +148,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       correction_reason: null,
       delivery: 'pending',
       created_at: new Date().toISOString(),
+      reference: growth.reference,
     };
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sdCurve } from '../../gateway/growth/index.ts';
+import { computeGrowth2007, sdCurve, sdCurve2007 } from '../../gateway/growth/index.ts';
 import {
   type ChartIndicator,
   curveAt,
@@ -35,7 +35,7 @@ describe('growth chart SVG', () => {
   it('puts each point where the SD curve of its own z-score passes at its age', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom<ChartIndicator>('lhfa', 'wfa', 'wfl', 'wfh'),
+        fc.constantFrom<Exclude<ChartIndicator, 'hfa2007' | 'bfa2007'>>('lhfa', 'wfa', 'wfl', 'wfh'),
         fc.constantFrom<1 | 2>(1, 2),
         fc.double({ min: -3.5, max: 3.5, noNaN: true }),
         fc.double({ min: 0.05, max: 0.95, noNaN: true }),
@@ -88,5 +88,53 @@ describe('growth chart SVG', () => {
     const wfl = renderGrowthChart({ indicator: 'wfl', sex: 2, lang: 'id', points: [] });
     expect(wfl).not.toContain('position-switch');
     expect(wfl).toContain('Berat badan (kg)');
+  });
+});
+
+describe('the 5–7-year chart of PAUD children (WHO Reference 2007)', () => {
+  it('spans 60–84 months and puts each point between the SD lines of its own z', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<'hfa2007' | 'bfa2007'>('hfa2007', 'bfa2007'),
+        fc.constantFrom<1 | 2>(1, 2),
+        fc.integer({ min: 1827, max: 2556 }),
+        fc.double({ min: -3.5, max: 3.5, noNaN: true }),
+        (indicator, sex, ageDays, z) => {
+          const table = indicator === 'hfa2007' ? 'hfa' : 'bfa';
+          const y = curveAt(sdCurve2007(table, sex, z), ageDays);
+          const svg = renderGrowthChart({
+            indicator,
+            sex,
+            lang: 'id',
+            points: [{ x: ageDays, y, z, measuredOn: '2026-11-28', measurementId: 'm1' }],
+          });
+          expect(svg).toContain('WHO Reference 2007');
+          expect(svg).toContain('data-x-min="1826.25"');
+          expect(svg).toContain('data-x-max="2556.75"');
+          const { sx, sy } = axes(svg);
+          const [point] = points(svg);
+          expect(Math.abs((point?.cx ?? 0) - sx(ageDays))).toBeLessThan(0.01);
+          expect(Math.abs((point?.cy ?? 0) - sy(y))).toBeLessThan(0.01);
+          // The point's z from the core is within 0.05 of where it sits (the chart joins whole months).
+          const months = ageDays / 30.4375;
+          const core =
+            indicator === 'hfa2007'
+              ? computeGrowth2007({ sex, ageMonths: months, lenheiCm: y }).zlen
+              : computeGrowth2007({ sex, ageMonths: months, lenheiCm: 100, weightKg: y }).zbmi;
+          expect(Math.abs(core - z)).toBeLessThan(0.05);
+        },
+      ),
+      { numRuns: 40, seed: 16 },
+    );
+  });
+
+  it('labels the axes and ticks in months from 60, without the 24-month switch', () => {
+    const svg = renderGrowthChart({ indicator: 'bfa2007', sex: 2, lang: 'en', points: [] });
+    expect(svg).toContain('BMI-for-age, 5–7 years');
+    expect(svg).toContain('BMI (kg/m²)');
+    expect(svg).not.toContain('position-switch');
+    const ticks = [...svg.matchAll(/text-anchor="middle">(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(ticks[0]).toBe(60);
+    expect(ticks.at(-1)).toBe(84);
   });
 });

@@ -1,6 +1,7 @@
 // Precomputed output text for the CSV writer: ",z" for every rounded z from -20.00 to +20.00, the
 // five flag columns with c9mo_flag for every combination, the four status columns with the empty
-// error column and the line end for every combination of labels, and clenhei's digits. The writer
+// error column, the reference and the line end for every combination of labels (one table per
+// reference), and clenhei's digits. The writer
 // copies these four bytes at a time instead of formatting numbers and searching bands byte by byte.
 // Built with the same writeFixed and band rules as the slow path, so both always agree.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
@@ -21,10 +22,17 @@ for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
   Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = writeFixed(Z_TEXT, at + 1, k / 100, 2, false) - at;
 }
 
-/** The status columns in output order; column c is decided on z slot c (zlen, zwei, zwfl, zbmi). */
-export const STATUS_COLUMNS: readonly StatusIndex[] = ['tbu', 'bbu', 'bbtb', 'imtu'];
+/**
+ * The band columns: the four status columns in output order for the 2006 standards (column c decided on
+ * zlen, zwei, zwfl, zbmi), then IMT/U 5-18 (on zbmi) for the 2007 reference, whose TB/U is column 0.
+ */
+export const STATUS_COLUMNS: readonly StatusIndex[] = ['tbu', 'bbu', 'bbtb', 'imtu', 'imtu_5_18'];
+/** The band column of IMT/U 5-18. */
+export const IMTU_5_18_COLUMN = 4;
+/** A z without a status column (zhc; zwei under the 2007 reference). */
+export const NO_STATUS = STATUS_COLUMNS.length;
 
-/** Band codes per status column: its bands, then one more for "no z" (an empty cell). */
+/** Band codes per band column: its bands, then one more for "no z" (an empty cell). */
 export const STATUS_CODES = STATUS_COLUMNS.map((index) => STATUS_BANDS[index].length + 1);
 
 /** Band of each status column for each rounded z of the table: [column * Z_TABLE_ENTRIES + k + LIMIT]. */
@@ -50,37 +58,74 @@ export function statusRowCode(tbu: number, bbu: number, bbtb: number, imtu: numb
   );
 }
 
-/**
- * ",tbu,bbu,bbtb,imtu,\n" (Indonesian labels, the empty error column, the line end) of every band
- * combination, each at a word-aligned offset with room for a whole last word.
- */
-export const STATUS_ROW_OFFSET = new Uint32Array(STATUS_CODES.reduce((a, b) => a * b, 1));
-export const STATUS_ROW_LENGTH = new Uint8Array(STATUS_ROW_OFFSET.length);
-export const STATUS_ROW_TEXT = buildStatusRows();
+/** The code of a 2007 row's status bands: TB/U (column 0) and IMT/U 5-18, indexing STATUS_2007_ROW_*. */
+export function status2007RowCode(tbu: number, imtu: number): number {
+  return tbu * (STATUS_CODES[IMTU_5_18_COLUMN] as number) + imtu;
+}
 
-function buildStatusRows(): Buffer {
-  const labels = STATUS_COLUMNS.map((index) => [...STATUS_BANDS[index].map((band) => band.label.id), '']);
+const labelsOf = (column: number): string[] => [
+  ...STATUS_BANDS[STATUS_COLUMNS[column] as StatusIndex].map((band) => band.label.id),
+  '',
+];
+
+/** Word-aligned texts, with their offsets and lengths by code, and room for a whole last word. */
+function wordTable(entries: { code: number; text: string }[], size: number) {
+  const offsets = new Uint32Array(size);
+  const lengths = new Uint8Array(size);
   const texts: Buffer[] = [];
   let offset = 0;
-  const [tbu, bbu, bbtb, imtu] = labels as [string[], string[], string[], string[]];
+  for (const { code, text } of entries) {
+    const bytes = Buffer.from(text);
+    offsets[code] = offset;
+    lengths[code] = bytes.length;
+    const padded = Buffer.alloc((bytes.length + 3) & ~3);
+    bytes.copy(padded);
+    texts.push(padded);
+    offset += padded.length;
+  }
+  return { offsets, lengths, text: Buffer.concat(texts) };
+}
+
+/** The empty error column, the reference column and the line end, after the status columns. */
+const ROW_END_2006 = ',,who2006\n';
+const ROW_END_2007 = ',,who2007\n';
+
+/**
+ * ",tbu,bbu,bbtb,imtu,,who2006\n" (Indonesian labels, the empty error column, the reference, the line
+ * end) of every band combination of the 2006 standards.
+ */
+const STATUS_ROWS_2006 = (() => {
+  const entries: { code: number; text: string }[] = [];
+  const [tbu, bbu, bbtb, imtu] = [0, 1, 2, 3].map(labelsOf) as [string[], string[], string[], string[]];
   tbu.forEach((a, i) => {
     bbu.forEach((b, j) => {
       bbtb.forEach((c, k) => {
         imtu.forEach((d, l) => {
-          const text = Buffer.from(`,${a},${b},${c},${d},\n`);
-          const code = statusRowCode(i, j, k, l);
-          STATUS_ROW_OFFSET[code] = offset;
-          STATUS_ROW_LENGTH[code] = text.length;
-          const padded = Buffer.alloc((text.length + 3) & ~3);
-          text.copy(padded);
-          texts.push(padded);
-          offset += padded.length;
+          entries.push({ code: statusRowCode(i, j, k, l), text: `,${a},${b},${c},${d}${ROW_END_2006}` });
         });
       });
     });
   });
-  return Buffer.concat(texts);
-}
+  const size = (STATUS_CODES as number[]).slice(0, 4).reduce((a, b) => a * b, 1);
+  return wordTable(entries, size);
+})();
+export const STATUS_ROW_OFFSET = STATUS_ROWS_2006.offsets;
+export const STATUS_ROW_LENGTH = STATUS_ROWS_2006.lengths;
+export const STATUS_ROW_TEXT = STATUS_ROWS_2006.text;
+
+/** ",tbu,,,imtu,,who2007\n" of every TB/U and IMT/U 5-18 combination (no BB/U, BB/TB for 5-18 years). */
+const STATUS_ROWS_2007 = (() => {
+  const entries: { code: number; text: string }[] = [];
+  labelsOf(0).forEach((a, i) => {
+    labelsOf(IMTU_5_18_COLUMN).forEach((d, l) => {
+      entries.push({ code: status2007RowCode(i, l), text: `,${a},,,${d}${ROW_END_2007}` });
+    });
+  });
+  return wordTable(entries, (STATUS_CODES[0] as number) * (STATUS_CODES[IMTU_5_18_COLUMN] as number));
+})();
+export const STATUS_2007_ROW_OFFSET = STATUS_ROWS_2007.offsets;
+export const STATUS_2007_ROW_LENGTH = STATUS_ROWS_2007.lengths;
+export const STATUS_2007_ROW_TEXT = STATUS_ROWS_2007.text;
 
 /** Flag column codes: 0 and 1 as printed, 2 for an empty cell (no z). */
 export const FLAG_EMPTY = 2;

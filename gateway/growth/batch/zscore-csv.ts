@@ -6,7 +6,8 @@
 // (goal: 1,000,000 rows/s end to end). It still follows RFC 4180: quoted fields with "" escapes,
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
-import { computeGrowthValues, emptyGrowthResult } from '../compute.ts';
+import { DAYS_PER_MONTH } from '../age.ts';
+import { emptyGrowthResult } from '../compute.ts';
 import {
   ERR_AGE_NEGATIVE,
   ERR_BIRTH_AFTER_MEASUREMENT,
@@ -18,6 +19,7 @@ import {
   POSITION_STANDING,
   POSITION_UNKNOWN,
   VALUE_AGE_DAYS,
+  VALUE_AGE_MONTHS,
   VALUE_HEADC_CM,
   VALUE_LENHEI_CM,
   VALUE_OEDEMA,
@@ -28,6 +30,7 @@ import {
 } from '../indicators.ts';
 import { roundTo, roundZHundredths } from '../round.ts';
 import type { GrowthResult } from '../types.ts';
+import { computeGrowthAnyAgeValues } from '../who2007.ts';
 import {
   copySpan,
   copyWords,
@@ -45,11 +48,17 @@ import {
   FLAG_TEXT_LENGTH,
   FLAG_TEXT_STRIDE,
   flagRowCode,
+  IMTU_5_18_COLUMN,
   MAX_THOUSANDTHS,
+  NO_STATUS,
+  STATUS_2007_ROW_LENGTH,
+  STATUS_2007_ROW_OFFSET,
+  STATUS_2007_ROW_TEXT,
   STATUS_BAND,
   STATUS_ROW_LENGTH,
   STATUS_ROW_OFFSET,
   STATUS_ROW_TEXT,
+  status2007RowCode,
   statusBandOf,
   statusRowCode,
   writeThousandths,
@@ -64,6 +73,7 @@ const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffse
 const Z_WORDS = textWords(Z_TEXT);
 const FLAG_WORDS = textWords(FLAG_TEXT);
 const STATUS_ROW_WORDS = textWords(STATUS_ROW_TEXT);
+const STATUS_2007_ROW_WORDS = textWords(STATUS_2007_ROW_TEXT);
 
 export const OUTPUT_COLUMNS = [
   'clenhei',
@@ -83,6 +93,8 @@ export const OUTPUT_COLUMNS = [
   'status_bbtb',
   'status_imtu',
   'error',
+  // Last, so that every column before it keeps its place for readers of earlier outputs.
+  'reference',
 ] as const;
 
 const INPUT_COLUMNS = [
@@ -95,6 +107,7 @@ const INPUT_COLUMNS = [
   'measure',
   'oedema',
   'headc_cm',
+  'age_months',
 ] as const;
 type InputColumn = (typeof INPUT_COLUMNS)[number];
 // Positions in INPUT_COLUMNS, used as indexes into the header's cell map.
@@ -107,6 +120,11 @@ const LENHEI_CM = 5;
 const MEASURE = 6;
 const OEDEMA = 7;
 const HEADC_CM = 8;
+const AGE_MONTHS = 9;
+// Where a row's age came from (the column an age error is blamed on).
+const AGE_FROM_DAYS = 0;
+const AGE_FROM_DATES = 1;
+const AGE_FROM_MONTHS = 2;
 
 const QUOTE = 34;
 const SPACE = 32;
@@ -178,12 +196,12 @@ export class ZscoreCsvTransformer {
   private readonly cellEnd = new Int32Array(MAX_FIELDS);
   private readonly cellEscaped = new Uint8Array(MAX_FIELDS);
   private cells = 0;
-  // Band code of each status column in the current row (z-text.ts), set as its z is written.
-  private readonly band = new Uint8Array(4);
+  // Band code of each band column in the current row (z-text.ts), set as its z is written.
+  private readonly band = new Uint8Array(NO_STATUS);
   private rowContentEnd = 0;
   // The current row as numbers (NaN = missing), in VALUE_* slots, and where its age came from.
   private readonly values = new Float64Array(VALUE_SLOTS);
-  private ageFromDates = false;
+  private ageFrom = AGE_FROM_DAYS;
   // The last measurement date cell seen (bytes, length) and its day number.
   private readonly lastDateBytes = new Uint8Array(32);
   private lastDateLength = -1;
@@ -420,7 +438,9 @@ export class ZscoreCsvTransformer {
       throw new CsvFatalError(`header: no 'sex' column (found: ${names.join(', ') || 'nothing'})`);
     }
     if ((this.column[BIRTH_DATE] as number) < 0 !== (this.column[DATE] as number) < 0) {
-      throw new CsvFatalError("header: 'birth_date' and 'date' must come together (or use 'age_days')");
+      throw new CsvFatalError(
+        "header: 'birth_date' and 'date' must come together (or use 'age_days' or 'age_months')",
+      );
     }
     this.headerFields = this.cells;
     this.headerDone = true;
@@ -472,7 +492,7 @@ export class ZscoreCsvTransformer {
       this.errorRow(error.column, error.message);
       return;
     }
-    const failed = computeGrowthValues(this.values, this.result);
+    const failed = computeGrowthAnyAgeValues(this.values, this.result);
     if (failed !== 0) {
       this.errorRow(...this.describeCoreError(failed));
       return;
@@ -480,16 +500,20 @@ export class ZscoreCsvTransformer {
     this.writeResult();
   }
 
-  /** Column and message for a core error; an age computed from the dates is blamed on them. */
+  /** Column and message for a core error; an age error is blamed on the column(s) the age came from. */
   private describeCoreError(failed: number): [column: string, message: string] {
-    if (this.ageFromDates && failed === ERR_AGE_NEGATIVE) {
+    if (this.ageFrom === AGE_FROM_DATES && failed === ERR_AGE_NEGATIVE) {
       return ['birth_date', GROWTH_ERRORS[ERR_BIRTH_AFTER_MEASUREMENT]?.message ?? ''];
     }
     const info = GROWTH_ERRORS[failed];
     if (info === undefined) return ['row', 'invalid input'];
-    const column =
-      info.field === 'ageDays' && this.ageFromDates ? 'birth_date/date' : FIELD_COLUMN[info.field];
-    return [column, info.message];
+    if (info.field !== 'ageDays' && info.field !== 'ageMonths')
+      return [FIELD_COLUMN[info.field], info.message];
+    const from = this.ageFrom;
+    return [
+      from === AGE_FROM_DATES ? 'birth_date/date' : from === AGE_FROM_MONTHS ? 'age_months' : 'age_days',
+      info.message,
+    ];
   }
 
   /** Reads the row into this.values (NaN = missing); returns the first problem, naming its column. */
@@ -507,11 +531,20 @@ export class ZscoreCsvTransformer {
     else return this.badCell(data, sexCell, 'sex', 'is not 1/2, M/F or L/P');
 
     v[VALUE_AGE_DAYS] = Number.NaN;
-    this.ageFromDates = false;
+    v[VALUE_AGE_MONTHS] = Number.NaN;
+    this.ageFrom = AGE_FROM_DAYS;
     const ageCell = this.present(AGE_DAYS, data);
+    const monthsCell = ageCell < 0 ? this.present(AGE_MONTHS, data) : -1;
     if (ageCell >= 0) {
       v[VALUE_AGE_DAYS] = this.number(data, ageCell);
       if (Number.isNaN(v[VALUE_AGE_DAYS])) return this.badCell(data, ageCell, 'age_days', 'is not a number');
+    } else if (monthsCell >= 0) {
+      // WHO AnthroPlus's input: the 2007 reference takes the months as given, the 2006 standards in days.
+      const months = this.number(data, monthsCell);
+      if (Number.isNaN(months)) return this.badCell(data, monthsCell, 'age_months', 'is not a number');
+      v[VALUE_AGE_MONTHS] = months;
+      v[VALUE_AGE_DAYS] = months * DAYS_PER_MONTH;
+      this.ageFrom = AGE_FROM_MONTHS;
     } else {
       const birthCell = this.present(BIRTH_DATE, data);
       const dateCell = this.present(DATE, data);
@@ -527,7 +560,7 @@ export class ZscoreCsvTransformer {
         if (Number.isNaN(measured)) return this.badCell(data, dateCell, 'date', 'is not a YYYY-MM-DD date');
         // A negative age is reported by the core, and blamed on birth_date.
         v[VALUE_AGE_DAYS] = measured - birth;
-        this.ageFromDates = true;
+        this.ageFrom = AGE_FROM_DATES;
       }
     }
 
@@ -619,33 +652,34 @@ export class ZscoreCsvTransformer {
     let pos = this.outPos;
     // Pad a short row so the output columns stay aligned.
     for (let cell = this.cells; cell < this.headerFields; cell++) out[pos++] = COMMA;
-    // 16 empty result columns, then the quoted message.
-    for (let i = 0; i < OUTPUT_COLUMNS.length; i++) out[pos++] = COMMA;
+    // 16 empty result columns, the quoted message, an empty reference.
+    for (let i = 1; i < OUTPUT_COLUMNS.length; i++) out[pos++] = COMMA;
     out[pos++] = QUOTE;
     pos += out.write(message.replaceAll('"', '""'), pos, 'utf8');
     out[pos++] = QUOTE;
+    out[pos++] = COMMA;
     out[pos++] = LF;
     this.outPos = pos;
   }
 
   /**
-   * Writes ",z" and, for z slots 0..3, sets the band code of the status column decided on it.
+   * Writes ",z" and, unless `column` is NO_STATUS, sets the band code of the band column decided on it.
    * Returns the new position.
    */
-  private writeZ(pos: number, z: number, slot: number): number {
+  private writeZ(pos: number, z: number, column: number): number {
     if (Number.isNaN(z)) {
-      if (slot < 4) this.band[slot] = statusBandOf(slot, Number.NaN);
+      if (column < NO_STATUS) this.band[column] = statusBandOf(column, Number.NaN);
       this.out[pos] = COMMA;
       return pos + 1;
     }
     const k = roundZHundredths(z);
     const entry = k + Z_TABLE_LIMIT;
     const inTable = entry >= 0 && entry < Z_TABLE_ENTRIES;
-    if (slot < 4) {
+    if (column < NO_STATUS) {
       // roundZ(z) is k / 100 exactly (R's rounding returns integer / 100).
-      this.band[slot] = inTable
-        ? (STATUS_BAND[slot * Z_TABLE_ENTRIES + entry] as number)
-        : statusBandOf(slot, k / 100);
+      this.band[column] = inTable
+        ? (STATUS_BAND[column * Z_TABLE_ENTRIES + entry] as number)
+        : statusBandOf(column, k / 100);
     }
     if (inTable && this.precision === 2) {
       // Always both words of the entry (",-20.00" is 7 bytes): no loop to mispredict.
@@ -673,11 +707,13 @@ export class ZscoreCsvTransformer {
           ? writeThousandths(this.outView, pos, thousandths)
           : writeFixed(out, pos, thousandths / 1000, CLENHEI_DECIMALS, true);
     }
+    // The 2007 reference (5-19 years) has no BB/U category and IMT/U in its own bands.
+    const is2007 = r.reference === 'who2007';
     pos = this.writeZ(pos, r.zlen, 0);
-    pos = this.writeZ(pos, r.zwei, 1);
+    pos = this.writeZ(pos, r.zwei, is2007 ? NO_STATUS : 1);
     pos = this.writeZ(pos, r.zwfl, 2);
-    pos = this.writeZ(pos, r.zbmi, 3);
-    pos = this.writeZ(pos, r.zhc, 4);
+    pos = this.writeZ(pos, r.zbmi, is2007 ? IMTU_5_18_COLUMN : 3);
+    pos = this.writeZ(pos, r.zhc, NO_STATUS);
     const flags = flagRowCode(
       flagCode(r.flen),
       flagCode(r.fwei),
@@ -695,6 +731,17 @@ export class ZscoreCsvTransformer {
       pos,
     );
     const band = this.band;
+    if (is2007) {
+      const code = status2007RowCode(band[0] as number, band[IMTU_5_18_COLUMN] as number);
+      this.outPos = copyWords(
+        STATUS_2007_ROW_WORDS,
+        (STATUS_2007_ROW_OFFSET[code] as number) / 4,
+        STATUS_2007_ROW_LENGTH[code] as number,
+        this.outView,
+        pos,
+      );
+      return;
+    }
     const statuses = statusRowCode(
       band[0] as number,
       band[1] as number,

@@ -24,6 +24,7 @@ import {
   renderSkdnHtml,
   skdnCsv,
 } from '../../reports/index.ts';
+import { computePaudList, paudCsv, renderPaudHtml } from '../../reports/paud.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';
 
@@ -70,6 +71,11 @@ const exportQuery = z.strictObject({
   decimal_comma: decimalComma,
 });
 const fhirQuery = z.strictObject({ from: month, to: month.optional() });
+const paudQuery = z.strictObject({
+  date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date as YYYY-MM-DD'),
+  format: z.enum(['html', 'csv'], 'must be html or csv').default('html'),
+  decimal_comma: decimalComma,
+});
 
 const reporters = ['bidan', 'admin'] as const;
 const csvType = 'text/csv; charset=utf-8';
@@ -137,6 +143,19 @@ export function reportRoutes(source: ReportSource | undefined, gatewayPosyanduId
   }
 
   return [
+    {
+      // The PAUD list of a measuring day (children 60-84 months, WHO 2007): docs/reports.md.
+      method: 'GET',
+      path: '/api/lists/paud',
+      roles: reporters,
+      handler: async ({ query }) => {
+        const input = validate(paudQuery, queryObject(query), 'query');
+        const list = computePaudList(await load(), { posyanduId, date: input.date });
+        if (input.format === 'html') return { html: renderPaudHtml(list, place) };
+        const body = paudCsv(list, { decimalComma: input.decimal_comma === '1' });
+        return { attachment: { body, contentType: csvType, filename: `${fileStem}-paud-${input.date}.csv` } };
+      },
+    },
     {
       method: 'GET',
       path: '/api/reports/:kind',

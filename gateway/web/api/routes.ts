@@ -57,7 +57,7 @@ const searchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 const chartQuery = z.strictObject({
-  indicator: z.enum(['lhfa', 'wfa', 'wfl', 'wfh']).optional(),
+  indicator: z.enum(['lhfa', 'wfa', 'wfl', 'wfh', 'hfa2007', 'bfa2007']).optional(),
   lang: z.enum(['id', 'en']).optional(),
   /** `narrow`: the phone's layout (fits 360 px without a sideways swipe). */
   size: z.enum(['wide', 'narrow']).optional(),
@@ -91,7 +91,15 @@ export function chartPoints(indicator: ChartIndicator, measurements: readonly Me
   for (const m of measurements) {
     if (m.superseded_by !== null) continue;
     const base = { measuredOn: m.measured_on, measurementId: m.id };
-    if (indicator === 'lhfa' && m.clenhei_cm !== null) {
+    // A chart shows the rows of its own reference: WHO 2007 (PAUD, 60-84 months) or WHO 2006.
+    const paudChart = indicator === 'hfa2007' || indicator === 'bfa2007';
+    if (paudChart !== (m.reference === 'who2007')) continue;
+    if (indicator === 'hfa2007' && m.clenhei_cm !== null) {
+      points.push({ ...base, x: m.age_days, y: m.clenhei_cm, z: m.z.zlen });
+    } else if (indicator === 'bfa2007' && m.clenhei_cm !== null && m.weight_kg !== null) {
+      const heightM = m.clenhei_cm / 100;
+      points.push({ ...base, x: m.age_days, y: m.weight_kg / (heightM * heightM), z: m.z.zbmi });
+    } else if (indicator === 'lhfa' && m.clenhei_cm !== null) {
       points.push({ ...base, x: m.age_days, y: m.clenhei_cm, z: m.z.zlen });
     } else if (indicator === 'wfa' && m.weight_kg !== null) {
       points.push({ ...base, x: m.age_days, y: m.weight_kg, z: m.z.zwei });
@@ -206,7 +214,9 @@ export function apiRoutes(services: GatewayServices): Route[] {
         const child = unwrap(await services.getChild(id));
         const measurements = unwrap(await services.listMeasurements(id));
         const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
-        const chosen: ChartIndicator = indicator ?? 'lhfa';
+        // A PAUD child (measured by the WHO 2007 reference) gets the 5–7-year chart by default.
+        const paud = measurements.some((m) => m.reference === 'who2007' && m.superseded_by === null);
+        const chosen: ChartIndicator = indicator ?? (paud ? 'hfa2007' : 'lhfa');
         // A baby's chart spans 0–24 months, as the KMS does; older children get 0–60.
         const maxAgeDays = newestAgeDays < 700 ? 731 : 1826;
         const svg = renderGrowthChart({

@@ -1,15 +1,28 @@
 // The growth chart as SVG, drawn from the growth core's own WHO 2006 tables (sdCurve): SD lines at
 // −3, −2, 0, +2, +3, KMS-like shaded bands, the child's points joined over time, and the lying/standing
 // switch at 24 months (731 days, where the length table becomes the height table, 0.7 cm lower).
-import { sdCurve } from '../../growth/index.ts';
+// For PAUD children, 5–7 years (60–84 months) from the WHO Reference 2007 (sdCurve2007): height-for-age
+// ('hfa2007') and BMI-for-age ('bfa2007').
+import { sdCurve, sdCurve2007 } from '../../growth/index.ts';
 
-export type ChartIndicator = 'lhfa' | 'wfa' | 'wfl' | 'wfh';
+export type ChartIndicator = 'lhfa' | 'wfa' | 'wfl' | 'wfh' | 'hfa2007' | 'bfa2007';
+
+/** The PAUD chart's age span: 60 to 84 months. */
+const PAUD_FIRST_MONTH = 60;
+const PAUD_LAST_MONTH = 84;
+
+/** The SD line of a chart indicator (x in days or cm). */
+function chartCurve(indicator: ChartIndicator, sex: 1 | 2, z: number) {
+  if (indicator === 'hfa2007') return sdCurve2007('hfa', sex, z, PAUD_FIRST_MONTH, PAUD_LAST_MONTH);
+  if (indicator === 'bfa2007') return sdCurve2007('bfa', sex, z, PAUD_FIRST_MONTH, PAUD_LAST_MONTH);
+  return sdCurve(indicator, sex, z);
+}
 export type Lang = 'id' | 'en';
 
 export interface ChartPoint {
   /** Age in days (lhfa, wfa) or length/height in cm (wfl, wfh). */
   x: number;
-  /** cm (lhfa) or kg (wfa, wfl, wfh). */
+  /** cm (lhfa, hfa2007), kg (wfa, wfl, wfh) or kg/m² (bfa2007). */
   y: number;
   /** The z-score the growth core gave this point (shown in the tooltip, checked by tests). */
   z: number | null;
@@ -58,6 +71,10 @@ const text = {
     weightKg: 'Berat badan (kg)',
     switch: '24 bln: terlentang → berdiri (−0,7 cm)',
     reference: 'Standar WHO 2006',
+    hfa2007: 'Tinggi badan menurut umur (TB/U), 5–7 tahun',
+    bfa2007: 'IMT menurut umur (IMT/U), 5–7 tahun',
+    bmi: 'IMT (kg/m²)',
+    reference2007: 'WHO Reference 2007',
   },
   en: {
     lhfa: 'Length/height-for-age',
@@ -73,6 +90,10 @@ const text = {
     weightKg: 'Weight (kg)',
     switch: '24 mo: lying → standing (−0.7 cm)',
     reference: 'WHO 2006 standard',
+    hfa2007: 'Height-for-age, 5–7 years',
+    bfa2007: 'BMI-for-age, 5–7 years',
+    bmi: 'BMI (kg/m²)',
+    reference2007: 'WHO Reference 2007',
   },
 } as const;
 
@@ -156,13 +177,14 @@ export function renderGrowthChart(options: ChartOptions): string {
   const { width, height, plot } = layout(narrow);
   const { indicator, sex, lang } = options;
   const t = text[lang];
-  const byAge = indicator === 'lhfa' || indicator === 'wfa';
-  const curves = new Map<number, Curve>(sdLines.map((z) => [z, sdCurve(indicator, sex, z)]));
+  const is2007 = indicator === 'hfa2007' || indicator === 'bfa2007';
+  const byAge = indicator === 'lhfa' || indicator === 'wfa' || is2007;
+  const curves = new Map<number, Curve>(sdLines.map((z) => [z, chartCurve(indicator, sex, z)]));
   const median = curves.get(0) as Curve;
   const tableMin = median.x[0] as number;
   const tableMax = median.x[median.x.length - 1] as number;
   const xMin = tableMin;
-  const xMax = byAge ? Math.min(tableMax, options.maxAgeDays ?? tableMax) : tableMax;
+  const xMax = byAge && !is2007 ? Math.min(tableMax, options.maxAgeDays ?? tableMax) : tableMax;
   const points = options.points.filter((p) => p.x >= xMin && p.x <= xMax && Number.isFinite(p.y));
 
   // y range: the −3 and +3 lines over the x range, widened to keep every point inside.
@@ -189,7 +211,7 @@ export function renderGrowthChart(options: ChartOptions): string {
   const r2 = (v: number) => Math.round(v * 100) / 100;
 
   const out: string[] = [];
-  const title = `${t[indicator]} — ${sex === 1 ? t.boy : t.girl} — ${t.reference}`;
+  const title = `${t[indicator]} — ${sex === 1 ? t.boy : t.girl} — ${is2007 ? t.reference2007 : t.reference}`;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" class="growth-chart" role="img"` +
       ` aria-label="${escapeXml(title)}" data-indicator="${indicator}" data-sex="${sex}"` +
@@ -227,8 +249,9 @@ export function renderGrowthChart(options: ChartOptions): string {
   const xTicks: { value: number; label: string }[] = [];
   if (byAge) {
     const months = Math.round(xMax / daysPerMonth);
-    const labelEvery = (months > 24 ? 6 : 3) * (narrow ? 2 : 1);
-    for (let m = 0; m <= months; m++) {
+    const firstMonth = Math.round(xMin / daysPerMonth);
+    const labelEvery = (months - firstMonth > 24 ? 6 : 3) * (narrow ? 2 : 1);
+    for (let m = firstMonth; m <= months; m++) {
       const x = sx(m * daysPerMonth);
       out.push(
         `<line x1="${r2(x)}" y1="${plot.top}" x2="${r2(x)}" y2="${plot.bottom}"${m % labelEvery ? ' opacity="0.4"' : ''}/>`,
@@ -257,7 +280,14 @@ export function renderGrowthChart(options: ChartOptions): string {
   for (const tick of yTicks)
     out.push(`<text x="${plot.left - 8}" y="${r2(tick.value + 4)}" text-anchor="end">${tick.label}</text>`);
   const xTitle = byAge ? t.ageMonths : indicator === 'wfl' ? t.lenCm : t.heightCm;
-  const yTitle = indicator === 'lhfa' ? t.lengthCm : t.weightKg;
+  const yTitle =
+    indicator === 'lhfa'
+      ? t.lengthCm
+      : indicator === 'hfa2007'
+        ? t.heightCm
+        : indicator === 'bfa2007'
+          ? t.bmi
+          : t.weightKg;
   out.push(
     `<text x="${(plot.left + plot.right) / 2}" y="${height - 20}" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(xTitle)}</text>`,
   );
@@ -326,7 +356,9 @@ export function renderGrowthChart(options: ChartOptions): string {
   out.push('<g class="child-points">');
   for (const p of ordered) {
     const zText = p.z === null ? '' : ` z=${fmt(p.z, 2, lang)}`;
-    const label = `${p.measuredOn}: ${fmt(p.y, indicator === 'lhfa' ? 1 : 2, lang)} ${indicator === 'lhfa' ? 'cm' : 'kg'}${zText}`;
+    const unit =
+      indicator === 'lhfa' || indicator === 'hfa2007' ? 'cm' : indicator === 'bfa2007' ? 'kg/m²' : 'kg';
+    const label = `${p.measuredOn}: ${fmt(p.y, unit === 'kg' ? 2 : 1, lang)} ${unit}${zText}`;
     out.push(
       `<circle class="child-point" cx="${r2(sx(p.x))}" cy="${r2(sy(p.y))}" r="6" fill="#1a2a6c" stroke="#ffffff" stroke-width="2"` +
         ` data-x="${p.x}" data-y="${p.y}" data-z="${p.z ?? ''}" data-measurement-id="${escapeXml(p.measurementId)}"><title>${escapeXml(label)}</title></circle>`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Child } from '../../../gateway/app/services.ts';
-import { computeGrowth, roundZ } from '../../../gateway/growth/index.ts';
+import { computeGrowth, computeGrowth2007, roundZ } from '../../../gateway/growth/index.ts';
 import {
   assembleMeasurement,
   compare,
@@ -68,14 +68,14 @@ describe('assembling a measurement', () => {
     expect(defaultPosition(731)).toBe('h');
   });
 
-  it('refuses a birth after the measurement, a child over 60 months, no values at all', () => {
+  it('refuses a birth after the measurement, a child over 84 months, no values at all', () => {
     expect(assemble({ child: { ...child, birth_date: '2026-12-01' } })).toMatchObject({
       ok: false,
       error: { field: 'birth_date' },
     });
-    expect(assemble({ child: { ...child, birth_date: '2021-01-01' } })).toMatchObject({
+    expect(assemble({ child: { ...child, birth_date: '2019-11-27' } })).toMatchObject({
       ok: false,
-      error: { field: 'birth_date' },
+      error: { field: 'birth_date', message: expect.stringContaining('84 months') },
     });
     expect(assemble({ lenheiCm: null, weightKg: null })).toMatchObject({
       ok: false,
@@ -107,6 +107,35 @@ describe('assembling a measurement', () => {
     expect(measurementView({ row: old, readings: [], supersededBy: null, delivery: 'local' }).status).toEqual(
       {},
     );
+  });
+
+  it('scores a PAUD child of 60-84 months by the WHO Reference 2007, with the Permenkes 5-18 labels', () => {
+    // Born 2020-05-10: 78 months on 2026-11-28, a PAUD child.
+    const paud = { ...child, birth_date: '2020-05-10' };
+    const result = assemble({ child: paud, lenheiCm: 112.04, weightKg: 21.5 });
+    if (!result.ok) throw new Error(result.error.message);
+    const row = result.value;
+    expect(row).toMatchObject({
+      reference: 'who2007',
+      position: 'h',
+      lenhei_cm: 112,
+      zwfl: null,
+      fwfl: null,
+    });
+    const growth = computeGrowth2007({ sex: 2, ageDays: row.age_days, lenheiCm: 112, weightKg: 21.5 });
+    expect([row.zlen, row.zwei, row.zbmi]).toEqual([
+      roundZ(growth.zlen),
+      roundZ(growth.zwei),
+      roundZ(growth.zbmi),
+    ]);
+    expect(row.status_bbu).toBeNull();
+    const view = measurementView({ row, readings: [], supersededBy: null, delivery: 'local' });
+    expect(view.reference).toBe('who2007');
+    expect(view.status.imtu?.index).toBe('imtu_5_18');
+    expect(view.status.tbu?.index).toBe('tbu');
+    // 59.99 months the day before: still the 2006 standards.
+    const under = assemble({ child: { ...child, birth_date: '2021-11-29' } });
+    expect(under.ok && under.value.reference).toBe('who2006');
   });
 
   it('flags an implausible length (WHO flag) instead of hiding it', () => {

@@ -56,7 +56,7 @@ describe('store', () => {
     expect((await db.get('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
     expect((await db.get('PRAGMA foreign_keys'))?.foreign_keys).toBe(1);
     expect((await db.get('PRAGMA synchronous'))?.synchronous).toBe(2);
-    expect((await db.get('PRAGMA user_version'))?.user_version).toBe(5);
+    expect((await db.get('PRAGMA user_version'))?.user_version).toBe(7);
   });
 
   it('reopening an existing file runs no migration twice', async () => {

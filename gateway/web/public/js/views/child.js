@@ -1,5 +1,6 @@
-// A child's page: the growth chart (SVG drawn by the gateway from the WHO 2006 tables) and the history,
-// corrections shown beside the rows they replace. Printable on one A4 page.
+// A child's page: the growth chart (SVG drawn by the gateway from the WHO 2006 tables, or the WHO 2007
+// reference for a PAUD child of 5–7 years) and the history, corrections shown beside the rows they replace.
+// Printable on one A4 page.
 import { api } from '../api.js';
 import { state } from '../app.js';
 import { h, mount } from '../dom.js';
@@ -21,8 +22,11 @@ export async function renderChild(root, childId) {
   const child = childResult.data;
   const measurements = measurementsResult.data.measurements;
   const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
-  const indicators = ['lhfa', 'wfa', newestAgeDays < 731 ? 'wfl' : 'wfh'];
-  let indicator = 'lhfa';
+  // A PAUD child measured from 60 months (WHO Reference 2007) also has the 5–7-year charts, shown first.
+  const paud = measurements.some((m) => m.reference === 'who2007');
+  const under5 = ['lhfa', 'wfa', newestAgeDays < 731 ? 'wfl' : 'wfh'];
+  const indicators = paud ? ['hfa2007', 'bfa2007', ...under5] : under5;
+  let indicator = indicators[0];
   const chartEl = h('div', { class: 'chart', id: 'chart' });
 
   async function loadChart() {

@@ -11,9 +11,13 @@ const indices = [
   ['imtu', 'zbmi', 'fbmi'],
 ];
 
-/** The index as the KMS names it for this age: PB/U and BB/PB under 24 months, TB/U and BB/TB from then on. */
-function indexName(index, ageDays) {
+/**
+ * The index as the KMS names it for this age: PB/U and BB/PB under 24 months, TB/U and BB/TB from then on;
+ * for a PAUD child (WHO Reference 2007) IMT/U is the 5–18-year index.
+ */
+function indexName(index, ageDays, reference) {
   const table = ageDays < 731 ? 'l' : 'h';
+  if (index === 'imtu' && reference === 'who2007') return t('index.imtu_5_18');
   return index === 'tbu' || index === 'bbtb' ? t(`index.${index}.${table}`) : t(`index.${index}`);
 }
 
@@ -87,7 +91,7 @@ export function renderResultCard(saved, child, options = {}) {
           class: `z-row severity-${implausible ? 'severe' : (label?.severity ?? 'normal')}`,
           'data-index': index,
         },
-        h('th', { scope: 'row' }, indexName(index, m.age_days)),
+        h('th', { scope: 'row' }, indexName(index, m.age_days, m.reference)),
         h('td', { class: 'z-value' }, `${fmtZ(z)} SD`),
         h(
           'td',
@@ -145,7 +149,11 @@ export function renderResultCard(saved, child, options = {}) {
     zRows.length > 0 && h('table', { class: 'z-table' }, h('tbody', {}, zRows)),
     notes,
     h('p', { class: 'delivery', 'data-delivery': m.delivery }, `✔ ${t(`delivery.${m.delivery}`)}`),
-    h('p', { class: 'reference' }, t('result.reference')),
+    h(
+      'p',
+      { class: 'reference', 'data-reference': m.reference ?? 'who2006' },
+      t(m.reference === 'who2007' ? 'result.reference2007' : 'result.reference'),
+    ),
     h(
       'div',
       { class: 'actions' },
