@@ -1,6 +1,7 @@
 // The district's moving parts as real processes: `tikar record` workers on PostgreSQL (the CLI, each its own
 // process), light gateways for many posyandu, and counts read back from PostgreSQL.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LightGateway } from '../../district/sim/light-gateway.ts';
 import { monthsEnding, simulatePosyandu } from '../../district/sim/population.ts';
@@ -9,6 +10,24 @@ import type { MeasurementMessage } from '../../gateway/publish/payloads.ts';
 import { waitFor } from '../integration/helpers.ts';
 
 const tikar = join(import.meta.dirname, '..', '..', 'bin', 'tikar.mjs');
+const shipped = join(import.meta.dirname, '..', '..', 'deploy', 'mosquitto', 'bridge-district.conf');
+
+/** The shipped bridge for `villageId` to 127.0.0.1:`port`, without the TLS and credential lines. */
+export async function villageBridgeConfig(villageId: string, port: number): Promise<string> {
+  const text = await readFile(shipped, 'utf8');
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        !/^(remote_username|remote_password|bridge_cafile|bridge_certfile|bridge_keyfile|bridge_tls_version)\b/.test(
+          line,
+        ),
+    )
+    .map((line) =>
+      line.replace(/^address .*$/, `address 127.0.0.1:${port}`).replaceAll('sukamaju', villageId),
+    )
+    .join('\n');
+}
 
 export interface TikarProcess {
   process: ChildProcess;
