@@ -22,6 +22,10 @@ const subcommands: Record<string, Subcommand> = {
     load: () => import('./gateway.ts'),
   },
   record: { summary: 'run or query the village record service', load: () => import('./record.ts') },
+  district: {
+    summary: 'the district: completeness check of the villages against PostgreSQL',
+    load: () => import('./district.ts'),
+  },
   report: { summary: 'SKDN, growth-mat recap, prevalence reports', load: () => import('./report.ts') },
   export: { summary: 'e-PPGBM CSV/XLSX and FHIR R4 exports', load: () => import('./export.ts') },
   pki: { summary: 'create the CA and certificates for MQTT over TLS', load: () => import('./pki.ts') },

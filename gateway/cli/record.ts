@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
+import { InventoryResponder } from '../record/inventory.ts';
 import { runRecordQuery } from '../record/queries.ts';
 import { RecordService } from '../record/record-service.ts';
 import type { RecordStore } from '../record/record-store.ts';
@@ -94,6 +95,12 @@ async function serve(argv: string[]): Promise<number> {
       log,
     });
     service.start();
+    // A village record answers the district's completeness check (a district worker is the one asking).
+    const responder =
+      store instanceof SqliteRecordStore && options.village !== undefined
+        ? new InventoryResponder({ store, link, villageId: options.village, log })
+        : undefined;
+    responder?.start();
     const where = options.village === undefined ? 'every village' : options.village;
     const storeText = district ? redactPgUrl(storeSpec) : storeSpec;
     process.stdout.write(`Tikar village record for ${where}: ${link.url}, store ${storeText}\n`);
@@ -102,6 +109,7 @@ async function serve(argv: string[]): Promise<number> {
       process.once('SIGTERM', () => resolve());
     });
     await service.stop();
+    await responder?.stop();
     await link.close();
     await store.close();
     return 0;

@@ -69,6 +69,7 @@ export function rulesForAccount(account: Account): AclRule[] {
       { access: 'read', filter: `${topicPrefix}/#` },
       { access: 'write', filter: `${every}/+/receipts` },
       { access: 'write', filter: `${every}/register` },
+      { access: 'write', filter: `${every}/inventory/ask` },
     ];
   }
   const village = `${topicPrefix}/${account.village}`;
@@ -91,12 +92,17 @@ export function rulesForAccount(account: Account): AclRule[] {
       { access: 'write', filter: `${village}/register/sync` },
       { access: 'read', filter: `${village}/+/receipts` },
       { access: 'read', filter: `${village}/register` },
+      { access: 'write', filter: `${village}/inventory/answer` },
+      { access: 'read', filter: `${village}/inventory/ask` },
     ];
   }
   return [
     { access: 'read', filter: `${village}/#` },
     { access: 'write', filter: `${village}/+/receipts` },
     { access: 'write', filter: `${village}/register` },
+    // The completeness check: answers to the district, and measurements it lacks sent again.
+    { access: 'write', filter: `${village}/inventory/answer` },
+    { access: 'write', filter: `${village}/+/measurements` },
   ];
 }
 

@@ -68,7 +68,6 @@ describe('rights from the roster', () => {
     ['record-sukamaju', 'read', 'tikar/v1/cibodas/anggrek/measurements', false],
     ['record-sukamaju', 'write', 'tikar/v1/sukamaju/mawar/receipts', true],
     ['record-sukamaju', 'write', 'tikar/v1/sukamaju/register', true],
-    ['record-sukamaju', 'write', 'tikar/v1/sukamaju/mawar/measurements', false],
     ['bridge-sukamaju', 'write', 'tikar/v1/sukamaju/mawar/measurements', true],
     ['bridge-sukamaju', 'write', 'tikar/v1/sukamaju/mawar/status', true],
     ['bridge-sukamaju', 'write', 'tikar/v1/sukamaju/register/sync', true],
@@ -83,6 +82,13 @@ describe('rights from the roster', () => {
     ['district-record', 'write', 'tikar/v1/cibodas/anggrek/receipts', true],
     ['district-record', 'write', 'tikar/v1/cibodas/register', true],
     ['district-record', 'write', 'tikar/v1/cibodas/anggrek/measurements', false],
+    ['bridge-sukamaju', 'write', 'tikar/v1/sukamaju/inventory/answer', true],
+    ['bridge-sukamaju', 'read', 'tikar/v1/sukamaju/inventory/ask', true],
+    ['bridge-sukamaju', 'write', 'tikar/v1/sukamaju/inventory/ask', false],
+    ['district-record', 'write', 'tikar/v1/cibodas/inventory/ask', true],
+    ['district-record', 'write', 'tikar/v1/cibodas/inventory/answer', false],
+    ['record-sukamaju', 'write', 'tikar/v1/sukamaju/inventory/answer', true],
+    ['record-sukamaju', 'write', 'tikar/v1/cibodas/inventory/answer', false],
     ['nobody', 'read', 'tikar/v1/sukamaju/register', false],
   ];
   it.each(cases)('%s %s %s → %s', (user, access, topic, allowed) => {
