@@ -3,6 +3,7 @@
 
 import { Command, InvalidArgumentError } from 'commander';
 import { checkCompleteness } from '../../district/completeness.ts';
+import { summarisePending } from '../../district/summary.ts';
 import { localDate } from '../clock/clock.ts';
 import { createLogger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
@@ -120,12 +121,48 @@ async function check(argv: string[]): Promise<number> {
   }
 }
 
+async function summarise(argv: string[]): Promise<number> {
+  const program = new Command('tikar district summarise')
+    .description(
+      "Recompute the dashboard's summaries of every posyandu with new messages now (the record workers do it " +
+        'every --summarise-every seconds anyway).',
+    )
+    .option('--store <url>', 'the district record, postgres://… (or $TIKAR_RECORD_STORE)');
+  const exit = parseArgv(program, argv);
+  if (exit !== undefined) return exit;
+  const storeUrl = program.opts<{ store?: string }>().store ?? process.env.TIKAR_RECORD_STORE;
+  if (storeUrl === undefined) {
+    process.stderr.write(
+      'tikar district summarise: --store postgres://… (or TIKAR_RECORD_STORE) is required\n',
+    );
+    return 2;
+  }
+  try {
+    const store = await PostgresRecordStore.open(storeUrl, { connections: 1 });
+    try {
+      const started = performance.now();
+      const done = await summarisePending(store.pg);
+      process.stderr.write(
+        `tikar district summarise: ${done.posyandu} posyandu, ${done.rows} posyandu-months in ` +
+          `${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      return 0;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    process.stderr.write(`tikar district summarise: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'check') return check(argv.slice(1));
+  if (argv[0] === 'summarise') return summarise(argv.slice(1));
   process.stderr.write(
     argv[0] === undefined || argv[0] === '--help'
-      ? 'usage: tikar district check [options]   (see tikar district check --help)\n'
-      : `tikar district: unknown '${argv[0]}', expected check\n`,
+      ? 'usage: tikar district check|summarise [options]   (see tikar district check --help)\n'
+      : `tikar district: unknown '${argv[0]}', expected check or summarise\n`,
   );
   return argv[0] === '--help' ? 0 : 2;
 }
