@@ -75,8 +75,11 @@ export async function startTikar(
 }
 
 /** A district record worker: `tikar record --store postgres://… --mqtt …` (every village, shared subscription). */
-export function startWorker(storeUrl: string, mqttUrl: string): Promise<TikarProcess> {
-  return startTikar(['record', '--store', storeUrl, '--mqtt', mqttUrl], 'village record for every village');
+export function startWorker(storeUrl: string, mqttUrl: string, extra: string[] = []): Promise<TikarProcess> {
+  return startTikar(
+    ['record', '--store', storeUrl, '--mqtt', mqttUrl, ...extra],
+    'village record for every village',
+  );
 }
 
 /** Messages of `posyanduCount` posyandu spread over villages, `months` months ending with `lastMonth`. */

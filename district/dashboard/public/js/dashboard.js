@@ -345,81 +345,88 @@ function render() {
   );
   const trendSrc = `/api/trend.svg?month=${state.month}${state.village ? `&village=${encodeURIComponent(state.village)}` : ''}`;
   app.replaceChildren(
-    h('h1', {}, `${t('title')} — ${state.month}`),
-    h(
-      'div',
-      { class: 'card controls' },
+    ...[
+      h('h1', {}, `${t('title')} — ${state.month}`),
       h(
-        'label',
-        {},
-        t('month'),
-        h('input', {
-          type: 'month',
-          id: 'month',
-          value: state.month,
-          onchange: (event) => {
-            state.month = event.target.value;
-            void load();
-          },
-        }),
+        'div',
+        { class: 'card controls' },
+        h(
+          'label',
+          {},
+          t('month'),
+          h('input', {
+            type: 'month',
+            id: 'month',
+            value: state.month,
+            onchange: (event) => {
+              state.month = event.target.value;
+              void load();
+            },
+          }),
+        ),
+        h(
+          'label',
+          {},
+          t('days'),
+          h('input', {
+            type: 'number',
+            id: 'days',
+            min: 1,
+            max: 366,
+            value: state.days,
+            onchange: (event) => {
+              state.days = Number(event.target.value) || 30;
+              void load();
+            },
+          }),
+        ),
+        h('label', {}, t('village'), villageSelect),
       ),
       h(
-        'label',
-        {},
-        t('days'),
-        h('input', {
-          type: 'number',
-          id: 'days',
-          min: 1,
-          max: 366,
-          value: state.days,
-          onchange: (event) => {
-            state.days = Number(event.target.value) || 30;
-            void load();
-          },
-        }),
+        'div',
+        { class: 'kpis' },
+        kpi(t('kpiS'), d.s.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB')),
+        kpi(t('kpiDS'), `${number(d.d_over_s)} %`),
+        kpi(t('kpiStunting'), `${number(d.rates.stunting.pct)} %`),
+        kpi(t('kpiStale'), String(view.stale.length)),
+        kpi(t('kpiReferral'), String(d.referral)),
+        kpi(t('kpiHome'), String(d.home_visit)),
       ),
-      h('label', {}, t('village'), villageSelect),
-    ),
-    h(
-      'div',
-      { class: 'kpis' },
-      kpi(t('kpiS'), d.s.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB')),
-      kpi(t('kpiDS'), `${number(d.d_over_s)} %`),
-      kpi(t('kpiStunting'), `${number(d.rates.stunting.pct)} %`),
-      kpi(t('kpiStale'), String(view.stale.length)),
-      kpi(t('kpiReferral'), String(d.referral)),
-      kpi(t('kpiHome'), String(d.home_visit)),
-    ),
-    h('p', { class: 'note' }, t('note')),
-    h('h2', {}, t('stale', { n: state.days })),
-    view.stale.length === 0
-      ? h('p', {}, t('noneStale', { n: state.days }))
-      : table('stale-table', view.stale, [villageColumn, posyanduColumn], 'stale'),
-    h('h2', {}, t('villages')),
-    table('village-table', view.villages, [villageColumn, countColumn], 'villages', districtRow),
-    h('h2', {}, `${t('posyanduTable')}${state.village ? ` — ${state.village}` : ''}`),
-    table('posyandu-table', posyandu, [villageColumn, posyanduColumn], 'posyandu'),
-    h('h2', {}, `${t('trend')} — ${state.village || t('kabupaten')}`),
-    h(
-      'div',
-      { class: 'trend' },
-      h('img', { src: trendSrc, alt: t('trend'), width: 720, height: 360, id: 'trend' }),
-    ),
-    h(
-      'a',
-      {
-        class: 'csv',
-        href: `/api/csv?table=trend&month=${state.month}`,
-        download: `tikar-trend-${state.month}.csv`,
-      },
-      `${t('csv')} (trend)`,
-    ),
+      h('p', { class: 'note' }, t('note')),
+      h('h2', {}, t('stale', { n: state.days })),
+      view.stale.length === 0
+        ? h('p', {}, t('noneStale', { n: state.days }))
+        : table('stale-table', view.stale, [villageColumn, posyanduColumn], 'stale'),
+      h('h2', {}, t('villages')),
+      table('village-table', view.villages, [villageColumn, countColumn], 'villages', districtRow),
+      h('h2', {}, `${t('posyanduTable')}${state.village ? ` — ${state.village}` : ''}`),
+      table('posyandu-table', posyandu, [villageColumn, posyanduColumn], 'posyandu'),
+      h('h2', {}, `${t('trend')} — ${state.village || t('kabupaten')}`),
+      h(
+        'div',
+        { class: 'trend' },
+        h('img', { src: trendSrc, alt: t('trend'), width: 720, height: 360, id: 'trend' }),
+      ),
+      h(
+        'a',
+        {
+          class: 'csv',
+          href: `/api/csv?table=trend&month=${state.month}`,
+          download: `tikar-trend-${state.month}.csv`,
+        },
+        `${t('csv')} (trend)`,
+      ),
+    ].flat(),
   );
 }
 
+let loads = 0;
+
 async function load() {
+  // Only the newest request may draw: an older answer arriving late would undo a newer choice.
+  const mine = ++loads;
   const result = await api(`/api/overview?month=${state.month}&days=${state.days}`);
+  if (mine !== loads) return;
   if (result.status === 401) return showLogin();
   if (result.status !== 200) {
     app.replaceChildren(h('p', { class: 'error', role: 'alert' }, result.body.error.message));
