@@ -22,6 +22,14 @@ const subcommands: Record<string, Subcommand> = {
     load: () => import('./gateway.ts'),
   },
   record: { summary: 'run or query the village record service', load: () => import('./record.ts') },
+  district: {
+    summary: 'the district: completeness check of the villages, summaries for the dashboard',
+    load: () => import('./district.ts'),
+  },
+  dashboard: {
+    summary: 'the district dashboard (read-only web screens on PostgreSQL)',
+    load: () => import('./dashboard.ts'),
+  },
   report: { summary: 'SKDN, growth-mat recap, prevalence reports', load: () => import('./report.ts') },
   export: { summary: 'e-PPGBM CSV/XLSX and FHIR R4 exports', load: () => import('./export.ts') },
   import: {

@@ -2,8 +2,10 @@
 
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { createLogger } from '../log/logger.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
+import { InventoryResponder } from '../record/inventory.ts';
+import type { PostgresRecordStore } from '../record/postgres-record-store.ts';
 import { runRecordQuery } from '../record/queries.ts';
 import { RecordService } from '../record/record-service.ts';
 import type { RecordStore } from '../record/record-store.ts';
@@ -11,7 +13,7 @@ import { SqliteRecordStore } from '../record/sqlite-record-store.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { openDb } from '../store/db.ts';
 import { isPostgresUrl, redactPgUrl } from '../store/postgres-url.ts';
-import { parseArgv, topicIdOption } from './options.ts';
+import { integerIn, parseArgv, topicIdOption } from './options.ts';
 
 async function openStore(store: string): Promise<RecordStore> {
   if (isPostgresUrl(store)) {
@@ -20,6 +22,30 @@ async function openStore(store: string): Promise<RecordStore> {
     return PostgresRecordStore.open(store);
   }
   return new SqliteRecordStore(await openDb(store));
+}
+
+/**
+ * Recomputes the dashboard's summaries every `periodMs` (each worker tries; an advisory lock lets one at a time
+ * do it). Returns a function that stops the loop after the round under way.
+ */
+async function summariseEvery(
+  store: PostgresRecordStore,
+  periodMs: number,
+  log: Logger,
+): Promise<() => Promise<void>> {
+  const { summarisePending } = await import('../../district/summary.ts');
+  let round: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    round = round.then(() =>
+      summarisePending(store.pg).catch((error: Error) =>
+        log.warn({ err: error.message }, 'summaries not updated'),
+      ),
+    );
+  }, periodMs);
+  return async () => {
+    clearInterval(timer);
+    await round;
+  };
 }
 
 async function serve(argv: string[]): Promise<number> {
@@ -38,6 +64,12 @@ async function serve(argv: string[]): Promise<number> {
     )
     .option('--db <file>', 'the SQLite file (same as --store FILE)')
     .option(
+      '--summarise-every <seconds>',
+      "with a postgres:// store: recompute the dashboard's summaries this often (0: never)",
+      integerIn('--summarise-every', 0, 86_400),
+      15,
+    )
+    .option(
       '--share-group <name>',
       'MQTT shared-subscription group of the workers (default tikar-record with a postgres:// store)',
       topicIdOption('--share-group'),
@@ -51,6 +83,7 @@ async function serve(argv: string[]): Promise<number> {
     store?: string;
     db?: string;
     shareGroup?: string;
+    summariseEvery: number;
   }>();
   const storeSpec = options.store ?? options.db ?? process.env.TIKAR_RECORD_STORE ?? './data/record.db';
   const district = isPostgresUrl(storeSpec);
@@ -94,6 +127,16 @@ async function serve(argv: string[]): Promise<number> {
       log,
     });
     service.start();
+    // A village record answers the district's completeness check (a district worker is the one asking).
+    const responder =
+      store instanceof SqliteRecordStore && options.village !== undefined
+        ? new InventoryResponder({ store, link, villageId: options.village, log })
+        : undefined;
+    responder?.start();
+    const stopSummaries =
+      store instanceof SqliteRecordStore || options.summariseEvery === 0
+        ? undefined
+        : await summariseEvery(store as PostgresRecordStore, options.summariseEvery * 1000, log);
     const where = options.village === undefined ? 'every village' : options.village;
     const storeText = district ? redactPgUrl(storeSpec) : storeSpec;
     process.stdout.write(`Tikar village record for ${where}: ${link.url}, store ${storeText}\n`);
@@ -102,6 +145,8 @@ async function serve(argv: string[]): Promise<number> {
       process.once('SIGTERM', () => resolve());
     });
     await service.stop();
+    await responder?.stop();
+    await stopSummaries?.();
     await link.close();
     await store.close();
     return 0;

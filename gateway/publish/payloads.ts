@@ -159,3 +159,66 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: Buffer | string):
   const issue = parsed.error.issues[0];
   return { ok: false, error: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
 }
+
+// The completeness check between a village record and the district (docs/district.md): the district asks on
+// `tikar/v1/{village}/inventory/ask`, the village record answers on `…/inventory/answer`.
+const month = z.string().regex(/^\d{4}-\d{2}$/);
+
+/** District → village: one of three questions, each with the asker's request id (echoed in the answer). */
+export const inventoryAsk = z.discriminatedUnion('ask', [
+  // How many measurements per posyandu in these months, and a digest of their ids?
+  z.object({
+    schema: z.literal('tikar.inventory-ask/1'),
+    request_id: id,
+    ask: z.literal('counts'),
+    months: z.array(month).min(1).max(24),
+  }),
+  // Which measurement ids of this posyandu in this month?
+  z.object({
+    schema: z.literal('tikar.inventory-ask/1'),
+    request_id: id,
+    ask: z.literal('ids'),
+    posyandu_id: id,
+    month,
+  }),
+  // Send these measurements again (the district lacks them).
+  z.object({
+    schema: z.literal('tikar.inventory-ask/1'),
+    request_id: id,
+    ask: z.literal('resend'),
+    ids: z.array(id).min(1).max(1000),
+  }),
+]);
+export type InventoryAsk = z.infer<typeof inventoryAsk>;
+
+const inventoryEntry = z.object({
+  posyandu_id: id,
+  month,
+  count: z.number().int().min(0),
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** Village → district: the answer to one ask. */
+export const inventoryAnswer = z.discriminatedUnion('answer', [
+  z.object({
+    schema: z.literal('tikar.inventory/1'),
+    request_id: id,
+    answer: z.literal('counts'),
+    entries: z.array(inventoryEntry).max(10_000),
+  }),
+  z.object({
+    schema: z.literal('tikar.inventory/1'),
+    request_id: id,
+    answer: z.literal('ids'),
+    posyandu_id: id,
+    month,
+    ids: z.array(id).max(5000),
+  }),
+  z.object({
+    schema: z.literal('tikar.inventory/1'),
+    request_id: id,
+    answer: z.literal('resent'),
+    ids: z.array(id).max(1000),
+  }),
+]);
+export type InventoryAnswer = z.infer<typeof inventoryAnswer>;

@@ -44,6 +44,10 @@ export function villageTopics(villageId: string) {
     allMeasurements: `${base}/+/measurements`,
     allChildren: `${base}/+/children`,
     receiptsOf: (posyanduId: string) => `${base}/${checkTopicId('posyandu', posyanduId)}/receipts`,
+    /** District → village record: the completeness check's questions. */
+    inventoryAsk: `${base}/inventory/ask`,
+    /** Village record → district: its answers. */
+    inventoryAnswer: `${base}/inventory/answer`,
   };
 }
 

@@ -96,6 +96,50 @@ CREATE TABLE record_messages (
 CREATE INDEX record_messages_place_received ON record_messages (village_id, posyandu_id, received_at);
 `,
   },
+  {
+    version: 2,
+    name: 'district summaries: per posyandu and month, posyandu last heard, what changed',
+    sql: `
+-- Which posyandu-months new messages touched; the summariser (district/summary.ts) recomputes them from the
+-- rows with the gateway's own report functions and deletes what it handled.
+CREATE TABLE district_dirty (
+  seq         bigserial PRIMARY KEY,
+  village_id  text NOT NULL,
+  posyandu_id text NOT NULL,
+  month       text NOT NULL CHECK (month ~ '^[12][0-9]{3}-[01][0-9]$')
+);
+CREATE INDEX district_dirty_place ON district_dirty (village_id, posyandu_id);
+
+CREATE TABLE district_posyandu (
+  village_id      text NOT NULL,
+  posyandu_id     text NOT NULL,
+  last_message_at timestamptz NULL,
+  -- The newest measurement day held: a posyandu that holds no session, or whose box is offline, stays behind.
+  last_measured_on text NULL,
+  children        integer NOT NULL DEFAULT 0,
+  summarised_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (village_id, posyandu_id)
+);
+
+-- One row per posyandu and month: SKDN, prevalence counts (the dashboard adds Wilson intervals to sums),
+-- growth-mat colours of the children 0-23 months, and the home-visit and referral list sizes.
+CREATE TABLE district_posyandu_month (
+  month        text NOT NULL,
+  village_id   text NOT NULL,
+  posyandu_id  text NOT NULL,
+  s integer NOT NULL, k integer NOT NULL, d integer NOT NULL, n integer NOT NULL, t integer NOT NULL,
+  o integer NOT NULL, b integer NOT NULL, d_prime integer NOT NULL,
+  stunting_cases integer NOT NULL, stunting_measured integer NOT NULL,
+  severe_stunting_cases integer NOT NULL, severe_stunting_measured integer NOT NULL,
+  wasting_cases integer NOT NULL, wasting_measured integer NOT NULL,
+  underweight_cases integer NOT NULL, underweight_measured integer NOT NULL,
+  mat_hijau integer NOT NULL, mat_kuning integer NOT NULL, mat_merah integer NOT NULL,
+  mat_tidak_diukur integer NOT NULL,
+  home_visit integer NOT NULL, referral integer NOT NULL,
+  PRIMARY KEY (month, village_id, posyandu_id)
+);
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied; refuses a database from a newer program. Returns the version. */

@@ -196,6 +196,29 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
     await tx.query(insertMeasurementsSql, columnsOf(measurements, measurementColumns));
   }
   if (readings.length > 0) await tx.query(insertReadingsSql, columnsOf(readings, readingColumns));
+
+  // 4. What the district's summaries must recompute: the child's posyandu (its reports) and, for a
+  //    measurement, the posyandu where it was taken (its last message), in the month it concerns.
+  const dirty = new Set<string>();
+  for (const index of fresh) {
+    const { message } = batch[index] as Incoming;
+    const { child } = message;
+    const month =
+      message.schema === 'tikar.measurement/1'
+        ? message.measurement.measured_on.slice(0, 7)
+        : child.updated_at.slice(0, 7);
+    dirty.add(`${child.village_id}/${child.posyandu_id}/${month}`);
+    if (message.schema === 'tikar.measurement/1') {
+      dirty.add(`${message.measurement.village_id}/${message.measurement.posyandu_id}/${month}`);
+    }
+  }
+  if (dirty.size > 0) {
+    const parts = [...dirty].map((key) => key.split('/'));
+    await tx.query(
+      'INSERT INTO district_dirty (village_id, posyandu_id, month) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+      [0, 1, 2].map((i) => parts.map((p) => p[i] as string)),
+    );
+  }
   return outcomes;
 }
 

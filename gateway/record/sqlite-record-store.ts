@@ -2,9 +2,9 @@
 // as a gateway's (children, measurements, readings) plus `record_messages`, the dedupe table.
 
 import { createHash } from 'node:crypto';
-import type { ChildWire } from '../publish/payloads.ts';
+import type { ChildWire, MeasurementMessage } from '../publish/payloads.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { insertMeasurementIfNew } from '../store/measurements.ts';
+import { getMeasurement, insertMeasurementIfNew } from '../store/measurements.ts';
 import { nameKey } from '../store/name-match.ts';
 import {
   type Incoming,
@@ -104,6 +104,43 @@ export class SqliteRecordStore implements RecordStore {
       [villageId, posyanduId, `${month}-%`],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Stored measurements rebuilt as the `tikar.measurement/1` messages a gateway sends (pseudonymous child
+   * snapshot, readings), to send again to a district that lacks them. The message id is the measurement id,
+   * so a second resend of the same row is a duplicate at the district.
+   */
+  async measurementMessages(ids: readonly string[]): Promise<MeasurementMessage[]> {
+    const messages: MeasurementMessage[] = [];
+    for (const id of ids) {
+      const stored = await getMeasurement(this.#db, id);
+      if (!stored) continue;
+      const child = await this.#db.get<RecordChildRow & { birth_date: string | null }>(
+        'SELECT * FROM children WHERE id = ?',
+        [stored.row.child_id],
+      );
+      if (!child) continue;
+      messages.push({
+        schema: 'tikar.measurement/1',
+        id,
+        backfilled: true,
+        child: {
+          id: child.id,
+          pseudo_id: child.pseudo_id,
+          sex: child.sex,
+          ...(child.birth_date === null ? {} : { birth_month: child.birth_date.slice(0, 7) }),
+          posyandu_id: child.posyandu_id,
+          village_id: child.village_id,
+          has_kia: child.has_kia === 1,
+          created_at: child.created_at,
+          updated_at: child.updated_at,
+        },
+        measurement: stored.row,
+        readings: stored.readings,
+      });
+    }
+    return messages;
   }
 
   close(): Promise<void> {

@@ -32,7 +32,7 @@ interface ChildRow extends Row {
  * one JSON text and V8 parsing it once takes about a third of that. (REAL values come back with 15
  * significant digits, far beyond the 0.1 cm / 10 g the devices read.)
  */
-const measurementColumns = [
+export const measurementColumns = [
   'id',
   'child_id',
   'posyandu_id',
@@ -60,7 +60,7 @@ const measurementColumns = [
   'source',
 ] as const;
 
-type MeasurementTuple = [
+export type MeasurementTuple = [
   string,
   string,
   string,

@@ -67,10 +67,13 @@ async function writeBundle(
   await copyFile(caPaths(options.dir).certFile, join(bundleDir, 'ca.crt'));
   await copyFile(leaf.certFile, join(bundleDir, 'client.crt'));
   await writePrivateFile(join(bundleDir, 'client.key'), await readFile(leaf.keyFile));
-  await writePrivateFile(
-    join(bundleDir, 'village.secret'),
-    await readFile(await villageSecretPath(options.dir, account.village)),
-  );
+  // The pseudonym key goes only to who makes or reads pseudonyms within the village, not to a bridge or the district.
+  if (account.role === 'gateway' || account.role === 'record') {
+    await writePrivateFile(
+      join(bundleDir, 'village.secret'),
+      await readFile(await villageSecretPath(options.dir, account.village)),
+    );
+  }
 
   const config = {
     url: options.brokerUrl,

@@ -31,6 +31,10 @@ const username = z.string().regex(usernamePattern, 'letters, digits, ".", "-" or
 const accountSchema = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('gateway'), username, village: segment, posyandu: segment }),
   z.strictObject({ role: z.literal('record'), username, village: segment }),
+  // A village broker's bridge to the district broker (deploy/mosquitto/bridge-district.conf).
+  z.strictObject({ role: z.literal('bridge'), username, village: segment }),
+  // A district record worker: every village (docs/district.md).
+  z.strictObject({ role: z.literal('district-record'), username }),
 ]);
 const rosterSchema = z.strictObject({ accounts: z.array(accountSchema).min(1) });
 
@@ -59,6 +63,15 @@ export function parseRoster(input: unknown): ParseResult<Roster> {
 
 /** The rights of one account. */
 export function rulesForAccount(account: Account): AclRule[] {
+  if (account.role === 'district-record') {
+    const every = `${topicPrefix}/+`;
+    return [
+      { access: 'read', filter: `${topicPrefix}/#` },
+      { access: 'write', filter: `${every}/+/receipts` },
+      { access: 'write', filter: `${every}/register` },
+      { access: 'write', filter: `${every}/inventory/ask` },
+    ];
+  }
   const village = `${topicPrefix}/${account.village}`;
   if (account.role === 'gateway') {
     const own = `${village}/${account.posyandu}`;
@@ -70,10 +83,26 @@ export function rulesForAccount(account: Account): AclRule[] {
       { access: 'read', filter: `${own}/receipts` },
     ];
   }
+  if (account.role === 'bridge') {
+    // Exactly what the village's gateways may send, and what the district sends back to them.
+    return [
+      { access: 'write', filter: `${village}/+/measurements` },
+      { access: 'write', filter: `${village}/+/children` },
+      { access: 'write', filter: `${village}/+/status` },
+      { access: 'write', filter: `${village}/register/sync` },
+      { access: 'read', filter: `${village}/+/receipts` },
+      { access: 'read', filter: `${village}/register` },
+      { access: 'write', filter: `${village}/inventory/answer` },
+      { access: 'read', filter: `${village}/inventory/ask` },
+    ];
+  }
   return [
     { access: 'read', filter: `${village}/#` },
     { access: 'write', filter: `${village}/+/receipts` },
     { access: 'write', filter: `${village}/register` },
+    // The completeness check: answers to the district, and measurements it lacks sent again.
+    { access: 'write', filter: `${village}/inventory/answer` },
+    { access: 'write', filter: `${village}/+/measurements` },
   ];
 }
 

@@ -9,7 +9,7 @@ export type PgValue = string | number | boolean | null | readonly (string | numb
 export type PgRow = Record<string, unknown>;
 
 export interface PgSql {
-  query<T extends PgRow = PgRow>(sql: string, params?: readonly PgValue[]): Promise<T[]>;
+  query<T extends object = PgRow>(sql: string, params?: readonly PgValue[]): Promise<T[]>;
 }
 
 export interface Pg extends PgSql {
@@ -26,6 +26,8 @@ export interface PgOptions {
   /** Connections in the pool. Default 4. */
   max?: number;
   applicationName?: string;
+  /** Every session read-only (the dashboard): PostgreSQL itself refuses any write. */
+  readOnly?: boolean;
 }
 
 // count(*) and sums come back as int8, which pg gives as strings; our counts fit a double exactly.
@@ -48,6 +50,7 @@ export async function openPostgres(url: string, options: PgOptions = {}): Promis
     types,
     application_name: options.applicationName ?? 'tikar',
     connectionTimeoutMillis: 10_000,
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle connection the server drops (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -60,7 +63,7 @@ export async function openPostgres(url: string, options: PgOptions = {}): Promis
   }
   const queryOn =
     (client: pg.Pool | pg.PoolClient) =>
-    async <T extends PgRow = PgRow>(sql: string, params: readonly PgValue[] = []): Promise<T[]> =>
+    async <T extends object = PgRow>(sql: string, params: readonly PgValue[] = []): Promise<T[]> =>
       (await client.query<T>(sql, params as unknown[])).rows;
   return {
     url: redacted,

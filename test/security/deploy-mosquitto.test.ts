@@ -1,4 +1,4 @@
-// The shipped deploy/mosquitto files, run by real mosquitto processes: the posyandu broker (tikar.conf +
+// The shipped deploy/mosquitto files, run by real mosquitto processes: the village broker (tikar.conf +
 // bridge-district.conf) bridges to a district broker (tikar.conf). Only install paths, ports, the district
 // address and the bridge password are substituted; every security line is the shipped one.
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   await copyFile(broker.keyFile, join(etc, 'broker.key'));
   await copyFile(accounts.passwordFile, join(etc, 'password_file'));
   await copyFile(accounts.aclFile, join(etc, 'acl_file'));
-  const bridgeBundle = join(pkiDir, 'accounts', 'gw-melati');
+  const bridgeBundle = join(pkiDir, 'accounts', 'bridge-sukamaju');
   for (const file of ['ca.crt', 'client.crt', 'client.key']) {
     await copyFile(join(bridgeBundle, file), join(etc, 'district', file));
   }
@@ -116,7 +116,7 @@ describe('shipped mosquitto config and district bridge', () => {
     const receipts = 'tikar/v1/sukamaju/melati/receipts';
     await publishUntil(record, receipts, () => atGateway.includes(receipts));
 
-    // Not its own posyandu: the posyandu broker drops it, so it never reaches the district.
+    // Not its own posyandu: the village broker drops it, so it never reaches the district.
     await gateway.publishAsync('tikar/v1/sukamaju/mawar/measurements', '{}', { qos: 1 });
     const countBefore = atRecord.filter((t) => t === measurements).length;
     await publishUntil(

@@ -20,6 +20,8 @@ export const roster: Roster = (() => {
       { role: 'gateway', username: 'gw-anggrek', village: 'cibodas', posyandu: 'anggrek' },
       { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
       { role: 'record', username: 'record-cibodas', village: 'cibodas' },
+      { role: 'bridge', username: 'bridge-sukamaju', village: 'sukamaju' },
+      { role: 'district-record', username: 'district-record' },
     ],
   });
   if (!parsed.ok) throw new Error(parsed.error);
@@ -137,6 +139,7 @@ export async function createVillagePki(pkiDir: string, host: string): Promise<Ac
     accounts: [
       { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
       { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
+      { role: 'bridge', username: 'bridge-sukamaju', village: 'sukamaju' },
     ],
   });
   if (!villageRoster.ok) throw new Error(villageRoster.error);

@@ -10,7 +10,7 @@ const scryptParams = { N: 16384, r: 8, p: 1, keyLength: 32 } as const;
 
 export const pinPattern = /^[0-9]{4,12}$/;
 
-const hashedPinSchema = z.object({
+export const hashedPinSchema = z.object({
   saltB64: z.string(),
   hashB64: z.string(),
   N: z.number().int().positive(),
@@ -21,7 +21,7 @@ const pinFileSchema = z.object({
   version: z.literal(1),
   pins: z.object({ kader: hashedPinSchema, bidan: hashedPinSchema, admin: hashedPinSchema }),
 });
-type HashedPin = z.infer<typeof hashedPinSchema>;
+export type HashedPin = z.infer<typeof hashedPinSchema>;
 type PinFile = z.infer<typeof pinFileSchema>;
 
 /**
@@ -68,7 +68,7 @@ export async function hashPin(pin: string): Promise<HashedPin> {
   return { saltB64: salt.toString('base64'), hashB64: key.toString('base64'), ...params };
 }
 
-async function matches(pin: string, stored: HashedPin): Promise<boolean> {
+export async function matches(pin: string, stored: HashedPin): Promise<boolean> {
   const expected = Buffer.from(stored.hashB64, 'base64');
   const key = await scryptAsync(pin, Buffer.from(stored.saltB64, 'base64'), stored);
   return key.length === expected.length && timingSafeEqual(key, expected);

@@ -1,0 +1,128 @@
+// A light posyandu gateway for the district's demo, tests and bench: one MQTT client that speaks our topics with
+// the outbox's semantics (docs/mqtt.md) but keeps its outbox in memory: QoS 1 publishes, a window of messages
+// awaiting their receipt, a resend of any message not receipted within the timeout, forever. It measures each
+// message's time from first publish to receipt.
+
+import type { Logger } from '../../gateway/log/logger.ts';
+import { type MqttLink, openMqttLink } from '../../gateway/publish/mqtt-link.ts';
+import { type MeasurementMessage, parsePayload, receiptMessage } from '../../gateway/publish/payloads.ts';
+import { posyanduTopics } from '../../gateway/publish/topics.ts';
+
+export interface LightGatewayOptions {
+  url: string;
+  villageId: string;
+  posyanduId: string;
+  messages: readonly MeasurementMessage[];
+  /** Messages awaiting a receipt at once. Default 32. */
+  window?: number;
+  /** Resend a message not receipted after this long. Default 5 s (a real gateway waits 30 s). */
+  receiptTimeoutMs?: number;
+  log: Logger;
+}
+
+interface InFlight {
+  payload: string;
+  firstSentAtMs: number;
+  lastSentAtMs: number;
+}
+
+export class LightGateway {
+  readonly #options: LightGatewayOptions;
+  readonly #topics: ReturnType<typeof posyanduTopics>;
+  readonly #inFlight = new Map<string, InFlight>();
+  #link: MqttLink | undefined;
+  #next = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #settle: (() => void) | undefined;
+  /** Publish → receipt of each message, in ms, in receipt order. */
+  readonly latenciesMs: number[] = [];
+  resends = 0;
+  /** Receipts naming a message no longer awaited (a duplicate stored twice would show up here). */
+  lateReceipts = 0;
+
+  constructor(options: LightGatewayOptions) {
+    this.#options = options;
+    this.#topics = posyanduTopics(options.villageId, options.posyanduId);
+  }
+
+  get delivered(): number {
+    return this.latenciesMs.length;
+  }
+
+  get total(): number {
+    return this.#options.messages.length;
+  }
+
+  async start(): Promise<void> {
+    const { villageId, posyanduId } = this.#options;
+    this.#link = await openMqttLink({
+      url: this.#options.url,
+      clientOptions: { clientId: `tikar-gw-${villageId}-${posyanduId}`, clean: true },
+      minReconnectMs: 200,
+      maxReconnectMs: 2000,
+      firstConnectWaitMs: 10_000,
+      log: this.#options.log,
+    });
+    this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
+    const timeoutMs = this.#options.receiptTimeoutMs ?? 5000;
+    this.#timer = setInterval(() => this.#resendOverdue(timeoutMs), Math.min(1000, timeoutMs / 4));
+    this.#pump();
+  }
+
+  /** Resolves when every message has its receipt. */
+  finished(): Promise<void> {
+    if (this.delivered === this.total) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#link?.close();
+  }
+
+  #send(entry: InFlight): void {
+    entry.lastSentAtMs = performance.now();
+    // A refused or unacknowledged publish is simply resent after the receipt timeout.
+    this.#link?.publish(this.#topics.measurements, entry.payload).catch(() => undefined);
+  }
+
+  #pump(): void {
+    const { messages } = this.#options;
+    const window = this.#options.window ?? 32;
+    while (this.#inFlight.size < window && this.#next < messages.length) {
+      const message = messages[this.#next++] as MeasurementMessage;
+      const now = performance.now();
+      const entry = { payload: JSON.stringify(message), firstSentAtMs: now, lastSentAtMs: now };
+      this.#inFlight.set(message.id, entry);
+      this.#send(entry);
+    }
+  }
+
+  #resendOverdue(timeoutMs: number): void {
+    const now = performance.now();
+    for (const entry of this.#inFlight.values()) {
+      if (now - entry.lastSentAtMs < timeoutMs) continue;
+      this.resends++;
+      this.#send(entry);
+    }
+  }
+
+  #onReceipt(payload: Buffer): void {
+    const parsed = parsePayload(receiptMessage, payload);
+    if (!parsed.ok) return;
+    const now = performance.now();
+    for (const id of parsed.value.ids) {
+      const entry = this.#inFlight.get(id);
+      if (!entry) {
+        this.lateReceipts++;
+        continue;
+      }
+      this.#inFlight.delete(id);
+      this.latenciesMs.push(now - entry.firstSentAtMs);
+    }
+    this.#pump();
+    if (this.delivered === this.total) this.#settle?.();
+  }
+}
