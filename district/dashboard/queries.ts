@@ -4,12 +4,12 @@
 // computed from the sums, never averaged.
 
 import { addMonths } from '../../gateway/reports/calendar.ts';
+import { percent } from '../../gateway/reports/cohort.ts';
 import {
   type PrevalenceIndicator,
   type PrevalenceMonth,
   prevalenceIndicators,
 } from '../../gateway/reports/prevalence.ts';
-import { percent } from '../../gateway/reports/skdn.ts';
 import { wilsonInterval } from '../../gateway/reports/wilson.ts';
 import type { PgSql } from '../../gateway/store/postgres.ts';
 
@@ -199,6 +199,8 @@ export interface TrendPoint {
   month: string;
   villageId: string | undefined;
   rates: Record<PrevalenceIndicator, Rate>;
+  /** S of the month (sum of the posyandu's S). */
+  s: number;
   dOverS: number | null;
 }
 
@@ -235,7 +237,7 @@ export async function trend(sql: PgSql, month: string, months = 12): Promise<Tre
       const rates = {} as Record<PrevalenceIndicator, Rate>;
       for (const name of prevalenceIndicators)
         rates[name] = rate(t[`${snake[name]}_cases`] ?? 0, t[`${snake[name]}_measured`] ?? 0);
-      points.push({ month: m, villageId: village, rates, dOverS: percent(t.d ?? 0, t.s ?? 0) });
+      points.push({ month: m, villageId: village, rates, s: t.s ?? 0, dOverS: percent(t.d ?? 0, t.s ?? 0) });
     }
   }
   return points;
@@ -248,8 +250,9 @@ export function asPrevalenceMonths(points: readonly TrendPoint[]): PrevalenceMon
     for (const name of prevalenceIndicators) {
       const { cases, measured } = point.rates[name];
       const interval = wilsonInterval(cases, measured);
-      cells[name] = interval ? { cases, measured, interval } : { cases, measured };
+      const coveragePct = percent(measured, point.s);
+      cells[name] = interval ? { cases, measured, interval, coveragePct } : { cases, measured, coveragePct };
     }
-    return { month: point.month, cells };
+    return { month: point.month, s: point.s, registered: point.s, cells };
   });
 }

@@ -147,7 +147,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const client = req.socket.remoteAddress ?? 'unknown';
-    const waitMs = limiter.retryAfterMs(client);
+    const waitMs = limiter.retryAfterMs(client, 'admin');
     if (waitMs > 0) {
       res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)));
       throw new HttpError(
@@ -159,10 +159,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const body = await readJsonBody(req);
     if (!body.ok) throw body.error;
     const { password } = validate(loginBody, body.value, 'body');
-    limiter.fail(client);
+    limiter.fail(client, 'admin');
     if (!(await options.passwords.verify(password)))
       throw new HttpError(401, 'wrong_password', 'wrong password');
-    limiter.succeed(client);
+    limiter.succeed(client, 'admin');
     // The sessions module's roles are the gateway's; the dashboard has one reader role, stored as admin.
     const session = sessions.create('admin');
     res.setHeader('set-cookie', cookie(session.token, Math.floor(sessions.maxAgeMs / 1000)));
