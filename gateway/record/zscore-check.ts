@@ -1,7 +1,7 @@
 // The record does not take a gateway's word for its z-scores: it computes them again from the measured values
 // (the same growth core) and refuses a message that disagrees. One function, used by every record store.
 
-import { classifyGrowth, computeGrowth, GrowthInputError, roundZ, type Sex } from '../growth/index.ts';
+import { classifyGrowth, computeGrowthForAge, GrowthInputError, roundZ, type Sex } from '../growth/index.ts';
 import type { MeasurementWire } from '../publish/payloads.ts';
 
 const zFields = ['zlen', 'zwei', 'zwfl', 'zbmi', 'zhc'] as const;
@@ -18,9 +18,10 @@ const statusFields = [
  * agree. A z-score the gateway left out (null) is accepted: its computing it is not required.
  */
 export function zScoreDisagreement(m: MeasurementWire, sex: Sex): string | undefined {
-  let growth: ReturnType<typeof computeGrowth>;
+  let growth: ReturnType<typeof computeGrowthForAge>;
   try {
-    growth = computeGrowth({
+    // The reference the gateway used follows from the age: WHO 2006 to 60 months, WHO 2007 from then on.
+    growth = computeGrowthForAge({
       sex,
       ageDays: m.age_days,
       ...(m.lenhei_cm === null ? {} : { lenheiCm: m.lenhei_cm, measure: m.position }),
