@@ -42,7 +42,7 @@ describe('migration 5', () => {
 
     const db = await openDb(path, { durable: false });
     try {
-      expect((await db.get('PRAGMA user_version'))?.user_version).toBe(5);
+      expect((await db.get('PRAGMA user_version'))?.user_version).toBe(migrations.at(-1)?.version);
       expect(
         await db.all('SELECT id, supersedes_id, weight_kg, source FROM measurements ORDER BY id'),
       ).toEqual([
