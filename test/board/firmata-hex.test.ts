@@ -1,0 +1,54 @@
+// The committed StandardFirmata HEX is what the unchanged upstream sources build to with Debian's AVR
+// toolchain (scripts/build-firmata.sh). Skipped, saying why, without ../shared or the toolchain, or when the
+// local avr-gcc is not the one that built the committed file (another compiler emits other, equally good bytes).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tmpDir } from '../helpers/tmp-dir.ts';
+import { FIRMATA_HEX_PATH } from './avr/firmata-hex.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const shared = process.env.TIKAR_SHARED_DIR ?? resolve(root, '..', 'shared');
+const sketch = join(
+  shared,
+  'arduino-libraries',
+  'Firmata',
+  'examples',
+  'StandardFirmata',
+  'StandardFirmata.ino',
+);
+const builtWith = /^avr-gcc (\S+)$/m.exec(
+  readFileSync(join(root, 'device', 'firmata', 'BUILD-INFO'), 'utf8'),
+)?.[1];
+const localGcc = (() => {
+  try {
+    return execFileSync('avr-gcc', ['-dumpversion'], { encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+})();
+const skipReason = !existsSync(sketch)
+  ? `${sketch} not found (set TIKAR_SHARED_DIR)`
+  : !existsSync('/usr/share/arduino/Arduino.mk') || localGcc === undefined
+    ? 'no AVR toolchain (apt install gcc-avr avr-libc arduino-core-avr arduino-mk)'
+    : localGcc !== builtWith
+      ? `avr-gcc ${localGcc} here, the committed HEX was built with ${builtWith}`
+      : undefined;
+if (skipReason) console.warn(`firmata-hex: skipped: ${skipReason}`);
+
+describe.skipIf(skipReason !== undefined)('StandardFirmata HEX', { timeout: 120_000 }, () => {
+  it('a fresh build from ../shared equals the committed file, byte for byte', async () => {
+    const dir = await tmpDir('tikar-firmata-');
+    try {
+      const out = join(dir.path, 'StandardFirmata.uno.hex');
+      execFileSync('bash', [join(root, 'scripts', 'build-firmata.sh'), '--out', out], {
+        env: { ...process.env, TIKAR_SHARED_DIR: shared },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      expect(readFileSync(out, 'ascii')).toBe(readFileSync(FIRMATA_HEX_PATH, 'ascii'));
+    } finally {
+      await dir.cleanup();
+    }
+  });
+});
