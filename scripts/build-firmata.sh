@@ -3,11 +3,20 @@
 # ../shared/arduino-libraries with Debian's gcc-avr, avr-libc, arduino-core-avr and arduino-mk.
 #   scripts/build-firmata.sh                 rebuilds device/firmata/StandardFirmata.uno.hex
 #   scripts/build-firmata.sh --out FILE      writes the HEX elsewhere (the test compares it with the committed one)
+#   scripts/build-firmata.sh --other FILE    builds the tests' not-Firmata sketch (test/board/avr/print-text.c)
 # TIKAR_SHARED_DIR overrides where the shared sources are (default: ../shared beside the repository).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/device/firmata/StandardFirmata.uno.hex"
 if [ "${1:-}" = "--out" ]; then out="$2"; fi
+if [ "${1:-}" = "--other" ]; then
+  elf="$(mktemp --suffix=.elf)"
+  avr-gcc -mmcu=atmega328p -Os -DF_CPU=16000000UL -std=gnu99 -o "$elf" "$root/test/board/avr/print-text.c"
+  avr-objcopy -O ihex -R .eeprom "$elf" "$2"
+  rm -f "$elf"
+  echo "build-firmata: wrote $2" >&2
+  exit 0
+fi
 libraries="${TIKAR_SHARED_DIR:-$root/../shared}/arduino-libraries"
 sketch="$libraries/Firmata/examples/StandardFirmata/StandardFirmata.ino"
 [ -f "$sketch" ] || { echo "build-firmata: $sketch not found (set TIKAR_SHARED_DIR)" >&2; exit 2; }
