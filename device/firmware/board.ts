@@ -6,8 +6,8 @@ import five from 'johnny-five';
 
 /** StandardFirmata's baud rate. */
 export const FIRMATA_BAUD = 57_600;
-/** A board that has not finished the Firmata handshake by then is reported (an Uno takes ~2.5 s after reset). */
-export const HANDSHAKE_TIMEOUT_MS = 8000;
+/** A board that has not finished the Firmata handshake by then is reported (an Uno takes ~3 s after reset). */
+export const HANDSHAKE_TIMEOUT_MS = 6000;
 /** Ask for the version this soon: a board that did not reset on open never volunteers it. */
 const ASK_VERSION_AFTER_MS = 250;
 
@@ -95,6 +95,11 @@ export async function connectBoard(
   // sigint false: johnny-five would otherwise end the whole process (the gateway) on Ctrl-C.
   const board = new five.Board({ io, repl: false, debug: false, sigint: false } as five.BoardOption);
   await new Promise<void>((resolve) => board.on('ready', () => resolve()));
+  // A port that fails (unplugged mid-write) is the mat program's to handle, through the transport's own events;
+  // unheard, firmata-io's and johnny-five's re-emitted 'error' would end the process.
+  const ignore = () => undefined;
+  io.on('error', ignore);
+  board.on('error', ignore);
   const name = io.firmware.name ?? 'Firmata';
   const version = io.firmware.version;
   return { board, io, firmware: version ? `${name} ${version.major}.${version.minor}` : name };

@@ -45,7 +45,10 @@ function analogDriver(
 ): SensorDriver {
   const sensor = new five.Sensor({ pin: config.pin as string, freq: periodMs / READS_PER_SAMPLE, board });
   const readings = new Averager();
-  sensor.on('data', () => readings.add(sensor.raw));
+  // No reading before the board's first analog report (raw is null until then).
+  sensor.on('data', () => {
+    if (sensor.raw !== null) readings.add(sensor.raw);
+  });
   return {
     channel,
     description: `${channel}: analog sensor on ${config.pin}`,

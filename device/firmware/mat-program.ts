@@ -101,7 +101,9 @@ export function startMatProgram(options: MatProgramOptions): MatProgram {
       }, 500);
       open.stream.on('data', onData);
       open.stream.once('close', () => finish(`board on ${options.portName} was unplugged (port closed)`));
-      open.stream.once('error', (error: Error) => finish(`board on ${options.portName}: ${error.message}`));
+      open.stream.once('error', (error: Error) =>
+        finish(`board on ${options.portName} was unplugged or failed (${error.message})`),
+      );
       wake = () => finish('stopped');
     });
 
@@ -144,22 +146,20 @@ export function startMatProgram(options: MatProgramOptions): MatProgram {
   };
   const loop = run();
 
-  return Object.assign(emitter, {
-    stream,
-    get state() {
-      return state;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      wake?.();
-      firmware?.stop();
-      firmware = undefined;
-      await transport?.close().catch(() => undefined);
-      await loop;
-      stream.push(null);
-    },
-  });
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    wake?.();
+    firmware?.stop();
+    firmware = undefined;
+    await transport?.close().catch(() => undefined);
+    await loop;
+    stream.push(null);
+  };
+  // A getter for the state (Object.assign would copy its value once).
+  return Object.defineProperty(Object.assign(emitter, { stream, stop }), 'state', {
+    get: () => state,
+  }) as MatProgram;
 }
 
 /** The board's serial port at StandardFirmata's 57600 baud. */

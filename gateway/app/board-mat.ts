@@ -34,6 +34,7 @@ export function startBoardMat(
     ...(board.retryMs === undefined ? {} : { retryMs: board.retryMs }),
     ...(board.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: board.handshakeTimeoutMs }),
   });
+  log.info({ path: board.port, mat: board.config.deviceId }, 'opening the mat board');
   const link = new SwitchedLink(program.stream, board.port);
   program.on('board', (state) => {
     if (state.up) {

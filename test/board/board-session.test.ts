@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
 import { applyRepeatRule } from '../../gateway/stabilise/repeat-rule.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { birthDateForAge, waitFor } from '../integration/helpers.ts';
+import { waitFor } from '../integration/helpers.ts';
 import { EmulatedUno } from './avr/emulated-uno.ts';
 import { EMULATED_MAT_ID, emulatedMatConfig, emulatedMatProfiles, MatPhysics, PINS } from './emulated-mat.ts';
+import { apiClient, measureAsKader, registerChild } from './kader.ts';
 
 const kaderPin = '482916';
 
@@ -17,18 +18,8 @@ describe('a measuring session through the emulated board', { timeout: 120_000 },
   let uno: EmulatedUno;
   let physics: MatPhysics;
   let gateway: RunningGateway;
-  let cookie = '';
 
-  const api = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${gateway.webUrl}${path}`, {
-      method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) cookie = setCookie.split(';')[0] ?? '';
-    return { status: response.status, json: (await response.json()) as T };
-  };
+  const api = apiClient(() => gateway.webUrl ?? '');
 
   beforeAll(async () => {
     dir = await tmpDir('tikar-board-');
@@ -69,49 +60,18 @@ describe('a measuring session through the emulated board', { timeout: 120_000 },
   it('locks, applies the WHO repeat rule and saves within 2 mm of the truth; the lock beeps and lights the LED', async () => {
     expect(gateway.services.listMats()[0]).toMatchObject({ mat_id: EMULATED_MAT_ID, port: 'emulated-uno' });
     expect((await api('POST', '/api/login', { role: 'kader', pin: kaderPin })).status).toBe(200);
-    const child = await api<{ id: string }>('POST', '/api/children', {
-      name: 'Sari Wulandari',
-      sex: 2,
-      birth_date: birthDateForAge(9),
-      mother_name: 'Lestari',
-    });
-    expect(child.status).toBe(201);
-    const session = await api<{ session_id: string }>('POST', '/api/sessions', { child_id: child.json.id });
-    expect(session.status).toBe(201);
-    const sessionId = session.json.session_id;
-
-    // The kader: lays the baby down and pushes the foot board; after each lock, pulls it back and pushes again.
-    physics.measure();
-    let readingsSeen = 0;
+    const childId = await registerChild(api, 'Sari Wulandari', 9);
     let ledLit = false;
     const onPin = (pin: number, level: 0 | 1) => {
       if (pin === PINS.led && level === 1) ledLit = true;
     };
     uno.on('pin', onPin);
     const piezoBefore = uno.toggles(PINS.piezo);
-    type State = { phase: string; length: { readings: unknown[]; result: number | null } };
-    const final = await waitFor(
-      'the readings to complete',
-      async () => {
-        const state = (await api<State>('GET', `/api/sessions/${sessionId}`)).json;
-        if (state.phase === 'complete') return state;
-        if (state.length.readings.length > readingsSeen) {
-          readingsSeen = state.length.readings.length;
-          physics.measure();
-        }
-        return undefined;
-      },
-      90_000,
-    );
+    const saved = await measureAsKader(api, physics, childId);
     uno.off('pin', onPin);
-    const saved = await api<{
-      measurement: { lenhei_cm: number; readings: { channel: string; value: number }[] };
-    }>('POST', `/api/sessions/${sessionId}/save`, {});
-    expect(saved.status).toBe(201);
-    physics.clear();
 
-    const lengths = saved.json.measurement.readings.filter((r) => r.channel === 'length').map((r) => r.value);
-    expect(lengths.length).toBe(final.length.readings.length);
+    const lengths = saved.measurement.readings.filter((r) => r.channel === 'length').map((r) => r.value);
+    expect(lengths.length).toBeGreaterThanOrEqual(2);
     const truths = physics.truths.filter((truth) => truth.child === 0);
     expect(truths.length).toBeGreaterThanOrEqual(lengths.length);
     // Each locked reading is where the foot board settled, through pot, 10-bit ADC and Firmata (1.17 mm a code).
@@ -120,7 +80,7 @@ describe('a measuring session through the emulated board', { timeout: 120_000 },
     }
     const used = applyRepeatRule(lengths, 7).used ?? [0, 1];
     const truthMm = used.reduce((sum, k) => sum + (truths[k]?.board_mm ?? Number.NaN), 0) / used.length;
-    expect(Math.abs(saved.json.measurement.lenhei_cm * 10 - truthMm)).toBeLessThanOrEqual(2);
+    expect(Math.abs(saved.measurement.lenhei_cm * 10 - truthMm)).toBeLessThanOrEqual(2);
 
     // Every lock beeped (the gateway's `beep`: the piezo pin toggled) and lit the LED.
     expect(uno.toggles(PINS.piezo) - piezoBefore).toBeGreaterThan(10);
