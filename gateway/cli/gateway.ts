@@ -37,6 +37,7 @@ interface GatewayCliOptions {
 }
 
 const shareEnv = 'TIKAR_SHARE';
+const serialEnv = 'TIKAR_SERIAL';
 const boardEnv = 'TIKAR_BOARD';
 const matConfigEnv = 'TIKAR_MAT_CONFIG';
 const villageSecretEnv = 'TIKAR_VILLAGE_SECRET';
@@ -77,6 +78,9 @@ async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
   return parsed.data;
 }
 
+/** An environment variable; empty counts as unset (so /etc/default/tikar can blank a unit's default). */
+const fromEnv = (name: string) => process.env[name] || undefined;
+
 /**
  * The board layout's options: --board/$TIKAR_BOARD and --mat-config/$TIKAR_MAT_CONFIG, the configuration read and
  * checked (pins included) before anything touches the board. Undefined value: no board.
@@ -84,11 +88,16 @@ async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
 async function boardOption(
   options: GatewayCliOptions,
 ): Promise<{ ok: true; value?: { port: string; config: FirmwareConfig } } | { ok: false; errors: string[] }> {
-  const port = options.board ?? process.env[boardEnv];
-  const configFile = options.matConfig ?? process.env[matConfigEnv];
+  const port = options.board ?? fromEnv(boardEnv);
+  const configFile = options.matConfig ?? fromEnv(matConfigEnv);
   if (port === undefined && configFile === undefined) return { ok: true };
   if (options.serial !== undefined)
-    return { ok: false, errors: ['--serial and --board: a mat on a serial link, or a board, not both'] };
+    return {
+      ok: false,
+      errors: [
+        `--serial ($${serialEnv}) and --board ($${boardEnv}): a mat on a serial link or a board, not both (blank one in /etc/default/tikar)`,
+      ],
+    };
   if (configFile === undefined)
     return { ok: false, errors: [`--board needs --mat-config (or $${matConfigEnv}): the mat's pins and id`] };
   const read = await readFirmwareConfig(configFile);
@@ -105,7 +114,10 @@ async function boardOption(
 export async function run(argv: string[]): Promise<number> {
   const program = new Command('tikar gateway')
     .description('Run the posyandu gateway: mat → stable readings → z-scores → store → MQTT → screens.')
-    .option('--serial <path>', 'serial port of a real mat (default: a simulated mat in-process)')
+    .option(
+      '--serial <path>',
+      `serial port of a mat speaking the wire protocol, e.g. a two-box mat (or $${serialEnv}; default: a simulated mat in-process)`,
+    )
     .option('--baud <rate>', 'serial baud rate', integerIn('--baud', 1200, 4_000_000), 115200)
     .option(
       '--board <path>',
@@ -159,6 +171,7 @@ export async function run(argv: string[]): Promise<number> {
   const stopped = parseArgv(program, argv);
   if (stopped !== undefined) return stopped;
   const options = program.opts<GatewayCliOptions>();
+  options.serial ??= fromEnv(serialEnv);
   const shareFromEnv = parseSharingLevel(process.env[shareEnv] ?? defaultSharingLevel);
   if (options.share === undefined && !shareFromEnv.ok) {
     process.stderr.write(`tikar gateway: $${shareEnv}: ${shareFromEnv.error}\n`);
