@@ -11,6 +11,8 @@ export interface SensorDriver {
    * (cable out: an analog pin floats to a rail, a distance sensor reports nothing).
    */
   take(): { counts: number } | { fault: string; code: 'sensor_fault' | 'out_of_range' } | undefined;
+  /** Stops polling the sensor (the board went away). */
+  stop(): void;
 }
 
 /** Each driver reads its sensor this many times per sample period and averages (dithered oversampling). */
@@ -63,6 +65,8 @@ function analogDriver(
       }
       return { counts: Math.round(mean * ANALOG_SCALE) };
     },
+    // @types/johnny-five lacks Sensor#disable, which stops the sensor's polling timer.
+    stop: () => (sensor as five.Sensor & { disable(): void }).disable(),
   };
 }
 
@@ -104,6 +108,8 @@ function distanceDriver(config: SensorConfig, board: five.Board, periodMs: numbe
       }
       return { counts: Math.round(mean * 100) };
     },
+    // johnny-five's Proximity has no way to stop its polling timer (device/README.md, known limit).
+    stop: () => undefined,
   };
 }
 

@@ -160,6 +160,7 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
     drivers,
     stop() {
       for (const timer of timers) clearInterval(timer);
+      for (const driver of drivers) driver.stop();
       led?.off();
       piezo?.off();
     },

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { Command } from 'commander';
 import { readFirmwareConfig } from '../../device/firmware/config.ts';
 import { serialBoardTransport, startMatProgram } from '../../device/firmware/mat-program.ts';
-import { openSerialPort } from '../../device/serial-port.ts';
+import { openPtyLink, openSerialPort } from '../../device/serial-port.ts';
 import { integerIn, parseArgv } from './options.ts';
 
 interface MatOptions {
@@ -13,6 +13,7 @@ interface MatOptions {
   out?: string;
   baud?: number;
   stdout?: boolean;
+  pty?: string | boolean;
   check?: boolean;
 }
 
@@ -33,12 +34,18 @@ export async function run(argv: string[]): Promise<number> {
       integerIn('--baud', 1200, 4_000_000),
     )
     .option('--stdout', 'write frames to standard output and read commands from standard input')
+    .option(
+      '--pty [link]',
+      'speak on a new PTY pair (socat) and print the other end, e.g. for tikar calibrate --port on the same Pi',
+    )
     .option('--check', 'only check the configuration');
   const stopped = parseArgv(program, argv);
   if (stopped !== undefined) return stopped;
   const options = program.opts<MatOptions>();
-  if (options.out !== undefined && options.stdout) {
-    process.stderr.write('tikar mat: --out and --stdout: choose one\n');
+  if (
+    [options.out !== undefined, options.stdout === true, options.pty !== undefined].filter(Boolean).length > 1
+  ) {
+    process.stderr.write('tikar mat: choose one of --out, --stdout, --pty\n');
     return 2;
   }
   // The whole configuration, pins included, is checked before the board is touched.
@@ -64,7 +71,17 @@ export async function run(argv: string[]): Promise<number> {
   const outPath =
     options.out ?? (options.stdout || config.output === 'stdout' ? undefined : config.output.port);
   try {
-    if (outPath === undefined) {
+    if (options.pty !== undefined) {
+      const pty = await openPtyLink(typeof options.pty === 'string' ? options.pty : undefined);
+      const port = await openSerialPort(pty.matPath);
+      process.stdout.write(`${pty.gatewayPath}\n`);
+      input = port;
+      write = (chunk) => port.write(chunk);
+      closeOutput = async () => {
+        await new Promise<void>((resolve) => port.close(() => resolve()));
+        await pty.close();
+      };
+    } else if (outPath === undefined) {
       input = process.stdin;
       write = (chunk) => process.stdout.write(chunk);
     } else {
