@@ -117,6 +117,10 @@ export function startMatProgram(options: MatProgramOptions): MatProgram {
         continue;
       }
       const open = transport;
+      if (stopped) break;
+      // Errors reach lost() and firmata-io through their own listeners; one that comes after we let go of the
+      // port (a write to an unplugged board) must not end the process.
+      open.stream.on('error', () => undefined);
       let connected: ConnectedBoard;
       try {
         connected = await connectBoard(open.stream, {
@@ -126,6 +130,7 @@ export function startMatProgram(options: MatProgramOptions): MatProgram {
       } catch (error) {
         await open.close().catch(() => undefined);
         transport = undefined;
+        if (stopped) break;
         setState({ up: false, port: options.portName, reason: (error as Error).message });
         await pause(retryMs);
         continue;
@@ -149,10 +154,10 @@ export function startMatProgram(options: MatProgramOptions): MatProgram {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // A pause or a running board's watch ends now (the loop stops the firmware, then closes the port); a
+    // handshake in progress ends when its port closes.
     wake?.();
-    firmware?.stop();
-    firmware = undefined;
-    await transport?.close().catch(() => undefined);
+    if (!firmware) await transport?.close().catch(() => undefined);
     await loop;
     stream.push(null);
   };
