@@ -9,7 +9,7 @@ import {
   serialBoardTransport,
   startMatProgram,
 } from '../../device/firmware/mat-program.ts';
-import { SwitchedLink } from '../ingest/switched-link.ts';
+import { StreamLink } from '../ingest/stream-link.ts';
 import type { Logger } from '../log/logger.ts';
 
 export interface BoardMatConfig {
@@ -26,7 +26,7 @@ export interface BoardMatConfig {
 export function startBoardMat(
   board: BoardMatConfig,
   log: Logger,
-): { link: SwitchedLink; stop: () => Promise<void> } {
+): { link: StreamLink; stop: () => Promise<void> } {
   const program = startMatProgram({
     config: board.config,
     portName: board.port,
@@ -35,7 +35,7 @@ export function startBoardMat(
     ...(board.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: board.handshakeTimeoutMs }),
   });
   log.info({ path: board.port, mat: board.config.deviceId }, 'opening the mat board');
-  const link = new SwitchedLink(program.stream, board.port);
+  const link = new StreamLink(program.stream, board.port, { startsUp: false });
   program.on('board', (state) => {
     if (state.up) {
       log.info({ path: state.port, firmware: state.firmware }, 'mat board connected');

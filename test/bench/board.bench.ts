@@ -5,7 +5,7 @@
 
 import { startMatProgram } from '../../device/firmware/mat-program.ts';
 import { MatConnection } from '../../gateway/ingest/mat-connection.ts';
-import { SwitchedLink } from '../../gateway/ingest/switched-link.ts';
+import { StreamLink } from '../../gateway/ingest/stream-link.ts';
 import { createLogger } from '../../gateway/log/logger.ts';
 import { EmulatedUno } from '../board/avr/emulated-uno.ts';
 import { emulatedMatConfig, emulatedMatProfiles, lengthVolts, PINS } from '../board/emulated-mat.ts';
@@ -41,7 +41,7 @@ async function chain(steps: number, stepMs: number) {
       return { stream: cable, close: async () => void cable.destroy() };
     },
   });
-  const link = new SwitchedLink(program.stream, 'emulated-uno');
+  const link = new StreamLink(program.stream, 'emulated-uno', { startsUp: false });
   program.on('board', (state) => link.switch(state.up));
   const mat = new MatConnection({ link, profiles: emulatedMatProfiles(), log: createLogger('bench') });
   const samples: { atMs: number; mm: number }[] = [];
