@@ -111,11 +111,6 @@ export class EmulatedUno extends EventEmitter<UnoEvents> {
     return this.#mcuMs;
   }
 
-  /** Unplug and replug the power: the program restarts from reset. */
-  powerCycle(): void {
-    this.#send({ t: 'power-cycle' });
-  }
-
   async stop(): Promise<void> {
     this.#send({ t: 'stop' });
     const timer = setTimeout(() => void this.#worker.terminate(), 2000);

@@ -18,8 +18,6 @@ export type ToUno =
   | { t: 'adc'; channel: number; volts: number }
   /** What is wired to a digital pin from outside: a closed switch to ground is `low`; `open` leaves it to the pull-up. */
   | { t: 'wire'; pin: number; level: 'open' | 'low' | 'high' }
-  /** Power off and on: the program starts again from reset. */
-  | { t: 'power-cycle' }
   | { t: 'stop' };
 
 export type FromUno =
@@ -27,5 +25,5 @@ export type FromUno =
   | { t: 'tx'; bytes: number[]; mcuMs: number }
   /** Output pins that changed level: [pin, level, MCU ms]. */
   | { t: 'pins'; changes: [number, 0 | 1, number][] }
-  /** MCU time since the first power-on, ms. */
+  /** MCU time since power-on, ms. */
   | { t: 'clock'; mcuMs: number };

@@ -34,47 +34,35 @@ function pinLocation(pin: number): [0 | 1 | 2, number] {
 }
 
 class Uno {
-  cpu!: CPU;
-  usart!: AVRUSART;
-  adc!: AVRADC;
-  ports!: [AVRIOPort, AVRIOPort, AVRIOPort];
+  readonly cpu: CPU;
+  readonly usart: AVRUSART;
+  readonly adc: AVRADC;
+  readonly ports: [AVRIOPort, AVRIOPort, AVRIOPort];
   readonly rxQueue: number[] = [];
   readonly tx: number[] = [];
   readonly changes: [number, 0 | 1, number][] = [];
-  readonly analogVolts: number[] = [0, 0, 0, 0, 0, 0];
   /** What is wired to each digital pin from outside: a switch to ground (low), or nothing (open). */
   readonly external: ('open' | 'low' | 'high')[] = Array(PIN_COUNT).fill('open');
   readonly outputs: (0 | 1 | null)[] = Array(PIN_COUNT).fill(null);
-  cyclesBeforeReset = 0;
 
-  constructor(readonly program: Uint16Array) {
-    this.powerOn();
-  }
-
-  powerOn(): void {
-    if (this.cpu) this.cyclesBeforeReset += this.cpu.cycles;
-    this.cpu = new CPU(this.program);
+  constructor(program: Uint16Array) {
+    this.cpu = new CPU(program);
     for (const config of [timer0Config, timer1Config, timer2Config]) new AVRTimer(this.cpu, config);
     this.usart = new AVRUSART(this.cpu, usart0Config, UNO_HZ);
     this.usart.onByteTransmit = (byte) => this.tx.push(byte);
     this.usart.onRxComplete = () => this.feedRx();
     this.adc = new AVRADC(this.cpu, adcConfig);
-    this.analogVolts.forEach((volts, channel) => {
-      this.adc.channelValues[channel] = volts;
-    });
     this.ports = [
       new AVRIOPort(this.cpu, portBConfig),
       new AVRIOPort(this.cpu, portCConfig),
       new AVRIOPort(this.cpu, portDConfig),
     ];
-    this.rxQueue.length = 0;
-    this.outputs.fill(null);
     for (const ioPort of this.ports) ioPort.addListener(() => this.onPortWrite());
     this.onPortWrite();
   }
 
   get mcuMs(): number {
-    return ((this.cyclesBeforeReset + this.cpu.cycles) * 1000) / UNO_HZ;
+    return (this.cpu.cycles * 1000) / UNO_HZ;
   }
 
   feedRx(): void {
@@ -122,17 +110,11 @@ port.on('message', (message: ToUno) => {
       if (!uno.usart.rxBusy) uno.feedRx();
       break;
     case 'adc':
-      uno.analogVolts[message.channel] = message.volts;
       uno.adc.channelValues[message.channel] = message.volts;
       break;
     case 'wire':
       uno.external[message.pin] = message.level;
       uno.onPortWrite();
-      break;
-    case 'power-cycle':
-      uno.powerOn();
-      wallStartMs = performance.now();
-      mcuStartCycles = 0;
       break;
     case 'stop':
       stopped = true;
@@ -146,13 +128,16 @@ async function loop(): Promise<void> {
   let lastReportMs = 0;
   while (!stopped) {
     let target = uno.cpu.cycles + SLICE_CYCLES;
+    // Paced: run only what wall time owes; caught up, sleep a little before the next slice.
+    let caughtUp = false;
     if (paced) {
       const owed = mcuStartCycles + ((performance.now() - wallStartMs) * UNO_HZ) / 1000;
-      // Behind by more than a second (a slow machine): catch up from here rather than sprint.
+      // Behind by more than a second (a slow machine): carry on from here rather than sprint.
       if (owed - uno.cpu.cycles > UNO_HZ) {
         mcuStartCycles = uno.cpu.cycles;
         wallStartMs = performance.now();
       }
+      caughtUp = owed < target;
       target = Math.min(target, owed);
     }
     if (target > uno.cpu.cycles) uno.run(target);
@@ -163,10 +148,8 @@ async function loop(): Promise<void> {
       lastReportMs = nowMs;
       post({ t: 'clock', mcuMs: uno.mcuMs });
     }
-    // Let messages in; when paced and ahead of the wall clock, sleep a little.
-    await new Promise((resolve) =>
-      paced && target < uno.cpu.cycles + SLICE_CYCLES ? setTimeout(resolve, 1) : setImmediate(resolve),
-    );
+    // Let messages in.
+    await new Promise((resolve) => (caughtUp ? setTimeout(resolve, 1) : setImmediate(resolve)));
   }
   post({ t: 'clock', mcuMs: uno.mcuMs });
   port.close();
