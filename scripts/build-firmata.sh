@@ -45,4 +45,14 @@ MAKE
 echo "build-firmata: building StandardFirmata for the Uno (avr-gcc $(avr-gcc -dumpversion))" >&2
 make -s -C "$work/StandardFirmata" >"$work/make.log" 2>&1 || { cat "$work/make.log" >&2; exit 1; }
 cp "$work/StandardFirmata/build-uno/StandardFirmata_.hex" "$out"
+if [ "$out" = "$root/device/firmata/StandardFirmata.uno.hex" ]; then
+  version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
+  {
+    echo "StandardFirmata.uno.hex: Firmata 2.5.9 (firmata/arduino 53bb550d704ff9db76c01286c97a0f5c14321e49), Servo (arduino-libraries/Servo 3f163ecc4f6843e04afe5fdd58b3a420a45861cc)"
+    echo "avr-gcc $(avr-gcc -dumpversion)"
+    echo "arduino-core-avr $(version arduino-core-avr)"
+    echo "arduino-mk $(version arduino-mk)"
+    echo "avr-libc $(version avr-libc)"
+  } >"$root/device/firmata/BUILD-INFO"
+fi
 echo "build-firmata: wrote $out ($(wc -c <"$out") bytes)" >&2
