@@ -11,6 +11,8 @@ export interface SensorDriver {
    * (cable out: an analog pin floats to a rail, a distance sensor reports nothing).
    */
   take(): { counts: number } | { fault: string; code: 'sensor_fault' | 'out_of_range' } | undefined;
+  /** Stops polling the sensor (the board went away). */
+  stop(): void;
 }
 
 /** Each driver reads its sensor this many times per sample period and averages (dithered oversampling). */
@@ -45,7 +47,10 @@ function analogDriver(
 ): SensorDriver {
   const sensor = new five.Sensor({ pin: config.pin as string, freq: periodMs / READS_PER_SAMPLE, board });
   const readings = new Averager();
-  sensor.on('data', () => readings.add(sensor.raw));
+  // No reading before the board's first analog report (raw is null until then).
+  sensor.on('data', () => {
+    if (sensor.raw !== null) readings.add(sensor.raw);
+  });
   return {
     channel,
     description: `${channel}: analog sensor on ${config.pin}`,
@@ -60,6 +65,8 @@ function analogDriver(
       }
       return { counts: Math.round(mean * ANALOG_SCALE) };
     },
+    // @types/johnny-five lacks Sensor#disable, which stops the sensor's polling timer.
+    stop: () => (sensor as five.Sensor & { disable(): void }).disable(),
   };
 }
 
@@ -101,6 +108,8 @@ function distanceDriver(config: SensorConfig, board: five.Board, periodMs: numbe
       }
       return { counts: Math.round(mean * 100) };
     },
+    // johnny-five's Proximity has no way to stop its polling timer (device/README.md, known limit).
+    stop: () => undefined,
   };
 }
 

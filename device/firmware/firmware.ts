@@ -1,6 +1,5 @@
 // The mat's firmware logic on a johnny-five board: samples to frames, commands to piezo, LED and LCD.
 // Start it once the board is ready; `main.ts` does that for a real board, tests do it on a mock Firmata.
-import type { Writable } from 'node:stream';
 import five from 'johnny-five';
 import {
   type CommandFrame,
@@ -21,8 +20,8 @@ const BEEP_HZ = { lock: 2600, attention: 1800, error: 700 } as const;
 export interface FirmwareOptions {
   config: FirmwareConfig;
   board: five.Board;
-  /** Frames go here, one line each (a serial port or stdout). */
-  output: Writable;
+  /** Frames go here, one line each (a serial port, stdout, or the mat program's stream). */
+  output: { write(line: string): unknown };
   /** Milliseconds since power-on; default performance.now(). */
   clock?: () => number;
 }
@@ -161,6 +160,7 @@ export function startFirmware(options: FirmwareOptions): RunningFirmware {
     drivers,
     stop() {
       for (const timer of timers) clearInterval(timer);
+      for (const driver of drivers) driver.stop();
       led?.off();
       piezo?.off();
     },

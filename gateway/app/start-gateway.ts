@@ -1,6 +1,6 @@
 // The composition root: ordered start (store → clock → mat → broker → record → MQTT → relay → screens),
-// reverse stop with every step guarded. The only gateway file that may start the simulated mat (in-process,
-// still over the wire protocol on a byte stream).
+// reverse stop with every step guarded. The only gateway file that may start the simulated mat or (through
+// board-mat.ts) the board's mat program in-process, still over the wire protocol on a byte stream.
 
 import { dirname, join } from 'node:path';
 import type { CalibrationProfile } from '../../calibration/index.ts';
@@ -27,6 +27,7 @@ import {
 } from '../security/zero-config-accounts.ts';
 import { countChildren } from '../store/children.ts';
 import { type Db, openDb } from '../store/db.ts';
+import type { BoardMatConfig } from './board-mat.ts';
 import { GatewayServicesImpl } from './gateway-services.ts';
 
 export interface GatewayConfig {
@@ -35,6 +36,8 @@ export interface GatewayConfig {
   villageId: string;
   /** A real mat on a serial port; absent: the simulated mat in-process. */
   serial?: { path: string; baudRate: number };
+  /** The mat's board (StandardFirmata) on a serial port, read by the mat program in this process. */
+  board?: BoardMatConfig;
   /** Any other byte link to a mat (tests and benchmarks drive the wire themselves). */
   matLink?: ByteLink;
   sim?: { scenario?: string; seed?: number; timeScale?: number; deviceId?: string };
@@ -155,6 +158,11 @@ async function startInOrder(
     // Loaded only when used: a gateway on a real mat carries neither the simulator nor unused code.
     const { SerialLink } = await import('../ingest/serial-link.ts');
     byteLink = new SerialLink({ path: config.serial.path, baudRate: config.serial.baudRate, log: matLog });
+  } else if (config.board) {
+    const { startBoardMat } = await import('./board-mat.ts');
+    const boardMat = startBoardMat(config.board, matLog);
+    steps.push({ name: 'mat board', run: boardMat.stop });
+    byteLink = boardMat.link;
   } else {
     const { createSimulatedMat, simCalibrationProfiles } = await import('../../device/sim/index.ts');
     const { StreamLink } = await import('../ingest/stream-link.ts');

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
+import { type FirmwareConfig, readFirmwareConfig } from '../../device/firmware/config.ts';
 import { startGateway } from '../app/start-gateway.ts';
 import { MqttAuthError } from '../publish/mqtt-link.ts';
 import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
@@ -14,6 +15,8 @@ import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
 
 interface GatewayCliOptions {
   serial?: string;
+  board?: string;
+  matConfig?: string;
   baud: number;
   db: string;
   mqtt?: string;
@@ -34,6 +37,9 @@ interface GatewayCliOptions {
 }
 
 const shareEnv = 'TIKAR_SHARE';
+const serialEnv = 'TIKAR_SERIAL';
+const boardEnv = 'TIKAR_BOARD';
+const matConfigEnv = 'TIKAR_MAT_CONFIG';
 const villageSecretEnv = 'TIKAR_VILLAGE_SECRET';
 
 function sharingLevel(text: string): SharingLevel {
@@ -72,11 +78,55 @@ async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
   return parsed.data;
 }
 
+/** An environment variable; empty counts as unset (so /etc/default/tikar can blank a unit's default). */
+const fromEnv = (name: string) => process.env[name] || undefined;
+
+/**
+ * The board layout's options: --board/$TIKAR_BOARD and --mat-config/$TIKAR_MAT_CONFIG, the configuration read and
+ * checked (pins included) before anything touches the board. Undefined value: no board.
+ */
+async function boardOption(
+  options: GatewayCliOptions,
+): Promise<{ ok: true; value?: { port: string; config: FirmwareConfig } } | { ok: false; errors: string[] }> {
+  const port = options.board ?? fromEnv(boardEnv);
+  const configFile = options.matConfig ?? fromEnv(matConfigEnv);
+  if (port === undefined && configFile === undefined) return { ok: true };
+  if (options.serial !== undefined)
+    return {
+      ok: false,
+      errors: [
+        `--serial ($${serialEnv}) and --board ($${boardEnv}): a mat on a serial link or a board, not both (blank one in /etc/default/tikar)`,
+      ],
+    };
+  if (configFile === undefined)
+    return { ok: false, errors: [`--board needs --mat-config (or $${matConfigEnv}): the mat's pins and id`] };
+  const read = await readFirmwareConfig(configFile);
+  if (!read.ok) return { ok: false, errors: [`--mat-config: configuration is wrong:`, ...read.errors] };
+  const boardPort = port ?? read.config.boardPort;
+  if (boardPort === undefined)
+    return {
+      ok: false,
+      errors: [`--mat-config ${configFile}: no boardPort; give --board (or $${boardEnv})`],
+    };
+  return { ok: true, value: { port: boardPort, config: read.config } };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const program = new Command('tikar gateway')
     .description('Run the posyandu gateway: mat → stable readings → z-scores → store → MQTT → screens.')
-    .option('--serial <path>', 'serial port of a real mat (default: a simulated mat in-process)')
+    .option(
+      '--serial <path>',
+      `serial port of a mat speaking the wire protocol, e.g. a two-box mat (or $${serialEnv}; default: a simulated mat in-process)`,
+    )
     .option('--baud <rate>', 'serial baud rate', integerIn('--baud', 1200, 4_000_000), 115200)
+    .option(
+      '--board <path>',
+      `serial port of the mat's own board running StandardFirmata (or $${boardEnv}); the mat program runs in this process`,
+    )
+    .option(
+      '--mat-config <file>',
+      `the mat program's configuration, mat.json (or $${matConfigEnv}); its boardPort is the default --board`,
+    )
     .option('--db <file>', 'database file (created 0600)', './data/tikar.db')
     .option(
       '--mqtt <url>',
@@ -121,13 +171,19 @@ export async function run(argv: string[]): Promise<number> {
   const stopped = parseArgv(program, argv);
   if (stopped !== undefined) return stopped;
   const options = program.opts<GatewayCliOptions>();
+  options.serial ??= fromEnv(serialEnv);
   const shareFromEnv = parseSharingLevel(process.env[shareEnv] ?? defaultSharingLevel);
   if (options.share === undefined && !shareFromEnv.ok) {
     process.stderr.write(`tikar gateway: $${shareEnv}: ${shareFromEnv.error}\n`);
     return 2;
   }
   const share = options.share ?? (shareFromEnv.ok ? shareFromEnv.value : defaultSharingLevel);
-  const useSim = options.serial === undefined;
+  const board = await boardOption(options);
+  if (!board.ok) {
+    process.stderr.write(`tikar gateway: ${board.errors.join('\n  ')}\n`);
+    return 2;
+  }
+  const useSim = options.serial === undefined && board.value === undefined;
 
   let mqtt: { url?: string; clientOptions?: Awaited<ReturnType<typeof buildMqttClientOptions>> } = {};
   try {
@@ -153,9 +209,11 @@ export async function run(argv: string[]): Promise<number> {
       dbPath: options.db,
       posyanduId: options.posyandu,
       villageId: options.village,
-      ...(useSim
-        ? { sim: { scenario: options.scenario, seed: options.seed, timeScale: options.speed } }
-        : { serial: { path: options.serial as string, baudRate: options.baud } }),
+      ...(board.value
+        ? { board: board.value }
+        : useSim
+          ? { sim: { scenario: options.scenario, seed: options.seed, timeScale: options.speed } }
+          : { serial: { path: options.serial as string, baudRate: options.baud } }),
       profiles,
       mqtt,
       ...(options.record === undefined ? {} : { record: { enabled: options.record } }),
@@ -168,7 +226,13 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(
       [
         `Tikar gateway: posyandu ${options.posyandu}, village ${options.village}`,
-        `  mat:    ${useSim ? `simulated (${options.scenario})` : options.serial}`,
+        `  mat:    ${
+          board.value
+            ? `board on ${board.value.port} (mat ${board.value.config.deviceId}, mat program in this process)`
+            : useSim
+              ? `simulated (${options.scenario})`
+              : options.serial
+        }`,
         `  mqtt:   ${gateway.mqttUrl}${gateway.record ? ' (with the village record in-process)' : ''}`,
         `  store:  ${options.db}`,
         `  share:  ${share} (measurements under a pseudonym only)`,

@@ -9,6 +9,10 @@ const subcommands: Record<string, Subcommand> = {
     load: () => import('./zscore.ts'),
   },
   sim: { summary: 'a simulated growth mat speaking the wire protocol', load: () => import('./sim.ts') },
+  mat: {
+    summary: "run the mat program on the mat's board (StandardFirmata), towards a gateway",
+    load: () => import('./mat.ts'),
+  },
   monitor: {
     summary: 'decode the mat wire live, one JSON object per frame',
     load: () => import('./monitor.ts'),
