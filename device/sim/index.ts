@@ -5,14 +5,13 @@ import { Duplex } from 'node:stream';
 import { SIM_DEVICE_ID } from '../../calibration/index.ts';
 import { LineSplitter } from '../../protocol/index.ts';
 import { MatCore, type SimTruth, type WireStats } from './mat-core.ts';
-import { type Scenario, scenarioNames, scenarios } from './scenarios.ts';
-import type { KnownChild } from './who-child.ts';
+import type { Random } from './random.ts';
+import { type Scenario, type SimChild, scenarioNames, scenarios } from './scenarios.ts';
 
 export { SIM_DEVICE_ID, simCalibrationProfiles } from '../../calibration/index.ts';
 export { corruptLine, SIM_FIRMWARE, type SimTruth, type WireStats } from './mat-core.ts';
 export { createRandom, type Random } from './random.ts';
 export { type Scenario, type SimChild, scenarioNames, scenarios } from './scenarios.ts';
-export { drawKnownChild, type KnownChild } from './who-child.ts';
 
 export interface SimulatedMatOptions {
   /** One of `scenarioNames`; default 'calm'. */
@@ -38,10 +37,12 @@ export interface SimulatedMat extends EventEmitter<{ truth: [SimTruth] }> {
   /** Advance `count` sample periods now (any mode). */
   tick(count?: number): void;
   /**
-   * The gateway says which child lies down next (sex, age in days, position): the next new reading is a
-   * baby drawn for that child around the WHO median. Not on the wire: only an in-process mat can be told.
+   * The gateway lays the next baby (drawn to fit the child it measures, with `layingRandom` and the
+   * scenario's shares): the next new reading is that baby. Not on the wire: only an in-process mat can be told.
    */
-  layChild(child: KnownChild): void;
+  layChild(baby: SimChild): void;
+  /** Seeded randomness for the babies laid by `layChild`. */
+  readonly layingRandom: Random;
   /** Calibration: a technician puts a reference rod (mm) and/or mass (g) on the mat. Not on the wire. */
   placeReference(reference: { lengthMm?: number; weightG?: number }): void;
   /** Device clock, ms since power-on. */
@@ -113,7 +114,8 @@ export function createSimulatedMat(options: SimulatedMatOptions = {}): Simulated
     stream,
     scenario,
     tick,
-    layChild: (child: KnownChild) => core.layChild(child),
+    layChild: (baby: SimChild) => core.layChild(baby),
+    layingRandom: core.layingRandom,
     placeReference: (reference: { lengthMm?: number; weightG?: number }) => core.placeReference(reference),
     deviceMs: () => core.deviceMs,
     stats: () => ({ ...core.stats }),

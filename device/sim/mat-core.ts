@@ -12,7 +12,6 @@ import {
 import { Board } from './board.ts';
 import { createRandom, type Random } from './random.ts';
 import { drawChild, type Scenario, type SimChild } from './scenarios.ts';
-import { drawKnownChild, type KnownChild } from './who-child.ts';
 
 export const SIM_FIRMWARE = 'tikar-sim 1.0.0';
 /** Where the foot board rests with nobody on the mat, mm. */
@@ -66,8 +65,8 @@ export class MatCore {
   readonly #physicsRandom: Random;
   readonly #wireRandom: Random;
   readonly #knownRandom: Random;
-  /** The child the gateway said comes next (side channel), drawn at the next new reading. */
-  #nextKnown: KnownChild | undefined;
+  /** The baby the gateway lays next (side channel), taken at the next new reading. */
+  #nextKnown: SimChild | undefined;
   readonly #lengthModel;
   readonly #weightModel;
   readonly #writer: FrameWriter;
@@ -204,9 +203,14 @@ export class MatCore {
     if (reference.lengthMm !== undefined) this.#setPhase('settle', reference.lengthMm, 1);
   }
 
-  /** The next child to lie on the mat is this one (sex, age, position): lay a baby that fits it. */
-  layChild(child: KnownChild): void {
-    this.#nextKnown = child;
+  /** The next child to lie on the mat is this baby (drawn by the gateway to fit the child it measures). */
+  layChild(baby: SimChild): void {
+    this.#nextKnown = baby;
+  }
+
+  /** The seeded randomness for the babies laid from outside (the same seed, the same babies). */
+  get layingRandom(): Random {
+    return this.#knownRandom;
   }
 
   #startReading(): void {
@@ -221,7 +225,7 @@ export class MatCore {
       while (this.#children.length <= this.#childIndex)
         this.#children.push(drawChild(this.#scenario, this.#childRandom));
       if (this.#nextKnown) {
-        this.#children[this.#childIndex] = drawKnownChild(this.#scenario, this.#knownRandom, this.#nextKnown);
+        this.#children[this.#childIndex] = this.#nextKnown;
         this.#nextKnown = undefined;
       }
       this.#child = this.#children[this.#childIndex];

@@ -166,7 +166,7 @@ function interpolate(table: [number, number][], x: number): number {
 
 /**
  * A plausible child of an age the scenario picks (`tikar sim` alone knows no child); the scenario's share is
- * stunted (length near −2.5 SD). With a known child, see who-child.ts.
+ * stunted (length near −2.5 SD). A baby for a known child is drawn by the gateway (gateway/app/demo-baby.ts).
  */
 export function drawChild(scenario: Scenario, random: Random): SimChild {
   const [minMonths, maxMonths] = scenario.ageMonthsRange;

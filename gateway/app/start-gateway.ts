@@ -174,7 +174,10 @@ async function startInOrder(
     });
     steps.push({ name: 'simulated mat', run: async () => sim.stop() });
     // The demo baby fits the child being measured; the wire stays what a real mat speaks.
-    services.onChildOnMat(({ sex, ageDays, position }) => sim.layChild({ sex, ageDays, position }));
+    const { drawDemoBaby } = await import('./demo-baby.ts');
+    services.onChildOnMat(({ sex, ageDays, position }) =>
+      sim.layChild(drawDemoBaby(sim.scenario, sim.layingRandom, { sex, ageDays, position })),
+    );
     const simProfiles = simCalibrationProfiles(config.sim?.deviceId);
     profiles = [...profiles, simProfiles.length, simProfiles.weight];
     byteLink = new StreamLink(sim.stream, 'sim');

@@ -1,14 +1,29 @@
 // A plausible baby for a known child (sex, age, position): length and weight drawn around the WHO 2006
-// median, with the scenario's share of stunted and wasted children. Used when the gateway tells the
-// in-process simulated mat who is about to lie on it (a side channel, never on the wire).
-import {
-  HEIGHT_FROM_DAY,
-  LYING_STANDING_DIFFERENCE_CM,
-  restrictedLmsValue,
-} from '../../gateway/growth/index.ts';
-import { TABLES } from '../../gateway/growth/who-2006/tables.ts';
-import type { Random } from './random.ts';
-import type { Scenario, SimChild } from './scenarios.ts';
+// median, with the scenario's share of stunted and wasted children. The composition root draws it when the
+// kader starts a session and lays it on the in-process simulated mat (a side channel, never on the wire), so
+// the simulator itself knows nothing of the WHO tables.
+import { HEIGHT_FROM_DAY, LYING_STANDING_DIFFERENCE_CM, restrictedLmsValue } from '../growth/index.ts';
+import { TABLES } from '../growth/who-2006/tables.ts';
+
+/** The seeded randomness the simulator hands out (device/sim/random.ts), as far as a draw needs it. */
+export interface DemoRandom {
+  normal(): number;
+  chance(p: number): boolean;
+}
+
+/** Shares of the simulated population (the simulator's scenario). */
+export interface DemoShares {
+  stuntedShare: number;
+  wastedShare: number;
+}
+
+/** The baby the simulated mat lays next (the shape of the simulator's SimChild). */
+export interface DemoBaby {
+  ageMonths: number;
+  position: 'l' | 'h';
+  lengthMm: number;
+  weightG: number;
+}
 
 export interface KnownChild {
   sex: 1 | 2;
@@ -18,7 +33,7 @@ export interface KnownChild {
 }
 
 /** A normal z kept inside [low, high] by drawing again (a truncated normal around `mean`). */
-function zBetween(random: Random, mean: number, sd: number, low: number, high: number): number {
+function zBetween(random: DemoRandom, mean: number, sd: number, low: number, high: number): number {
   for (let i = 0; i < 100; i++) {
     const z = mean + sd * random.normal();
     if (z >= low && z <= high) return z;
@@ -40,7 +55,7 @@ function lmsRow(name: 'lhfa' | 'wfl' | 'wfh', sex: 1 | 2, key: number): [number,
  * children. Lengths are the measure the table gives for the age (length under 24 months, height from then
  * on), moved by 0.7 cm when the child is measured in the other position, as WHO's rule expects.
  */
-export function drawKnownChild(scenario: Scenario, random: Random, child: KnownChild): SimChild {
+export function drawDemoBaby(scenario: DemoShares, random: DemoRandom, child: KnownChild): DemoBaby {
   const stunted = random.chance(scenario.stuntedShare);
   const wasted = random.chance(scenario.wastedShare);
   const lengthZ = stunted ? zBetween(random, -2.6, 0.35, -3.8, -2.05) : zBetween(random, 0, 1, -1.95, 3);
