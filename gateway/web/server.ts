@@ -17,7 +17,7 @@ import { type ReportSource, reportRoutes } from './api/report-routes.ts';
 import { apiRoutes, unwrap } from './api/routes.ts';
 import { todayView } from './api/today-flags.ts';
 import { LoginLimiter, type LoginLimiterOptions } from './auth/login-limiter.ts';
-import { openPinStore, type PinStore, pinPattern } from './auth/pin-store.ts';
+import { openPinStore, type PinStore, pinPattern, trivialPinReason } from './auth/pin-store.ts';
 import { type Role, roles, type Session, type SessionOptions, SessionStore } from './auth/sessions.ts';
 import { HttpError, parseCookies, readJsonBody, sendError, sendJson, validate } from './http.ts';
 import { Router } from './router.ts';
@@ -94,7 +94,13 @@ const loginBody = z.strictObject({
 });
 const setPinBody = z.strictObject({
   role: z.enum(roles),
-  pin: z.string().regex(pinPattern, 'PIN is 4 to 12 digits'),
+  pin: z
+    .string()
+    .regex(pinPattern, 'PIN is 4 to 12 digits')
+    .refine(
+      (pin) => trivialPinReason(pin) === undefined,
+      'PIN is too easy to guess (repeated digit or a run)',
+    ),
 });
 
 /** PINs preset by environment variables TIKAR_PIN_KADER, TIKAR_PIN_BIDAN, TIKAR_PIN_ADMIN. */
@@ -178,6 +184,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       handler: async ({ body }) => {
         const { role, pin } = validate(setPinBody, body, 'body');
         await pinStore.set(role, pin);
+        // Whoever knew the old PIN is logged out (the admin changing her own PIN logs in again).
+        for (const token of sessions.destroyRole(role)) hub.closeSession(token);
         return { json: { ok: true, role } };
       },
     },
