@@ -576,6 +576,8 @@ export class GatewayServicesImpl implements GatewayServices {
       ),
       disconnected_since: mat.connected || downSince === null ? null : new Date(downSince).toISOString(),
       last_gap_ms: mat.lastGapMs,
+      frames_foreign: mat.counters.framesForeign,
+      foreign_device_id: mat.foreignDeviceId,
     };
   }
 

@@ -294,6 +294,10 @@ export interface MatStatus {
   disconnected_since: string | null;
   /** How long the link was down the last time it came back, ms; null if it never dropped. */
   last_gap_ms: number | null;
+  /** Valid frames from another device id on this mat's link, dropped (a second device or a forgery). */
+  frames_foreign: number;
+  /** The other device id last seen on this link, or null: a conflict to show the technician. */
+  foreign_device_id: string | null;
 }
 
 export interface CalibrationCheckResult {

@@ -15,6 +15,7 @@ import {
 import { eppgbmCsv, eppgbmRows } from '../reports/eppgbm.ts';
 import { buildFhirBundle } from '../reports/fhir.ts';
 import { createProgress } from '../reports/progress.ts';
+import { checkOutputPath, OutputFileError, type OutputRules, outputFormat } from './output-file.ts';
 
 interface RangeOptions {
   db: string;
@@ -23,10 +24,11 @@ interface RangeOptions {
   from?: string;
   to?: string;
   out?: string;
+  force?: boolean;
 }
 
 interface EppgbmCliOptions extends RangeOptions {
-  format: 'csv' | 'xlsx';
+  format?: 'csv' | 'xlsx';
   decimalComma?: boolean;
   place?: string;
   settings?: string;
@@ -52,8 +54,16 @@ function range(options: RangeOptions): { fromMonth: string; toMonth: string } {
   return { fromMonth, toMonth };
 }
 
+/** The output rules for a command reading `db` and the given option files. */
+function outputRules(options: RangeOptions, ...files: (string | undefined)[]): OutputRules {
+  return { inputs: [options.db, ...files], force: options.force === true };
+}
+
 async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
-  if (options.format === 'xlsx' && options.out === undefined) {
+  const format = outputFormat(options.out, options.format, ['csv', 'xlsx'] as const, 'csv');
+  const rules = outputRules(options, options.settings, options.place);
+  if (options.out !== undefined) await checkOutputPath(options.out, rules);
+  if (format === 'xlsx' && options.out === undefined) {
     process.stderr.write('tikar export eppgbm: --out FILE is required for XLSX\n');
     return 2;
   }
@@ -63,13 +73,14 @@ async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
   const rows = eppgbmRows(data, { posyanduId: options.posyandu, ...range(options), settings });
   const progress = createProgress('e-PPGBM', rows.length);
   const tick = (done: number) => progress.tick(done);
-  if (options.format === 'xlsx') {
+  if (format === 'xlsx') {
     const { eppgbmXlsx } = await import('../reports/eppgbm-xlsx.ts');
-    await emit(options.out, await eppgbmXlsx(rows, place, tick));
+    await emit(options.out, await eppgbmXlsx(rows, place, tick), rules);
   } else {
     await emit(
       options.out,
       eppgbmCsv(rows, place, { decimalComma: options.decimalComma === true, bom: true }, tick),
+      rules,
     );
   }
   progress.finish();
@@ -79,6 +90,9 @@ async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
 }
 
 async function exportFhir(options: FhirCliOptions): Promise<number> {
+  outputFormat(options.out, 'json', ['json'] as const, 'json');
+  const rules = outputRules(options);
+  if (options.out !== undefined) await checkOutputPath(options.out, rules);
   const data = await loadFromDb(options.db, options.posyandu);
   const { fromMonth, toMonth } = range(options);
   const total = data.measurements.filter((m) => {
@@ -98,7 +112,7 @@ async function exportFhir(options: FhirCliOptions): Promise<number> {
     (done) => progress.tick(done),
   );
   progress.finish();
-  await emit(options.out, `${JSON.stringify(exported.bundle, null, 2)}\n`);
+  await emit(options.out, `${JSON.stringify(exported.bundle, null, 2)}\n`, rules);
   for (const skip of exported.skipped) {
     process.stderr.write(`tikar export fhir: skipped measurement ${skip.measurementId}: ${skip.reason}\n`);
   }
@@ -116,6 +130,7 @@ function common(command: Command): Command {
     .option('--from <YYYY-MM>', 'first month (inclusive)', monthOption('--from'))
     .option('--to <YYYY-MM>', 'last month (inclusive)', monthOption('--to'))
     .option('--out <file>', 'output file, created 0600 (default: standard output)')
+    .option('--force', 'replace an existing --out file (never a database or an input)')
     .exitOverride();
 }
 
@@ -126,7 +141,11 @@ export async function run(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   common(program.command('eppgbm').description('e-PPGBM rows, one per measurement'))
-    .option('--format <format>', 'csv or xlsx', choiceOption('--format', ['csv', 'xlsx'] as const), 'csv')
+    .option(
+      '--format <format>',
+      'csv or xlsx (default: from the --out extension, else csv)',
+      choiceOption('--format', ['csv', 'xlsx'] as const),
+    )
     .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
     .option(
       '--place <file>',
@@ -152,7 +171,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     process.stderr.write(`tikar export: ${(error as Error).message}\n`);
-    return error instanceof ConfigError ? 2 : 1;
+    return error instanceof ConfigError || error instanceof OutputFileError ? 2 : 1;
   }
   return exitCode;
 }

@@ -21,6 +21,7 @@ import { computeRecap } from '../reports/recap.ts';
 import { type RecapTable, recapCsv, recapTables, renderRecapHtml } from '../reports/recap-output.ts';
 import { computeSkdn } from '../reports/skdn.ts';
 import { renderSkdnHtml, skdnCsv } from '../reports/skdn-output.ts';
+import { checkOutputPath, OutputFileError, outputFormat } from './output-file.ts';
 
 type Format = 'csv' | 'html' | 'pdf';
 const formats: readonly Format[] = ['csv', 'html', 'pdf'];
@@ -31,9 +32,10 @@ interface ReportOptions {
   month: string;
   /** The measuring day (paud only). */
   date: string;
-  format: Format;
+  format?: Format;
   pdf?: boolean;
   out?: string;
+  force?: boolean;
   decimalComma?: boolean;
   settings?: string;
   place?: string;
@@ -43,7 +45,10 @@ interface ReportOptions {
 type ReportKind = 'skdn' | 'recap' | 'prevalence' | 'paud' | ListKind;
 
 async function produce(kind: ReportKind, options: ReportOptions): Promise<number> {
-  const format: Format = options.pdf ? 'pdf' : options.format;
+  const format = outputFormat(options.out, options.pdf ? 'pdf' : options.format, formats, 'csv');
+  const rules = { inputs: [options.db, options.settings, options.place], force: options.force === true };
+  // Refused before the (slow) report is built.
+  if (options.out !== undefined) await checkOutputPath(options.out, rules);
   if (format === 'pdf' && options.out === undefined) {
     process.stderr.write('tikar report: --out FILE is required for PDF\n');
     return 2;
@@ -77,12 +82,12 @@ async function produce(kind: ReportKind, options: ReportOptions): Promise<number
     csv = () => prevalenceCsv(report, csvOptions);
     html = () => renderPrevalenceHtml(report, place);
   }
-  if (format === 'csv') await emit(options.out, csv());
-  else if (format === 'html') await emit(options.out, html());
+  if (format === 'csv') await emit(options.out, csv(), rules);
+  else if (format === 'html') await emit(options.out, html(), rules);
   else {
     // Loaded only here, so no other command pays for playwright-core.
     const { htmlToPdf } = await import('../reports/pdf.ts');
-    await emit(options.out, await htmlToPdf(html()));
+    await emit(options.out, await htmlToPdf(html()), rules);
   }
   if (options.out !== undefined)
     process.stderr.write(`tikar report ${kind}: wrote ${options.out} (${format})\n`);
@@ -119,12 +124,12 @@ export async function run(argv: string[]): Promise<number> {
     command
       .option(
         '--format <format>',
-        'csv, html (printable A4) or pdf',
+        'csv, html (printable A4) or pdf (default: from the --out extension, else csv)',
         choiceOption('--format', formats),
-        'csv',
       )
       .option('--pdf', 'same as --format pdf')
       .option('--out <file>', 'output file, created 0600 (default: standard output)')
+      .option('--force', 'replace an existing --out file (never a database or an input)')
       .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
       .option(
         '--settings <file>',
@@ -146,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof OutputFileError) {
       process.stderr.write(`tikar report: ${error.message}\n`);
       return 2;
     }

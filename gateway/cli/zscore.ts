@@ -5,16 +5,18 @@
 // draws the progress bar and prints the summary.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ZscoreCsvSummary } from '../growth/batch/zscore-csv.ts';
 import { defaultWorkerCount, transformCsv } from '../growth/batch/zscore-parallel.ts';
+import { openOutputFile, outputFormat, type PendingOutput } from './output-file.ts';
 
 interface ZscoreOptions {
   in?: string;
   out?: string;
+  force?: boolean;
   precision: number;
   strict?: boolean;
   threads?: number;
@@ -73,7 +75,8 @@ function parse(argv: string[]): ZscoreOptions | number {
       ].join('\n'),
     )
     .option('--in <file>', 'input CSV (default: standard input)')
-    .option('--out <file>', 'output CSV (default: standard output)')
+    .option('--out <file>', 'output CSV, created 0600 (default: standard output)')
+    .option('--force', 'replace an existing --out file (never the input or a database)')
     .option('--precision <n>', 'decimals printed for z-scores (flags always use 2)', parsePrecision, 2)
     .option('--strict', 'exit with code 1 when any row has an error')
     .option('--threads <n>', 'worker threads for large inputs (default: one per core, 0: none)', parseThreads)
@@ -147,13 +150,15 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof options === 'number') return options;
   let totalBytes: number | undefined;
   let sink: Writable = process.stdout;
+  let output: PendingOutput | undefined;
   try {
     if (options.in) totalBytes = (await stat(options.in)).size;
-    // The output may hold children's measurements: an owner-only file.
+    // The output may hold children's measurements: an owner-only file, written beside its target and renamed
+    // at the end, never over the input.
     if (options.out) {
-      const file = await open(options.out, 'w', 0o600);
-      await file.chmod(0o600); // also when the file already existed with wider rights
-      sink = createWriteStream('', { fd: file, highWaterMark: SINK_BUFFER_BYTES });
+      outputFormat(options.out, 'csv', ['csv'] as const, 'csv');
+      output = await openOutputFile(options.out, { inputs: [options.in], force: options.force === true });
+      sink = createWriteStream(output.path, { highWaterMark: SINK_BUFFER_BYTES });
     }
   } catch (error) {
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
@@ -189,12 +194,14 @@ export async function run(argv: string[]): Promise<number> {
       },
       (bytes, rows) => progress.update(bytes, rows),
     ));
-    if (options.out) {
+    if (output) {
       sink.end();
       await finished(sink);
     }
     if (sinkError) throw sinkError;
+    await output?.commit();
   } catch (error) {
+    await output?.abort();
     progress.finish();
     if (options.in) source.destroy();
     // The reader went away (`tikar zscore ... | head`): stop quietly, as Unix filters do.

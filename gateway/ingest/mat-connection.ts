@@ -41,6 +41,8 @@ export interface MatCounters {
   framesCorrupt: number;
   framesMissing: number;
   framesDuplicate: number;
+  /** Valid frames from another device id than the one this link is bound to: dropped. */
+  framesForeign: number;
 }
 
 export type CalibrationState = 'calibrated' | 'uncalibrated' | 'expired';
@@ -77,7 +79,20 @@ export class MatConnection extends EventEmitter<MatEvents> {
   readonly #nowMs: () => number;
   #splitter: LineSplitter;
   readonly #sequence = new SequenceTracker();
-  readonly counters: MatCounters = { framesOk: 0, framesCorrupt: 0, framesMissing: 0, framesDuplicate: 0 };
+  readonly counters: MatCounters = {
+    framesOk: 0,
+    framesCorrupt: 0,
+    framesMissing: 0,
+    framesDuplicate: 0,
+    framesForeign: 0,
+  };
+  /**
+   * A link carries one mat: the device id of the first hello (or sample) after each (re)connect. Frames of any
+   * other id are dropped, never mixed into a reading or allowed to replace the mat's identity.
+   */
+  #boundDeviceId: string | null = null;
+  #foreignDeviceId: string | null = null;
+  #lastForeignLogMs = Number.NEGATIVE_INFINITY;
   #deviceId: string | null = null;
   #sensors: Channel[] = [];
   #profiles = new Map<Channel, CalibrationProfile>();
@@ -111,6 +126,9 @@ export class MatConnection extends EventEmitter<MatEvents> {
       options.log.warn({ mat: this.#deviceId, reason }, 'mat link down');
       this.#downSinceMs = this.#nowMs();
       this.#splitter = this.#freshSplitter();
+      // Whatever is plugged in next says hello and is bound then (it may be another mat).
+      this.#boundDeviceId = null;
+      this.#foreignDeviceId = null;
       this.emit('status');
     });
   }
@@ -134,6 +152,10 @@ export class MatConnection extends EventEmitter<MatEvents> {
   }
   get lastFrameAtMs(): number | null {
     return this.#lastFrameAtMs;
+  }
+  /** The last other device id whose frames came over this link since it was bound (a conflict), or null. */
+  get foreignDeviceId(): string | null {
+    return this.#foreignDeviceId;
   }
 
   /** Wall time the link went down, null while it is up (or has never been up and down). */
@@ -188,6 +210,12 @@ export class MatConnection extends EventEmitter<MatEvents> {
       return;
     }
     const frame = decoded.frame;
+    if (this.#boundDeviceId === null && (frame.type === 'hello' || frame.type === 'sample'))
+      this.#boundDeviceId = frame.device;
+    if (this.#boundDeviceId !== null && frame.device !== this.#boundDeviceId) {
+      this.#onForeign(frame.device);
+      return;
+    }
     const sequence = this.#sequence.observe(frame.device, frame.seq);
     if (sequence.kind === 'duplicate') {
       this.counters.framesDuplicate++;
@@ -222,6 +250,21 @@ export class MatConnection extends EventEmitter<MatEvents> {
       default:
         break; // commands coming from a mat are ignored
     }
+  }
+
+  #onForeign(deviceId: string): void {
+    this.counters.framesForeign++;
+    const first = this.#foreignDeviceId !== deviceId;
+    this.#foreignDeviceId = deviceId;
+    const now = this.#nowMs();
+    if (first || now - this.#lastForeignLogMs >= (this.#options.corruptLogEveryMs ?? 5000)) {
+      this.#options.log.warn(
+        { mat: this.#boundDeviceId, other: deviceId.slice(0, 64), dropped: this.counters.framesForeign },
+        'frames from another device on this mat link: dropped',
+      );
+      this.#lastForeignLogMs = now;
+    }
+    if (first) this.emit('status');
   }
 
   #logCorrupt(kind: string, message: string): void {

@@ -12,6 +12,12 @@ export interface SerialLinkOptions {
   baudRate: number;
   /** Default 500 ms: a replugged mat is read again well within 2 s. */
   retryMs?: number;
+  /**
+   * Silence longer than this means the link is dead even if the port looks open (a replugged PTY or USB
+   * adapter can leave us on a dead descriptor): reported down and reopened. Default 3 s, three of the mat's
+   * 1 s status heartbeats.
+   */
+  silenceMs?: number;
   log: Logger;
 }
 
@@ -23,6 +29,11 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
   #everUp = false;
   #closing = false;
   #retryTimer: NodeJS.Timeout | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  /** When the last byte came, or the port was last opened. */
+  #lastActivityMs = Date.now();
+  /** Went down for silence: up again only once bytes flow (an open port is not proof). */
+  #silent = false;
 
   constructor(options: SerialLinkOptions) {
     super();
@@ -32,10 +43,27 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
     this.#options = options;
     this.name = options.path;
     this.#open();
+    const silenceMs = options.silenceMs ?? 3000;
+    this.#watchdog = setInterval(() => this.#checkSilence(silenceMs), Math.max(50, silenceMs / 4));
+    this.#watchdog.unref();
   }
 
   get isUp(): boolean {
-    return this.#port?.isOpen ?? false;
+    return (this.#port?.isOpen ?? false) && !this.#silent;
+  }
+
+  #checkSilence(silenceMs: number): void {
+    const port = this.#port;
+    if (!port?.isOpen || Date.now() - this.#lastActivityMs <= silenceMs) return;
+    if (!this.#silent) {
+      this.#silent = true;
+      // The gap began with the last byte, not when we noticed.
+      this.#downSinceMs = this.#lastActivityMs;
+      this.#options.log.warn({ path: this.name, silenceMs }, 'mat silent: reopening its serial port');
+      this.emit('down', { reason: 'silent' });
+    }
+    this.#port = undefined;
+    port.close(() => this.#open());
   }
 
   #open(): void {
@@ -58,25 +86,42 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
         return;
       }
       this.#port = port;
-      const gapMs = this.#everUp && this.#downSinceMs !== null ? Date.now() - this.#downSinceMs : null;
-      this.#everUp = true;
-      this.#downSinceMs = null;
-      this.#options.log.info({ path: this.name, gapMs }, 'mat serial port open');
-      this.emit('up', { gapMs });
+      this.#lastActivityMs = Date.now();
+      if (this.#silent) return; // up again with the first byte
+      this.#announceUp();
     });
-    port.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    port.on('data', (chunk: Buffer) => {
+      this.#lastActivityMs = Date.now();
+      if (this.#silent) {
+        this.#silent = false;
+        this.#announceUp();
+      }
+      this.emit('data', chunk);
+    });
     port.on('error', (error) =>
       this.#options.log.warn({ path: this.name, err: error.message }, 'serial error'),
     );
     port.on('close', () => {
       if (this.#port !== port) return;
       this.#port = undefined;
-      this.#downSinceMs = Date.now();
       if (this.#closing) return;
+      if (this.#silent) {
+        this.#scheduleRetry();
+        return; // already reported down
+      }
+      this.#downSinceMs = Date.now();
       this.#options.log.warn({ path: this.name }, 'mat serial port closed (unplugged?)');
       this.emit('down', { reason: 'port closed' });
       this.#scheduleRetry();
     });
+  }
+
+  #announceUp(): void {
+    const gapMs = this.#everUp && this.#downSinceMs !== null ? Date.now() - this.#downSinceMs : null;
+    this.#everUp = true;
+    this.#downSinceMs = null;
+    this.#options.log.info({ path: this.name, gapMs }, 'mat serial port open');
+    this.emit('up', { gapMs });
   }
 
   #scheduleRetry(): void {
@@ -97,6 +142,7 @@ export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    clearInterval(this.#watchdog);
     const port = this.#port;
     this.#port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));

@@ -2,12 +2,12 @@
 // place files, reading the rows from the database read-only, and writing the result 0600.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { type OutputRules, writeOutputFile } from '../cli/output-file.ts';
 import { isoDateToDays } from '../growth/index.ts';
 import { openDb } from '../store/index.ts';
 import { parseMonth } from './calendar.ts';
 import type { EppgbmPlace } from './eppgbm.ts';
 import { loadReportData } from './load.ts';
-import { writePrivateFile } from './private-file.ts';
 import { defaultReportSettings, type ReportSettings, validateReportSettings } from './settings.ts';
 import type { ReportData, ReportPlace } from './types.ts';
 
@@ -122,10 +122,14 @@ function guardStdout(): void {
   });
 }
 
-/** Writes to `--out` (mode 0600) or, for text, to standard output. */
-export async function emit(out: string | undefined, content: string | Uint8Array): Promise<void> {
+/** Writes to `--out` (mode 0600, by the rules of `gateway/cli/output-file.ts`) or to standard output. */
+export async function emit(
+  out: string | undefined,
+  content: string | Uint8Array,
+  rules: OutputRules,
+): Promise<void> {
   if (out !== undefined) {
-    await writePrivateFile(out, content);
+    await writeOutputFile(out, content, rules);
     return;
   }
   guardStdout();

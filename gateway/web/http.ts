@@ -21,6 +21,15 @@ export type BodyResult = { ok: true; value: unknown } | { ok: false; error: Http
 /** Reads a JSON body; never throws (too large, wrong content type and bad JSON become typed errors). */
 export async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  // A JSON content type is required, also for an empty body: it keeps simple cross-site form posts out
+  // (a page on another site cannot send it without the gateway's consent).
+  if (type !== 'application/json') {
+    req.resume();
+    return {
+      ok: false,
+      error: new HttpError(415, 'unsupported_media_type', 'send the body as application/json'),
+    };
+  }
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > maxBodyBytes) {
     req.resume();
@@ -41,13 +50,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
     return { ok: false, error: new HttpError(400, 'body_unreadable', 'the request body could not be read') };
   }
   if (size === 0) return { ok: true, value: {} };
-  // A JSON content type is required: it keeps simple cross-site form posts out (they cannot send it).
-  if (type !== 'application/json') {
-    return {
-      ok: false,
-      error: new HttpError(415, 'unsupported_media_type', 'send the body as application/json'),
-    };
-  }
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch (error) {

@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -17,7 +18,7 @@ import { reportRoutes } from './api/report-routes.ts';
 import { apiRoutes, unwrap } from './api/routes.ts';
 import { todayView } from './api/today-flags.ts';
 import { LoginLimiter, type LoginLimiterOptions } from './auth/login-limiter.ts';
-import { openPinStore, type PinStore, pinPattern } from './auth/pin-store.ts';
+import { openPinStore, type PinStore, pinPattern, trivialPinReason } from './auth/pin-store.ts';
 import { type Role, roles, type Session, type SessionOptions, SessionStore } from './auth/sessions.ts';
 import { HttpError, parseCookies, readJsonBody, sendError, sendJson, validate } from './http.ts';
 import { Router } from './router.ts';
@@ -50,6 +51,33 @@ export interface WebServerOptions {
   loginLimiter?: LoginLimiterOptions;
   /** The rows behind the Laporan page and the exports; without it those routes answer 503. */
   reports?: DetailSource;
+  /**
+   * Host names the screens are reached by besides the listening address, loopback, this machine's name
+   * (and `name.local`) and its interface addresses, e.g. a DNS name for the Pi. Others are refused.
+   */
+  hostNames?: readonly string[];
+}
+
+/** The lower-case host name of a Host header, without port or IPv6 brackets; '' when missing or bad. */
+export function hostNameOf(header: string | undefined): string {
+  if (!header) return '';
+  try {
+    return new URL(`http://${header}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/** Every name and address by which this gateway's screens may be reached. */
+export function gatewayHostNames(listenHost: string, extra: readonly string[] = []): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '::1', listenHost.toLowerCase()]);
+  const machine = hostname().toLowerCase();
+  names.add(machine);
+  names.add(`${machine}.local`);
+  for (const addresses of Object.values(networkInterfaces()))
+    for (const address of addresses ?? []) names.add(address.address.toLowerCase());
+  for (const name of extra) names.add(name.toLowerCase());
+  return names;
 }
 
 export interface WebServer {
@@ -67,7 +95,13 @@ const loginBody = z.strictObject({
 });
 const setPinBody = z.strictObject({
   role: z.enum(roles),
-  pin: z.string().regex(pinPattern, 'PIN is 4 to 12 digits'),
+  pin: z
+    .string()
+    .regex(pinPattern, 'PIN is 4 to 12 digits')
+    .refine(
+      (pin) => trivialPinReason(pin) === undefined,
+      'PIN is too easy to guess (repeated digit or a run)',
+    ),
 });
 
 /** PINs preset by environment variables TIKAR_PIN_KADER, TIKAR_PIN_BIDAN, TIKAR_PIN_ADMIN. */
@@ -152,6 +186,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       handler: async ({ body }) => {
         const { role, pin } = validate(setPinBody, body, 'body');
         await pinStore.set(role, pin);
+        // Whoever knew the old PIN is logged out (the admin changing her own PIN logs in again).
+        for (const token of sessions.destroyRole(role)) hub.closeSession(token);
         return { json: { ok: true, role } };
       },
     },
@@ -184,10 +220,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendJson(res, 200, { role: session.role, clock });
   }
 
-  /** Refuses state-changing requests sent from another origin (a second line behind SameSite cookies). */
+  /**
+   * Refuses state-changing requests sent from another origin (a second line behind SameSite cookies). An
+   * opaque origin (`null`: sandboxed frames, data: URLs, some redirects) is another origin too.
+   */
   function checkOrigin(req: IncomingMessage): void {
     const origin = req.headers.origin;
-    if (origin === undefined || origin === 'null') return;
+    if (origin === undefined) return;
+    if (origin === 'null') throw new HttpError(403, 'bad_origin', 'request from another site refused');
     let host: string;
     try {
       host = new URL(origin).host;
@@ -198,8 +238,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       throw new HttpError(403, 'bad_origin', 'request from another site refused');
   }
 
+  const ownNames = gatewayHostNames(options.host, options.hostNames);
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res, overTls);
+    // DNS rebinding: a page of another site whose name now resolves to this box would be same-origin to the
+    // browser; only the gateway's own names and addresses are answered.
+    if (!ownNames.has(hostNameOf(req.headers.host))) {
+      throw new HttpError(421, 'unknown_host', 'this gateway does not answer for that host name');
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://gateway.local');

@@ -30,7 +30,7 @@ async function zscore(csv: string | Buffer, ...args: string[]) {
     return true;
   });
   try {
-    const code = await run(['--in', input, '--out', output, ...args]);
+    const code = await run(['--in', input, '--out', output, '--force', ...args]);
     const text = code === 2 ? '' : readFileSync(output, 'utf8');
     return { code, text, stderr, output };
   } finally {

@@ -80,6 +80,8 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     calibration_message: null,
     disconnected_since: null,
     last_gap_ms: null,
+    frames_foreign: 0,
+    foreign_device_id: null,
   };
   let clock: ClockStatus = {
     trusted: true,

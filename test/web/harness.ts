@@ -4,7 +4,7 @@ import { startWebServer, type WebServer, type WebServerOptions } from '../../gat
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { createFakeServices, type FakeServices } from './fake-services.ts';
 
-export const testPins: Record<Role, string> = { kader: '111111', bidan: '222222', admin: '333333' };
+export const testPins: Record<Role, string> = { kader: '481620', bidan: '592731', admin: '603842' };
 
 export interface Harness {
   server: WebServer;

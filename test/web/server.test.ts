@@ -73,13 +73,13 @@ describe('web server: security', () => {
       (
         await harness.call('POST', '/api/admin/pins', {
           cookie: admin,
-          body: { role: 'bidan', pin: '44444' },
+          body: { role: 'bidan', pin: '46802' },
         })
       ).status,
     ).toBe(200);
-    const relogin = await harness.call('POST', '/api/login', { body: { role: 'bidan', pin: '44444' } });
+    const relogin = await harness.call('POST', '/api/login', { body: { role: 'bidan', pin: '46802' } });
     expect(relogin.status).toBe(200);
-    await harness.call('POST', '/api/admin/pins', { cookie: admin, body: { role: 'bidan', pin: '222222' } });
+    await harness.call('POST', '/api/admin/pins', { cookie: admin, body: { role: 'bidan', pin: '592731' } });
   });
 
   it('fails fast, naming host and port, when the port is taken', async () => {
@@ -92,7 +92,7 @@ describe('web server: security', () => {
           host: '127.0.0.1',
           port,
           dataDir: dir.path,
-          pins: { kader: '1234', bidan: '1234', admin: '1234' },
+          pins: { kader: '2468', bidan: '2468', admin: '2468' },
         }),
       ).rejects.toThrow(`http: cannot listen on 127.0.0.1:${port}`);
     } finally {
@@ -110,14 +110,14 @@ describe('web server: security', () => {
 
 describe('web server: login', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie; Secure when asked', async () => {
-    const response = await harness.call('POST', '/api/login', { body: { role: 'kader', pin: '111111' } });
+    const response = await harness.call('POST', '/api/login', { body: { role: 'kader', pin: '481620' } });
     const setCookie = response.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(
       /^tikar_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/,
     );
     const secure = await startHarness({ secureCookies: true });
     try {
-      const secured = await secure.call('POST', '/api/login', { body: { role: 'kader', pin: '111111' } });
+      const secured = await secure.call('POST', '/api/login', { body: { role: 'kader', pin: '481620' } });
       expect(secured.headers.get('set-cookie')).toMatch(/; Secure$/);
     } finally {
       await secure.close();
@@ -135,7 +135,7 @@ describe('web server: login', () => {
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
       // Even the right PIN is refused during the lock.
-      const right = await limited.call('POST', '/api/login', { body: { role: 'bidan', pin: '222222' } });
+      const right = await limited.call('POST', '/api/login', { body: { role: 'bidan', pin: '592731' } });
       expect(right.status).toBe(429);
       expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {

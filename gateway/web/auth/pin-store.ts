@@ -74,11 +74,27 @@ export async function matches(pin: string, stored: HashedPin): Promise<boolean> 
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A random PIN of `digits` digits (leading zeros allowed), from the OS CSPRNG. */
+/**
+ * Why a PIN is too easy to guess, or undefined: one digit repeated (`0000`), or a run up or down (`1234`,
+ * `9876`, `7890`) — the first PINs anyone tries.
+ */
+export function trivialPinReason(pin: string): string | undefined {
+  const digits = [...pin].map(Number);
+  const steps = new Set(digits.slice(1).map((digit, i) => (digit - (digits[i] ?? 0) + 10) % 10));
+  if (steps.size !== 1) return undefined;
+  const [step] = [...steps];
+  if (step === 0) return 'PIN is one digit repeated: choose one that is harder to guess';
+  if (step === 1 || step === 9) return 'PIN is a run of digits: choose one that is harder to guess';
+  return undefined;
+}
+
+/** A random PIN of `digits` digits (leading zeros allowed, never a trivial one), from the OS CSPRNG. */
 export function randomPin(digits = 6): string {
-  let pin = '';
-  for (let i = 0; i < digits; i++) pin += String(randomInt(10));
-  return pin;
+  for (;;) {
+    let pin = '';
+    for (let i = 0; i < digits; i++) pin += String(randomInt(10));
+    if (trivialPinReason(pin) === undefined) return pin;
+  }
 }
 
 export interface PinStore {
@@ -106,6 +122,8 @@ export async function openPinStore(
     if (pin !== undefined && !pinPattern.test(pin)) {
       throw new Error(`PIN for role '${role}' must be 4 to 12 digits`);
     }
+    const trivial = pin === undefined ? undefined : trivialPinReason(pin);
+    if (trivial) throw new Error(`PIN for role '${role}': ${trivial}`);
   }
   let current: Partial<PinFile['pins']> = {};
   let text: string | undefined;
@@ -140,6 +158,8 @@ export async function openPinStore(
     verify: (role, pin) => (pinPattern.test(pin) ? matches(pin, complete[role]) : Promise.resolve(false)),
     async set(role, pin) {
       if (!pinPattern.test(pin)) throw new Error('PIN must be 4 to 12 digits');
+      const trivial = trivialPinReason(pin);
+      if (trivial) throw new Error(trivial);
       complete[role] = await hashPin(pin);
       await save(path, complete);
     },

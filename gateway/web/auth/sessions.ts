@@ -62,6 +62,17 @@ export class SessionStore {
     this.sessions.delete(token);
   }
 
+  /** Ends every session of a role (its PIN changed); returns their tokens. */
+  destroyRole(role: Role): string[] {
+    const ended: string[] = [];
+    for (const [token, session] of this.sessions) {
+      if (session.role !== role) continue;
+      this.sessions.delete(token);
+      ended.push(token);
+    }
+    return ended;
+  }
+
   private expired(session: Session, nowMs: number): boolean {
     return nowMs - session.lastSeenAtMs > this.idleTimeoutMs || nowMs - session.createdAtMs > this.maxAgeMs;
   }

@@ -9,10 +9,12 @@ export function setUnauthorisedHandler(handler) {
 export async function api(method, path, body) {
   let response;
   try {
+    // Every state-changing call is JSON, also without a body: the gateway refuses anything else.
+    const changes = method !== 'GET' && method !== 'HEAD';
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: changes ? { 'content-type': 'application/json' } : {},
+      body: changes ? JSON.stringify(body ?? {}) : undefined,
       credentials: 'same-origin',
     });
   } catch {
