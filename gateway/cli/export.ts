@@ -12,7 +12,7 @@ import {
   loadSettings,
   monthOption,
 } from '../reports/cli-support.ts';
-import { eppgbmCsv, eppgbmRows } from '../reports/eppgbm.ts';
+import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../reports/eppgbm.ts';
 import { buildFhirBundle } from '../reports/fhir.ts';
 import { createProgress } from '../reports/progress.ts';
 
@@ -27,6 +27,7 @@ interface RangeOptions {
 
 interface EppgbmCliOptions extends RangeOptions {
   format: 'csv' | 'xlsx';
+  layout: EppgbmLayout;
   decimalComma?: boolean;
   place?: string;
   settings?: string;
@@ -65,11 +66,17 @@ async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
   const tick = (done: number) => progress.tick(done);
   if (options.format === 'xlsx') {
     const { eppgbmXlsx } = await import('../reports/eppgbm-xlsx.ts');
-    await emit(options.out, await eppgbmXlsx(rows, place, tick));
+    await emit(options.out, await eppgbmXlsx(rows, place, tick, options.layout));
   } else {
     await emit(
       options.out,
-      eppgbmCsv(rows, place, { decimalComma: options.decimalComma === true, bom: true }, tick),
+      eppgbmCsv(
+        rows,
+        place,
+        { decimalComma: options.decimalComma === true, bom: true },
+        tick,
+        options.layout,
+      ),
     );
   }
   progress.finish();
@@ -127,6 +134,12 @@ export async function run(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   common(program.command('eppgbm').description('e-PPGBM rows, one per measurement'))
     .option('--format <format>', 'csv or xlsx', choiceOption('--format', ['csv', 'xlsx'] as const), 'csv')
+    .option(
+      '--layout <layout>',
+      "tikar (Tikar's columns) or eppgbm (the column order of e-PPGBM by-name exports)",
+      choiceOption('--layout', eppgbmLayouts),
+      'tikar',
+    )
     .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
     .option(
       '--place <file>',

@@ -114,7 +114,7 @@ describe('Laporan', () => {
     await page.goto(`${harness.server.url}/#/reports/skdn/2026-11`);
     await reportFrame(page);
     await page.click('.report-lists-card summary');
-    expect(await page.locator('#report-lists li').count()).toBe(4);
+    expect(await page.locator('#report-lists li').count()).toBe(5);
     expect(await page.getAttribute('[data-list=rujukan] a[download]', 'href')).toBe(
       '/api/lists/rujukan?month=2026-11&format=csv',
     );
