@@ -89,7 +89,9 @@ describe('lists on the Laporan page', () => {
   });
 
   it('exports e-PPGBM in the by-name column order on request', async () => {
-    const csv = await harness.call('GET', '/api/exports/eppgbm?from=2026-11&layout=eppgbm', { cookie: bidan });
+    const csv = await harness.call('GET', '/api/exports/eppgbm?from=2026-11&layout=eppgbm', {
+      cookie: bidan,
+    });
     expect(csv.status).toBe(200);
     expect(csv.text.split('\r\n')[0]).toContain('Usia Saat Ukur,Tanggal Pengukuran,Bulan Pengukuran');
     const bad = await harness.call('GET', '/api/exports/eppgbm?from=2026-11&layout=x', { cookie: bidan });
