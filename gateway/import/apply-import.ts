@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { Child } from '../app/services.ts';
+import { localDate } from '../clock/clock.ts';
 import { newId } from '../log/ids.ts';
 import { assembleMeasurement } from '../measure/assemble.ts';
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
@@ -104,6 +105,9 @@ async function addVisit(
   options: ImportOptions,
   createdAt: string,
 ): Promise<'added' | 'known' | ImportProblem> {
+  if (visit.date > localDate(options.now)) {
+    return { line: visit.line, column: 'date', message: `${visit.date} is in the future` };
+  }
   const id = uuidv5(`${child.id}/${visit.date}`, importNamespace);
   const sameDay = await tx.get(
     `SELECT 1 AS present FROM measurements WHERE id = ? OR (child_id = ? AND measured_on = ?)`,

@@ -142,6 +142,18 @@ describe('tikar import', () => {
     }
   });
 
+  it('refuses a weighing dated in the future, naming its line', async () => {
+    const db = join(dir.path, 'future.db');
+    const future = join(dir.path, 'future.csv');
+    await writeFile(
+      future,
+      `${history.split('\r\n')[0]}\r\nK01,Ani,P,2026-03-10,Siti,y,,2099-01-01,9.0,70.0,l,,,,,\r\n`,
+    );
+    stderr.length = 0;
+    expect(await run(['--db', db, '--posyandu', 'pos-1', '--village', 'desa-1', '--in', future])).toBe(1);
+    expect(stderr.join('')).toContain('future.csv:2: date: 2099-01-01 is in the future');
+  });
+
   it('writes nothing when the file is unreadable', async () => {
     const db = join(dir.path, 'untouched.db');
     const broken = join(dir.path, 'broken.csv');
