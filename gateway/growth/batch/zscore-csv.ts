@@ -694,6 +694,15 @@ export class ZscoreCsvTransformer {
       pos,
     );
     const band = this.band;
+    // A flagged z gets no Permenkes label (only the flag), nor do BB/TB and IMT/U from a flagged length.
+    if (r.flen === 1) {
+      band[0] = NO_Z_BAND[0] as number;
+      band[2] = NO_Z_BAND[2] as number;
+      band[3] = NO_Z_BAND[3] as number;
+    }
+    if (r.fwei === 1) band[1] = NO_Z_BAND[1] as number;
+    if (r.fwfl === 1) band[2] = NO_Z_BAND[2] as number;
+    if (r.fbmi === 1) band[3] = NO_Z_BAND[3] as number;
     const statuses = statusRowCode(
       band[0] as number,
       band[1] as number,
@@ -709,6 +718,9 @@ export class ZscoreCsvTransformer {
     );
   }
 }
+
+/** The band code of an empty status cell, per status column. */
+const NO_Z_BAND = [0, 1, 2, 3].map((column) => statusBandOf(column, Number.NaN));
 
 /** A flag (1, 0 or NaN) as a flag column code. */
 function flagCode(flag: number): number {
