@@ -139,6 +139,12 @@ describe('tikar import', () => {
         { kind: 'child', n: 4 },
         { kind: 'measurement', n: 3 },
       ]);
+      // Citra's address (dusun Krajan, RT 3) and her vitamin A note stay on the gateway.
+      const payloads = await store.all<{ payload: string }>('SELECT payload FROM outbox');
+      for (const { payload } of payloads) {
+        expect(payload).not.toContain('Krajan');
+        expect(payload).not.toMatch(/vitamin|dusun|"rt"|phone/);
+      }
     } finally {
       await store.close();
     }
