@@ -45,6 +45,29 @@ export interface ImportSummary {
   problems: ImportProblem[];
 }
 
+/** Puts a message (marked backfilled: it is history) in the outbox, as the gateway queues its own. */
+async function queue(
+  tx: Sql,
+  options: ImportOptions,
+  kind: 'child' | 'measurement',
+  childId: string,
+  createdAt: string,
+  message: (id: string) => ChildMessage | MeasurementMessage,
+): Promise<void> {
+  const id = newId();
+  const body = message(id);
+  const topics = posyanduTopics(options.villageId, options.posyanduId);
+  await enqueue(tx, {
+    id,
+    kind,
+    subjectId: 'measurement' in body ? body.measurement.id : childId,
+    topic: kind === 'child' ? topics.children : topics.measurements,
+    payload: JSON.stringify(body),
+    childId,
+    createdAt,
+  });
+}
+
 /** A visit on a date, at local noon (an imported date has no time; noon keeps the local date whatever the zone). */
 function measuredAtOf(date: string): Date {
   return new Date(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12);
@@ -82,17 +105,12 @@ async function childFor(
   };
   await insertChild(tx, child);
   if (options.publish) {
-    const messageId = newId();
-    const message: ChildMessage = { schema: 'tikar.child/1', id: messageId, backfilled: true, child };
-    await enqueue(tx, {
-      id: messageId,
-      kind: 'child',
-      subjectId: child.id,
-      topic: posyanduTopics(options.villageId, options.posyanduId).children,
-      payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt,
-    });
+    await queue(tx, options, 'child', child.id, createdAt, (id) => ({
+      schema: 'tikar.child/1',
+      id,
+      backfilled: true,
+      child,
+    }));
   }
   return { child, added: true };
 }
@@ -147,24 +165,14 @@ async function addVisit(
     });
   }
   if (options.publish) {
-    const messageId = newId();
-    const message: MeasurementMessage = {
+    await queue(tx, options, 'measurement', child.id, createdAt, (id) => ({
       schema: 'tikar.measurement/1',
-      id: messageId,
+      id,
       backfilled: true,
       child,
       measurement: row,
       readings: [],
-    };
-    await enqueue(tx, {
-      id: messageId,
-      kind: 'measurement',
-      subjectId: row.id,
-      topic: posyanduTopics(options.villageId, options.posyanduId).measurements,
-      payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt,
-    });
+    }));
   }
   return 'added';
 }
