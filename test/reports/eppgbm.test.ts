@@ -71,6 +71,29 @@ function data() {
   return { children, measurements };
 }
 
+/**
+ * "| column | source |" rows of docs/reports.md before or after the by-name layout's heading (the formatter
+ * pads cells; "\\|" is a literal bar inside a cell).
+ */
+async function documentedSources(
+  where: 'before' | 'after',
+): Promise<Map<string | undefined, string | undefined>> {
+  const whole = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
+  const at = whole.indexOf('### e-PPGBM by-name layout');
+  return new Map(
+    (where === 'before' ? whole.slice(0, at) : whole.slice(at))
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) =>
+        line
+          .split(/(?<!\\)\|/)
+          .slice(1, -1)
+          .map((cell) => cell.trim().replaceAll('\\|', '|')),
+      )
+      .map((cells) => [cells[0], cells[1]]),
+  );
+}
+
 const options = {
   posyanduId: 'pos-1',
   fromMonth: '2026-11',
@@ -81,22 +104,8 @@ const options = {
 describe('e-PPGBM export', () => {
   it('has the documented columns in order, each with its source in docs/reports.md', async () => {
     expect(eppgbmColumns.map((c) => c.header)).toEqual(headers);
-    const whole = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
     // Tikar's layout table only (the by-name layout's own table follows its heading).
-    const docs = whole.slice(0, whole.indexOf('### e-PPGBM by-name layout'));
-    // Table rows "| column | source |" (the formatter pads cells; "\\|" is a literal bar inside a cell).
-    const documented = new Map(
-      docs
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) =>
-          line
-            .split(/(?<!\\)\|/)
-            .slice(1, -1)
-            .map((cell) => cell.trim().replaceAll('\\|', '|')),
-        )
-        .map((cells) => [cells[0], cells[1]]),
-    );
+    const documented = await documentedSources('before');
     for (const column of eppgbmColumns) expect(documented.get(column.header)).toBe(column.source);
   });
 
@@ -193,20 +202,7 @@ describe('e-PPGBM by-name layout', () => {
 
   it('has the columns of real exports in order, each documented', async () => {
     expect(eppgbmByNameColumns.map((c) => c.header)).toEqual(byNameHeaders);
-    const whole = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
-    const section = whole.slice(whole.indexOf('### e-PPGBM by-name layout'));
-    const documented = new Map(
-      section
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) =>
-          line
-            .split(/(?<!\\)\|/)
-            .slice(1, -1)
-            .map((cell) => cell.trim().replaceAll('\\|', '|')),
-        )
-        .map((cells) => [cells[0], cells[1]]),
-    );
+    const documented = await documentedSources('after');
     // Columns shared with Tikar's layout are documented in its table ("as in Tikar's layout" here).
     const own = eppgbmByNameColumns.filter((column) => !eppgbmColumns.includes(column));
     expect(own.map((c) => c.header)).toContain('Jml Vit A');
