@@ -12,7 +12,7 @@ import {
   loadSettings,
   monthOption,
 } from '../reports/cli-support.ts';
-import { eppgbmCsv, eppgbmRows } from '../reports/eppgbm.ts';
+import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../reports/eppgbm.ts';
 import { buildFhirBundle } from '../reports/fhir.ts';
 import { createProgress } from '../reports/progress.ts';
 import { checkOutputPath, OutputFileError, type OutputRules, outputFormat } from './output-file.ts';
@@ -29,6 +29,7 @@ interface RangeOptions {
 
 interface EppgbmCliOptions extends RangeOptions {
   format?: 'csv' | 'xlsx';
+  layout: EppgbmLayout;
   decimalComma?: boolean;
   place?: string;
   settings?: string;
@@ -75,11 +76,17 @@ async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
   const tick = (done: number) => progress.tick(done);
   if (format === 'xlsx') {
     const { eppgbmXlsx } = await import('../reports/eppgbm-xlsx.ts');
-    await emit(options.out, await eppgbmXlsx(rows, place, tick), rules);
+    await emit(options.out, await eppgbmXlsx(rows, place, tick, options.layout), rules);
   } else {
     await emit(
       options.out,
-      eppgbmCsv(rows, place, { decimalComma: options.decimalComma === true, bom: true }, tick),
+      eppgbmCsv(
+        rows,
+        place,
+        { decimalComma: options.decimalComma === true, bom: true },
+        tick,
+        options.layout,
+      ),
       rules,
     );
   }
@@ -145,6 +152,12 @@ export async function run(argv: string[]): Promise<number> {
       '--format <format>',
       'csv or xlsx (default: from the --out extension, else csv)',
       choiceOption('--format', ['csv', 'xlsx'] as const),
+    )
+    .option(
+      '--layout <layout>',
+      "tikar (Tikar's columns) or eppgbm (the column order of e-PPGBM by-name exports)",
+      choiceOption('--layout', eppgbmLayouts),
+      'tikar',
     )
     .option('--decimal-comma', "CSV with decimal comma and ';' between fields")
     .option(

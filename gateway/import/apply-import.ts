@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import type { Child } from '../app/services.ts';
+import { localDate } from '../clock/clock.ts';
 import { newId } from '../log/ids.ts';
 import { assembleMeasurement } from '../measure/assemble.ts';
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
@@ -42,6 +43,29 @@ export interface ImportSummary {
   visitsAdded: number;
   visitsKnown: number;
   problems: ImportProblem[];
+}
+
+/** Puts a message (marked backfilled: it is history) in the outbox, as the gateway queues its own. */
+async function queue(
+  tx: Sql,
+  options: ImportOptions,
+  kind: 'child' | 'measurement',
+  childId: string,
+  createdAt: string,
+  message: (id: string) => ChildMessage | MeasurementMessage,
+): Promise<void> {
+  const id = newId();
+  const body = message(id);
+  const topics = posyanduTopics(options.villageId, options.posyanduId);
+  await enqueue(tx, {
+    id,
+    kind,
+    subjectId: 'measurement' in body ? body.measurement.id : childId,
+    topic: kind === 'child' ? topics.children : topics.measurements,
+    payload: JSON.stringify(body),
+    childId,
+    createdAt,
+  });
 }
 
 /** A visit on a date, at local noon (an imported date has no time; noon keeps the local date whatever the zone). */
@@ -81,17 +105,12 @@ async function childFor(
   };
   await insertChild(tx, child);
   if (options.publish) {
-    const messageId = newId();
-    const message: ChildMessage = { schema: 'tikar.child/1', id: messageId, backfilled: true, child };
-    await enqueue(tx, {
-      id: messageId,
-      kind: 'child',
-      subjectId: child.id,
-      topic: posyanduTopics(options.villageId, options.posyanduId).children,
-      payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt,
-    });
+    await queue(tx, options, 'child', child.id, createdAt, (id) => ({
+      schema: 'tikar.child/1',
+      id,
+      backfilled: true,
+      child,
+    }));
   }
   return { child, added: true };
 }
@@ -104,6 +123,9 @@ async function addVisit(
   options: ImportOptions,
   createdAt: string,
 ): Promise<'added' | 'known' | ImportProblem> {
+  if (visit.date > localDate(options.now)) {
+    return { line: visit.line, column: 'date', message: `${visit.date} is in the future` };
+  }
   const id = uuidv5(`${child.id}/${visit.date}`, importNamespace);
   const sameDay = await tx.get(
     `SELECT 1 AS present FROM measurements WHERE id = ? OR (child_id = ? AND measured_on = ?)`,
@@ -143,24 +165,14 @@ async function addVisit(
     });
   }
   if (options.publish) {
-    const messageId = newId();
-    const message: MeasurementMessage = {
+    await queue(tx, options, 'measurement', child.id, createdAt, (id) => ({
       schema: 'tikar.measurement/1',
-      id: messageId,
+      id,
       backfilled: true,
       child,
       measurement: row,
       readings: [],
-    };
-    await enqueue(tx, {
-      id: messageId,
-      kind: 'measurement',
-      subjectId: row.id,
-      topic: posyanduTopics(options.villageId, options.posyanduId).measurements,
-      payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt,
-    });
+    }));
   }
   return 'added';
 }

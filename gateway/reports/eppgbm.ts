@@ -8,7 +8,7 @@ import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';
 import { type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportAddress, ReportChild, ReportData, ReportMeasurement, ReportVisitNote } from './types.ts';
 
 /** The administrative names e-PPGBM repeats on every row; from the village record or a settings file. */
 export interface EppgbmPlace {
@@ -25,9 +25,13 @@ export interface EppgbmRow {
   measurement: ReportMeasurement;
   /** N/T/O/B when this row is the month's last weighing; undefined otherwise. */
   weighStatus?: WeighStatus;
+  /** The child's address for home visits (gateway only), when recorded. */
+  address?: ReportAddress;
+  /** Vitamin A doses recorded in the measurement's year up to its date; undefined when none is recorded. */
+  vitaminADoses?: number;
 }
 
-interface Column {
+export interface Column {
   header: string;
   /** Where the value comes from, for docs/reports.md. */
   source: string;
@@ -45,6 +49,16 @@ const zOf = {
   tbu: (m: ReportMeasurement) => usableZ(m.zlen, m.flen),
   bbtb: usableWflZ,
 };
+
+const addressColumns: readonly Column[] = [
+  { header: 'RT', source: 'child_addresses.rt (empty when not recorded)', value: (r) => r.address?.rt },
+  { header: 'RW', source: 'child_addresses.rw (empty when not recorded)', value: (r) => r.address?.rw },
+  {
+    header: 'Alamat',
+    source: 'child_addresses.dusun (empty when not recorded)',
+    value: (r) => (r.address?.dusun ? `Dusun ${r.address.dusun}` : undefined),
+  },
+];
 
 export const eppgbmColumns: readonly Column[] = [
   { header: 'NIK', source: 'children.nik (empty when not recorded)', value: (r) => r.child.nik },
@@ -64,9 +78,7 @@ export const eppgbmColumns: readonly Column[] = [
     source: 'place settings: posyandu, else measurements.posyandu_id',
     value: (r, p) => p.posyandu ?? r.measurement.posyanduId,
   },
-  { header: 'RT', source: 'not held by the gateway: empty', value: () => undefined },
-  { header: 'RW', source: 'not held by the gateway: empty', value: () => undefined },
-  { header: 'Alamat', source: 'not held by the gateway: empty', value: () => undefined },
+  ...addressColumns,
   {
     header: 'Tanggal Pengukuran',
     source: 'measurements.measured_on (YYYY-MM-DD)',
@@ -131,9 +143,105 @@ export const eppgbmColumns: readonly Column[] = [
   },
 ];
 
+const byHeader = (header: string): Column => eppgbmColumns.find((c) => c.header === header) as Column;
+const monthNamesId = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
+const notHeld = (header: string): Column => ({
+  header,
+  source: 'not held by the gateway: empty',
+  value: () => undefined,
+});
+
+/** A Permenkes label, or "Outlier" when the z is WHO-flagged implausible, as e-PPGBM exports show it. */
+function labelOrOutlier(
+  index: StatusIndex,
+  flagged: (m: ReportMeasurement) => boolean,
+  z: (m: ReportMeasurement) => number | undefined,
+) {
+  return (r: EppgbmRow): CsvCell =>
+    flagged(r.measurement) ? 'Outlier' : statusLabel(index, z(r.measurement));
+}
+
+/**
+ * The column order of real e-PPGBM by-name exports (DOMAIN.md: seen in practice, the official template was not
+ * found). Columns Tikar does not hold stay empty.
+ */
+export const eppgbmByNameColumns: readonly Column[] = [
+  ...['NIK', 'Nama', 'JK', 'Tgl Lahir', 'BB Lahir', 'TB Lahir', 'Nama Ortu', 'Prov', 'Kab/Kota', 'Kec'].map(
+    byHeader,
+  ),
+  {
+    header: 'Pukesmas',
+    source: 'place settings: puskesmas (the exports spell it Pukesmas)',
+    value: (_, p) => p.puskesmas,
+  },
+  ...['Desa/Kel', 'Posyandu', 'RT', 'RW', 'Alamat', 'Usia Saat Ukur', 'Tanggal Pengukuran'].map(byHeader),
+  {
+    header: 'Bulan Pengukuran',
+    source: "measurements.measured_on: the month's Indonesian name (unverified format)",
+    value: (r) => monthNamesId[Number(r.measurement.measuredOn.slice(5, 7)) - 1],
+  },
+  notHeld('Status Bulan'),
+  notHeld('status tahun'),
+  ...['Berat', 'Tinggi', 'Cara Ukur', 'LiLA'].map(byHeader),
+  {
+    header: 'BB/U',
+    source: 'Permenkes 2/2020 label of zwei; "Outlier" when WHO-flagged implausible',
+    value: labelOrOutlier('bbu', (m) => m.fwei === 1, zOf.bbu),
+  },
+  byHeader('ZS BB/U'),
+  {
+    header: 'TB/U',
+    source: 'Permenkes 2/2020 label of zlen; "Outlier" when WHO-flagged implausible',
+    value: labelOrOutlier('tbu', (m) => m.flen === 1, zOf.tbu),
+  },
+  byHeader('ZS TB/U'),
+  {
+    header: 'BB/TB',
+    source: 'Permenkes 2/2020 label of zwfl; "Outlier" when it or its length is WHO-flagged',
+    value: labelOrOutlier('bbtb', (m) => m.fwfl === 1 || m.flen === 1, zOf.bbtb),
+  },
+  byHeader('ZS BB/TB'),
+  byHeader('Naik Berat Badan'),
+  notHeld('PMT Diterima (kg)'),
+  {
+    header: 'Jml Vit A',
+    source:
+      'visit_notes: vitamin A doses recorded in the year up to the measurement (empty when none recorded)',
+    value: (r) => r.vitaminADoses,
+  },
+  notHeld('KPSP'),
+  {
+    header: 'KIA',
+    source: "children.has_kia: 'Ya' / 'Tidak'",
+    value: (r) => (r.child.hasKia ? 'Ya' : 'Tidak'),
+  },
+  notHeld('Detail Status'),
+];
+
+export type EppgbmLayout = 'tikar' | 'eppgbm';
+export const eppgbmLayouts: readonly EppgbmLayout[] = ['tikar', 'eppgbm'];
+
+/** The columns of a layout: Tikar's (as before) or the order of real e-PPGBM by-name exports. */
+export function eppgbmColumnsOf(layout: EppgbmLayout = 'tikar'): readonly Column[] {
+  return layout === 'eppgbm' ? eppgbmByNameColumns : eppgbmColumns;
+}
+
 /** The cells of one row, numbers rounded to each column's decimals. */
-export function eppgbmCells(row: EppgbmRow, place: EppgbmPlace): CsvCell[] {
-  return eppgbmColumns.map((column) => {
+export function eppgbmCells(row: EppgbmRow, place: EppgbmPlace, layout: EppgbmLayout = 'tikar'): CsvCell[] {
+  return eppgbmColumnsOf(layout).map((column) => {
     const value = column.value(row, place);
     return typeof value === 'number' && column.digits !== undefined ? round(value, column.digits) : value;
   });
@@ -147,10 +255,24 @@ export interface EppgbmOptions {
   settings: ReportSettings;
 }
 
+/** Vitamin A doses (given in February and August) recorded in `on`'s year up to `on`; undefined if none recorded. */
+function vitaminADoses(notes: readonly ReportVisitNote[] | undefined, on: string): number | undefined {
+  if (!notes || notes.length === 0) return undefined;
+  const year = on.slice(0, 4);
+  return notes.filter((n) => n.vitaminA === true && n.visitOn.slice(0, 4) === year && n.visitOn <= on).length;
+}
+
 /** Rows for measurements taken in [fromMonth, toMonth], by date then pseudo id. */
 export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[] {
   const rows: EppgbmRow[] = [];
+  const notesByChild = new Map<string, ReportVisitNote[]>();
+  for (const note of data.visitNotes ?? []) {
+    if (note.vitaminA === null) continue;
+    notesByChild.set(note.childId, [...(notesByChild.get(note.childId) ?? []), note]);
+  }
   for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
+    const address = data.addresses?.get(child.id);
+    const notes = notesByChild.get(child.id);
     // One N/T/O/B per child and month, carried by that month's last weighing only.
     const outcomes = new Map<string, WeighOutcome | undefined>();
     for (const m of measurements) {
@@ -162,11 +284,14 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
         outcomes.set(month, valid ? weighOutcome(child, measurements, month, options.settings) : undefined);
       }
       const outcome = outcomes.get(month);
-      rows.push(
-        outcome?.weighed.id === m.id
-          ? { child, measurement: m, weighStatus: outcome.status }
-          : { child, measurement: m },
-      );
+      const doses = vitaminADoses(notes, m.measuredOn);
+      rows.push({
+        child,
+        measurement: m,
+        ...(outcome?.weighed.id === m.id ? { weighStatus: outcome.status } : {}),
+        ...(address ? { address } : {}),
+        ...(doses === undefined ? {} : { vitaminADoses: doses }),
+      });
     }
   }
   return rows.sort(
@@ -184,16 +309,17 @@ export function eppgbmCsv(
   place: EppgbmPlace,
   options: CsvOptions = {},
   tick?: Tick,
+  layout: EppgbmLayout = 'tikar',
 ): string {
   const parts = [
     options.bom ? '\uFEFF' : '',
     csvRow(
-      eppgbmColumns.map((c) => c.header),
+      eppgbmColumnsOf(layout).map((c) => c.header),
       options,
     ),
   ];
   rows.forEach((row, index) => {
-    parts.push(csvRow(eppgbmCells(row, place), options));
+    parts.push(csvRow(eppgbmCells(row, place, layout), options));
     tick?.(index + 1);
   });
   return parts.join('');

@@ -1,5 +1,5 @@
 // The lists (rujukan, kunjungan rumah, KPM 2.B) and the F2 table as CSV and as printable A4 pages.
-import { type CsvOptions, round, toCsv } from './csv.ts';
+import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
 import { type F2Letter, type F2Report, f2AgeGroups, f2LetterLabels, f2Letters } from './f2.ts';
 import type { HomeVisitList } from './home-visits.ts';
 import { escapeHtml, formatDecimal, formatPercent, renderPage, renderTable } from './html.ts';
@@ -7,9 +7,19 @@ import type { Kpm2bReport } from './kpm-2b.ts';
 import { matColourLabels } from './recap.ts';
 import { type ReferralList, referralReasonLabels } from './referrals.ts';
 import { placeLine } from './skdn-output.ts';
-import type { ReportPlace } from './types.ts';
+import type { ReportChild, ReportPlace } from './types.ts';
 
 const sexLetter = (sex: 1 | 2): string => (sex === 1 ? 'L' : 'P');
+
+/** The columns every list's CSV starts with: who the child is, and its age (report age rule). */
+const childHeader = ['pseudo_id', 'name', 'sex', 'birth_date', 'age_months'] as const;
+const childCells = (child: ReportChild, ageMonths: number): CsvCell[] => [
+  child.pseudoId,
+  child.name,
+  sexLetter(child.sex),
+  child.birthDate,
+  ageMonths,
+];
 const yesNo = (value: boolean): string => (value ? 'ya' : 'tidak');
 const page = (title: string, month: string, place: ReportPlace, body: string, generatedAt?: Date) =>
   renderPage({
@@ -22,11 +32,7 @@ const page = (title: string, month: string, place: ReportPlace, body: string, ge
 export function referralCsv(list: ReferralList, options: CsvOptions = {}): string {
   return toCsv(
     [
-      'pseudo_id',
-      'name',
-      'sex',
-      'birth_date',
-      'age_months',
+      ...childHeader,
       'mother_name',
       'weighed_on',
       'weight_kg',
@@ -38,11 +44,7 @@ export function referralCsv(list: ReferralList, options: CsvOptions = {}): strin
       'reasons',
     ],
     list.rows.map(({ child, ageMonths, signs }) => [
-      child.pseudoId,
-      child.name,
-      sexLetter(child.sex),
-      child.birthDate,
-      ageMonths,
+      ...childCells(child, ageMonths),
       child.motherName,
       signs.outcome?.weighed.measuredOn,
       round(signs.outcome?.weighed.weightKg, 2),
@@ -83,11 +85,7 @@ menjadi alasan. Umur: kolom bulan KMS.</p>`;
 export function homeVisitCsv(list: HomeVisitList, options: CsvOptions = {}): string {
   return toCsv(
     [
-      'pseudo_id',
-      'name',
-      'sex',
-      'birth_date',
-      'age_months',
+      ...childHeader,
       'mother_name',
       'dusun',
       'rw',
@@ -98,11 +96,7 @@ export function homeVisitCsv(list: HomeVisitList, options: CsvOptions = {}): str
       'two_months_or_more',
     ],
     list.rows.map((row) => [
-      row.child.pseudoId,
-      row.child.name,
-      sexLetter(row.child.sex),
-      row.child.birthDate,
-      row.ageMonths,
+      ...childCells(row.child, row.ageMonths),
       row.child.motherName,
       row.address?.dusun,
       row.address?.rw,
@@ -200,11 +194,7 @@ BGM: di bawah garis merah, BB/U &lt; −3 SD (WHO 2006). Konfirmasi BGM dan 2T o
 export function kpm2bCsv(report: Kpm2bReport, options: CsvOptions = {}): string {
   return toCsv(
     [
-      'pseudo_id',
-      'name',
-      'sex',
-      'birth_date',
-      'age_months',
+      ...childHeader,
       'status_gizi',
       'weighed',
       'length_measured',
@@ -213,11 +203,7 @@ export function kpm2bCsv(report: Kpm2bReport, options: CsvOptions = {}): string 
       'lengths_in_year',
     ],
     report.rows.map((row) => [
-      row.child.pseudoId,
-      row.child.name,
-      sexLetter(row.child.sex),
-      row.child.birthDate,
-      row.ageMonths,
+      ...childCells(row.child, row.ageMonths),
       row.statusGizi.join(' '),
       row.weighed ? 1 : 0,
       row.lengthMeasured ? 1 : 0,

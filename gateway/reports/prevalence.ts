@@ -8,7 +8,7 @@ import { roundZ } from '../growth/index.ts';
 import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
 import { percent } from './cohort.ts';
 import { buildHistories, type ChildHistory, usableWflZ, usableZ } from './history.ts';
-import { denominatorFor } from './sasaran.ts';
+import { type Denominator, denominatorsFor } from './sasaran.ts';
 import type { ReportData, ReportMeasurement } from './types.ts';
 import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 
@@ -129,8 +129,9 @@ function prevalenceByMonth(
       if (z === oedemaZ || roundZ(z) < cutoff) cases[slot] = (cases[slot] as number) + 1;
     }
   }
+  const denominators = denominatorsFor(data, histories, posyanduId, months);
   return months.map((month, index) => {
-    const { s, registered } = denominatorFor(data, histories, posyanduId, month);
+    const { s, registered } = denominators[index] as Denominator;
     const cells = {} as Record<PrevalenceIndicator, PrevalenceCell>;
     prevalenceIndicators.forEach((name, k) => {
       const n = measured[index * width + k] as number;

@@ -1,7 +1,7 @@
 // S as the village counts it (DOMAIN.md, SKDN): "balita yang ada di wilayah", the month's target count
 // (sasaran) the bidan or KPM enters per posyandu, used as S when set; the registered count is shown beside.
-
-import { isUnderFiveIn } from './cohort.ts';
+import { firstDayOf, lastDayOf, parseDate } from './calendar.ts';
+import { underFiveBetween } from './cohort.ts';
 import type { ChildHistory } from './history.ts';
 import type { ReportData } from './types.ts';
 
@@ -14,27 +14,44 @@ export interface Denominator {
   fromSasaran: boolean;
 }
 
+/** S and the registered count for each of `months` (one pass over the children). */
+export function denominatorsFor(
+  data: ReportData,
+  histories: readonly ChildHistory[],
+  posyanduId: string | undefined,
+  months: readonly string[],
+): Denominator[] {
+  const bounds = months.map((month) => [firstDayOf(month), lastDayOf(month)] as const);
+  const registeredBy = months.map(() => new Map<string, number>());
+  for (const { child } of histories) {
+    if (!parseDate(child.birthDate)) continue; // no real day: never counted
+    bounds.forEach(([first, last], k) => {
+      if (!underFiveBetween(child.birthDate, first, last, true)) return;
+      const counts = registeredBy[k] as Map<string, number>;
+      counts.set(child.posyanduId, (counts.get(child.posyanduId) ?? 0) + 1);
+    });
+  }
+  return months.map((month, k) => {
+    const counts = registeredBy[k] as Map<string, number>;
+    const targets = new Map<string, number>();
+    for (const row of data.sasaran ?? []) {
+      if (row.month === month && (posyanduId === undefined || row.posyanduId === posyanduId))
+        targets.set(row.posyanduId, row.balita);
+    }
+    let s = 0;
+    let registered = 0;
+    for (const count of counts.values()) registered += count;
+    for (const id of new Set([...counts.keys(), ...targets.keys()]))
+      s += targets.get(id) ?? counts.get(id) ?? 0;
+    return { s, registered, fromSasaran: targets.size > 0 };
+  });
+}
+
 export function denominatorFor(
   data: ReportData,
   histories: readonly ChildHistory[],
   posyanduId: string | undefined,
   month: string,
 ): Denominator {
-  const registeredBy = new Map<string, number>();
-  for (const { child } of histories) {
-    if (!isUnderFiveIn(child, month)) continue;
-    registeredBy.set(child.posyanduId, (registeredBy.get(child.posyanduId) ?? 0) + 1);
-  }
-  const targets = new Map<string, number>();
-  for (const row of data.sasaran ?? []) {
-    if (row.month === month && (posyanduId === undefined || row.posyanduId === posyanduId))
-      targets.set(row.posyanduId, row.balita);
-  }
-  let s = 0;
-  let registered = 0;
-  for (const count of registeredBy.values()) registered += count;
-  for (const id of new Set([...registeredBy.keys(), ...targets.keys()])) {
-    s += targets.get(id) ?? registeredBy.get(id) ?? 0;
-  }
-  return { s, registered, fromSasaran: targets.size > 0 };
+  return denominatorsFor(data, histories, posyanduId, [month])[0] as Denominator;
 }

@@ -22,6 +22,9 @@ export const skdnCsvHeader = [
   'n_over_s_pct',
   'registered',
   'd_over_k_pct',
+  'two_t',
+  'bgm',
+  'bgm_over_d_pct',
 ] as const;
 
 export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
@@ -47,6 +50,9 @@ export function skdnCsv(report: SkdnReport, options: CsvOptions = {}): string {
         round(ratios.nOverS, 1),
         report.registered,
         round(ratios.dOverK, 1),
+        report.twoT,
+        report.bgm,
+        round(ratios.bgmOverD, 1),
       ],
     ],
     options,
@@ -78,6 +84,12 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
       ['N/D', 'naik di antara yang ditimbang', formatPercent(ratios.nOverD)],
       ["N/D'", 'naik di antara yang ditimbang bulan lalu dan bulan ini', formatPercent(ratios.nOverDPrime)],
       ['N/S', 'naik di antara semua balita', formatPercent(ratios.nOverS)],
+      ['2T', 'tidak naik dua bulan berturut-turut (rujuk)', String(report.twoT)],
+      [
+        'BGM/D',
+        'di bawah garis merah (BB/U < −3 SD) di antara yang ditimbang',
+        `${report.bgm} (${formatPercent(ratios.bgmOverD)})`,
+      ],
     ].map(([a, b, c]) => [escapeHtml(a as string), escapeHtml(b as string), escapeHtml(c as string)]),
     { numeric: new Set([2]), wrap: new Set([1]) },
   );

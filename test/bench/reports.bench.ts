@@ -5,6 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { listKinds, renderList } from '../../gateway/reports/lists.ts';
 import { loadReportData } from '../../gateway/reports/load.ts';
 import { computePrevalence } from '../../gateway/reports/prevalence.ts';
 import { computeRecap } from '../../gateway/reports/recap.ts';
@@ -41,6 +42,11 @@ export default async function bench(): Promise<void> {
   allReports(data); // warm-up
   const fast = timed(() => allReports(data));
   process.stdout.write(`SKDN + recap + prevalence (12 months), in memory: ${fast.ms.toFixed(0)} ms\n`);
+
+  const listOptions = { posyanduId: 'pos-1', month, settings: defaultReportSettings };
+  for (const kind of listKinds) renderList(kind, data, listOptions).csv({}); // warm-up
+  const lists = timed(() => listKinds.map((kind) => renderList(kind, data, listOptions).csv({}).length));
+  process.stdout.write(`rujukan + kunjungan + F2 + KPM 2.B as CSV, in memory: ${lists.ms.toFixed(0)} ms\n`);
 
   // The naive peer is quadratic: compared on a 1,000-child slice so the run stays short.
   const slice = randomReportData(20261128, 1_000, 24);

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../gateway/cli/import.ts';
 import { computeGrowth, roundZ } from '../../gateway/growth/index.ts';
+import { eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { loadReportData } from '../../gateway/reports/load.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn } from '../../gateway/reports/skdn.ts';
 import { openDb } from '../../gateway/store/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { listsFixture } from '../reports/month-fixtures.ts';
 
 // Lines of the file (line 1 is the header):
 //  2–3  K01 Ani, girl born 2026-03-10, weighed 2026-09-08 (6,9 kg, 64,0 cm) and 2026-10-12 (7,50 kg, 66,1 cm)
@@ -137,9 +139,27 @@ describe('tikar import', () => {
         { kind: 'child', n: 4 },
         { kind: 'measurement', n: 3 },
       ]);
+      // Citra's address (dusun Krajan, RT 3) and her vitamin A note stay on the gateway.
+      const payloads = await store.all<{ payload: string }>('SELECT payload FROM outbox');
+      for (const { payload } of payloads) {
+        expect(payload).not.toContain('Krajan');
+        expect(payload).not.toMatch(/vitamin|dusun|"rt"|phone/);
+      }
     } finally {
       await store.close();
     }
+  });
+
+  it('refuses a weighing dated in the future, naming its line', async () => {
+    const db = join(dir.path, 'future.db');
+    const future = join(dir.path, 'future.csv');
+    await writeFile(
+      future,
+      `${history.split('\r\n')[0]}\r\nK01,Ani,P,2026-03-10,Siti,y,,2099-01-01,9.0,70.0,l,,,,,\r\n`,
+    );
+    stderr.length = 0;
+    expect(await run(['--db', db, '--posyandu', 'pos-1', '--village', 'desa-1', '--in', future])).toBe(1);
+    expect(stderr.join('')).toContain('future.csv:2: date: 2099-01-01 is in the future');
   });
 
   it('writes nothing when the file is unreadable', async () => {
@@ -155,6 +175,30 @@ describe('tikar import', () => {
     expect(await run(['--db', db, '--posyandu', 'pos-1', '--village', 'desa-1', '--in', wrong])).toBe(2);
     expect(stderr.join('')).toContain('the header lacks the column(s) birth_date, mother_name');
     expect(existsSync(db)).toBe(false);
+  });
+
+  it("reads back Tikar's own e-PPGBM by-name export (one visit per row, children by name and birth date)", async () => {
+    // listsFixture: 14 measurements of 8 children (Fajar was never weighed), September to November 2026.
+    const data = listsFixture();
+    const rows = eppgbmRows(data, {
+      fromMonth: '2026-09',
+      toMonth: '2026-11',
+      settings: defaultReportSettings,
+    });
+    const exported = join(dir.path, 'roundtrip.csv');
+    await writeFile(exported, eppgbmCsv(rows, {}, { bom: true, decimalComma: true }, undefined, 'eppgbm'));
+    const db = join(dir.path, 'roundtrip.db');
+    expect(await run(['--db', db, '--posyandu', 'pos-1', '--village', 'desa-1', '--in', exported])).toBe(0);
+    const store = await openDb(db, { durable: false });
+    try {
+      expect(await store.get('SELECT count(*) AS n FROM measurements')).toEqual({ n: rows.length });
+      expect(await store.get('SELECT count(*) AS n FROM children')).toEqual({ n: 8 });
+      expect(await store.get("SELECT weight_kg FROM measurements WHERE measured_on = '2026-11-12'")).toEqual({
+        weight_kg: 7,
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it('reads an e-PPGBM by-name export (semicolons, decimal commas, DD/MM/YYYY)', async () => {

@@ -146,7 +146,7 @@ describe('column contract', () => {
     expect(out[3]?.error).toBe(`"date: '2025-13-01' is not a YYYY-MM-DD date"`);
   });
 
-  it('prints z-scores beyond +-20 (outside the precomputed text table) and their status', async () => {
+  it('prints z-scores beyond +-20 (outside the precomputed text table), flagged and without a status', async () => {
     const { text } = await zscore('sex,age_days,weight_kg,lenhei_cm\n1,100,60,20\n');
     const row = records(text)[0] ?? {};
     const expected = computeGrowth({ sex: 1, ageDays: 100, weightKg: 60, lenheiCm: 20 });
@@ -154,11 +154,14 @@ describe('column contract', () => {
     expect(expected.zlen).toBeLessThan(-20);
     expect(row.zwei).toBe(roundZ(expected.zwei).toFixed(2));
     expect(row.zlen).toBe(roundZ(expected.zlen).toFixed(2));
-    expect([row.fwei, row.flen, row.status_bbu, row.status_tbu]).toEqual([
+    // Flagged implausible: no Permenkes label (docs/reports.md, Usable z), nor BB/TB or IMT/U from the length.
+    expect([row.fwei, row.flen, row.status_bbu, row.status_tbu, row.status_bbtb, row.status_imtu]).toEqual([
       '1',
       '1',
-      'Risiko berat badan lebih',
-      'Sangat pendek',
+      '',
+      '',
+      '',
+      '',
     ]);
   });
 

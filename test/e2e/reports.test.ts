@@ -71,7 +71,7 @@ describe('Laporan', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#report-csv-summary')]);
     expect(download.suggestedFilename()).toBe('tikar-pos-1-skdn-2026-11.csv');
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv.split('\r\n')[1]).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7');
+    expect(csv.split('\r\n')[1]).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7,1,0,0');
     // Still shown after the round trips above: no stray load event turned it into an error.
     expect(await page.isHidden('#report-error')).toBe(true);
 
@@ -114,7 +114,7 @@ describe('Laporan', () => {
     await page.goto(`${harness.server.url}/#/reports/skdn/2026-11`);
     await reportFrame(page);
     await page.click('.report-lists-card summary');
-    expect(await page.locator('#report-lists li').count()).toBe(4);
+    expect(await page.locator('#report-lists li').count()).toBe(5);
     expect(await page.getAttribute('[data-list=rujukan] a[download]', 'href')).toBe(
       '/api/lists/rujukan?month=2026-11&format=csv',
     );

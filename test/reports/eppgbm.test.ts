@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
+import { eppgbmByNameColumns, eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { eppgbmXlsx } from '../../gateway/reports/eppgbm-xlsx.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { child, measurement, skdnFixture } from './fixtures.ts';
@@ -71,6 +71,29 @@ function data() {
   return { children, measurements };
 }
 
+/**
+ * "| column | source |" rows of docs/reports.md before or after the by-name layout's heading (the formatter
+ * pads cells; "\\|" is a literal bar inside a cell).
+ */
+async function documentedSources(
+  where: 'before' | 'after',
+): Promise<Map<string | undefined, string | undefined>> {
+  const whole = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
+  const at = whole.indexOf('### e-PPGBM by-name layout');
+  return new Map(
+    (where === 'before' ? whole.slice(0, at) : whole.slice(at))
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) =>
+        line
+          .split(/(?<!\\)\|/)
+          .slice(1, -1)
+          .map((cell) => cell.trim().replaceAll('\\|', '|')),
+      )
+      .map((cells) => [cells[0], cells[1]]),
+  );
+}
+
 const options = {
   posyanduId: 'pos-1',
   fromMonth: '2026-11',
@@ -81,20 +104,8 @@ const options = {
 describe('e-PPGBM export', () => {
   it('has the documented columns in order, each with its source in docs/reports.md', async () => {
     expect(eppgbmColumns.map((c) => c.header)).toEqual(headers);
-    const docs = await readFile(new URL('../../docs/reports.md', import.meta.url), 'utf8');
-    // Table rows "| column | source |" (the formatter pads cells; "\\|" is a literal bar inside a cell).
-    const documented = new Map(
-      docs
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) =>
-          line
-            .split(/(?<!\\)\|/)
-            .slice(1, -1)
-            .map((cell) => cell.trim().replaceAll('\\|', '|')),
-        )
-        .map((cells) => [cells[0], cells[1]]),
-    );
+    // Tikar's layout table only (the by-name layout's own table follows its heading).
+    const documented = await documentedSources('before');
     for (const column of eppgbmColumns) expect(documented.get(column.header)).toBe(column.source);
   });
 
@@ -144,5 +155,109 @@ describe('e-PPGBM export', () => {
     expect(row?.getCell(26).value).toBe(-2.5);
     expect(row?.getCell(29).value).toBe('N');
     expect(sheet?.rowCount).toBe(2);
+  });
+});
+
+describe('e-PPGBM by-name layout', () => {
+  // The column order of real by-name exports (DOMAIN.md), Tikar's values where it holds them.
+  const byNameHeaders = [
+    'NIK',
+    'Nama',
+    'JK',
+    'Tgl Lahir',
+    'BB Lahir',
+    'TB Lahir',
+    'Nama Ortu',
+    'Prov',
+    'Kab/Kota',
+    'Kec',
+    'Pukesmas',
+    'Desa/Kel',
+    'Posyandu',
+    'RT',
+    'RW',
+    'Alamat',
+    'Usia Saat Ukur',
+    'Tanggal Pengukuran',
+    'Bulan Pengukuran',
+    'Status Bulan',
+    'status tahun',
+    'Berat',
+    'Tinggi',
+    'Cara Ukur',
+    'LiLA',
+    'BB/U',
+    'ZS BB/U',
+    'TB/U',
+    'ZS TB/U',
+    'BB/TB',
+    'ZS BB/TB',
+    'Naik Berat Badan',
+    'PMT Diterima (kg)',
+    'Jml Vit A',
+    'KPSP',
+    'KIA',
+    'Detail Status',
+  ];
+
+  it('has the columns of real exports in order, each documented', async () => {
+    expect(eppgbmByNameColumns.map((c) => c.header)).toEqual(byNameHeaders);
+    const documented = await documentedSources('after');
+    // Columns shared with Tikar's layout are documented in its table ("as in Tikar's layout" here).
+    const own = eppgbmByNameColumns.filter((column) => !eppgbmColumns.includes(column));
+    expect(own.map((c) => c.header)).toContain('Jml Vit A');
+    for (const column of own) expect(documented.get(column.header), column.header).toBe(column.source);
+  });
+
+  it('fills address, month name, vitamin A doses, KIA and "Outlier" for a flagged value', () => {
+    // Child Z (has a Buku KIA): address Dusun Oeleta RT 004 RW 002; vitamin A recorded 2026-02-10 (given) and
+    // 2026-08-12 (given), and 2025-08-11 (last year: not counted) -> 2 doses by 2026-11-09.
+    // A second visit 2026-11-20 with a length flagged implausible: TB/U "Outlier", and BB/TB "Outlier" as its
+    // BB/TB comes from that length.
+    const base = data();
+    const flagged = measurement({
+      childId: 'Z',
+      measuredOn: '2026-11-20',
+      weightKg: 10.4,
+      lenheiCm: 60.0,
+      zlen: -9.1,
+      flen: 1,
+      zwfl: 3.2,
+      fwfl: 0,
+      zwei: -1.2,
+      fwei: 0,
+    });
+    const withDetails = {
+      ...base,
+      measurements: [...base.measurements, flagged],
+      addresses: new Map([['Z', { dusun: 'Oeleta', rt: '004', rw: '002', phone: null }]]),
+      visitNotes: [
+        { childId: 'Z', visitOn: '2025-08-11', vitaminA: true, asiEksklusif: null },
+        { childId: 'Z', visitOn: '2026-02-10', vitaminA: true, asiEksklusif: null },
+        { childId: 'Z', visitOn: '2026-08-12', vitaminA: true, asiEksklusif: null },
+      ],
+    };
+    const lines = eppgbmCsv(eppgbmRows(withDetails, options), place, {}, undefined, 'eppgbm').split('\r\n');
+    expect(lines[0]).toBe(byNameHeaders.join(','));
+    const cells = (line: string | undefined) =>
+      Object.fromEntries(
+        byNameHeaders.map((h, i) => [h, (line ?? '').split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[i]]),
+      );
+    const first = cells(lines[1]);
+    expect(first).toMatchObject({
+      Pukesmas: 'Tarus',
+      RT: '004',
+      RW: '002',
+      Alamat: 'Dusun Oeleta',
+      'Bulan Pengukuran': 'November',
+      'Jml Vit A': '2',
+      KIA: 'Ya',
+      'TB/U': 'Pendek',
+      'PMT Diterima (kg)': '',
+    });
+    const second = cells(lines[2]);
+    expect(second).toMatchObject({ 'TB/U': 'Outlier', 'ZS TB/U': '', 'BB/TB': 'Outlier', 'ZS BB/TB': '' });
+    // Tikar's layout is unchanged apart from the address it now holds.
+    expect(eppgbmCsv(eppgbmRows(withDetails, options), place).split('\r\n')[0]).toBe(headers.join(','));
   });
 });

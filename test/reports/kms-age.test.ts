@@ -1,8 +1,16 @@
 // The KMS counts age in calendar-month columns (month of weighing − month of birth), not completed months
 // (Buku KIA 2023 KMS page; Kemenkes KMS leaflet: born February, "4 bulan" at the June weighing). Worked month:
 // posyandu pos-1, November 2026, four children weighed in October and November (month-fixtures.ts).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageInKmsMonths } from '../../gateway/reports/calendar.ts';
+import {
+  addMonths,
+  ageInCompletedMonths,
+  ageInKmsMonths,
+  firstDayOf,
+  lastDayOf,
+} from '../../gateway/reports/calendar.ts';
+import { underFiveBetween } from '../../gateway/reports/cohort.ts';
 import { computeRecap } from '../../gateway/reports/recap.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn } from '../../gateway/reports/skdn.ts';
@@ -50,5 +58,32 @@ describe('SKDN on KMS ages, worked by hand (pos-1, 2026-11)', () => {
     const q = recap.monthly.find((r) => r.child.id === 'Q');
     expect(q?.ageMonths).toBe(4);
     expect(kms.rows.find((r) => r.child.id === 'Q')?.ageMonths).toBe(4);
+  });
+});
+
+describe('under five in a month, compared as text', () => {
+  it('agrees with completed months (born by the last day, under 60 months on the first), 29 February included', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('2019-01-01T00:00:00Z'),
+          max: new Date('2027-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: 0, max: 95 }),
+        (born, back) => {
+          const birth = born.toISOString().slice(0, 10);
+          const month = addMonths('2027-12', -back);
+          const expected =
+            ageInCompletedMonths(birth, lastDayOf(month)) >= 0 &&
+            ageInCompletedMonths(birth, firstDayOf(month)) < 60;
+          expect(underFiveBetween(birth, firstDayOf(month), lastDayOf(month))).toBe(expected);
+        },
+      ),
+      { seed: 14, numRuns: 3000 },
+    );
+    expect(underFiveBetween('2020-02-29', '2025-02-01', '2025-02-28')).toBe(true);
+    expect(underFiveBetween('2020-02-29', '2025-03-01', '2025-03-31')).toBe(false);
+    expect(underFiveBetween('2025-02-30', '2025-03-01', '2025-03-31')).toBe(false);
   });
 });

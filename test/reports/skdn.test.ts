@@ -102,11 +102,11 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
 
   it('writes one CSV summary row', () => {
     expect(skdnCsv(report)).toBe(
-      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct,registered,d_over_k_pct\r\n' +
-        'pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7\r\n',
+      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct,registered,d_over_k_pct,two_t,bgm,bgm_over_d_pct\r\n' +
+        'pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7,1,0,0\r\n',
     );
     expect(skdnCsv(report, { decimalComma: true })).toContain(
-      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3;9;85,7',
+      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3;9;85,7;1;0;0',
     );
   });
 

@@ -88,6 +88,16 @@ describe('lists on the Laporan page', () => {
     expect(after.text.split('\r\n')[1]).toMatch(/^pos-1,2026-11,9,7,6,/);
   });
 
+  it('exports e-PPGBM in the by-name column order on request', async () => {
+    const csv = await harness.call('GET', '/api/exports/eppgbm?from=2026-11&layout=eppgbm', {
+      cookie: bidan,
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.text.split('\r\n')[0]).toContain('Usia Saat Ukur,Tanggal Pengukuran,Bulan Pengukuran');
+    const bad = await harness.call('GET', '/api/exports/eppgbm?from=2026-11&layout=x', { cookie: bidan });
+    expect(bad.status).toBe(400);
+  });
+
   it('records vitamin A and ASI eksklusif for a visit', async () => {
     const put = await harness.call('PUT', '/api/children/A/visit-notes', {
       cookie: kader,

@@ -74,7 +74,7 @@ describe('growth chart SVG', () => {
     );
   });
 
-  it('draws the five SD lines, labelled, the 24-month switch for length, and escapes text', () => {
+  it('draws the five SD lines (six on BB/U), labelled, the 24-month switch for length, and escapes text', () => {
     const svg = renderGrowthChart({ indicator: 'lhfa', sex: 1, lang: 'en', points: [], maxAgeDays: 1826 });
     expect([...svg.matchAll(/class="sd-line" data-z="([^"]+)"/g)].map((m) => Number(m[1]))).toEqual([
       -3, -2, 0, 2, 3,
@@ -85,7 +85,15 @@ describe('growth chart SVG', () => {
     const median = /data-z="0" d="([^"]+)"/.exec(svg)?.[1] ?? '';
     expect(median.match(/M/g)?.length).toBe(2);
     expect(escapeXml('<script>"&\'')).toBe('&#60;script&#62;&#34;&#38;&#39;');
+    // BB/U draws +1 SD too, labelled: above it Permenkes 2/2020 says "risiko berat badan lebih".
+    const wfa = renderGrowthChart({ indicator: 'wfa', sex: 2, lang: 'id', points: [], maxAgeDays: 1826 });
+    expect([...wfa.matchAll(/class="sd-line" data-z="([^"]+)"/g)].map((m) => Number(m[1]))).toEqual([
+      -3, -2, 0, 1, 2, 3,
+    ]);
+    expect(wfa).toContain('>+1</text>');
+    expect(wfa).toContain('class="band-risk"');
     const wfl = renderGrowthChart({ indicator: 'wfl', sex: 2, lang: 'id', points: [] });
+    expect(wfl).not.toContain('data-z="1"');
     expect(wfl).not.toContain('position-switch');
     expect(wfl).toContain('Berat badan (kg)');
   });

@@ -138,13 +138,15 @@ describe('report routes: documents and files', () => {
     );
     const [header, row] = response.text.split('\r\n');
     expect(header).toBe(
-      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct,registered,d_over_k_pct',
+      'posyandu_id,month,s,k,d,n,t,o,b,d_prime,k_over_s_pct,d_over_s_pct,n_over_d_pct,n_over_d_prime_pct,n_over_s_pct,registered,d_over_k_pct,two_t,bgm,bgm_over_d_pct',
     );
-    expect(row).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7');
+    expect(row).toBe('pos-1,2026-11,9,7,6,3,1,1,1,4,77.8,66.7,50,75,33.3,9,85.7,1,0,0');
     const comma = await harness.call('GET', '/api/reports/skdn?month=2026-11&format=csv&decimal_comma=1', {
       cookie: bidan,
     });
-    expect(comma.text.split('\r\n')[1]).toBe('pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3;9;85,7');
+    expect(comma.text.split('\r\n')[1]).toBe(
+      'pos-1;2026-11;9;7;6;3;1;1;1;4;77,8;66,7;50;75;33,3;9;85,7;1;0;0',
+    );
   });
 
   it('serves the recap (quarter table) and prevalence (trend chart) pages and CSVs', async () => {

@@ -731,8 +731,12 @@ export class ZscoreCsvTransformer {
       pos,
     );
     const band = this.band;
+    // A flagged z gets no Permenkes label (only the flag), nor do BB/TB and IMT/U from a flagged length.
     if (is2007) {
-      const code = status2007RowCode(band[0] as number, band[IMTU_5_18_COLUMN] as number);
+      const imtu =
+        r.flen === 1 || r.fbmi === 1 ? (NO_Z_BAND[IMTU_5_18_COLUMN] as number) : band[IMTU_5_18_COLUMN];
+      const tbu = r.flen === 1 ? (NO_Z_BAND[0] as number) : band[0];
+      const code = status2007RowCode(tbu as number, imtu as number);
       this.outPos = copyWords(
         STATUS_2007_ROW_WORDS,
         (STATUS_2007_ROW_OFFSET[code] as number) / 4,
@@ -742,6 +746,14 @@ export class ZscoreCsvTransformer {
       );
       return;
     }
+    if (r.flen === 1) {
+      band[0] = NO_Z_BAND[0] as number;
+      band[2] = NO_Z_BAND[2] as number;
+      band[3] = NO_Z_BAND[3] as number;
+    }
+    if (r.fwei === 1) band[1] = NO_Z_BAND[1] as number;
+    if (r.fwfl === 1) band[2] = NO_Z_BAND[2] as number;
+    if (r.fbmi === 1) band[3] = NO_Z_BAND[3] as number;
     const statuses = statusRowCode(
       band[0] as number,
       band[1] as number,
@@ -757,6 +769,9 @@ export class ZscoreCsvTransformer {
     );
   }
 }
+
+/** The band code of an empty status cell, per status column. */
+const NO_Z_BAND = [0, 1, 2, 3, IMTU_5_18_COLUMN].map((column) => statusBandOf(column, Number.NaN));
 
 /** A flag (1, 0 or NaN) as a flag column code. */
 function flagCode(flag: number): number {

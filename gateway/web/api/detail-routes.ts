@@ -8,6 +8,7 @@ import type { DetailStore } from '../../store/child-details.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';
 import type { ReportSource } from './report-routes.ts';
+import { idParam } from './routes.ts';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-11');
 const listParam = z.strictObject({ kind: z.enum(listKinds, `must be one of ${listKinds.join(', ')}`) });
@@ -15,13 +16,6 @@ const listQuery = z.strictObject({
   month,
   format: z.enum(['html', 'csv'], 'must be html or csv').default('html'),
   decimal_comma: z.enum(['0', '1'], "must be 1 (decimal comma, ';' between fields) or 0").optional(),
-});
-const idParam = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/, 'not an id'),
 });
 const optionalText = (max: number, pattern?: RegExp, message?: string) => {
   const base = z.string().trim().min(1).max(max);

@@ -68,6 +68,7 @@ const exportQuery = z.strictObject({
   from: month,
   to: month.optional(),
   format: z.enum(['csv', 'xlsx'], 'must be csv or xlsx').default('csv'),
+  layout: z.enum(['tikar', 'eppgbm'], 'must be tikar or eppgbm').default('tikar'),
   decimal_comma: decimalComma,
 });
 const fhirQuery = z.strictObject({ from: month, to: month.optional() });
@@ -179,7 +180,7 @@ export function reportRoutes(source: ReportSource | undefined, gatewayPosyanduId
           const { eppgbmXlsx } = await import('../../reports/eppgbm-xlsx.ts');
           return {
             attachment: {
-              body: await eppgbmXlsx(rows, place),
+              body: await eppgbmXlsx(rows, place, undefined, input.layout),
               contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
               filename: `${name}.xlsx`,
             },
@@ -188,7 +189,7 @@ export function reportRoutes(source: ReportSource | undefined, gatewayPosyanduId
         const csvOptions: CsvOptions = { bom: true, decimalComma: input.decimal_comma === '1' };
         return {
           attachment: {
-            body: eppgbmCsv(rows, place, csvOptions),
+            body: eppgbmCsv(rows, place, csvOptions, undefined, input.layout),
             contentType: csvType,
             filename: `${name}.csv`,
           },

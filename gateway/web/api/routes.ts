@@ -42,7 +42,7 @@ export function unwrap<T>(result: Result<T>): T {
   );
 }
 
-const idParam = z.strictObject({
+export const idParam = z.strictObject({
   id: z
     .string()
     .min(1)

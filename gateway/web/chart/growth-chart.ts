@@ -1,5 +1,5 @@
 // The growth chart as SVG, drawn from the growth core's own WHO 2006 tables (sdCurve): SD lines at
-// −3, −2, 0, +2, +3, KMS-like shaded bands, the child's points joined over time, and the lying/standing
+// −3, −2, 0, +2, +3 (BB/U adds +1, the Permenkes "risiko BB lebih" cut-off), KMS-like shaded bands, the child's points joined over time, and the lying/standing
 // switch at 24 months (731 days, where the length table becomes the height table, 0.7 cm lower).
 // For PAUD children, 5–7 years (60–84 months) from the WHO Reference 2007 (sdCurve2007): height-for-age
 // ('hfa2007') and BMI-for-age ('bfa2007').
@@ -46,7 +46,10 @@ export interface ChartOptions {
 
 const daysPerMonth = 30.4375;
 const switchDay = 731;
-const sdLines = [-3, -2, 0, 2, 3] as const;
+const sdLines: readonly number[] = [-3, -2, 0, 2, 3];
+/** BB/U adds +1 SD: above it Permenkes 2/2020 says "risiko berat badan lebih". */
+const wfaLines: readonly number[] = [-3, -2, 0, 1, 2, 3];
+const linesFor = (indicator: ChartIndicator): readonly number[] => (indicator === 'wfa' ? wfaLines : sdLines);
 
 /** The drawing's size and plot area (SVG units; the page scales it to its width). */
 function layout(narrow: boolean) {
@@ -105,11 +108,21 @@ const bands = [
   { from: 2, to: 3, className: 'band-high', fill: '#f3efc0' },
   { from: 3, to: Infinity, className: 'band-very-high', fill: '#f7f0d4' },
 ] as const;
+/** BB/U: normal ends at +1 SD (Permenkes 2/2020), so +1 to +2 is shaded as a risk band. */
+const wfaBands = [
+  bands[0],
+  bands[1],
+  { from: -2, to: 1, className: 'band-normal', fill: '#d3ecd0' },
+  { from: 1, to: 2, className: 'band-risk', fill: '#eaf0c4' },
+  bands[3],
+  bands[4],
+] as const;
 
 const lineStyle: Record<number, { stroke: string; width: number; dash?: string }> = {
   [-3]: { stroke: '#8a1c12', width: 1.6 },
   [-2]: { stroke: '#c25400', width: 1.6, dash: '6 4' },
   0: { stroke: '#1d6b2b', width: 2.2 },
+  1: { stroke: '#7a6a00', width: 1.4, dash: '2 3' },
   2: { stroke: '#c25400', width: 1.6, dash: '6 4' },
   3: { stroke: '#8a1c12', width: 1.6 },
 };
@@ -179,7 +192,8 @@ export function renderGrowthChart(options: ChartOptions): string {
   const t = text[lang];
   const is2007 = indicator === 'hfa2007' || indicator === 'bfa2007';
   const byAge = indicator === 'lhfa' || indicator === 'wfa' || is2007;
-  const curves = new Map<number, Curve>(sdLines.map((z) => [z, chartCurve(indicator, sex, z)]));
+  const lines = linesFor(indicator);
+  const curves = new Map<number, Curve>(lines.map((z) => [z, chartCurve(indicator, sex, z)]));
   const median = curves.get(0) as Curve;
   const tableMin = median.x[0] as number;
   const tableMax = median.x[median.x.length - 1] as number;
@@ -232,7 +246,7 @@ export function renderGrowthChart(options: ChartOptions): string {
     return (curves.get(z) as Curve).y[i] as number;
   };
   out.push('<g clip-path="url(#plot-area)">');
-  for (const band of bands) {
+  for (const band of indicator === 'wfa' ? wfaBands : bands) {
     const upper = indices.map((i) => `${r2(sx(median.x[i] as number))},${r2(sy(edgeValue(band.to, i)))}`);
     const lower = indices
       .slice()
@@ -309,7 +323,7 @@ export function renderGrowthChart(options: ChartOptions): string {
 
   // SD lines, each labelled at its right end (the label, not only the colour, says which line it is).
   out.push('<g class="sd-lines" fill="none" clip-path="url(#plot-area)">');
-  for (const z of sdLines) {
+  for (const z of lines) {
     const curve = curves.get(z) as Curve;
     const style = lineStyle[z] as { stroke: string; width: number; dash?: string };
     const d = indices
@@ -328,7 +342,7 @@ export function renderGrowthChart(options: ChartOptions): string {
   }
   out.push('</g>');
   out.push('<g class="sd-labels" font-family="sans-serif" font-size="13" font-weight="bold">');
-  for (const z of sdLines) {
+  for (const z of lines) {
     const curve = curves.get(z) as Curve;
     const y = sy(curveAt(curve, xMax));
     const label = z > 0 ? `+${z}` : z < 0 ? `−${-z}` : '0';

@@ -12,6 +12,7 @@ const words = {
     kunjungan: 'Daftar kunjungan rumah (tidak ditimbang bulan ini)',
     f2: 'SKDN format F2 (umur × jenis kelamin)',
     kpm2b: 'KPM formulir 2.B (0–23 bulan)',
+    eppgbm: 'e-PPGBM, urutan kolom ekspor by-name',
     open: 'Buka / cetak',
     csv: 'CSV',
     sasaran: 'Sasaran balita di wilayah posyandu (S) bulan ini',
@@ -30,6 +31,7 @@ const words = {
     kunjungan: 'Home visits (not weighed this month)',
     f2: 'SKDN in the F2 layout (age × sex)',
     kpm2b: 'KPM form 2.B (0–23 months)',
+    eppgbm: 'e-PPGBM in the by-name export column order',
     open: 'Open / print',
     csv: 'CSV',
     sasaran: "Target count of under-fives in the posyandu's area (S) this month",
@@ -88,9 +90,11 @@ export function reportListsSection() {
   async function setMonth(next) {
     month = next;
     const url = (kind, format) => `/api/lists/${kind}?${new URLSearchParams({ month, format })}`;
+    const byName = (format) =>
+      `/api/exports/eppgbm?${new URLSearchParams({ from: month, layout: 'eppgbm', format })}`;
     mount(
       links,
-      listKinds.map((kind) =>
+      ...listKinds.map((kind) =>
         h(
           'li',
           { 'data-list': kind },
@@ -104,6 +108,15 @@ export function reportListsSection() {
           ' ',
           h('a', { class: 'btn btn-secondary', href: url(kind, 'csv'), download: '' }, `⤓ ${w.csv}`),
         ),
+      ),
+      h(
+        'li',
+        { 'data-list': 'eppgbm' },
+        h('span', {}, w.eppgbm),
+        ' ',
+        h('a', { class: 'btn btn-secondary', href: byName('csv'), download: '' }, '⤓ CSV'),
+        ' ',
+        h('a', { class: 'btn btn-secondary', href: byName('xlsx'), download: '' }, '⤓ Excel'),
       ),
     );
     status.textContent = '';
