@@ -40,6 +40,8 @@ async function open(
   const watched = await openPage(browser, viewport);
   opened.push(watched);
   await login(watched.page, baseUrl, role, pins[role]);
+  // The first screen after login has finished drawing (a later goto must not race it).
+  await watched.page.waitForSelector('main .page');
   return watched;
 }
 
