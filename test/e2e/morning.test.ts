@@ -99,6 +99,10 @@ describe('the measuring flow', () => {
     const weightShown = ((await first.page.textContent('#live-weight')) ?? '').replace(' ✔', '');
     expect(weightShown).toMatch(/^\d+,\d\d kg$/);
     await first.page.screenshot({ path: 'test-output/screenshots/phone-measure-ready-view-id.png' });
+    // A reload of the same tab picks its session up at once, readings and all.
+    await first.page.reload();
+    await first.page.waitForSelector('#save:not([disabled])', { timeout: 5000 });
+    expect(await first.page.locator('#readings .reading-done').count()).toBe(2);
     await first.context.close(); // the tab is closed; nothing saved
 
     const second = await open(phone, 'kader');
