@@ -316,11 +316,17 @@ describe('Hari ini and the child page', () => {
     // Pendek (moderate: flagged, not marked), sangat pendek (severe: marked), and a normal child.
     await measureByHand(await register('Gita Maharani', 'Ani', 275), 63.9, 7.3);
     await measureByHand(await register('Hana Safitri', 'Dewi', 366), 65.0, 7.0);
+    // A length no child of 6 months has: measured, but no growth-mat colour until measured again.
+    const kiki = await register('Kiki Amelia', 'Rosa', 180);
+    await measureByHand(kiki, 110.0, 7.5);
     const jaka = await register('Jaka Wijaya', 'Tuti', 200, 1);
     for (const viewport of [phone, tablet]) {
       const size = viewport === phone ? 'phone' : 'tablet';
       const { page } = await open(viewport, 'bidan');
       await page.waitForSelector('.today-row');
+      expect(await page.textContent(`.today-row[data-child-id="${kiki}"] .mat-chip`)).toContain(
+        'Tikar: ukur ulang',
+      );
       const marked = await page.locator('.today-row.today-refer').count();
       expect(marked).toBeGreaterThanOrEqual(1);
       expect(await page.locator('.today-row').count()).toBeGreaterThan(marked);
