@@ -92,8 +92,11 @@ class ChannelSeries {
     );
   }
 
-  state(): ChannelState {
-    const outcome = this.outcome();
+  /** `settled`: the result when the repeat rule is not complete but another rule gives one (see weightResult). */
+  state(settled: number | null = null): ChannelState {
+    const computed = this.outcome();
+    const outcome =
+      computed.result === null && settled !== null ? { ...computed, result: settled } : computed;
     return {
       channel: this.channel,
       current: this.current === null ? null : Math.round(this.current * 10) / 10,
@@ -173,8 +176,8 @@ export class MeasuringSession {
   } {
     const length = this.#length.outcome();
     const weight = this.#weight?.outcome();
-    const weightKg =
-      this.#manualWeightKg ?? (weight?.complete && weight.result !== null ? weight.result / 1000 : null);
+    const weightG = this.#weightResult();
+    const weightKg = this.#manualWeightKg ?? (weightG === null ? null : weightG / 1000);
     return {
       lengthMm: length.complete ? length.result : null,
       weightKg,
@@ -185,6 +188,19 @@ export class MeasuringSession {
 
   get complete(): boolean {
     return this.#length.outcome().complete;
+  }
+
+  /**
+   * The scale's result (g): the repeat rule's, or, once the length is complete, the one value the scale locked
+   * on when it settled only after the board (a still baby on a scale locked within 20 g over 1.5 s).
+   */
+  #weightResult(): number | null {
+    const weight = this.#weight;
+    if (!weight) return null;
+    const outcome = weight.outcome();
+    if (outcome.complete) return outcome.result;
+    const [only] = weight.readings;
+    return this.complete && weight.readings.length === 1 && only ? only.value : null;
   }
 
   /** The gateway sends the mat a `start` with this seq: discard samples until its ack. */
@@ -261,6 +277,10 @@ export class MeasuringSession {
     if (!weight) return;
     const lockedG = weight.detector.lockedValue;
     if (lockedG === null || weight.readings.length >= this.#length.readings.length) return;
+    this.#pushWeight(weight, lockedG, atIso);
+  }
+
+  #pushWeight(weight: ChannelSeries, lockedG: number, atIso: string): void {
     weight.readings.push({
       channel: 'weight',
       ordinal: weight.readings.length + 1,
@@ -271,9 +291,13 @@ export class MeasuringSession {
   }
 
   #onWeight(lockedG: number | null, atIso: string): SessionUpdate {
+    const weight = this.#weight;
+    if (lockedG === null || !weight) return { kind: 'changed' };
     // A scale that settles after the length locked still gives that reading its weight.
-    if (lockedG !== null && this.#weight && this.#weight.readings.length < this.#length.readings.length) {
-      this.#takeWeightReading(atIso);
+    if (weight.readings.length < this.#length.readings.length) this.#takeWeightReading(atIso);
+    else if (this.complete && this.#weightResult() === null && weight.readings.length < 3) {
+      // Two weights more than 100 g apart: the scale settling again gives the third.
+      this.#pushWeight(weight, lockedG, atIso);
     }
     return { kind: 'changed' };
   }
@@ -360,7 +384,7 @@ export class MeasuringSession {
     const count = this.#length.readings.length;
     if (this.#phase === 'complete') {
       // The scale gives each length reading its weight once it is still too.
-      if (this.#weight && this.#manualWeightKg === null && !this.#weight.outcome().complete)
+      if (this.#weight && this.#manualWeightKg === null && this.#weightResult() === null)
         return prompt('hold_still');
       return !this.#weight && this.#manualWeightKg === null
         ? prompt('enter_weight')
@@ -380,7 +404,7 @@ export class MeasuringSession {
       position: this.options.position,
       phase: this.#phase,
       length: this.#length.state(),
-      weight: this.#weight?.state() ?? null,
+      weight: this.#weight?.state(this.#weightResult()) ?? null,
       manual_weight_kg: this.#manualWeightKg,
       prompt: this.#prompt(matConnected),
       started_at: this.options.startedAt,

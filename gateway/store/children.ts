@@ -106,8 +106,17 @@ export async function findSameChild(
     `SELECT ${columns} FROM children WHERE birth_date = ? AND name_key = ? ORDER BY created_at`,
     [child.birth_date, nameKey(child.name)],
   );
+  // The spelling fold drops digits; "Anak 1" and "Anak 10" are not the same child.
+  const digits = (text: string) => text.replace(/\D/g, '');
   const motherKey = nameKey(child.mother_name);
-  return rows.map(toChild).filter((found) => nameKey(found.mother_name) === motherKey);
+  return rows
+    .map(toChild)
+    .filter(
+      (found) =>
+        nameKey(found.mother_name) === motherKey &&
+        digits(found.name) === digits(child.name) &&
+        digits(found.mother_name) === digits(child.mother_name),
+    );
 }
 
 /**

@@ -40,6 +40,8 @@ async function open(
   const watched = await openPage(browser, viewport);
   opened.push(watched);
   await login(watched.page, baseUrl, role, pins[role]);
+  // The first screen after login has finished drawing (a later goto must not race it).
+  await watched.page.waitForSelector('main .page');
   return watched;
 }
 
@@ -97,6 +99,10 @@ describe('the measuring flow', () => {
     const weightShown = ((await first.page.textContent('#live-weight')) ?? '').replace(' ✔', '');
     expect(weightShown).toMatch(/^\d+,\d\d kg$/);
     await first.page.screenshot({ path: 'test-output/screenshots/phone-measure-ready-view-id.png' });
+    // A reload of the same tab picks its session up at once, readings and all.
+    await first.page.reload();
+    await first.page.waitForSelector('#save:not([disabled])', { timeout: 5000 });
+    expect(await first.page.locator('#readings .reading-done').count()).toBe(2);
     await first.context.close(); // the tab is closed; nothing saved
 
     const second = await open(phone, 'kader');
@@ -310,11 +316,17 @@ describe('Hari ini and the child page', () => {
     // Pendek (moderate: flagged, not marked), sangat pendek (severe: marked), and a normal child.
     await measureByHand(await register('Gita Maharani', 'Ani', 275), 63.9, 7.3);
     await measureByHand(await register('Hana Safitri', 'Dewi', 366), 65.0, 7.0);
+    // A length no child of 6 months has: measured, but no growth-mat colour until measured again.
+    const kiki = await register('Kiki Amelia', 'Rosa', 180);
+    await measureByHand(kiki, 110.0, 7.5);
     const jaka = await register('Jaka Wijaya', 'Tuti', 200, 1);
     for (const viewport of [phone, tablet]) {
       const size = viewport === phone ? 'phone' : 'tablet';
       const { page } = await open(viewport, 'bidan');
       await page.waitForSelector('.today-row');
+      expect(await page.textContent(`.today-row[data-child-id="${kiki}"] .mat-chip`)).toContain(
+        'Tikar: ukur ulang',
+      );
       const marked = await page.locator('.today-row.today-refer').count();
       expect(marked).toBeGreaterThanOrEqual(1);
       expect(await page.locator('.today-row').count()).toBeGreaterThan(marked);

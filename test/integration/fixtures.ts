@@ -74,15 +74,19 @@ export async function startTestRecord(options: {
   };
 }
 
+/** Names never repeat within a run: the gateway refuses the same child registered twice. */
+let registered = 0;
+
 /** Registers `count` children at the gateway; returns their ids. */
 export async function registerChildren(gateway: RunningGateway, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
+    const n = registered++;
     const result = await gateway.services.registerChild({
-      name: `Anak ${i}`,
+      name: `Anak ${n}`,
       sex: (i % 2) + 1,
       birth_date: birthDateForAge(3 + (i % 50)),
-      mother_name: `Ibu ${i}`,
+      mother_name: `Ibu ${n}`,
     });
     if (!result.ok) throw new Error(result.error.message);
     ids.push(result.value.id);

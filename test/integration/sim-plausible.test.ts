@@ -49,7 +49,11 @@ describe('200 demo children on the zero-config simulated mat', { timeout: 240_00
         mother_name: `Ibu Demo ${i}`,
       });
       if (!registered.ok) throw new Error(registered.error.message);
-      const { measurement: m } = await measureChild(gateway.services, registered.value.id);
+      const { measurement: m } = await measureChild(gateway.services, registered.value.id).catch((error) => {
+        const mat = gateway.services.listMats()[0];
+        const open = mat?.busy_session_id ? gateway.services.getSession(mat.busy_session_id) : undefined;
+        throw new Error(`${(error as Error).message}: ${JSON.stringify(open?.ok ? open.value : mat)}`);
+      });
       if (m.implausible) implausible++;
       if (m.z.zlen !== null && m.z.zlen < -2) stunted++;
       if (m.z.zwfl !== null && m.z.zwfl < -2) wasted++;

@@ -57,6 +57,29 @@ describe('measuring session', () => {
     expect(s.state(true).prompt.code).toBe('ready_to_save');
   });
 
+  it('a scale that settles only after both length readings gives the weight it settled on', () => {
+    const s = session();
+    // The baby kicks on the scale (±300 g) while the board is already still.
+    const kicking = (lengthMm: number, seconds: number) => {
+      for (let i = 0; i < seconds * 25; i++) {
+        clockMs += 40;
+        const at = new Date(clockMs).toISOString();
+        s.onSample({ channel: 'length', value: lengthMm, counts: 0, tMs: clockMs }, at);
+        s.onSample({ channel: 'weight', value: 8400 + (i % 2 ? 300 : -300), counts: 0, tMs: clockMs }, at);
+      }
+    };
+    kicking(742, 2);
+    s.onBoardMoved();
+    kicking(744, 2);
+    expect(s.phase).toBe('complete');
+    expect(s.state(true).prompt.code).toBe('hold_still');
+    expect(s.results().weightKg).toBeNull();
+    hold(s, 744, 8400, 2);
+    expect(s.state(true).weight).toMatchObject({ result: 8400, stored: 8.4 });
+    expect(s.results().weightKg).toBe(8.4);
+    expect(s.state(true).prompt.code).toBe('ready_to_save');
+  });
+
   it('more than 7 mm apart: a third reading, then the mean of the two closest', () => {
     const s = session();
     hold(s, 740, 9000, 2);

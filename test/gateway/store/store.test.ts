@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Child } from '../../../gateway/app/services.ts';
 import { newId } from '../../../gateway/log/ids.ts';
+import { findSameChild } from '../../../gateway/store/children.ts';
 import {
   type Db,
   dueMessages,
@@ -116,6 +117,23 @@ describe('store', () => {
     expect((await searchChildren(db, 'anisa', 5))[0]?.child.name).toBe('Annisa Putri');
     expect((await searchChildren(db, 'putri anisa', 5))[0]?.child.name).toBe('Annisa Putri');
     expect(await searchChildren(db, 'Wayan', 5)).toEqual([]);
+  });
+
+  it('finds the same child registered again: name and mother spelling-folded, same birth date; digits count', async () => {
+    await insertChild(db, child({ name: 'Joko Susilo', mother_name: 'Soekarti', birth_date: '2025-05-02' }));
+    await insertChild(db, child({ name: 'Anak 1', mother_name: 'Ibu 1', birth_date: '2025-05-02' }));
+    const same = await findSameChild(db, {
+      name: 'djoko  susilo',
+      birth_date: '2025-05-02',
+      mother_name: 'Sukarti',
+    });
+    expect(same.map((c) => c.name)).toEqual(['Joko Susilo']);
+    expect(
+      await findSameChild(db, { name: 'Joko Susilo', birth_date: '2025-05-03', mother_name: 'Soekarti' }),
+    ).toEqual([]);
+    expect(
+      await findSameChild(db, { name: 'Anak 10', birth_date: '2025-05-02', mother_name: 'Ibu 10' }),
+    ).toEqual([]);
   });
 
   it("finds a child by the mother's name, with the same spelling tolerance", async () => {

@@ -42,6 +42,8 @@ const fmtLength = (mm) => `${fmtNumber(mm / 10, 1)} cm`;
 const fmtWeight = (g) => `${fmtNumber(g / 1000, 2)} kg`;
 /** How often this screen tells the gateway it shows the session (it counts as gone after 15 s). */
 const SCREEN_BEAT_MS = 5000;
+/** This tab's open session, so a reload picks it up at once (the tab is the same screen). */
+const TAB_SESSION_KEY = 'tikar.session';
 
 export async function renderMeasure(root, childId) {
   const loaded = await api('GET', `/api/children/${encodeURIComponent(childId ?? '')}`);
@@ -188,6 +190,12 @@ export async function renderMeasure(root, childId) {
       busyBox.hidden = true;
       return;
     }
+    // Reloaded: this very tab started it, for this child: go on with it without asking.
+    if (sessionStorage.getItem(TAB_SESSION_KEY) === busyId && other.data.child_id === child.id) {
+      busyDrawn = '';
+      showSession(other.data);
+      return;
+    }
     const owner =
       other.data.child_id === child.id
         ? child
@@ -265,6 +273,7 @@ export async function renderMeasure(root, childId) {
     if (next.phase === 'cancelled') {
       session = null;
       clearInterval(beat);
+      sessionStorage.removeItem(TAB_SESSION_KEY);
       livePanel.hidden = true;
       setup.hidden = false;
       errorBox.textContent = next.prompt?.[getLang()] ?? '';
@@ -441,6 +450,7 @@ export async function renderMeasure(root, childId) {
     renderSession();
     renderMat();
     void api('POST', `/api/sessions/${state.session_id}/screen`, {});
+    sessionStorage.setItem(TAB_SESSION_KEY, state.session_id);
     startBeat();
   }
 
@@ -454,6 +464,7 @@ export async function renderMeasure(root, childId) {
     }
     session = null;
     clearInterval(beat);
+    sessionStorage.removeItem(TAB_SESSION_KEY);
     for (const stop of stops.splice(0)) stop();
     mount(resultSlot, renderResultCard(result.data, child, { next: true }));
     livePanel.hidden = true;
@@ -470,6 +481,7 @@ export async function renderMeasure(root, childId) {
     if (session) await api('POST', `/api/sessions/${session.session_id}/cancel`, {});
     session = null;
     clearInterval(beat);
+    sessionStorage.removeItem(TAB_SESSION_KEY);
     // Not the browser's back: a screen opened by its address has nothing to go back to.
     navigate('#/search');
   });
