@@ -66,6 +66,7 @@ describe('a PAUD child on the screens', () => {
     expect(card).toContain('WHO Reference 2007');
     expect(card).toContain(saved.value.measurement.status.imtu?.id ?? 'no label');
     expect(card).not.toContain('BB/TB');
+    expect(await bidan.page.locator('#result-card #weight-trend').count()).toBe(0);
     await shot(bidan.page, 'tablet-paud-result-id');
 
     await bidan.page.goto(`${baseUrl}/#/child/${registered.value.id}`);
