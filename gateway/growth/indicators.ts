@@ -66,7 +66,7 @@ export interface PreparedRow {
 }
 
 /** 0 when `value` is missing (NaN) or a positive finite number, else the given error index. */
-export function checkMeasured(value: number, notFinite: number, notPositive: number): number {
+function checkMeasured(value: number, notFinite: number, notPositive: number): number {
   if (Number.isNaN(value)) return 0;
   if (!Number.isFinite(value)) return notFinite;
   return value > 0 ? 0 : notPositive;
@@ -88,26 +88,34 @@ export const VALUE_AGE_MONTHS = 7;
 export const VALUE_SLOTS = 8;
 
 /**
+ * The checks of an observation that do not depend on the reference (both WHO cores run them): sex,
+ * position, and each measured value missing or a positive finite number. 0 or an error index.
+ */
+export function checkObservation(values: Float64Array): number {
+  const sex = values[VALUE_SEX] as number;
+  const position = values[VALUE_POSITION] as number;
+  if (sex !== 1 && sex !== 2) return ERR_SEX;
+  if (position !== POSITION_UNKNOWN && position !== POSITION_LYING && position !== POSITION_STANDING) {
+    return ERR_MEASURE;
+  }
+  return (
+    checkMeasured(values[VALUE_WEIGHT_KG] as number, ERR_WEIGHT_NOT_FINITE, ERR_WEIGHT_NOT_POSITIVE) ||
+    checkMeasured(values[VALUE_LENHEI_CM] as number, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
+    checkMeasured(values[VALUE_HEADC_CM] as number, ERR_HEADC_NOT_FINITE, ERR_HEADC_NOT_POSITIVE)
+  );
+}
+
+/**
  * Checks one observation (VALUE_* slots, NaN = missing) and fills `row`; returns 0 or the index of
  * the first error in GROWTH_ERRORS. Age: whole days for the look-up, unrounded months for the
  * cut-offs (< 60 months, which also keeps the whole days within 0..1826, inside every age table).
  */
 export function prepareRow(values: Float64Array, row: PreparedRow): number {
-  const sex = values[VALUE_SEX] as number;
   let position = values[VALUE_POSITION] as number;
-  const weightKg = values[VALUE_WEIGHT_KG] as number;
   const lenheiCm = values[VALUE_LENHEI_CM] as number;
-  const headcCm = values[VALUE_HEADC_CM] as number;
   const ageRaw = values[VALUE_AGE_DAYS] as number;
-  if (sex !== 1 && sex !== 2) return ERR_SEX;
-  if (position !== POSITION_UNKNOWN && position !== POSITION_LYING && position !== POSITION_STANDING) {
-    return ERR_MEASURE;
-  }
-  const measuredError =
-    checkMeasured(weightKg, ERR_WEIGHT_NOT_FINITE, ERR_WEIGHT_NOT_POSITIVE) ||
-    checkMeasured(lenheiCm, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
-    checkMeasured(headcCm, ERR_HEADC_NOT_FINITE, ERR_HEADC_NOT_POSITIVE);
-  if (measuredError !== 0) return measuredError;
+  const inputError = checkObservation(values);
+  if (inputError !== 0) return inputError;
   let ageDays = -1;
   let ageMonths = Number.NaN;
   if (!Number.isNaN(ageRaw)) {

@@ -13,18 +13,10 @@ import {
   ERR_AGE_NOT_FINITE,
   ERR_AGE_OVER_228_MONTHS,
   ERR_AGE_UNDER_60_MONTHS,
-  ERR_HEADC_NOT_FINITE,
-  ERR_HEADC_NOT_POSITIVE,
-  ERR_LENHEI_NOT_FINITE,
-  ERR_LENHEI_NOT_POSITIVE,
-  ERR_MEASURE,
-  ERR_SEX,
-  ERR_WEIGHT_NOT_FINITE,
-  ERR_WEIGHT_NOT_POSITIVE,
   growthError,
 } from './errors.ts';
 import {
-  checkMeasured,
+  checkObservation,
   F5_HIGH,
   F5_LOW,
   FLEN_HIGH,
@@ -34,11 +26,8 @@ import {
   implausibleFlag,
   LYING_STANDING_DIFFERENCE_CM,
   POSITION_LYING,
-  POSITION_STANDING,
-  POSITION_UNKNOWN,
   VALUE_AGE_DAYS,
   VALUE_AGE_MONTHS,
-  VALUE_HEADC_CM,
   VALUE_LENHEI_CM,
   VALUE_OEDEMA,
   VALUE_POSITION,
@@ -132,19 +121,12 @@ function ageError(values: Float64Array, months: number): number {
  * anthroplus takes it; one measured lying (`l`) is converted by WHO's -0.7 cm (clenheiCm).
  */
 export function computeGrowth2007Values(values: Float64Array, out: GrowthResult): number {
+  const inputError = checkObservation(values);
+  if (inputError !== 0) return inputError;
   const sex = values[VALUE_SEX] as number;
   const position = values[VALUE_POSITION] as number;
   const weightKg = values[VALUE_WEIGHT_KG] as number;
   const lenheiCm = values[VALUE_LENHEI_CM] as number;
-  if (sex !== 1 && sex !== 2) return ERR_SEX;
-  if (position !== POSITION_UNKNOWN && position !== POSITION_LYING && position !== POSITION_STANDING) {
-    return ERR_MEASURE;
-  }
-  const measuredError =
-    checkMeasured(weightKg, ERR_WEIGHT_NOT_FINITE, ERR_WEIGHT_NOT_POSITIVE) ||
-    checkMeasured(lenheiCm, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
-    checkMeasured(values[VALUE_HEADC_CM] as number, ERR_HEADC_NOT_FINITE, ERR_HEADC_NOT_POSITIVE);
-  if (measuredError !== 0) return measuredError;
   const months = monthsOf(values);
   const error = ageError(values, months);
   if (error !== 0) return error;

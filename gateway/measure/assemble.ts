@@ -279,7 +279,8 @@ export function savedView(
       en: 'The three readings disagree: check the position and measure again.',
     });
   }
-  if (comparison?.weight_trend === 'T') {
+  // N/T is the KMS's rule for balita: not said of a PAUD child (WHO 2007 reference).
+  if (comparison?.weight_trend === 'T' && stored.row.reference === 'who2006') {
     warnings.push({
       code: 'tidak_naik',
       id: 'Berat badan tidak naik (T).',

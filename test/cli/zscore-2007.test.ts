@@ -100,6 +100,8 @@ describe('tikar zscore across 0-19 years', () => {
     expect([old?.zlen, old?.zbmi]).toEqual(['', '']);
     const [bad] = records('sex,age_months,weight_kg\n1,six,20\n');
     expect(bad?.error).toBe('"age_months: \'six\' is not a number"');
+    const [negative] = records('sex,age_months,weight_kg\n1,-2,20\n');
+    expect(negative?.error).toBe('"age_months: age in months is negative"');
   });
 
   it('labels 5-18 years by Permenkes: IMT/U in five bands, TB/U as under five', () => {

@@ -1,7 +1,8 @@
 // The growth core against the same rules computed in R: test/growth/fixtures/r-zscores.csv holds 4,000
 // observations scored by scripts/r-zscore-fixture.R with R's own `^`, round() and doubles on WHO anthro
 // 1.1.0's tables (fractional and missing ages, both positions and none, standing before 9 months,
-// oedema, outliers beyond +-5 SD). Every printed z, flag, c9mo_flag and clenhei must be R's.
+// oedema, outliers beyond +-5 SD), confirmed row by row by WHO's own anthro (scripts/r-anthro-fixture.R).
+// Every printed z, flag, c9mo_flag and clenhei must be R's and anthro's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeGrowth, type GrowthInput, type GrowthResult, roundZ } from '../../gateway/growth/index.ts';

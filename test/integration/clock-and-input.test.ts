@@ -127,7 +127,7 @@ describe('clock and input', { timeout: 120_000 }, () => {
         [{ name: 'A', sex: 1, birth_date: '01/02/2025', mother_name: 'B' }, 'birth_date'],
         [{ name: 'A', sex: 1, birth_date: '2025-02-30', mother_name: 'B' }, 'birth_date'],
         [{ name: 'A', sex: 1, birth_date: future, mother_name: 'B' }, 'birth_date'],
-        [{ name: 'A', sex: 1, birth_date: birthDateForAge(86), mother_name: 'B' }, 'birth_date'], // past PAUD's 84 months
+        [{ name: 'A', sex: 1, birth_date: birthDateForAge(86), mother_name: 'B' }, 'birth_date'],
         [{ name: 'A', sex: 1, birth_date: '2025-01-01', mother_name: 'B', nik: '12ab' }, 'nik'],
         [{ name: 'A', sex: 1, birth_date: '2025-01-01', mother_name: 'B', extra: 1 }, '(body)'],
       ];

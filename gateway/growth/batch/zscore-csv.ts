@@ -9,6 +9,7 @@
 import { DAYS_PER_MONTH } from '../age.ts';
 import { emptyGrowthResult } from '../compute.ts';
 import {
+  ERR_AGE_MONTHS_NEGATIVE,
   ERR_AGE_NEGATIVE,
   ERR_BIRTH_AFTER_MEASUREMENT,
   GROWTH_ERRORS,
@@ -505,7 +506,10 @@ export class ZscoreCsvTransformer {
     if (this.ageFrom === AGE_FROM_DATES && failed === ERR_AGE_NEGATIVE) {
       return ['birth_date', GROWTH_ERRORS[ERR_BIRTH_AFTER_MEASUREMENT]?.message ?? ''];
     }
-    const info = GROWTH_ERRORS[failed];
+    // A negative age in months reaches the 2006 core as days: say it in the unit it was given in.
+    const error =
+      this.ageFrom === AGE_FROM_MONTHS && failed === ERR_AGE_NEGATIVE ? ERR_AGE_MONTHS_NEGATIVE : failed;
+    const info = GROWTH_ERRORS[error];
     if (info === undefined) return ['row', 'invalid input'];
     if (info.field !== 'ageDays' && info.field !== 'ageMonths')
       return [FIELD_COLUMN[info.field], info.message];

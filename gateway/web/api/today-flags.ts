@@ -91,7 +91,13 @@ export function todayView(
   if (measurement.implausible) {
     flags.push({ code: 'ukur_ulang', id: 'Ukur ulang', en: 'Measure again', severity: 'severe' });
   }
-  for (const label of [measurement.status.tbu, measurement.status.bbtb, measurement.status.bbu]) {
+  // A PAUD child (WHO Reference 2007, 60–84 months): TB/U and IMT/U 5–18 are her indices; the KMS weight
+  // trend (N/T) and the growth mat are for balita.
+  const paud = measurement.reference === 'who2007';
+  const labels = paud
+    ? [measurement.status.tbu, measurement.status.imtu]
+    : [measurement.status.tbu, measurement.status.bbtb, measurement.status.bbu];
+  for (const label of labels) {
     const flag = labelFlag(label);
     if (flag) flags.push(flag);
   }
@@ -106,7 +112,7 @@ export function todayView(
   const kbm = defaultReportSettings;
   const now = weighOutcome(reportChild, effective, month, kbm);
   const before = weighOutcome(reportChild, effective, addMonths(month, -1), kbm);
-  const weightTrend = now?.status ?? null;
+  const weightTrend = paud ? null : (now?.status ?? null);
   if (weightTrend === 'T') {
     const twoT = before?.status === 'T';
     flags.push(
@@ -126,7 +132,7 @@ export function todayView(
     measurement,
     flags,
     weight_trend: weightTrend,
-    mat_colour: matColour(defaultReportSettings.matColours, zlen),
+    mat_colour: matColour(defaultReportSettings.matColours, paud ? null : zlen),
     // Buku KIA: refer on T, 2T, below the red line (BB/U < −3) or any other severe sign.
     refer: flags.some((f) => f.severity === 'severe' || f.code === 't'),
   };

@@ -7,6 +7,7 @@ import {
   defaultPosition,
   kbmAtWeighing,
   measurementView,
+  savedView,
 } from '../../../gateway/measure/assemble.ts';
 import type { MeasurementRow } from '../../../gateway/store/measurements.ts';
 
@@ -133,6 +134,11 @@ describe('assembling a measurement', () => {
     expect(view.reference).toBe('who2007');
     expect(view.status.imtu?.index).toBe('imtu_5_18');
     expect(view.status.tbu?.index).toBe('tbu');
+    // Lighter than a month before: no "tidak naik" warning for a PAUD child (N/T is for balita).
+    const before = { ...row, id: 'm0', measured_on: '2026-10-28', weight_kg: 22 };
+    const saved = savedView({ row, readings: [], supersededBy: null, delivery: 'local' }, before, false);
+    expect(saved.comparison?.weight_trend).toBe('T');
+    expect(saved.warnings.map((w) => w.code)).not.toContain('tidak_naik');
     // 59.99 months the day before: still the 2006 standards.
     const under = assemble({ child: { ...child, birth_date: '2021-11-29' } });
     expect(under.ok && under.value.reference).toBe('who2006');

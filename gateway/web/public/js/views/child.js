@@ -246,6 +246,7 @@ export async function renderChild(root, childId) {
       correctionSlot,
       childDetailsSection(child.id),
       h('p', { class: 'reference' }, t('result.reference')),
+      paud && h('p', { class: 'reference', 'data-reference': 'who2007' }, t('result.reference2007')),
       h(
         'p',
         { class: 'print-only' },

@@ -129,7 +129,15 @@ export function renderResultCard(saved, child, options = {}) {
     );
   }
   // N/T/O/B: from the comparison the gateway sent, or as the caller knows it (the bidan's today list).
-  const trend = options.weightTrend !== undefined ? options.weightTrend : c ? c.weight_trend : 'B';
+  // (Not for a PAUD child: N/T is the KMS's rule for balita.)
+  const trend =
+    m.reference === 'who2007'
+      ? null
+      : options.weightTrend !== undefined
+        ? options.weightTrend
+        : c
+          ? c.weight_trend
+          : 'B';
   if (m.weight_kg !== null && trend) {
     notes.push(
       h(
