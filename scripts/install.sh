@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tikar needs on a fresh Debian / Raspberry Pi OS machine, then the npm packages.
 #   scripts/install.sh          the gateway (Node.js, build tools for sqlite3)
-#   scripts/install.sh --test   also what the test suite drives for real: mosquitto, socat, chromium
+#   scripts/install.sh --test   also what the test suite drives for real: mosquitto, socat, chromium, postgresql
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(ca-certificates python3 make g++)
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then packages+=(nodejs npm); fi
-if [ "${1:-}" = "--test" ]; then packages+=(mosquitto socat chromium); fi
+if [ "${1:-}" = "--test" ]; then packages+=(mosquitto socat chromium postgresql); fi
 
 echo "tikar install: apt packages: ${packages[*]}" >&2
 as_root apt-get update -q

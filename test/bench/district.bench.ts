@@ -111,7 +111,7 @@ async function pipeline(total: number): Promise<void> {
     const resends = gateways.reduce((sum, gateway) => sum + gateway.resends, 0);
     const within = latencies.filter((ms) => ms < 1000).length / latencies.length;
     process.stdout.write(
-      [
+      `${[
         `stored: ${(total / seconds).toFixed(0)} measurements/s (${total.toLocaleString('en')} in ${seconds.toFixed(1)} s; goal >= 2,000)`,
         `publish -> receipt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms; ${(100 * within).toFixed(2)} % under 1 s (goal p99 < 1 s)`,
         `  messages not hit by a fault (${firstTry.length.toLocaleString('en')}): p50 ${percentile(firstTry, 50).toFixed(0)} ms, p99 ${percentile(firstTry, 99).toFixed(0)} ms`,
@@ -120,7 +120,7 @@ async function pipeline(total: number): Promise<void> {
         `load average ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
   } finally {
     await Promise.all(gateways.map((gateway) => gateway.stop()));
@@ -200,11 +200,11 @@ async function dashboardAtScale(total: number): Promise<void> {
       'SELECT (SELECT count(*) FROM measurements) AS n, (SELECT count(*) FROM district_posyandu_month) AS rows',
     );
     process.stdout.write(
-      [
+      `${[
         `dashboard data: ${size?.n.toLocaleString('en')} measurements, 1,000 posyandu, ${size?.rows.toLocaleString('en')} summary rows (fill ${((summaryStart - fillStart) / 1000).toFixed(0)} s)`,
         `summaries: ${summary.posyandu} posyandu, ${summary.rows} posyandu-months in ${summarySeconds.toFixed(1)} s (${((1000 * summarySeconds) / summary.posyandu).toFixed(0)} ms per posyandu)`,
         `dashboard page (overview + trend chart, over HTTP): median ${times[2]?.toFixed(0)} ms, worst of 5 ${times[4]?.toFixed(0)} ms (goal < 1 s)`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     await dashboard.stop();
   } finally {
