@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Tikar needs on a fresh Debian / Raspberry Pi OS machine, then the npm packages.
 #   scripts/install.sh          the gateway (Node.js, build tools for sqlite3), then builds dist/
-#   scripts/install.sh --test   also what the test suite drives for real: mosquitto, socat, chromium, and the AVR
-#                               toolchain that builds the mat board's StandardFirmata (scripts/build-firmata.sh)
+#   scripts/install.sh --test   also what the test suite drives for real: mosquitto, socat, chromium, postgresql, and
+#                               the AVR toolchain that builds the mat board's StandardFirmata (scripts/build-firmata.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(ca-certificates python3 make g++)
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then packages+=(nodejs npm); fi
-if [ "${1:-}" = "--test" ]; then packages+=(mosquitto socat chromium gcc-avr avr-libc arduino-core-avr arduino-mk); fi
+if [ "${1:-}" = "--test" ]; then packages+=(mosquitto socat chromium postgresql gcc-avr avr-libc arduino-core-avr arduino-mk); fi
 
 # Another apt run (unattended-upgrades on a fresh Pi, a package manager window) holds the dpkg lock:
 # wait for it, up to 10 minutes, instead of failing at once.

@@ -22,6 +22,7 @@ export interface LightGatewayOptions {
 
 interface InFlight {
   payload: string;
+  resent: boolean;
   firstSentAtMs: number;
   lastSentAtMs: number;
 }
@@ -36,6 +37,8 @@ export class LightGateway {
   #settle: (() => void) | undefined;
   /** Publish → receipt of each message, in ms, in receipt order. */
   readonly latenciesMs: number[] = [];
+  /** The same for the messages receipted without a resend (not hit by a fault). */
+  readonly firstTryLatenciesMs: number[] = [];
   resends = 0;
   /** Receipts naming a message no longer awaited (a duplicate stored twice would show up here). */
   lateReceipts = 0;
@@ -94,7 +97,12 @@ export class LightGateway {
     while (this.#inFlight.size < window && this.#next < messages.length) {
       const message = messages[this.#next++] as MeasurementMessage;
       const now = performance.now();
-      const entry = { payload: JSON.stringify(message), firstSentAtMs: now, lastSentAtMs: now };
+      const entry = {
+        payload: JSON.stringify(message),
+        resent: false,
+        firstSentAtMs: now,
+        lastSentAtMs: now,
+      };
       this.#inFlight.set(message.id, entry);
       this.#send(entry);
     }
@@ -105,6 +113,7 @@ export class LightGateway {
     for (const entry of this.#inFlight.values()) {
       if (now - entry.lastSentAtMs < timeoutMs) continue;
       this.resends++;
+      entry.resent = true;
       this.#send(entry);
     }
   }
@@ -121,6 +130,7 @@ export class LightGateway {
       }
       this.#inFlight.delete(id);
       this.latenciesMs.push(now - entry.firstSentAtMs);
+      if (!entry.resent) this.firstTryLatenciesMs.push(now - entry.firstSentAtMs);
     }
     this.#pump();
     if (this.delivered === this.total) this.#settle?.();

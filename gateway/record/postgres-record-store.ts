@@ -170,17 +170,27 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
   const outcomes: StoreOutcome[] = batch.map(() => ({ duplicate: true, childChanged: false }));
   for (const index of fresh) outcomes[index] = { duplicate: false, childChanged: false };
 
-  // 2. Children, merged one by one in child-id order (arrival order for the same child).
-  const byChild = [...fresh].sort((a, b) => {
-    const ca = (batch[a] as Incoming).message.child.id;
-    const cb = (batch[b] as Incoming).message.child.id;
-    return ca < cb ? -1 : ca > cb ? 1 : a - b;
-  });
-  for (const index of byChild) {
-    (outcomes[index] as StoreOutcome).childChanged = await upsertChild(
+  // 2. Children: one statement per round, where round k holds the k-th message of each child in the batch, so
+  //    a child's versions merge in arrival order and no statement touches a row twice.
+  const rounds: number[][] = [];
+  const seenOfChild = new Map<string, number>();
+  for (const index of fresh) {
+    const childId = (batch[index] as Incoming).message.child.id;
+    const round = seenOfChild.get(childId) ?? 0;
+    seenOfChild.set(childId, round + 1);
+    const members = rounds[round] ?? [];
+    members.push(index);
+    rounds[round] = members;
+  }
+  for (const round of rounds) {
+    const changed = await upsertChildren(
       tx,
-      (batch[index] as Incoming).message.child,
+      round.map((index) => (batch[index] as Incoming).message.child),
     );
+    for (const index of round) {
+      if (changed.has((batch[index] as Incoming).message.child.id))
+        (outcomes[index] as StoreOutcome).childChanged = true;
+    }
   }
 
   // 3. Measurements and readings, each table in one statement.
@@ -222,37 +232,59 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
   return outcomes;
 }
 
-/** The same merge as the village record's (sqlite-record-store.ts): newest `updated_at` wins, personal fields fill gaps. */
-async function upsertChild(tx: PgSql, child: ChildWire): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO children AS c (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
-       village_id, has_kia, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)
-     ON CONFLICT (id) DO UPDATE SET
-       name = coalesce(excluded.name, c.name),
-       name_key = coalesce(excluded.name_key, c.name_key),
-       birth_date = coalesce(excluded.birth_date, c.birth_date),
-       mother_name = coalesce(excluded.mother_name, c.mother_name),
-       nik = CASE WHEN $14::boolean THEN excluded.nik ELSE c.nik END,
-       sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
-       updated_at = greatest(excluded.updated_at, c.updated_at)
-     WHERE excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL)
-     RETURNING 1`,
-    [
-      child.id,
-      child.pseudo_id,
-      child.name ?? null,
-      child.name === undefined ? null : nameKey(child.name),
-      child.sex,
-      child.birth_date ?? null,
-      child.nik ?? null,
-      child.mother_name ?? null,
-      child.posyandu_id,
-      child.village_id,
-      child.has_kia ? 1 : 0,
-      child.created_at,
-      child.updated_at,
-      child.nik !== undefined,
-    ],
+const childInputColumns = [
+  ['id', 'text'],
+  ['pseudo_id', 'text'],
+  ['name', 'text'],
+  ['name_key', 'text'],
+  ['sex', 'smallint'],
+  ['birth_date', 'text'],
+  ['nik', 'text'],
+  ['mother_name', 'text'],
+  ['posyandu_id', 'text'],
+  ['village_id', 'text'],
+  ['has_kia', 'smallint'],
+  ['created_at', 'text'],
+  ['updated_at', 'text'],
+  ['carries_nik', 'boolean'],
+] as const;
+const childColumns = childInputColumns.slice(0, -1).map(([name]) => name);
+
+/**
+ * The same merge as the village record's (sqlite-record-store.ts), for many children at once (each at most
+ * once): newest `updated_at` wins, personal fields fill gaps, a NIK is replaced only by a message carrying one.
+ * Returns the ids of the rows inserted or changed.
+ */
+const upsertChildrenSql = `WITH input AS (
+    SELECT * FROM unnest(${childInputColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      AS u(${childInputColumns.map(([name]) => name).join(', ')}))
+  INSERT INTO children AS c (${childColumns.join(', ')})
+  SELECT ${childColumns.join(', ')} FROM input ORDER BY id
+  ON CONFLICT (id) DO UPDATE SET
+    name = coalesce(excluded.name, c.name),
+    name_key = coalesce(excluded.name_key, c.name_key),
+    birth_date = coalesce(excluded.birth_date, c.birth_date),
+    mother_name = coalesce(excluded.mother_name, c.mother_name),
+    nik = CASE WHEN (SELECT i.carries_nik FROM input i WHERE i.id = excluded.id) THEN excluded.nik ELSE c.nik END,
+    sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
+    updated_at = greatest(excluded.updated_at, c.updated_at)
+  WHERE excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL)
+  RETURNING c.id`;
+
+async function upsertChildren(tx: PgSql, children: readonly ChildWire[]): Promise<Set<string>> {
+  const rows = children.map((child) => ({
+    ...child,
+    name: child.name ?? null,
+    name_key: child.name === undefined ? null : nameKey(child.name),
+    birth_date: child.birth_date ?? null,
+    nik: child.nik ?? null,
+    mother_name: child.mother_name ?? null,
+    has_kia: child.has_kia ? 1 : 0,
+    carries_nik: child.nik !== undefined,
+  }));
+  const changed = await tx.query<{ id: string }>(
+    upsertChildrenSql,
+    childInputColumns.map(([name]) => rows.map((row) => row[name])),
   );
-  return rows.length > 0;
+  return new Set(changed.map((row) => row.id));
 }

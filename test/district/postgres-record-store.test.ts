@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatePosyandu } from '../../district/sim/population.ts';
 import type { GatewayMessage, MeasurementMessage } from '../../gateway/publish/payloads.ts';
+import { postgresMigrations } from '../../gateway/record/postgres-migrations.ts';
 import { PostgresRecordStore } from '../../gateway/record/postgres-record-store.ts';
 import type { Incoming, RecordStore } from '../../gateway/record/record-store.ts';
 import { SqliteRecordStore } from '../../gateway/record/sqlite-record-store.ts';
@@ -89,7 +90,7 @@ describe('PostgresRecordStore', { timeout: 120_000 }, () => {
     const rows = await (stores[0] as PostgresRecordStore).pg.query<{ version: number }>(
       'SELECT version FROM tikar_schema ORDER BY version',
     );
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual(postgresMigrations.map((m) => m.version));
     await Promise.all(stores.map((s) => s.close()));
   });
 

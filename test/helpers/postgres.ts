@@ -1,9 +1,9 @@
-// A real PostgreSQL 15 (Debian package) for the district tests and bench: initdb in a temporary directory,
+// A real PostgreSQL (Debian package, 15 or newer) for the district tests and bench: initdb in a temporary directory,
 // the server on a free loopback port, stopped and removed by `stop()`. PostgreSQL refuses to run as root, and
 // CI runs as root: then initdb and the server run as the unprivileged `postgres` user (created by the Debian
 // package) or, failing that, `nobody`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -26,7 +26,18 @@ export interface PostgresOptions {
   durable?: boolean;
 }
 
-const binDir = process.env.TIKAR_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian installs each major version under /usr/lib/postgresql/N/bin (15 on bookworm, 17 on trixie): the newest. */
+function findBinDir(): string {
+  if (process.env.TIKAR_PG_BIN) return process.env.TIKAR_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return join(root, versions[0] ?? '15', 'bin');
+}
+const binDir = findBinDir();
 
 /** uid/gid to run PostgreSQL as: ourselves unless we are root. */
 function serverUser(): { uid: number; gid: number } | undefined {
@@ -69,7 +80,7 @@ function run(file: string, args: string[], user: { uid: number; gid: number } | 
   });
 }
 
-/** Starts PostgreSQL 15 on a free loopback port with a `tikar` database; trust auth on loopback only. */
+/** Starts PostgreSQL on a free loopback port with a `tikar` database; trust auth on loopback only. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
   if (!existsSync(join(binDir, 'postgres'))) {
     throw new Error(

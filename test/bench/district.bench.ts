@@ -1,0 +1,219 @@
+// The district under load (docs/district.md, docs/scale.md). Part 1: 300 light posyandu gateways push
+// 100,000 measurements through a village broker bridged (the shipped bridge-district.conf) to a district
+// broker, into 3 `tikar record` workers on a durable PostgreSQL (fsync on); one worker is SIGKILLed at 30 % and
+// the district broker restarted at 60 %. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
+// duplicated. Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
+// TIKAR_BENCH_DISTRICT_MEASUREMENTS / TIKAR_BENCH_DASHBOARD_MEASUREMENTS scale the two parts down.
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { startDashboard } from '../../district/dashboard/server.ts';
+import { LightGateway } from '../../district/sim/light-gateway.ts';
+import { monthsEnding, simulatePosyandu } from '../../district/sim/population.ts';
+import { summarisePending } from '../../district/summary.ts';
+import { localDate } from '../../gateway/clock/clock.ts';
+import { createLogger } from '../../gateway/log/logger.ts';
+import type { MeasurementMessage } from '../../gateway/publish/payloads.ts';
+import { PostgresRecordStore } from '../../gateway/record/postgres-record-store.ts';
+import type { Incoming } from '../../gateway/record/record-store.ts';
+import { addMonths } from '../../gateway/reports/calendar.ts';
+import { openPostgres } from '../../gateway/store/postgres.ts';
+import { startWorker, type TikarProcess, villageBridgeConfig } from '../district/district-fixtures.ts';
+import { startMosquitto } from '../helpers/mosquitto.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+
+process.env.TIKAR_LOG_LEVEL ??= 'error';
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/** Messages of `posyandu` posyandu in villages of 30, trimmed to `total`. */
+function plansFor(posyandu: number, childrenEach: number, total: number, lastMonth: string) {
+  const months = monthsEnding(lastMonth, 12);
+  const plans: { villageId: string; posyanduId: string; messages: MeasurementMessage[] }[] = [];
+  for (let p = 0; p < posyandu; p++) {
+    const villageId = `desa-${Math.floor(p / 30) + 1}`;
+    const posyanduId = `posyandu-${p + 1}`;
+    const meanZlen = -0.5 - 0.1 * (p % 10);
+    plans.push({
+      villageId,
+      posyanduId,
+      messages: simulatePosyandu({
+        villageId,
+        posyanduId,
+        seed: p + 1,
+        children: childrenEach,
+        months,
+        meanZlen,
+      }),
+    });
+  }
+  let excess = plans.reduce((sum, plan) => sum + plan.messages.length, 0) - total;
+  for (let i = 0; excess > 0; i = (i + 1) % plans.length, excess--)
+    (plans[i] as (typeof plans)[number]).messages.pop();
+  return plans;
+}
+
+async function pipeline(total: number): Promise<void> {
+  const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
+  process.stdout.write(`generating ${total.toLocaleString('en')} measurements of 300 posyandu…\n`);
+  const plans = plansFor(300, 36, total, lastMonth);
+  const postgres = await startPostgres({ durable: true });
+  const district = await startMosquitto();
+  // One village broker for the 300 posyandu (10 villages): the shipped bridge's topic lines for every village.
+  const bridge = (await villageBridgeConfig('sukamaju', district.port)).replaceAll(
+    'tikar/v1/sukamaju/',
+    'tikar/v1/+/',
+  );
+  const village = await startMosquitto({
+    extraConfig: `max_queued_messages 0\nmax_inflight_messages 0\n${bridge}`,
+  });
+  const workers: TikarProcess[] = [];
+  for (let i = 0; i < 3; i++) workers.push(await startWorker(postgres.url, district.url));
+  const log = createLogger('bench.light-gateway');
+  const gateways = plans.map(
+    (plan) => new LightGateway({ url: village.url, ...plan, window: 4, receiptTimeoutMs: 30_000, log }),
+  );
+  const pg = await openPostgres(postgres.url);
+  try {
+    await Promise.all(gateways.map((gateway) => gateway.start()));
+    const started = performance.now();
+    const delivered = () => gateways.reduce((sum, gateway) => sum + gateway.delivered, 0);
+    let killed = false;
+    let restarted = false;
+    const progress = setInterval(() => {
+      const done = delivered();
+      process.stdout.write(
+        `  ${done.toLocaleString('en')} / ${total.toLocaleString('en')} receipted, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
+      if (!killed && done > total * 0.3) {
+        killed = true;
+        (workers[0] as TikarProcess).process.kill('SIGKILL');
+        process.stdout.write('  worker 1 SIGKILLed\n');
+      }
+      if (killed && !restarted && done > total * 0.6) {
+        restarted = true;
+        process.stdout.write('  district broker restarting\n');
+        void district.restart().then(() => process.stdout.write('  district broker back\n'));
+      }
+    }, 1000);
+    await Promise.all(gateways.map((gateway) => gateway.finished()));
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(progress);
+    const latencies = gateways.flatMap((gateway) => gateway.latenciesMs).sort((a, b) => a - b);
+    const firstTry = gateways.flatMap((gateway) => gateway.firstTryLatenciesMs).sort((a, b) => a - b);
+    const sent = new Set(plans.flatMap((plan) => plan.messages.map((m) => m.id)));
+    const stored = await pg.query<{ id: string }>('SELECT id FROM record_messages');
+    const storedIds = new Set(stored.map((row) => row.id));
+    const lost = [...sent].filter((id) => !storedIds.has(id)).length;
+    const [rows] = await pg.query<{ measurements: number; distinct_measurements: number }>(
+      'SELECT count(*) AS measurements, count(DISTINCT (child_id, measured_at)) AS distinct_measurements FROM measurements',
+    );
+    const resends = gateways.reduce((sum, gateway) => sum + gateway.resends, 0);
+    const within = latencies.filter((ms) => ms < 1000).length / latencies.length;
+    process.stdout.write(
+      `${[
+        `stored: ${(total / seconds).toFixed(0)} measurements/s (${total.toLocaleString('en')} in ${seconds.toFixed(1)} s; goal >= 2,000)`,
+        `publish -> receipt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms; ${(100 * within).toFixed(2)} % under 1 s (goal p99 < 1 s)`,
+        `  messages not hit by a fault (${firstTry.length.toLocaleString('en')}): p50 ${percentile(firstTry, 50).toFixed(0)} ms, p99 ${percentile(firstTry, 99).toFixed(0)} ms`,
+        `lost: ${lost}; duplicated: ${stored.length - storedIds.size} message rows, ${(rows?.measurements ?? 0) - (rows?.distinct_measurements ?? 0)} measurement rows (goal 0 / 0)`,
+        `resends by the gateways: ${resends} (the killed worker's and the restarted broker's share)`,
+        `load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+      ].join('\n')}\n`,
+    );
+  } finally {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await pg.close();
+    await village.stop();
+    await district.stop();
+    await postgres.stop();
+  }
+}
+
+async function dashboardAtScale(total: number): Promise<void> {
+  const postgres = await startPostgres({ durable: false });
+  const store = await PostgresRecordStore.open(postgres.url, { connections: 2 });
+  try {
+    const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
+    const perPosyandu = Math.ceil(total / 1000);
+    const childrenEach = Math.ceil(perPosyandu / (12 * 0.8)) + 1;
+    process.stdout.write(
+      `filling PostgreSQL with 1,000 posyandu, ~${total.toLocaleString('en')} measurements (the record store's own insert)…\n`,
+    );
+    let stored = 0;
+    const fillStart = performance.now();
+    for (let p = 0; p < 1000; p++) {
+      const villageId = `desa-${Math.floor(p / 36) + 1}`;
+      const posyanduId = `posyandu-${p + 1}`;
+      const messages = simulatePosyandu({
+        villageId,
+        posyanduId,
+        seed: 7000 + p,
+        children: childrenEach,
+        months: monthsEnding(lastMonth, 12),
+      }).slice(0, perPosyandu);
+      const batch: Incoming[] = messages.map((message) => ({
+        message,
+        kind: 'measurement',
+        villageId,
+        posyanduId,
+      }));
+      for (let i = 0; i < batch.length; i += 500) await store.storeBatch(batch.slice(i, i + 500));
+      stored += messages.length;
+      if ((p + 1) % 100 === 0)
+        process.stdout.write(
+          `  ${p + 1} posyandu, ${stored.toLocaleString('en')} measurements, ${((performance.now() - fillStart) / 1000).toFixed(0)} s\n`,
+        );
+    }
+    const summaryStart = performance.now();
+    const summary = await summarisePending(store.pg);
+    const summarySeconds = (performance.now() - summaryStart) / 1000;
+    await store.pg.query('VACUUM ANALYZE');
+    const dashboard = await startDashboard({
+      pg: await openPostgres(postgres.url, { readOnly: true }),
+      passwords: { generated: undefined, verify: async () => true },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const login = await fetch(`${dashboard.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'x' }),
+    });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const page = async () => {
+      const start = performance.now();
+      const answers = await Promise.all(
+        [`/api/overview?month=${lastMonth}&days=30`, `/api/trend.svg?month=${lastMonth}`].map((path) =>
+          fetch(`${dashboard.url}${path}`, { headers: { cookie } }).then((r) => r.text()),
+        ),
+      );
+      return { ms: performance.now() - start, bytes: answers.reduce((sum, a) => sum + a.length, 0) };
+    };
+    await page();
+    const times = [];
+    for (let i = 0; i < 5; i++) times.push((await page()).ms);
+    times.sort((a, b) => a - b);
+    const [size] = await store.pg.query<{ n: number; rows: number }>(
+      'SELECT (SELECT count(*) FROM measurements) AS n, (SELECT count(*) FROM district_posyandu_month) AS rows',
+    );
+    process.stdout.write(
+      `${[
+        `dashboard data: ${size?.n.toLocaleString('en')} measurements, 1,000 posyandu, ${size?.rows.toLocaleString('en')} summary rows (fill ${((summaryStart - fillStart) / 1000).toFixed(0)} s)`,
+        `summaries: ${summary.posyandu} posyandu, ${summary.rows} posyandu-months in ${summarySeconds.toFixed(1)} s (${((1000 * summarySeconds) / summary.posyandu).toFixed(0)} ms per posyandu)`,
+        `dashboard page (overview + trend chart, over HTTP): median ${times[2]?.toFixed(0)} ms, worst of 5 ${times[4]?.toFixed(0)} ms (goal < 1 s)`,
+      ].join('\n')}\n`,
+    );
+    await dashboard.stop();
+  } finally {
+    await store.close();
+    await postgres.stop();
+  }
+}
+
+export default async function bench(): Promise<void> {
+  await pipeline(Number(process.env.TIKAR_BENCH_DISTRICT_MEASUREMENTS ?? 100_000));
+  await dashboardAtScale(Number(process.env.TIKAR_BENCH_DASHBOARD_MEASUREMENTS ?? 1_000_000));
+}
