@@ -4,8 +4,8 @@
 // (`district_dirty`); the summariser recomputes those posyandu, a few at a time, so the dashboard reads one
 // small table however many measurements the district holds.
 
+import { addMonths } from '../gateway/clock/calendar.ts';
 import { localDate } from '../gateway/clock/clock.ts';
-import { addMonths } from '../gateway/reports/calendar.ts';
 import {
   computePrevalence,
   computeRecap,

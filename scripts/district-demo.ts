@@ -4,8 +4,8 @@
 // `tikar dashboard`. Prints the dashboard's address and password; Ctrl-C stops and removes everything.
 // Needs the packages of `scripts/install.sh --test` (mosquitto, postgresql). Uses the test suite's harness.
 import { join } from 'node:path';
+import { addMonths } from '../gateway/clock/calendar.ts';
 import { localDate } from '../gateway/clock/clock.ts';
-import { addMonths } from '../gateway/reports/calendar.ts';
 import {
   districtMessages,
   startLightGateways,

@@ -3,7 +3,7 @@
 // Sums of counts are exact (each child is registered at one posyandu); ratios and Wilson intervals are
 // computed from the sums, never averaged.
 
-import { addMonths } from '../../gateway/reports/calendar.ts';
+import { addMonths } from '../../gateway/clock/calendar.ts';
 import { percent } from '../../gateway/reports/cohort.ts';
 import {
   type PrevalenceIndicator,

@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseMonth } from '../../gateway/clock/calendar.ts';
 import { localDate } from '../../gateway/clock/clock.ts';
 import { createLogger } from '../../gateway/log/logger.ts';
-import { parseMonth } from '../../gateway/reports/calendar.ts';
 import { toCsv } from '../../gateway/reports/csv.ts';
 import { prevalenceIndicators } from '../../gateway/reports/prevalence.ts';
 import { renderTrendSvg } from '../../gateway/reports/trend-chart.ts';

@@ -4,11 +4,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { checkCompleteness } from '../../district/completeness.ts';
 import { summarisePending } from '../../district/summary.ts';
+import { addMonths, parseMonth } from '../clock/calendar.ts';
 import { localDate } from '../clock/clock.ts';
 import { createLogger } from '../log/logger.ts';
 import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
 import { PostgresRecordStore } from '../record/postgres-record-store.ts';
-import { addMonths, parseMonth } from '../reports/calendar.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
 

@@ -2,7 +2,11 @@
 // FHIR R4 as a Bundle (JSON) for SATUSEHAT. Files hold personal data: created 0600. A progress bar is
 // drawn on stderr when it is a terminal.
 import { Command, CommanderError } from 'commander';
-import { addMonths } from '../reports/calendar.ts';
+import { addMonths } from '../clock/calendar.ts';
+import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../reports/eppgbm.ts';
+import { buildFhirBundle } from '../reports/fhir.ts';
+import { createProgress } from '../reports/progress.ts';
+import { checkOutputPath, OutputFileError, type OutputRules, outputFormat } from './output-file.ts';
 import {
   ConfigError,
   choiceOption,
@@ -11,11 +15,7 @@ import {
   loadPlace,
   loadSettings,
   monthOption,
-} from '../reports/cli-support.ts';
-import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../reports/eppgbm.ts';
-import { buildFhirBundle } from '../reports/fhir.ts';
-import { createProgress } from '../reports/progress.ts';
-import { checkOutputPath, OutputFileError, type OutputRules, outputFormat } from './output-file.ts';
+} from './report-options.ts';
 
 interface RangeOptions {
   db: string;

@@ -2,16 +2,6 @@
 // printable A4 HTML or PDF (headless Chromium); `tikar report paud`: the PAUD list of one measuring day.
 // Definitions: docs/reports.md. Output files are created 0600.
 import { Command, CommanderError } from 'commander';
-import {
-  ConfigError,
-  choiceOption,
-  dateOption,
-  emit,
-  loadFromDb,
-  loadPlace,
-  loadSettings,
-  monthOption,
-} from '../reports/cli-support.ts';
 import type { CsvOptions } from '../reports/csv.ts';
 import { type ListKind, listKinds, listSummaries, renderList } from '../reports/lists.ts';
 import { computePaudList, paudCsv, renderPaudHtml } from '../reports/paud.ts';
@@ -22,6 +12,16 @@ import { type RecapTable, recapCsv, recapTables, renderRecapHtml } from '../repo
 import { computeSkdn } from '../reports/skdn.ts';
 import { renderSkdnHtml, skdnCsv } from '../reports/skdn-output.ts';
 import { checkOutputPath, OutputFileError, outputFormat } from './output-file.ts';
+import {
+  ConfigError,
+  choiceOption,
+  dateOption,
+  emit,
+  loadFromDb,
+  loadPlace,
+  loadSettings,
+  monthOption,
+} from './report-options.ts';
 
 type Format = 'csv' | 'html' | 'pdf';
 const formats: readonly Format[] = ['csv', 'html', 'pdf'];

@@ -1,8 +1,9 @@
 // The rows of a history file as children and their past visits, every problem named by line and column.
 // Two layouts: Tikar's own (docs/import.md) and the e-PPGBM by-name export (columns seen in practice,
 // DOMAIN.md; the official template was not found, so the mapping below is a documented guess).
+
+import { parseDate } from '../clock/calendar.ts';
 import type { Position, Sex } from '../growth/index.ts';
-import { parseDate } from '../reports/calendar.ts';
 import type { CsvRecord } from './csv-text.ts';
 
 export interface ImportProblem {

@@ -10,6 +10,7 @@ import type {
   Result,
   SavedMeasurement,
 } from '../app/services.ts';
+import { ageInKmsMonths } from '../clock/calendar.ts';
 import { localDate, localIso } from '../clock/clock.ts';
 import {
   ageInDays,
@@ -20,8 +21,7 @@ import {
   roundZ,
   stuntingFlag,
 } from '../growth/index.ts';
-import { ageInKmsMonths } from '../reports/calendar.ts';
-import { defaultKbmTable, kbmForAge } from '../reports/settings.ts';
+import { defaultKbmTable, kbmForAge } from '../growth/kbm.ts';
 import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
 
 /**

@@ -1,5 +1,5 @@
 // Who a monthly report counts, and its ratios.
-import { firstDayOf, lastDayOf, parseDate } from './calendar.ts';
+import { firstDayOf, lastDayOf, parseDate } from '../clock/calendar.ts';
 import type { ReportChild } from './types.ts';
 
 /** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */

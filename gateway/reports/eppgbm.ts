@@ -2,8 +2,9 @@
 // (DOMAIN.md). Each column names its source in the table below, which docs/reports.md repeats.
 // What the gateway does not hold (birth weight and length, address, LiLA) is left empty for the
 // puskesmas to complete; nothing is invented.
+
+import { ageText, parseMonth } from '../clock/calendar.ts';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
-import { ageText, parseMonth } from './calendar.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';

@@ -2,7 +2,7 @@
 // been weighed for two months or more (or never), with the mother's name and where to find them. The
 // district monitoring in the project's source material asks for it (DOMAIN.md, Reports). Sorted to walk:
 // by dusun, RW, RT, then name.
-import { addMonths, parseMonth } from './calendar.ts';
+import { addMonths, parseMonth } from '../clock/calendar.ts';
 import { isUnderFiveIn } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
 import type { ListOptions } from './referrals.ts';

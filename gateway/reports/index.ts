@@ -1,7 +1,7 @@
 // Reports and exports (docs/reports.md): pure functions over the store's rows, CSV and printable HTML for
 // each report (the screens' Laporan page mounts the render* functions), e-PPGBM CSV/XLSX and FHIR R4.
 // PDF (headless Chromium) lives in pdf.ts and XLSX in eppgbm-xlsx.ts, imported only where asked for.
-export { addMonths, ageInCompletedMonths, ageText, quarterOf } from './calendar.ts';
+export { addMonths, ageInCompletedMonths, ageText, quarterOf } from '../clock/calendar.ts';
 export { type CsvOptions, toCsv } from './csv.ts';
 export {
   type EppgbmOptions,

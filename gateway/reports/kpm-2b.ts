@@ -3,7 +3,7 @@
 // length was measured this month, and the growth-mat colour; with the KPM scorecard's indicators
 // "ditimbang rutin" and "PB/TB diukur ≥ 2× setahun". Definitions of both indicators are ours (the
 // scorecard names them without a rule): see docs/reports.md, unverified.
-import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from './calendar.ts';
+import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from '../clock/calendar.ts';
 import { percent } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
 import { computeRecap, type MatResultRow } from './recap.ts';

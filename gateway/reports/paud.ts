@@ -2,8 +2,9 @@
 // district's "pengukuran serentak anak PAUD"), scored by the WHO Reference 2007 and labelled by Permenkes
 // 2/2020 for 5-18 years (TB/U, IMT/U). These rows never enter SKDN, the recap or prevalence (balita).
 // Pure: built from ReportData.paud (load.ts); CSV and a printable A4 page.
+
+import { ageInCompletedMonths } from '../clock/calendar.ts';
 import { STATUS_LABELS, type StatusIndex } from '../growth/index.ts';
-import { ageInCompletedMonths } from './calendar.ts';
 import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
 import { escapeHtml, formatDecimal, renderPage, renderTable } from './html.ts';
 import { placeLine } from './skdn-output.ts';

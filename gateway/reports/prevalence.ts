@@ -4,8 +4,9 @@
 // the month's last measurement with a usable z counts (WHO-flagged implausible values are left out of
 // numerator and denominator alike). A child with oedema has no weight-based z but counts as below −3 SD
 // for wasting and underweight, as WHO's anthro and igrowup count prevalence (docs/reports.md).
+
+import { addMonths, ageInCompletedMonths, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
-import { addMonths, ageInCompletedMonths, parseMonth } from './calendar.ts';
 import { percent } from './cohort.ts';
 import { buildHistories, type ChildHistory, usableWflZ, usableZ } from './history.ts';
 import { type Denominator, denominatorsFor } from './sasaran.ts';

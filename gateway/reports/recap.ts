@@ -2,7 +2,7 @@
 // result, and the 3-monthly recap counting Hijau / Kuning / Merah / Tidak diukur for the village meeting.
 // Our colour comes from the measured length and its TB/U (PB/U) z through the `matColours` setting; a
 // length whose z is missing or WHO-flagged implausible counts as Tidak diukur (not usable), shown as such.
-import { ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth, quarterOf } from './calendar.ts';
+import { ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth, quarterOf } from '../clock/calendar.ts';
 import { buildHistories, type ChildHistory, usableZ } from './history.ts';
 import { type MatColour, matColour, type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';

@@ -3,8 +3,9 @@
 // (BGM, here BB/U < −3 SD); the F2 form counts 2T (T twice running) on its own row; and the Permenkes
 // 2/2020 categories that need care: gizi kurang / gizi buruk (BB/TB < −2 SD, oedema counts as gizi buruk
 // as WHO counts it), pendek / sangat pendek (TB/U < −2 SD). Flagged z-scores give no reason (ukur ulang).
+
+import { addMonths, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
-import { addMonths, parseMonth } from './calendar.ts';
 import { isUnderFiveIn } from './cohort.ts';
 import { buildHistories, lastInMonth, usableWflZ, usableZ } from './history.ts';
 import { type ReportSettings, reportAgeMonths } from './settings.ts';

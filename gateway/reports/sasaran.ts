@@ -1,6 +1,6 @@
 // S as the village counts it (DOMAIN.md, SKDN): "balita yang ada di wilayah", the month's target count
 // (sasaran) the bidan or KPM enters per posyandu, used as S when set; the registered count is shown beside.
-import { firstDayOf, lastDayOf, parseDate } from './calendar.ts';
+import { firstDayOf, lastDayOf, parseDate } from '../clock/calendar.ts';
 import { underFiveBetween } from './cohort.ts';
 import type { ChildHistory } from './history.ts';
 import type { ReportData } from './types.ts';

@@ -1,26 +1,9 @@
 // Report settings whose defaults come from DOMAIN sources that were not confirmed from a primary source
 // (docs/reports.md says which). Each is validated once, failing fast with the option's name.
 
-import { ageInCompletedMonths, ageInKmsMonths } from './calendar.ts';
-
-/** KBM (kenaikan berat badan minimal): the least monthly gain counting as N, by age in months (`ageRule`). */
-export interface KbmRow {
-  fromMonth: number; // inclusive
-  toMonth: number; // inclusive
-  minGainG: number;
-}
-
-/** Buku KIA 2023 row (verify the month boundaries with the district's edition). */
-export const defaultKbmTable: readonly KbmRow[] = [
-  { fromMonth: 0, toMonth: 1, minGainG: 800 }, // a child in month 0 uses the 1-month row
-  { fromMonth: 2, toMonth: 2, minGainG: 900 },
-  { fromMonth: 3, toMonth: 3, minGainG: 800 },
-  { fromMonth: 4, toMonth: 4, minGainG: 600 },
-  { fromMonth: 5, toMonth: 5, minGainG: 500 },
-  { fromMonth: 6, toMonth: 7, minGainG: 400 },
-  { fromMonth: 8, toMonth: 11, minGainG: 300 },
-  { fromMonth: 12, toMonth: 60, minGainG: 200 },
-];
+import { ageInCompletedMonths, ageInKmsMonths } from '../clock/calendar.ts';
+import type { KbmRow } from '../growth/kbm.ts';
+import { defaultKbmTable } from '../growth/kbm.ts';
 
 /** Growth-mat colour from TB/U (PB/U) z: Hijau at or above `greenMinZ`, Kuning from `yellowMinZ`, else Merah. */
 export interface MatColourMapping {
@@ -93,12 +76,6 @@ export function validateReportSettings(settings: ReportSettings): ReportSettings
   });
   if (expectedFrom < 60) throw new RangeError('kbmTable must cover ages 0 to 59 months');
   return settings;
-}
-
-/** KBM in grams for a child of `ageMonths` months (ages past the table use its last row). */
-export function kbmForAge(table: readonly KbmRow[], ageMonths: number): number {
-  for (const row of table) if (ageMonths <= row.toMonth) return row.minGainG;
-  return table[table.length - 1]?.minGainG ?? 0;
 }
 
 export type MatColour = 'hijau' | 'kuning' | 'merah' | 'tidak-diukur';

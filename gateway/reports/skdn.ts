@@ -6,12 +6,13 @@
 // O = of D, weighed before but not last month, B = of D, weighed this month for the first time.
 // So D = N + T + O + B, and D' (weighed last month and this month) = N + T.
 
+import { addMonths, firstDayOf, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
-import { addMonths, firstDayOf, parseMonth } from './calendar.ts';
+import { kbmForAge } from '../growth/kbm.ts';
 import { isUnderFiveIn, percent } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth, usableZ } from './history.ts';
 import { denominatorFor } from './sasaran.ts';
-import { kbmForAge, type ReportSettings, reportAgeMonths } from './settings.ts';
+import { type ReportSettings, reportAgeMonths } from './settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
 
 export type WeighStatus = 'N' | 'T' | 'O' | 'B';

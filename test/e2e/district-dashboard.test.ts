@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightGateway } from '../../district/sim/light-gateway.ts';
+import { addMonths } from '../../gateway/clock/calendar.ts';
 import { localDate } from '../../gateway/clock/clock.ts';
 import type { MeasurementMessage } from '../../gateway/publish/payloads.ts';
-import { addMonths } from '../../gateway/reports/calendar.ts';
 import {
   computePrevalence,
   computeSkdn,

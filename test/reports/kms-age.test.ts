@@ -9,7 +9,7 @@ import {
   ageInKmsMonths,
   firstDayOf,
   lastDayOf,
-} from '../../gateway/reports/calendar.ts';
+} from '../../gateway/clock/calendar.ts';
 import { underFiveBetween } from '../../gateway/reports/cohort.ts';
 import { computeRecap } from '../../gateway/reports/recap.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';

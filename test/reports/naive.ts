@@ -1,7 +1,8 @@
 // A slow, obviously-correct SKDN (scan everything for every child, check every day of the month) and a
 // seeded generator of plausible posyandu data. Used by the property tests and by the benchmark as its peer.
-import { addMonths, ageInCompletedMonths, daysInMonth, parseMonth } from '../../gateway/reports/calendar.ts';
-import { type AgeRule, type KbmRow, kbmForAge } from '../../gateway/reports/settings.ts';
+import { addMonths, ageInCompletedMonths, daysInMonth, parseMonth } from '../../gateway/clock/calendar.ts';
+import { type KbmRow, kbmForAge } from '../../gateway/growth/kbm.ts';
+import type { AgeRule } from '../../gateway/reports/settings.ts';
 import type { ReportChild, ReportData, ReportMeasurement } from '../../gateway/reports/types.ts';
 
 /** [S, K, D, N, T, O, B] by the definitions in skdn.ts, written the long way. */

@@ -8,7 +8,7 @@ import {
   calendarAge,
   parseDate,
   quarterOf,
-} from '../../gateway/reports/calendar.ts';
+} from '../../gateway/clock/calendar.ts';
 import { csvCell, toCsv } from '../../gateway/reports/csv.ts';
 import { writePrivateFile } from '../../gateway/reports/private-file.ts';
 import { createProgress } from '../../gateway/reports/progress.ts';

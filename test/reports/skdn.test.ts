@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultKbmTable, defaultReportSettings } from '../../gateway/reports/settings.ts';
+import { defaultKbmTable } from '../../gateway/growth/kbm.ts';
+import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn, weighOutcome } from '../../gateway/reports/skdn.ts';
 import { renderSkdnHtml, skdnCsv } from '../../gateway/reports/skdn-output.ts';
 import { child, skdnFixture, weighing } from './fixtures.ts';

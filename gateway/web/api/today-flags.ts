@@ -2,7 +2,7 @@
 // "ukur ulang" for implausible values, weight not gaining (T) and two T in a row (2T, refer), and the
 // growth-mat colour the KPM records. N/T comes from the reports' own SKDN rule (KBM by age).
 import type { Child, Measurement, StatusLabel } from '../../app/services.ts';
-import { addMonths } from '../../reports/calendar.ts';
+import { addMonths } from '../../clock/calendar.ts';
 import { defaultReportSettings, type MatColour, matColour } from '../../reports/settings.ts';
 import { weighOutcome } from '../../reports/skdn.ts';
 import type { ReportChild, ReportMeasurement } from '../../reports/types.ts';

@@ -2,14 +2,14 @@
 // place files, reading the rows from the database read-only, and writing the result 0600.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { type OutputRules, writeOutputFile } from '../cli/output-file.ts';
+import { parseMonth } from '../clock/calendar.ts';
 import { isoDateToDays } from '../growth/index.ts';
+import type { EppgbmPlace } from '../reports/eppgbm.ts';
+import { loadReportData } from '../reports/load.ts';
+import { defaultReportSettings, type ReportSettings, validateReportSettings } from '../reports/settings.ts';
+import type { ReportData, ReportPlace } from '../reports/types.ts';
 import { openDb } from '../store/index.ts';
-import { parseMonth } from './calendar.ts';
-import type { EppgbmPlace } from './eppgbm.ts';
-import { loadReportData } from './load.ts';
-import { defaultReportSettings, type ReportSettings, validateReportSettings } from './settings.ts';
-import type { ReportData, ReportPlace } from './types.ts';
+import { type OutputRules, writeOutputFile } from './output-file.ts';
 
 /** A commander argument parser for 'YYYY-MM' that names the option in its error. */
 export function monthOption(name: string): (text: string) => string {
