@@ -159,10 +159,13 @@ async function summarise(argv: string[]): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'check') return check(argv.slice(1));
   if (argv[0] === 'summarise') return summarise(argv.slice(1));
+  const usage = 'usage: tikar district check|summarise [options]   (see tikar district check --help)\n';
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(usage);
+    return 0;
+  }
   process.stderr.write(
-    argv[0] === undefined || argv[0] === '--help'
-      ? 'usage: tikar district check|summarise [options]   (see tikar district check --help)\n'
-      : `tikar district: unknown '${argv[0]}', expected check or summarise\n`,
+    argv[0] === undefined ? usage : `tikar district: unknown '${argv[0]}', expected check or summarise\n`,
   );
-  return argv[0] === '--help' ? 0 : 2;
+  return 2;
 }

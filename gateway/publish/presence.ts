@@ -92,8 +92,16 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
     }
     const refused = registerRefusal(child, posyanduId, Date.now());
     if (refused) {
-      log.warn({ child_id: child.id, reason: refused }, 'ignored a register child');
       options.onRefused?.(refused);
+      // This posyandu's own children come back as the record republishes them: routine when they are what
+      // this gateway holds, worth a warning only when they differ (a forged or stale copy).
+      isOwnEcho(db, child).then(
+        (echo) =>
+          echo
+            ? log.debug({ child_id: child.id }, 'own child echoed by the register')
+            : log.warn({ child_id: child.id, reason: refused }, 'ignored a register child'),
+        (error: Error) => log.error({ err: error.message }, 'could not compare a register child'),
+      );
       return;
     }
     mergeRegisterChild(db, child, posyanduId).then(
@@ -115,6 +123,24 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
       }
     },
   };
+}
+
+/** Whether a register child is exactly this gateway's own row (identity and `updated_at`). */
+async function isOwnEcho(db: Db, child: Child): Promise<boolean> {
+  const row = await db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM children WHERE id = ? AND posyandu_id = ? AND name = ? AND sex = ?
+       AND birth_date = ? AND mother_name = ? AND updated_at = ?`,
+    [
+      child.id,
+      child.posyandu_id,
+      child.name,
+      child.sex,
+      child.birth_date,
+      child.mother_name,
+      child.updated_at,
+    ],
+  );
+  return row?.n === 1;
 }
 
 /** A register child a kader can find by name; the record only republishes such children. */
