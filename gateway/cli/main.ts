@@ -40,6 +40,10 @@ const subcommands: Record<string, Subcommand> = {
     summary: 'children and past weighings from CSV or an e-PPGBM export',
     load: () => import('./import.ts'),
   },
+  sasaran: {
+    summary: "set a month's sasaran (target count of balita), S of the SKDN",
+    load: () => import('./sasaran.ts'),
+  },
   pki: { summary: 'create the CA and certificates for MQTT over TLS', load: () => import('./pki.ts') },
   backup: { summary: 'consistent (optionally encrypted) database backup', load: () => import('./backup.ts') },
 };

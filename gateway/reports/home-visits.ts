@@ -35,7 +35,8 @@ function monthsBetween(from: string, to: string): number {
 }
 
 const walkKey = (row: HomeVisitRow): string[] => [
-  row.address?.dusun ?? '\uffff',
+  // Children without an address last: '1' sorts after '0' whatever the collation.
+  row.address?.dusun ? `0${row.address.dusun}` : '1',
   (row.address?.rw ?? '').padStart(3, '0'),
   (row.address?.rt ?? '').padStart(3, '0'),
   row.child.name ?? '',

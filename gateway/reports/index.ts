@@ -11,8 +11,12 @@ export {
   eppgbmCsv,
   eppgbmRows,
 } from './eppgbm.ts';
+export { computeF2, type F2Report } from './f2.ts';
 export { buildFhirBundle, type FhirExport, type FhirOptions } from './fhir.ts';
+export { computeHomeVisits, type HomeVisitList } from './home-visits.ts';
 export { escapeHtml, renderPage } from './html.ts';
+export { computeKpm2b, type Kpm2bReport } from './kpm-2b.ts';
+export { type ListKind, listKinds, renderList } from './lists.ts';
 export { loadReportData } from './load.ts';
 export {
   computePrevalence,
@@ -25,6 +29,7 @@ export { writePrivateFile } from './private-file.ts';
 export { createProgress } from './progress.ts';
 export { computeRecap, type MatResultRow, type RecapReport } from './recap.ts';
 export { type RecapTable, recapCsv, recapTables, renderRecapHtml } from './recap-output.ts';
+export { computeReferrals, type ReferralList, type ReferralReason } from './referrals.ts';
 export {
   defaultReportSettings,
   type MatColour,

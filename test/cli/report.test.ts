@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../gateway/cli/report.ts';
+import { run as runSasaran } from '../../gateway/cli/sasaran.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../reports/db-fixture.ts';
 import { skdnFixture } from '../reports/fixtures.ts';
@@ -21,6 +22,23 @@ describe('tikar report', () => {
   afterAll(async () => dir.cleanup());
 
   const base = () => ['--db', db, '--posyandu', 'pos-1', '--month', '2026-11'];
+
+  it('uses the sasaran set with tikar sasaran as S (village record: summed with the registered elsewhere)', async () => {
+    const village = join(dir.path, 'village.db');
+    await (await writeFixtureDb(village, skdnFixture())).close();
+    const sasaran = (...args: string[]) =>
+      runSasaran(['--db', village, '--posyandu', 'pos-1', '--month', '2026-11', ...args]);
+    expect(await sasaran('--balita', '12')).toBe(0);
+    expect(await sasaran()).toBe(2); // neither --balita nor --clear
+    expect(await sasaran('--balita', 'dua belas')).toBe(2);
+    const out = join(dir.path, 'village-skdn.csv');
+    // All posyandu: pos-1's sasaran 12 + pos-2's one registered balita (J) = 13; 10 registered in all.
+    expect(await run(['skdn', '--db', village, '--month', '2026-11', '--out', out])).toBe(0);
+    expect((await readFile(out, 'utf8')).split('\r\n')[1]).toMatch(/^all,2026-11,13,8,7,4,1,1,1,5,.*,10,/);
+    expect(await sasaran('--clear')).toBe(0);
+    expect(await run(['skdn', '--db', village, '--month', '2026-11', '--out', out])).toBe(0);
+    expect((await readFile(out, 'utf8')).split('\r\n')[1]).toMatch(/^all,2026-11,10,/);
+  });
 
   it('writes the referral list and the F2 table (F is 2T in the SKDN fixture)', async () => {
     const out = join(dir.path, 'rujukan.csv');
