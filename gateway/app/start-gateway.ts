@@ -106,7 +106,8 @@ async function startInOrder(
   const topics = posyanduTopics(config.villageId, config.posyanduId);
 
   // 1. Store and clock
-  const db = await openDb(config.dbPath);
+  // A damaged file is refused here, with a sentence, rather than at the kader's first save.
+  const db = await openDb(config.dbPath, { quickCheckMs: 10_000 });
   steps.push({ name: 'store', run: () => db.close() });
   const clock = new Clock(config.clock);
   const secretFile = config.share?.villageSecretFile;

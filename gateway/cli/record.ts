@@ -27,7 +27,7 @@ async function serve(argv: string[]): Promise<number> {
       ...(options.mqtt === undefined ? {} : { url: options.mqtt }),
       ...(options.mqttConfig === undefined ? {} : { configFile: options.mqttConfig }),
     });
-    const db = await openDb(options.db);
+    const db = await openDb(options.db, { quickCheckMs: 10_000 });
     const link = await openMqttLink({
       url: config.url,
       // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
