@@ -26,6 +26,7 @@ import {
 } from '../security/zero-config-accounts.ts';
 import { countChildren } from '../store/children.ts';
 import { type Db, openDb } from '../store/db.ts';
+import { outboxCounts } from '../store/outbox.ts';
 import { GatewayServicesImpl } from './gateway-services.ts';
 
 export interface GatewayConfig {
@@ -119,6 +120,16 @@ async function startInOrder(
   // 2. Services (the MQTT status is filled in once the link exists)
   let link: MqttLink | undefined;
   let counts = { pending: 0, unreceipted: 0 };
+  /** Reads the outbox counts from the database again and tells the screens (once the link exists). */
+  const refreshCounts = (): void => {
+    outboxCounts(db).then(
+      (latest) => {
+        counts = latest;
+        if (link) services.emit('mqtt', services.mqttStatus());
+      },
+      () => undefined,
+    );
+  };
   let relay: OutboxRelay | undefined;
   const services = new GatewayServicesImpl({
     db,
@@ -127,7 +138,11 @@ async function startInOrder(
     villageId: config.villageId,
     topics,
     log: createLogger('app.services'),
-    onOutbox: () => relay?.kick(),
+    onOutbox: () => {
+      relay?.kick();
+      // The relay reports counts only after sending, so with the broker away the status would still say 0.
+      refreshCounts();
+    },
     mqttStatus: () => ({
       connected: link?.connected ?? false,
       url: link?.url ?? '',
@@ -243,15 +258,7 @@ async function startInOrder(
     counts = latest;
     emitMqtt();
   });
-  relay.on('delivered', () => {
-    services.outboxCounts().then(
-      (latest) => {
-        counts = latest;
-        emitMqtt();
-      },
-      () => undefined,
-    );
-  });
+  relay.on('delivered', refreshCounts);
   openLink.on('connect', emitMqtt);
   openLink.on('disconnect', emitMqtt);
   const presence = startPresence({
