@@ -9,7 +9,8 @@ export type GrowthErrorCode =
   | 'age_over_60_months'
   | 'not_positive'
   | 'invalid_date'
-  | 'birth_after_measurement';
+  | 'birth_after_measurement'
+  | 'beyond_any_child';
 
 export type GrowthInputField =
   | 'sex'
@@ -52,7 +53,23 @@ export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
     field: 'birthDate',
     message: 'birth date is after the measurement date (negative age)',
   },
+  { code: 'beyond_any_child', field: 'weightKg', message: 'weight over 150 kg: no child under five has it' },
+  {
+    code: 'beyond_any_child',
+    field: 'lenheiCm',
+    message: 'length/height over 200 cm: no child under five has it',
+  },
+  {
+    code: 'beyond_any_child',
+    field: 'headcCm',
+    message: 'head circumference over 80 cm: no child under five has it',
+  },
 ];
+
+/** Above these no child under five can be (WHO's tables end far below them); such a value is a typo. */
+export const MAX_WEIGHT_KG = 150;
+export const MAX_LENHEI_CM = 200;
+export const MAX_HEADC_CM = 80;
 
 export const ERR_SEX = 1;
 export const ERR_MEASURE = 2;
@@ -68,6 +85,9 @@ export const ERR_HEADC_NOT_POSITIVE = 11;
 export const ERR_BIRTH_DATE_INVALID = 12;
 export const ERR_MEASURED_ON_INVALID = 13;
 export const ERR_BIRTH_AFTER_MEASUREMENT = 14;
+export const ERR_WEIGHT_BEYOND = 15;
+export const ERR_LENHEI_BEYOND = 16;
+export const ERR_HEADC_BEYOND = 17;
 
 export class GrowthInputError extends Error {
   override readonly name = 'GrowthInputError';
