@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { registerChildInput } from '../../../gateway/app/services.ts';
 import { run as reportRun } from '../../../gateway/cli/report.ts';
+import { run as zscoreRun } from '../../../gateway/cli/zscore.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../../reports/db-fixture.ts';
 import { skdnFixture } from '../../reports/fixtures.ts';
@@ -52,6 +53,36 @@ describe('input hygiene', () => {
         expect(code, settings).toBe(2);
         expect(stderr).toMatch(/--settings .*(kbmTable|matColours) must be/);
         expect(stderr).not.toMatch(/TypeError|is not a function/);
+      }
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
+  it('quotes untrusted CSV text in error messages escaped and cut short', async () => {
+    const dir = await tmpDir();
+    try {
+      const cases = [
+        Buffer.concat([Buffer.from([0, 1, 0x1b, 0xff, 0xfe]), Buffer.from('[2J\n1,2\n')]),
+        Buffer.from(`${'x'.repeat(1_000_000)}\n1\n`),
+        Buffer.from('sex,age_days,weight_kg\n1,100,\u001b[31mX\u0000\n'),
+      ];
+      for (const [index, bytes] of cases.entries()) {
+        const input = join(dir.path, `in-${index}.csv`);
+        await writeFile(input, bytes);
+        let stderr = '';
+        const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          stderr += chunk.toString();
+          return true;
+        });
+        try {
+          await zscoreRun(['--in', input, '--out', join(dir.path, `out-${index}.csv`)]);
+        } finally {
+          spy.mockRestore();
+        }
+        expect(stderr.length, `case ${index}`).toBeLessThan(1000);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+        expect(stderr.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f]/);
       }
     } finally {
       await dir.cleanup();
