@@ -1,7 +1,7 @@
 // The only sqlite3 import. One connection per file; every statement goes through one queue, so a
 // transaction is never interleaved with another caller's statements (sqlite3's callbacks are async).
 
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { migrate } from './migrations.ts';
@@ -96,7 +96,14 @@ function promisedExec(raw: sqlite3.Database, sql: string) {
 
 /** Creates the directory (0700) and the file (0600) before SQLite does, so personal data is never world-readable. */
 function createPrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // An existing directory of ours is narrowed too (mkdir leaves its mode alone); never a shared one such as
+  // /tmp (sticky) or one owned by someone else.
+  const info = statSync(dir);
+  if ((info.mode & 0o077) !== 0 && (info.mode & 0o1000) === 0 && info.uid === process.getuid?.()) {
+    chmodSync(dir, 0o700);
+  }
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
 }

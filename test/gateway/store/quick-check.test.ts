@@ -1,6 +1,6 @@
 // Issue 11 item 10: a database with a damaged page is refused at start (PRAGMA quick_check), with a sentence
 // naming the backup command, instead of failing at the kader's save.
-import { open, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway } from '../../../gateway/app/start-gateway.ts';
@@ -61,5 +61,21 @@ describe('quick_check at start', () => {
         mqtt: { url: 'mqtt://127.0.0.1:1' },
       }),
     ).rejects.toThrow(/damaged.*tikar backup/s);
+  });
+});
+
+describe('the database directory', () => {
+  it('is narrowed to 0700 when it already exists with wider rights', async () => {
+    const dir = await tmpDir('tikar-db-dir-');
+    try {
+      const dataDir = join(dir.path, 'data');
+      await mkdir(dataDir, { mode: 0o755 });
+      await chmod(dataDir, 0o755);
+      const db = await openDb(join(dataDir, 'tikar.db'));
+      await db.close();
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    } finally {
+      await dir.cleanup();
+    }
   });
 });
