@@ -36,7 +36,17 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceErro
 // Inputs (the zod schemas are exported so the web layer can document them; validation happens in the services)
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-const personName = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
+// Control characters (NUL, escape codes, CR/LF) and lone surrogates are refused: they break CSV and XLSX
+// exports, terminals and logs, and no name needs them.
+const controlCharacter = /\p{Cc}/u;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const personName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'at most 100 characters')
+  .refine((name) => !controlCharacter.test(name), 'must not contain control characters or line breaks')
+  .refine((name) => !loneSurrogate.test(name), 'must be valid Unicode text');
 
 export const registerChildInput = z.strictObject({
   name: personName,

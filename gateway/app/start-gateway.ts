@@ -27,6 +27,7 @@ import {
 } from '../security/zero-config-accounts.ts';
 import { countChildren } from '../store/children.ts';
 import { type Db, openDb } from '../store/db.ts';
+import { outboxCounts } from '../store/outbox.ts';
 import type { BoardMatConfig } from './board-mat.ts';
 import { GatewayServicesImpl } from './gateway-services.ts';
 
@@ -112,7 +113,8 @@ async function startInOrder(
   const topics = posyanduTopics(config.villageId, config.posyanduId);
 
   // 1. Store and clock
-  const db = await openDb(config.dbPath);
+  // A damaged file is refused here, with a sentence, rather than at the kader's first save.
+  const db = await openDb(config.dbPath, { quickCheckMs: 10_000 });
   steps.push({ name: 'store', run: () => db.close() });
   const clock = new Clock(config.clock);
   const secretFile = config.share?.villageSecretFile;
@@ -124,6 +126,16 @@ async function startInOrder(
   // 2. Services (the MQTT status is filled in once the link exists)
   let link: MqttLink | undefined;
   let counts = { pending: 0, unreceipted: 0 };
+  /** Reads the outbox counts from the database again and tells the screens (once the link exists). */
+  const refreshCounts = (): void => {
+    outboxCounts(db).then(
+      (latest) => {
+        counts = latest;
+        if (link) services.emit('mqtt', services.mqttStatus());
+      },
+      () => undefined,
+    );
+  };
   let relay: OutboxRelay | undefined;
   const services = new GatewayServicesImpl({
     db,
@@ -136,7 +148,11 @@ async function startInOrder(
       ? {}
       : { screenTimeoutMs: config.sessions.screenTimeoutMs }),
     ...(config.sessions?.idleEndMs === undefined ? {} : { sessionIdleEndMs: config.sessions.idleEndMs }),
-    onOutbox: () => relay?.kick(),
+    onOutbox: () => {
+      relay?.kick();
+      // The relay reports counts only after sending, so with the broker away the status would still say 0.
+      refreshCounts();
+    },
     mqttStatus: () => ({
       connected: link?.connected ?? false,
       url: link?.url ?? '',
@@ -262,15 +278,7 @@ async function startInOrder(
     counts = latest;
     emitMqtt();
   });
-  relay.on('delivered', () => {
-    services.outboxCounts().then(
-      (latest) => {
-        counts = latest;
-        emitMqtt();
-      },
-      () => undefined,
-    );
-  });
+  relay.on('delivered', refreshCounts);
   openLink.on('connect', emitMqtt);
   openLink.on('disconnect', emitMqtt);
   const presence = startPresence({

@@ -21,7 +21,8 @@ async function openStore(store: string): Promise<RecordStore> {
     const { PostgresRecordStore } = await import('../record/postgres-record-store.ts');
     return PostgresRecordStore.open(store);
   }
-  return new SqliteRecordStore(await openDb(store));
+  // A damaged village file is refused at start (quick_check, 10 s at most), not at the first message.
+  return new SqliteRecordStore(await openDb(store, { quickCheckMs: 10_000 }));
 }
 
 /**

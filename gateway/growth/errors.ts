@@ -12,7 +12,8 @@ export type GrowthErrorCode =
   | 'birth_after_measurement'
   | 'age_under_60_months'
   | 'age_over_228_months'
-  | 'age_missing';
+  | 'age_missing'
+  | 'beyond_any_child';
 
 export type GrowthInputField =
   | 'sex'
@@ -70,7 +71,23 @@ export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
   { code: 'age_missing', field: 'ageMonths', message: 'age is needed for the WHO 2007 reference' },
   { code: 'not_finite', field: 'ageMonths', message: 'age in months is not a finite number' },
   { code: 'negative_age', field: 'ageMonths', message: 'age in months is negative' },
+  { code: 'beyond_any_child', field: 'weightKg', message: 'weight over 150 kg: no child has it' },
+  {
+    code: 'beyond_any_child',
+    field: 'lenheiCm',
+    message: 'length/height over 200 cm: no child has it',
+  },
+  {
+    code: 'beyond_any_child',
+    field: 'headcCm',
+    message: 'head circumference over 80 cm: no child has it',
+  },
 ];
+
+/** Above these no child (to 19 years) can be (WHO's tables end far below them); such a value is a typo. */
+export const MAX_WEIGHT_KG = 150;
+export const MAX_LENHEI_CM = 200;
+export const MAX_HEADC_CM = 80;
 
 export const ERR_SEX = 1;
 export const ERR_MEASURE = 2;
@@ -91,6 +108,9 @@ export const ERR_AGE_OVER_228_MONTHS = 16;
 export const ERR_AGE_MISSING = 17;
 export const ERR_AGE_MONTHS_NOT_FINITE = 18;
 export const ERR_AGE_MONTHS_NEGATIVE = 19;
+export const ERR_WEIGHT_BEYOND = 20;
+export const ERR_LENHEI_BEYOND = 21;
+export const ERR_HEADC_BEYOND = 22;
 
 export class GrowthInputError extends Error {
   override readonly name = 'GrowthInputError';

@@ -6,14 +6,20 @@ import {
   ERR_AGE_NEGATIVE,
   ERR_AGE_NOT_FINITE,
   ERR_AGE_OVER_60_MONTHS,
+  ERR_HEADC_BEYOND,
   ERR_HEADC_NOT_FINITE,
   ERR_HEADC_NOT_POSITIVE,
+  ERR_LENHEI_BEYOND,
   ERR_LENHEI_NOT_FINITE,
   ERR_LENHEI_NOT_POSITIVE,
   ERR_MEASURE,
   ERR_SEX,
+  ERR_WEIGHT_BEYOND,
   ERR_WEIGHT_NOT_FINITE,
   ERR_WEIGHT_NOT_POSITIVE,
+  MAX_HEADC_CM,
+  MAX_LENHEI_CM,
+  MAX_WEIGHT_KG,
 } from './errors.ts';
 import { restrictedLmsZ } from './lms.ts';
 import { roundZ } from './round.ts';
@@ -66,10 +72,17 @@ export interface PreparedRow {
 }
 
 /** 0 when `value` is missing (NaN) or a positive finite number, else the given error index. */
-function checkMeasured(value: number, notFinite: number, notPositive: number): number {
+function checkMeasured(
+  value: number,
+  notFinite: number,
+  notPositive: number,
+  max: number,
+  beyond: number,
+): number {
   if (Number.isNaN(value)) return 0;
   if (!Number.isFinite(value)) return notFinite;
-  return value > 0 ? 0 : notPositive;
+  if (!(value > 0)) return notPositive;
+  return value > max ? beyond : 0;
 }
 
 // Slots of an observation packed in a Float64Array (NaN = missing). Passing one array instead of
@@ -99,9 +112,27 @@ export function checkObservation(values: Float64Array): number {
     return ERR_MEASURE;
   }
   return (
-    checkMeasured(values[VALUE_WEIGHT_KG] as number, ERR_WEIGHT_NOT_FINITE, ERR_WEIGHT_NOT_POSITIVE) ||
-    checkMeasured(values[VALUE_LENHEI_CM] as number, ERR_LENHEI_NOT_FINITE, ERR_LENHEI_NOT_POSITIVE) ||
-    checkMeasured(values[VALUE_HEADC_CM] as number, ERR_HEADC_NOT_FINITE, ERR_HEADC_NOT_POSITIVE)
+    checkMeasured(
+      values[VALUE_WEIGHT_KG] as number,
+      ERR_WEIGHT_NOT_FINITE,
+      ERR_WEIGHT_NOT_POSITIVE,
+      MAX_WEIGHT_KG,
+      ERR_WEIGHT_BEYOND,
+    ) ||
+    checkMeasured(
+      values[VALUE_LENHEI_CM] as number,
+      ERR_LENHEI_NOT_FINITE,
+      ERR_LENHEI_NOT_POSITIVE,
+      MAX_LENHEI_CM,
+      ERR_LENHEI_BEYOND,
+    ) ||
+    checkMeasured(
+      values[VALUE_HEADC_CM] as number,
+      ERR_HEADC_NOT_FINITE,
+      ERR_HEADC_NOT_POSITIVE,
+      MAX_HEADC_CM,
+      ERR_HEADC_BEYOND,
+    )
   );
 }
 

@@ -84,6 +84,15 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
         log.warn({ clientId: client.id }, 'mqtt connect refused: unknown user or no password');
         return done(notAuthorised('not authorised'), false);
       }
+      // A client certificate belongs to one account: its common name must be the username, or one device's
+      // certificate would open every account whose password leaked.
+      if (requireClientCert) {
+        const commonName = conn.getPeerCertificate?.()?.subject?.CN;
+        if (commonName !== username) {
+          log.warn({ user: username }, 'mqtt connect refused: certificate of another account');
+          return done(notAuthorised('certificate not issued to this account'), false);
+        }
+      }
       verifyPassword(hash, password.toString('utf8')).then(
         (valid) => {
           if (!valid) {
@@ -91,6 +100,9 @@ export async function startBuiltinBroker(options: BuiltinBrokerOptions): Promise
             return done(notAuthorised('not authorised'), false);
           }
           usernames.set(client, username);
+          // As mosquitto's use_username_as_clientid: the account is the client id, so one account cannot
+          // take over (disconnect) another's session by connecting with its client id.
+          client.id = username;
           done(null, true);
         },
         (error: unknown) => done(notAuthorised(`password check failed: ${String(error)}`), false),

@@ -50,6 +50,17 @@ export function reportAgeMonths(rule: AgeRule, birthDate: string, on: string): n
 
 /** Checks a settings object (e.g. read from a JSON file); throws naming the bad option. */
 export function validateReportSettings(settings: ReportSettings): ReportSettings {
+  // The object may come straight from a JSON file: check its shape before reading it.
+  const untrusted = settings as unknown as { kbmTable: unknown; matColours: unknown };
+  if (typeof untrusted.matColours !== 'object' || untrusted.matColours === null) {
+    throw new RangeError('matColours must be an object with greenMinZ and yellowMinZ');
+  }
+  if (
+    !Array.isArray(untrusted.kbmTable) ||
+    !untrusted.kbmTable.every((row: unknown) => typeof row === 'object' && row !== null)
+  ) {
+    throw new RangeError('kbmTable must be a list of { fromMonth, toMonth, minGainG }');
+  }
   const { greenMinZ, yellowMinZ } = settings.matColours;
   if (!Number.isFinite(greenMinZ) || !Number.isFinite(yellowMinZ) || yellowMinZ >= greenMinZ) {
     throw new RangeError('matColours: yellowMinZ must be a number below greenMinZ');

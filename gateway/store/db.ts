@@ -1,8 +1,8 @@
 // The only sqlite3 import. One connection per file; every statement goes through one queue, so a
 // transaction is never interleaved with another caller's statements (sqlite3's callbacks are async).
 
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { migrate } from './migrations.ts';
 
@@ -36,6 +36,37 @@ export interface OpenOptions {
   /** fsync on every commit (WAL + synchronous=FULL): a saved measurement survives a power cut. Default true. */
   durable?: boolean;
   readonly?: boolean;
+  /**
+   * Run `PRAGMA quick_check` before anything else, for at most this long (a huge file is not held up: the check
+   * is interrupted and start-up goes on). A damaged file is refused at start rather than at the kader's save.
+   */
+  quickCheckMs?: number;
+}
+
+export class DatabaseDamagedError extends Error {
+  override readonly name = 'DatabaseDamagedError';
+}
+
+/** quick_check's findings, [] when the file is sound or the time ran out (then `timedOut`). */
+async function quickCheck(
+  raw: sqlite3.Database,
+  limitMs: number,
+): Promise<{ problems: string[]; timedOut: boolean }> {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    raw.interrupt();
+  }, limitMs);
+  try {
+    const rows = await promisedAll<{ quick_check: string }>(raw, 'PRAGMA quick_check(5)', []);
+    const problems = rows.map((row) => row.quick_check).filter((text) => text !== 'ok');
+    return { problems, timedOut: false };
+  } catch (error) {
+    if (timedOut) return { problems: [], timedOut };
+    return { problems: [(error as Error).message], timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function promisedRun(raw: sqlite3.Database, sql: string, params: readonly SqlValue[]) {
@@ -65,7 +96,14 @@ function promisedExec(raw: sqlite3.Database, sql: string) {
 
 /** Creates the directory (0700) and the file (0600) before SQLite does, so personal data is never world-readable. */
 function createPrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // An existing directory of ours is narrowed too (mkdir leaves its mode alone); never a shared one such as
+  // /tmp (sticky) or one owned by someone else.
+  const info = statSync(dir);
+  if ((info.mode & 0o077) !== 0 && (info.mode & 0o1000) === 0 && info.uid === process.getuid?.()) {
+    chmodSync(dir, 0o700);
+  }
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
 }
@@ -81,6 +119,17 @@ export async function openDb(path: string, options: OpenOptions = {}): Promise<D
     );
   });
   raw.configure('busyTimeout', 5000);
+  if (options.quickCheckMs !== undefined) {
+    const checked = await quickCheck(raw, options.quickCheckMs);
+    if (checked.problems.length > 0) {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+      throw new DatabaseDamagedError(
+        `database ${path} is damaged (${checked.problems[0]?.slice(0, 200)}); Tikar will not start on it. ` +
+          `Keep this file for repair, and restore the newest backup made by 'tikar backup' ` +
+          `(in ${join(dirname(path), 'backups')}; an encrypted one with 'tikar backup --decrypt FILE --out ${path}').`,
+      );
+    }
+  }
 
   // One queue for everything: a statement waits for the previous one (or a whole transaction) to finish.
   let tail: Promise<unknown> = Promise.resolve();

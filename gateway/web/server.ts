@@ -48,6 +48,8 @@ export interface WebServerOptions {
   sessions?: SessionOptions;
   /** Interval of the live streams' keep-alive (and login) check. Default 15 s. */
   sseHeartbeatMs?: number;
+  /** Caps on open live streams (per login, in all). */
+  sse?: { maxPerSession?: number; maxTotal?: number };
   loginLimiter?: LoginLimiterOptions;
   /** The rows behind the Laporan page and the exports; without it those routes answer 503. */
   reports?: DetailSource;
@@ -131,6 +133,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const hub = new SseHub({
     ...(options.sseHeartbeatMs === undefined ? {} : { heartbeatMs: options.sseHeartbeatMs }),
     sessionAlive: (token) => sessions.touch(token) !== undefined,
+    ...options.sse,
   });
   const assets = await StaticFiles.load(publicDir);
   const overTls = options.tls !== undefined;
@@ -172,10 +175,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       path: '/api/events',
       roles,
       handler: ({ res, session }) => {
-        hub.attach(res, session.role, session.token, [
+        const attached = hub.attach(res, session.role, session.token, [
           { type: 'clock', data: services.clockStatus() },
           ...services.listMats().map((mat) => ({ type: 'mat', data: mat })),
         ]);
+        if (!attached) throw new HttpError(503, 'too_many_streams', 'too many live screens open');
         return { handled: true };
       },
     },

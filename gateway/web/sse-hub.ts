@@ -22,14 +22,22 @@ export interface SseHubOptions {
    * a stream whose login has ended is closed.
    */
   sessionAlive?: (sessionToken: string) => boolean;
+  /** Open streams per login; a further one closes that login's oldest (a reloaded page). Default 4. */
+  maxPerSession?: number;
+  /** Open streams in all; a further one is refused. Default 100 (a posyandu has a handful of phones). */
+  maxTotal?: number;
 }
 
 export class SseHub {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
   private nextEventId = 1;
+  private readonly maxPerSession: number;
+  private readonly maxTotal: number;
 
   constructor(options: SseHubOptions = {}) {
+    this.maxPerSession = options.maxPerSession ?? 4;
+    this.maxTotal = options.maxTotal ?? 100;
     const alive = options.sessionAlive ?? (() => true);
     this.heartbeat = setInterval(() => {
       for (const client of this.clients) {
@@ -44,8 +52,17 @@ export class SseHub {
     return this.clients.size;
   }
 
-  /** Takes over a response as an event stream until the client goes away. */
-  attach(res: ServerResponse, role: Role, sessionToken: string, hello: LiveEvent[]): void {
+  /**
+   * Takes over a response as an event stream until the client goes away; false (response untouched) when
+   * the gateway already holds its maximum of streams.
+   */
+  attach(res: ServerResponse, role: Role, sessionToken: string, hello: LiveEvent[]): boolean {
+    const own = [...this.clients].filter((client) => client.sessionToken === sessionToken);
+    for (const oldest of own.slice(0, Math.max(0, own.length - this.maxPerSession + 1))) {
+      this.clients.delete(oldest);
+      oldest.res.end();
+    }
+    if (this.clients.size >= this.maxTotal) return false;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -58,6 +75,7 @@ export class SseHub {
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     for (const event of hello) this.write(client, event);
+    return true;
   }
 
   /** Sends to every open screen, or only to those whose role is listed. */

@@ -165,9 +165,16 @@ describe('column contract', () => {
     ]);
   });
 
-  it('prints clenhei of 1000 cm and more (beyond the digit tables) the same way', async () => {
-    const { text } = await zscore('sex,age_days,lenhei_cm\n1,800,1234.5\n1,800,999.9996\n1,800,999.999\n');
-    expect(records(text).map((row) => row.clenhei)).toEqual(['1234.5', '1000', '999.999']);
+  it('gives an error, never Infinity or a status, for values no child can have (issue 11)', async () => {
+    const { text } = await zscore(
+      'sex,age_days,weight_kg,lenhei_cm\n1,800,1e308,\n1,800,,1234.5\n1,800,150,200\n1,800,150.01,\n',
+    );
+    const rows = records(text);
+    expect(rows.map((row) => row.error === '')).toEqual([false, false, true, false]);
+    expect(rows[0]?.error).toContain('weight_kg');
+    expect(rows[1]?.error).toContain('lenhei_cm');
+    for (const row of rows) expect(Object.values(row).join(',')).not.toContain('Infinity');
+    expect(rows[0]?.status_bbu).toBe('');
   });
 
   it('accepts sex as 1/2, M/F and L/P, measure and oedema in any case, blanks around values', async () => {

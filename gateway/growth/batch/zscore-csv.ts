@@ -6,6 +6,7 @@
 // (goal: 1,000,000 rows/s end to end). It still follows RFC 4180: quoted fields with "" escapes,
 // commas and line breaks inside quotes, CRLF or LF, a UTF-8 BOM; the header is matched
 // case-insensitively in any order. Each input row is copied through byte for byte.
+import { printable } from '../../log/printable.ts';
 import { DAYS_PER_MONTH } from '../age.ts';
 import { emptyGrowthResult } from '../compute.ts';
 import {
@@ -425,7 +426,7 @@ export class ZscoreCsvTransformer {
       names.push(name);
       if ((OUTPUT_COLUMNS as readonly string[]).includes(name)) {
         throw new CsvFatalError(
-          `header: input already has the output column '${name}' (an output of tikar zscore?)`,
+          `header: input already has the output column '${printable(name)}' (an output of tikar zscore?)`,
         );
       }
       const known = (INPUT_COLUMNS as readonly string[]).indexOf(name);
@@ -436,7 +437,8 @@ export class ZscoreCsvTransformer {
       this.column[known] = cell;
     }
     if ((this.column[SEX] as number) < 0) {
-      throw new CsvFatalError(`header: no 'sex' column (found: ${names.join(', ') || 'nothing'})`);
+      const found = printable(names.join(', '), 200) || 'nothing';
+      throw new CsvFatalError(`header: no 'sex' column (found: ${found})`);
     }
     if ((this.column[BIRTH_DATE] as number) < 0 !== (this.column[DATE] as number) < 0) {
       throw new CsvFatalError(
@@ -640,8 +642,7 @@ export class ZscoreCsvTransformer {
     column: string,
     problem: string,
   ): { column: string; message: string } {
-    let text = this.cellText(data, cell).trim();
-    if (text.length > MAX_ECHO_BYTES) text = `${text.slice(0, MAX_ECHO_BYTES)}...`;
+    const text = printable(this.cellText(data, cell).trim(), MAX_ECHO_BYTES);
     return { column, message: `'${text}' ${problem}` };
   }
 
