@@ -71,11 +71,11 @@ export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
   { code: 'age_missing', field: 'ageMonths', message: 'age is needed for the WHO 2007 reference' },
   { code: 'not_finite', field: 'ageMonths', message: 'age in months is not a finite number' },
   { code: 'negative_age', field: 'ageMonths', message: 'age in months is negative' },
-  { code: 'beyond_any_child', field: 'weightKg', message: 'weight over 150 kg: no child has it' },
+  { code: 'beyond_any_child', field: 'weightKg', message: 'weight over 300 kg: no child has it' },
   {
     code: 'beyond_any_child',
     field: 'lenheiCm',
-    message: 'length/height over 200 cm: no child has it',
+    message: 'length/height over 250 cm: no child has it',
   },
   {
     code: 'beyond_any_child',
@@ -85,8 +85,8 @@ export const GROWTH_ERRORS: readonly (GrowthErrorInfo | undefined)[] = [
 ];
 
 /** Above these no child (to 19 years) can be (WHO's tables end far below them); such a value is a typo. */
-export const MAX_WEIGHT_KG = 150;
-export const MAX_LENHEI_CM = 200;
+export const MAX_WEIGHT_KG = 300;
+export const MAX_LENHEI_CM = 250;
 export const MAX_HEADC_CM = 80;
 
 export const ERR_SEX = 1;

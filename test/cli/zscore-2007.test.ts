@@ -171,8 +171,28 @@ describe('tikar zscore across 0-19 years', () => {
   });
 });
 
+/**
+ * A row of the engine before issue 14 with its one intended change applied: a flagged z has no Permenkes label,
+ * nor have BB/TB and IMT/U from a flagged length. The row's tail is flen..fhc, c9mo_flag, four statuses and
+ * an empty error (rows with an error have no statuses).
+ */
+function withoutFlaggedLabels(line: string): string {
+  if (!line.endsWith(',')) return line;
+  const cells = line.split(',');
+  const tail = cells.slice(-11);
+  const [flen, fwei, fwfl, fbmi] = tail;
+  const clear = (offset: number) => {
+    tail[offset] = '';
+  };
+  if (flen === '1') [6, 8, 9].forEach(clear);
+  if (fwei === '1') clear(7);
+  if (fwfl === '1') clear(8);
+  if (fbmi === '1') clear(9);
+  return [...cells.slice(0, -11), ...tail].join(',');
+}
+
 describe('2006 rows are unchanged', () => {
-  it('byte for byte as the engine wrote them before the 2007 reference, apart from the new last column', () => {
+  it('byte for byte as the engine wrote them before the 2007 reference, apart from the new last column and no labels on flagged values', () => {
     // 1,200 varied rows (dates, half days, no age, both positions, oedema, bad cells, quoted notes) and
     // their output from the engine at commit 85fd05a, before the 2007 reference.
     const input = readFileSync(new URL('./fixtures/zscore-2006.in.csv', import.meta.url));
@@ -183,7 +203,7 @@ describe('2006 rows are unchanged', () => {
     expect(afterLines.length).toBe(beforeLines.length);
     expect(afterLines[0]).toBe(`${beforeLines[0]},reference`);
     const stripped = afterLines.slice(1).map((line) => line.replace(/,(who2006)?$/, ''));
-    expect(stripped.join('\n')).toBe(beforeLines.slice(1).join('\n'));
+    expect(stripped.join('\n')).toBe(beforeLines.slice(1).map(withoutFlaggedLabels).join('\n'));
     expect(afterLines.filter((line) => line.endsWith(',who2006')).length).toBe(1185);
   });
 });
