@@ -22,7 +22,7 @@ import { listsFixture } from '../reports/month-fixtures.ts';
 //  7    K05 Eka: date 2026-13-01                          -> left out: line 7, column date
 //  8    K06 Fajar: weight 0,3 kg                          -> left out: line 8, column weight_kg
 //  9    K01 again with another birth date                 -> left out: line 9, column child_ref
-// 10    K07 Gita born 2021-01-01, visit 2026-10-01: 69 months, older than WHO's 60 -> line 10, column birth_date
+// 10    K07 Gita born 2018-01-01, visit 2026-10-01: 105 months, past the 84 a posyandu measures (PAUD) -> line 10, birth_date
 //       (the child itself is registered: the row is valid, the visit cannot be scored)
 // Children added: K01 K02 K03 K07 = 4; visits added: 2 (K01) + 1 (K03) = 3; problems: 5 lines.
 // SKDN October 2026 afterwards: Ani weighed in September and October, +600 g; KMS column 10 − 3 = 7 -> KBM
@@ -37,7 +37,7 @@ const history = [
   'K05,Eka,P,2024-05-01,Maya,y,,2026-13-01,12.0,90.0,h,,,,,',
   'K06,Fajar,L,2024-05-01,Wati,y,,2026-10-01,"0,3",90.0,h,,,,,',
   'K01,Ani,P,2026-03-11,Siti,y,,2026-11-09,8.0,67.0,l,,,,,',
-  'K07,Gita,P,2021-01-01,Ayu,y,,2026-10-01,18.0,110.0,h,,,,,',
+  'K07,Gita,P,2018-01-01,Ayu,y,,2026-10-01,25.0,130.0,h,,,,,',
 ].join('\r\n');
 
 describe('tikar import', () => {
@@ -79,7 +79,7 @@ describe('tikar import', () => {
     expect(report).toContain('history.csv:7: date:');
     expect(report).toContain('history.csv:8: weight_kg: 0.3 kg is outside 0.5–40 kg');
     expect(report).toContain('history.csv:9: child_ref: the same child as line 2 but with another birthDate');
-    expect(report).toContain('history.csv:10: birth_date: child is older than 60 months');
+    expect(report).toContain('history.csv:10: birth_date: child is older than 84 months');
     expect(report).toContain(
       'children 4 added, 0 already known; visits 3 added, 0 already stored; 5 rows left out',
     );

@@ -36,7 +36,8 @@ describe('tikar report', () => {
     expect(await run(['skdn', '--db', village, '--month', '2026-11', '--out', out])).toBe(0);
     expect((await readFile(out, 'utf8')).split('\r\n')[1]).toMatch(/^all,2026-11,13,8,7,4,1,1,1,5,.*,10,/);
     expect(await sasaran('--clear')).toBe(0);
-    expect(await run(['skdn', '--db', village, '--month', '2026-11', '--out', out])).toBe(0);
+    // The same --out again: replacing an existing report file takes --force (issue 11).
+    expect(await run(['skdn', '--db', village, '--month', '2026-11', '--out', out, '--force'])).toBe(0);
     expect((await readFile(out, 'utf8')).split('\r\n')[1]).toMatch(/^all,2026-11,10,/);
   });
 
