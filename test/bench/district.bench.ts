@@ -4,6 +4,7 @@
 // the district broker restarted at 60 %. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
 // duplicated. Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
 // TIKAR_BENCH_DISTRICT_MEASUREMENTS / TIKAR_BENCH_DASHBOARD_MEASUREMENTS scale the two parts down.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startDashboard } from '../../district/dashboard/server.ts';
@@ -22,6 +23,16 @@ import { startMosquitto } from '../helpers/mosquitto.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 process.env.TIKAR_LOG_LEVEL ??= 'error';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -77,6 +88,9 @@ async function pipeline(total: number): Promise<void> {
   try {
     await Promise.all(gateways.map((gateway) => gateway.start()));
     const started = performance.now();
+    const workerCpu = () => workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0);
+    let cpuOfKilled = 0;
+    const cpuAtStart = workerCpu();
     const delivered = () => gateways.reduce((sum, gateway) => sum + gateway.delivered, 0);
     let killed = false;
     let restarted = false;
@@ -87,6 +101,7 @@ async function pipeline(total: number): Promise<void> {
       );
       if (!killed && done > total * 0.3) {
         killed = true;
+        cpuOfKilled = cpuSeconds(workers[0]?.process.pid);
         (workers[0] as TikarProcess).process.kill('SIGKILL');
         process.stdout.write('  worker 1 SIGKILLed\n');
       }
@@ -99,6 +114,7 @@ async function pipeline(total: number): Promise<void> {
     await Promise.all(gateways.map((gateway) => gateway.finished()));
     const seconds = (performance.now() - started) / 1000;
     clearInterval(progress);
+    const cpuPerMessageMs = ((workerCpu() + cpuOfKilled - cpuAtStart) * 1000) / total;
     const latencies = gateways.flatMap((gateway) => gateway.latenciesMs).sort((a, b) => a - b);
     const firstTry = gateways.flatMap((gateway) => gateway.firstTryLatenciesMs).sort((a, b) => a - b);
     const sent = new Set(plans.flatMap((plan) => plan.messages.map((m) => m.id)));
@@ -116,6 +132,7 @@ async function pipeline(total: number): Promise<void> {
         `publish -> receipt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms; ${(100 * within).toFixed(2)} % under 1 s (goal p99 < 1 s)`,
         `  messages not hit by a fault (${firstTry.length.toLocaleString('en')}): p50 ${percentile(firstTry, 50).toFixed(0)} ms, p99 ${percentile(firstTry, 99).toFixed(0)} ms`,
         `lost: ${lost}; duplicated: ${stored.length - storedIds.size} message rows, ${(rows?.measurements ?? 0) - (rows?.distinct_measurements ?? 0)} measurement rows (goal 0 / 0)`,
+        `record workers' CPU: ${cpuPerMessageMs.toFixed(2)} ms per stored measurement (one core: ~${(1000 / cpuPerMessageMs).toFixed(0)} measurements/s per worker)`,
         `resends by the gateways: ${resends} (the killed worker's and the restarted broker's share)`,
         `load average ${loadavg()
           .map((l) => l.toFixed(2))
