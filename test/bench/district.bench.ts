@@ -5,7 +5,9 @@
 // duplicated. Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
 // TIKAR_BENCH_DISTRICT_MEASUREMENTS / TIKAR_BENCH_DASHBOARD_MEASUREMENTS scale the two parts down.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDashboard } from '../../district/dashboard/server.ts';
 import { LightGateway } from '../../district/sim/light-gateway.ts';
@@ -64,12 +66,22 @@ function plansFor(posyandu: number, childrenEach: number, total: number, lastMon
   return plans;
 }
 
+/** Each gateway sends this many measurements a second (300 × 7 = 2,100/s offered; a real backlog replays at 20/s). */
+const ratePerGateway = Number(process.env.TIKAR_BENCH_DISTRICT_RATE ?? 7);
+
 async function pipeline(total: number): Promise<void> {
   const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
   process.stdout.write(`generating ${total.toLocaleString('en')} measurements of 300 posyandu…\n`);
   const plans = plansFor(300, 36, total, lastMonth);
   const postgres = await startPostgres({ durable: true });
-  const district = await startMosquitto();
+  // The shipped district broker settings (queue and in-flight limits); persistence stays the harness's.
+  const districtConf = (
+    await readFile(join(import.meta.dirname, '../../deploy/mosquitto/district.conf'), 'utf8')
+  )
+    .split('\n')
+    .filter((line) => !/^(persistence|autosave)/.test(line))
+    .join('\n');
+  const district = await startMosquitto({ extraConfig: districtConf });
   // One village broker for the 300 posyandu (10 villages): the shipped bridge's topic lines for every village.
   const bridge = (await villageBridgeConfig('sukamaju', district.port)).replaceAll(
     'tikar/v1/sukamaju/',
@@ -82,7 +94,14 @@ async function pipeline(total: number): Promise<void> {
   for (let i = 0; i < 3; i++) workers.push(await startWorker(postgres.url, district.url));
   const log = createLogger('bench.light-gateway');
   const gateways = plans.map(
-    (plan) => new LightGateway({ url: village.url, ...plan, window: 4, receiptTimeoutMs: 30_000, log }),
+    (plan) =>
+      new LightGateway({
+        url: village.url,
+        ...plan,
+        ratePerSecond: ratePerGateway,
+        receiptTimeoutMs: 30_000,
+        log,
+      }),
   );
   const pg = await openPostgres(postgres.url);
   try {
