@@ -15,6 +15,11 @@ export interface LightGatewayOptions {
   messages: readonly MeasurementMessage[];
   /** Messages awaiting a receipt at once. Default 32. */
   window?: number;
+  /**
+   * Send at most this many new messages a second (the real relay replays a backlog at 20/s), however many
+   * await their receipt; without it the window alone paces the gateway.
+   */
+  ratePerSecond?: number;
   /** Resend a message not receipted after this long. Default 5 s (a real gateway waits 30 s). */
   receiptTimeoutMs?: number;
   log: Logger;
@@ -34,6 +39,8 @@ export class LightGateway {
   #link: MqttLink | undefined;
   #next = 0;
   #timer: NodeJS.Timeout | undefined;
+  #pacer: NodeJS.Timeout | undefined;
+  #startedAtMs = 0;
   #settle: (() => void) | undefined;
   /** Publish → receipt of each message, in ms, in receipt order. */
   readonly latenciesMs: number[] = [];
@@ -69,6 +76,8 @@ export class LightGateway {
     this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
     const timeoutMs = this.#options.receiptTimeoutMs ?? 5000;
     this.#timer = setInterval(() => this.#resendOverdue(timeoutMs), Math.min(1000, timeoutMs / 4));
+    this.#startedAtMs = performance.now();
+    if (this.#options.ratePerSecond !== undefined) this.#pacer = setInterval(() => this.#pump(), 50);
     this.#pump();
   }
 
@@ -82,6 +91,7 @@ export class LightGateway {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#pacer) clearInterval(this.#pacer);
     await this.#link?.close();
   }
 
@@ -92,9 +102,17 @@ export class LightGateway {
   }
 
   #pump(): void {
-    const { messages } = this.#options;
-    const window = this.#options.window ?? 32;
-    while (this.#inFlight.size < window && this.#next < messages.length) {
+    const { messages, ratePerSecond } = this.#options;
+    const window = this.#options.window ?? (ratePerSecond === undefined ? 32 : Number.POSITIVE_INFINITY);
+    // Paced: the messages due by now since start, at the given rate (the timer calls again).
+    const due =
+      ratePerSecond === undefined
+        ? messages.length
+        : Math.min(
+            messages.length,
+            Math.floor(((performance.now() - this.#startedAtMs) / 1000) * ratePerSecond) + 1,
+          );
+    while (this.#inFlight.size < window && this.#next < due) {
       const message = messages[this.#next++] as MeasurementMessage;
       const now = performance.now();
       const entry = {

@@ -4,7 +4,10 @@
 // the district broker restarted at 60 %. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
 // duplicated. Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
 // TIKAR_BENCH_DISTRICT_MEASUREMENTS / TIKAR_BENCH_DASHBOARD_MEASUREMENTS scale the two parts down.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startDashboard } from '../../district/dashboard/server.ts';
 import { LightGateway } from '../../district/sim/light-gateway.ts';
@@ -22,6 +25,16 @@ import { startMosquitto } from '../helpers/mosquitto.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 process.env.TIKAR_LOG_LEVEL ??= 'error';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -53,12 +66,22 @@ function plansFor(posyandu: number, childrenEach: number, total: number, lastMon
   return plans;
 }
 
+/** Each gateway sends this many measurements a second (300 × 7 = 2,100/s offered; a real backlog replays at 20/s). */
+const ratePerGateway = Number(process.env.TIKAR_BENCH_DISTRICT_RATE ?? 7);
+
 async function pipeline(total: number): Promise<void> {
   const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
   process.stdout.write(`generating ${total.toLocaleString('en')} measurements of 300 posyandu…\n`);
   const plans = plansFor(300, 36, total, lastMonth);
   const postgres = await startPostgres({ durable: true });
-  const district = await startMosquitto();
+  // The shipped district broker settings (queue and in-flight limits); persistence stays the harness's.
+  const districtConf = (
+    await readFile(join(import.meta.dirname, '../../deploy/mosquitto/district.conf'), 'utf8')
+  )
+    .split('\n')
+    .filter((line) => !/^(persistence|autosave)/.test(line))
+    .join('\n');
+  const district = await startMosquitto({ extraConfig: districtConf });
   // One village broker for the 300 posyandu (10 villages): the shipped bridge's topic lines for every village.
   const bridge = (await villageBridgeConfig('sukamaju', district.port)).replaceAll(
     'tikar/v1/sukamaju/',
@@ -71,12 +94,22 @@ async function pipeline(total: number): Promise<void> {
   for (let i = 0; i < 3; i++) workers.push(await startWorker(postgres.url, district.url));
   const log = createLogger('bench.light-gateway');
   const gateways = plans.map(
-    (plan) => new LightGateway({ url: village.url, ...plan, window: 4, receiptTimeoutMs: 30_000, log }),
+    (plan) =>
+      new LightGateway({
+        url: village.url,
+        ...plan,
+        ratePerSecond: ratePerGateway,
+        receiptTimeoutMs: 30_000,
+        log,
+      }),
   );
   const pg = await openPostgres(postgres.url);
   try {
     await Promise.all(gateways.map((gateway) => gateway.start()));
     const started = performance.now();
+    const workerCpu = () => workers.reduce((sum, worker) => sum + cpuSeconds(worker.process.pid), 0);
+    let cpuOfKilled = 0;
+    const cpuAtStart = workerCpu();
     const delivered = () => gateways.reduce((sum, gateway) => sum + gateway.delivered, 0);
     let killed = false;
     let restarted = false;
@@ -87,6 +120,7 @@ async function pipeline(total: number): Promise<void> {
       );
       if (!killed && done > total * 0.3) {
         killed = true;
+        cpuOfKilled = cpuSeconds(workers[0]?.process.pid);
         (workers[0] as TikarProcess).process.kill('SIGKILL');
         process.stdout.write('  worker 1 SIGKILLed\n');
       }
@@ -99,6 +133,7 @@ async function pipeline(total: number): Promise<void> {
     await Promise.all(gateways.map((gateway) => gateway.finished()));
     const seconds = (performance.now() - started) / 1000;
     clearInterval(progress);
+    const cpuPerMessageMs = ((workerCpu() + cpuOfKilled - cpuAtStart) * 1000) / total;
     const latencies = gateways.flatMap((gateway) => gateway.latenciesMs).sort((a, b) => a - b);
     const firstTry = gateways.flatMap((gateway) => gateway.firstTryLatenciesMs).sort((a, b) => a - b);
     const sent = new Set(plans.flatMap((plan) => plan.messages.map((m) => m.id)));
@@ -116,6 +151,7 @@ async function pipeline(total: number): Promise<void> {
         `publish -> receipt: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? 0).toFixed(0)} ms; ${(100 * within).toFixed(2)} % under 1 s (goal p99 < 1 s)`,
         `  messages not hit by a fault (${firstTry.length.toLocaleString('en')}): p50 ${percentile(firstTry, 50).toFixed(0)} ms, p99 ${percentile(firstTry, 99).toFixed(0)} ms`,
         `lost: ${lost}; duplicated: ${stored.length - storedIds.size} message rows, ${(rows?.measurements ?? 0) - (rows?.distinct_measurements ?? 0)} measurement rows (goal 0 / 0)`,
+        `record workers' CPU: ${cpuPerMessageMs.toFixed(2)} ms per stored measurement (one core: ~${(1000 / cpuPerMessageMs).toFixed(0)} measurements/s per worker)`,
         `resends by the gateways: ${resends} (the killed worker's and the restarted broker's share)`,
         `load average ${loadavg()
           .map((l) => l.toFixed(2))
