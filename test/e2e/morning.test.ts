@@ -234,13 +234,14 @@ describe('finding and registering', () => {
       expect(await page.textContent('#reg-birth-error')).toContain('Tanggal lahir belum benar');
       expect(await page.textContent('#reg-mother-error')).toBe('Isi nama ibu.');
 
-      // Over 60 months: said at the birth date as soon as it is typed, before submitting.
-      const old = new Date(Date.now() - 1900 * 86_400_000);
+      // Over the gateway's limit (84 months: PAUD children are measured too): said at the birth date as soon
+      // as it is typed, before submitting.
+      const old = new Date(Date.now() - 2700 * 86_400_000);
       await page.fill('#reg-birth-day', String(old.getUTCDate()));
       await page.selectOption('#reg-birth-month', String(old.getUTCMonth() + 1).padStart(2, '0'));
       await page.fill('#reg-birth-year', String(old.getUTCFullYear()));
       expect(await page.textContent('#reg-birth-error')).toBe(
-        'Anak ini sudah lebih dari 60 bulan. Posyandu ini mencatat anak sampai umur 60 bulan: periksa tahun lahir.',
+        'Anak ini sudah lebih dari 84 bulan. Posyandu ini mencatat anak sampai umur 84 bulan: periksa tahun lahir.',
       );
       await page.fill('#reg-nik', '320101123456');
       await page.check('#reg-sex-2');

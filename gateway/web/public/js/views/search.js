@@ -381,7 +381,7 @@ function birthDateInput(initial = {}) {
       const complete = day.value && month.value && year.value.length === 4;
       if (submitting || complete) text = t('register.badDate');
     } else if (state.maxAgeDays !== null && ageDays(iso) > state.maxAgeDays) {
-      text = t('register.tooOld', { m: Math.floor(state.maxAgeDays / 30.4375) });
+      text = t('register.tooOld', { m: Math.round(state.maxAgeDays / 30.4375) });
     }
     error.textContent = text;
     return text;
