@@ -69,7 +69,7 @@ export function renderPrevalenceHtml(
         `${cell.measured}/${report.current.s} (${formatPercent(cell.coveragePct)})`,
       ];
     }),
-    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([0]), stack: true },
+    { numeric: new Set([2, 3, 4, 5, 6]), wrap: new Set([0, 6]), stack: true },
   );
   const trendRows = report.trend.map((month) => [
     escapeHtml(formatMonth(month.month, true)),
@@ -83,7 +83,8 @@ export function renderPrevalenceHtml(
   const trendTable = renderTable(
     ['Bulan', ...prevalenceIndicators.map((name) => prevalenceLabels[name].short)],
     trendRows,
-    { numeric: new Set([1, 2, 3, 4]), stack: true },
+    // Each cell holds cases/measured, the rate and the coverage: wrapped, so 12 months fit a tablet.
+    { numeric: new Set([1, 2, 3, 4]), wrap: new Set([1, 2, 3, 4]), stack: true },
   );
   const body = `<h2>Bulan ${escapeHtml(formatMonth(report.month))}</h2>
 ${current}

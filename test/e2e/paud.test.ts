@@ -60,6 +60,9 @@ describe('a PAUD child on the screens', () => {
     if (!saved.ok) throw new Error(saved.error.message);
     expect(saved.value.measurement.reference).toBe('who2007');
 
+    // Hari ini shows the latest save as a one-line card; opened, it is the full result card.
+    await bidan.page.waitForSelector('#today-latest .latest-card');
+    await bidan.page.click('#today-latest summary');
     await bidan.page.waitForSelector('#result-card [data-reference="who2007"]');
     const card = await bidan.page.textContent('#result-card');
     expect(card).toContain('IMT/U (5–18 th)');

@@ -153,9 +153,11 @@ async function route(rerender = false) {
     navigate(state.role === 'kader' ? '#/search' : '#/today');
     return;
   }
+  // A new screen opens at its top (the list it was tapped from may have been scrolled far down): before it
+  // renders, and again once it has.
+  if (!rerender) window.scrollTo(0, 0);
   cleanup = (await view()) ?? (() => {});
   appEl.focus({ preventScroll: true });
-  // A new screen opens at its top (the list it was tapped from may have been scrolled far down).
   if (!rerender) window.scrollTo(0, 0);
 }
 
