@@ -36,7 +36,8 @@ export function keepTopLevelConst(code: string): string {
 
 /**
  * Bundles the given entry points (each to `<outdir>/<name>.mjs`) with the production settings, and copies the
- * screens beside them (gateway/web/server.ts serves `public` beside its own module, a file in the same folder here).
+ * screens beside them (gateway/web/server.ts serves `public` beside its own module, district/dashboard/server.ts
+ * `dashboard-public`; both are files in the same folder here).
  */
 export async function bundleEntries(outdir: string, entryPoints: string[]): Promise<void> {
   await build({
@@ -53,6 +54,9 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
     logLevel: 'warning',
   });
   await cp(join(root, 'gateway', 'web', 'public'), join(outdir, 'public'), { recursive: true });
+  await cp(join(root, 'district', 'dashboard', 'dashboard-public'), join(outdir, 'dashboard-public'), {
+    recursive: true,
+  });
 }
 
 async function bundleEngine(outdir: string): Promise<void> {

@@ -29,7 +29,8 @@ import type { PasswordStore } from './password.ts';
 import { asPrevalenceMonths, overview, type PlaceRow, trend } from './queries.ts';
 
 const log = createLogger('dashboard');
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+// Beside this module in the sources and in dist/ alike (npm run build copies it), apart from the gateway's public/.
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'dashboard-public');
 const sessionCookie = 'tikar_dashboard';
 
 export interface DashboardOptions {
