@@ -153,11 +153,9 @@ async function route(rerender = false) {
     navigate(state.role === 'kader' ? '#/search' : '#/today');
     return;
   }
-  // A new screen opens at its top (the list it was tapped from may have been scrolled far down): before it
-  // renders, and again once it has.
-  if (!rerender) window.scrollTo(0, 0);
   cleanup = (await view()) ?? (() => {});
   appEl.focus({ preventScroll: true });
+  // A new screen opens at its top (the list it was tapped from may have been scrolled far down).
   if (!rerender) window.scrollTo(0, 0);
 }
 
@@ -224,7 +222,8 @@ logoutButton.addEventListener('click', async () => {
   await api('POST', '/api/logout', {});
   loggedOut();
 });
-window.addEventListener('hashchange', route);
+// Not `route` itself: the event object would arrive as `rerender` and keep the old screen's scroll position.
+window.addEventListener('hashchange', () => route());
 
 async function boot() {
   setLang(getLang());

@@ -142,6 +142,12 @@ export function childDetailsSection(childId) {
     addressForm,
     notesForm,
   );
-  void load();
+  // Read when first opened: the folded section costs the child page nothing (and moves nothing while it loads).
+  let loaded = false;
+  element.addEventListener('toggle', () => {
+    if (!element.open || loaded) return;
+    loaded = true;
+    void load();
+  });
   return element;
 }
