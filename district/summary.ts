@@ -77,10 +77,8 @@ export async function loadPosyanduData(
   };
 }
 
-const summaryColumns = [
-  'month',
-  'village_id',
-  'posyandu_id',
+/** The counts of a posyandu and month in `district_posyandu_month`, as the dashboard sums them. */
+export const countColumns = [
   's',
   'k',
   'd',
@@ -104,6 +102,9 @@ const summaryColumns = [
   'home_visit',
   'referral',
 ] as const;
+export type Counts = Record<(typeof countColumns)[number], number>;
+
+const summaryColumns = ['month', 'village_id', 'posyandu_id', ...countColumns] as const;
 
 /** The summary rows of one posyandu for `months` (consecutive, oldest first). */
 export function summariseMonths(

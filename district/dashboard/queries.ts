@@ -12,32 +12,7 @@ import {
 } from '../../gateway/reports/prevalence.ts';
 import { wilsonInterval } from '../../gateway/reports/wilson.ts';
 import type { PgSql } from '../../gateway/store/postgres.ts';
-
-export const countColumns = [
-  's',
-  'k',
-  'd',
-  'n',
-  't',
-  'o',
-  'b',
-  'd_prime',
-  'stunting_cases',
-  'stunting_measured',
-  'severe_stunting_cases',
-  'severe_stunting_measured',
-  'wasting_cases',
-  'wasting_measured',
-  'underweight_cases',
-  'underweight_measured',
-  'mat_hijau',
-  'mat_kuning',
-  'mat_merah',
-  'mat_tidak_diukur',
-  'home_visit',
-  'referral',
-] as const;
-export type Counts = Record<(typeof countColumns)[number], number>;
+import { type Counts, countColumns } from '../summary.ts';
 
 const snake: Record<PrevalenceIndicator, string> = {
   stunting: 'stunting',

@@ -117,3 +117,19 @@ export function quarterOf(month: string): { label: string; months: [string, stri
     months: [first, addMonths(first, 1), addMonths(first, 2)],
   };
 }
+
+/** The months in Bahasa Indonesia, January first (report titles, e-PPGBM's Bulan Pengukuran). */
+export const monthNamesId: readonly string[] = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];

@@ -3,7 +3,7 @@
 // What the gateway does not hold (birth weight and length, address, LiLA) is left empty for the
 // puskesmas to complete; nothing is invented.
 
-import { ageText, parseMonth } from '../clock/calendar.ts';
+import { ageText, monthNamesId, parseMonth } from '../clock/calendar.ts';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
@@ -145,20 +145,6 @@ export const eppgbmColumns: readonly Column[] = [
 ];
 
 const byHeader = (header: string): Column => eppgbmColumns.find((c) => c.header === header) as Column;
-const monthNamesId = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
 const notHeld = (header: string): Column => ({
   header,
   source: 'not held by the gateway: empty',

@@ -1,6 +1,7 @@
 // The printable page around every report: A4 portrait, a print stylesheet (no screen chrome, table
 // headers repeated on each page, rows not split), Indonesian number formatting. Self-contained: no
 // external fonts, scripts or images, so it prints offline at the posyandu and renders the same in PDF.
+import { monthNamesId } from '../clock/calendar.ts';
 
 const entities: Record<string, string> = {
   '&': '&amp;',
@@ -24,21 +25,6 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
   const text = formatDecimal(value, digits);
   return text === '–' ? text : `${text} %`;
 }
-
-const monthNamesId = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
 
 /** "2026-12" → "Desember 2026" (short: "Des 2026"); anything else unchanged. */
 export function formatMonth(yearMonth: string, short = false): string {
