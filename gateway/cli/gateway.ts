@@ -7,8 +7,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
 import { type FirmwareConfig, readFirmwareConfig } from '../../device/firmware/config.ts';
-import { startGateway } from '../app/start-gateway.ts';
-import { MqttAuthError } from '../publish/mqtt-link.ts';
 import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
 import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../security/privacy.ts';
 import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
@@ -205,6 +203,8 @@ export async function run(argv: string[]): Promise<number> {
     );
     const profiles = options.calibration ? await loadProfiles(options.calibration) : [];
     const clockOffsetMs = options.clockOffsetDays * 86_400_000;
+    // Loaded only to run: `tikar gateway --help` does not pay for the store, MQTT and the screens.
+    const { startGateway } = await import('../app/start-gateway.ts');
     const gateway = await startGateway({
       dbPath: options.db,
       posyanduId: options.posyandu,
@@ -251,6 +251,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     const message = (error as Error).message;
     process.stderr.write(`tikar gateway: ${message}\n`);
+    const { MqttAuthError } = await import('../publish/mqtt-link.ts');
     return error instanceof MqttAuthError ? 3 : 1;
   }
 }
