@@ -4,17 +4,17 @@
 // scrolls sideways. One browser and one gateway for the whole file.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
-import { tmpDir } from '../helpers/tmp-dir.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startHarness, testPins } from '../web/harness.ts';
-import { launchChromium, login, openPage, phone, shot, tablet, type Watched } from './browser.ts';
+import { login, openPage, phone, shot, tablet, type Watched } from './browser.ts';
+import { type ScreensGateway, startScreensGateway } from './screens-gateway.ts';
 
 const pins = { kader: '246810', bidan: '135790', admin: '975310' };
 
 let browser: Browser;
 let gateway: RunningGateway;
 let baseUrl: string;
-let cleanup: () => Promise<void>;
+let screens: ScreensGateway | undefined;
 const opened: Watched[] = [];
 
 function isoDaysAgo(days: number): string {
@@ -58,29 +58,19 @@ async function inView(page: Page, selector: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  const dir = await tmpDir('tikar-morning-');
-  cleanup = dir.cleanup;
-  process.env.TIKAR_PIN_KADER = pins.kader;
-  process.env.TIKAR_PIN_BIDAN = pins.bidan;
-  process.env.TIKAR_PIN_ADMIN = pins.admin;
-  gateway = await startGateway({
-    dbPath: `${dir.path}/tikar.db`,
-    posyanduId: 'mawar-1',
-    villageId: 'sukamaju',
+  screens = await startScreensGateway({
+    name: 'morning',
+    pins,
     sim: { scenario: 'calm', seed: 7, timeScale: 3 },
     // The screen beats every 5 s: 6 s without one is a closed tab (15 s in production).
     sessions: { screenTimeoutMs: 6000 },
-    http: { host: '127.0.0.1', port: 0 },
   });
-  baseUrl = gateway.webUrl as string;
-  browser = await launchChromium();
+  ({ gateway, browser, baseUrl } = screens);
 });
 
 afterAll(async () => {
   for (const watched of opened) expect(watched.problems).toEqual([]);
-  await browser?.close();
-  await gateway?.stop();
-  await cleanup?.();
+  await screens?.stop();
 });
 
 describe('the measuring flow', () => {

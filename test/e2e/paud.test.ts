@@ -2,39 +2,25 @@
 // card names IMT/U 5–18 and the WHO Reference 2007, and the child's page opens on the 5–7-year chart.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
-import { tmpDir } from '../helpers/tmp-dir.ts';
+import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { birthDateForAge } from '../integration/helpers.ts';
-import { launchChromium, login, openPage, shot, tablet } from './browser.ts';
+import { login, openPage, shot, tablet } from './browser.ts';
+import { type ScreensGateway, startScreensGateway } from './screens-gateway.ts';
 
 const pins = { kader: '246811', bidan: '135791', admin: '975311' };
 
 let browser: Browser;
 let gateway: RunningGateway;
 let baseUrl: string;
-let cleanup: () => Promise<void>;
+let screens: ScreensGateway | undefined;
 
 beforeAll(async () => {
-  const dir = await tmpDir('tikar-e2e-paud-');
-  cleanup = dir.cleanup;
-  process.env.TIKAR_PIN_KADER = pins.kader;
-  process.env.TIKAR_PIN_BIDAN = pins.bidan;
-  process.env.TIKAR_PIN_ADMIN = pins.admin;
-  gateway = await startGateway({
-    dbPath: `${dir.path}/tikar.db`,
-    posyanduId: 'mawar-1',
-    villageId: 'sukamaju',
-    sim: { scenario: 'calm', seed: 11 },
-    http: { host: '127.0.0.1', port: 0 },
-  });
-  baseUrl = gateway.webUrl as string;
-  browser = await launchChromium();
+  screens = await startScreensGateway({ name: 'paud', pins, sim: { scenario: 'calm', seed: 11 } });
+  ({ gateway, browser, baseUrl } = screens);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await cleanup?.();
+  await screens?.stop();
 });
 
 describe('a PAUD child on the screens', () => {

@@ -5,45 +5,29 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../../gateway/app/start-gateway.ts';
 import { sdCurve } from '../../gateway/growth/index.ts';
 import { curveAt } from '../../gateway/web/chart/growth-chart.ts';
-import { tmpDir } from '../helpers/tmp-dir.ts';
-import { launchChromium, login, openPage, phone, screenshotDir, shot, tablet } from './browser.ts';
+import { login, openPage, phone, screenshotDir, shot, tablet } from './browser.ts';
+import { type ScreensGateway, startScreensGateway } from './screens-gateway.ts';
 
 const pins = { kader: '246810', bidan: '135790', admin: '975310' };
 const hostileName = '<script>alert(1)</script>';
 
 let browser: Browser;
-let gateway: RunningGateway;
 let baseUrl: string;
-let cleanup: () => Promise<void>;
+let screens: ScreensGateway | undefined;
 
 function isoDaysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 beforeAll(async () => {
-  const dir = await tmpDir('tikar-e2e-');
-  cleanup = dir.cleanup;
-  process.env.TIKAR_PIN_KADER = pins.kader;
-  process.env.TIKAR_PIN_BIDAN = pins.bidan;
-  process.env.TIKAR_PIN_ADMIN = pins.admin;
-  gateway = await startGateway({
-    dbPath: `${dir.path}/tikar.db`,
-    posyanduId: 'mawar-1',
-    villageId: 'sukamaju',
-    sim: { scenario: 'calm', seed: 2 },
-    http: { host: '127.0.0.1', port: 0 },
-  });
-  baseUrl = gateway.webUrl as string;
-  browser = await launchChromium();
+  screens = await startScreensGateway({ name: 'screens', pins, sim: { scenario: 'calm', seed: 2 } });
+  ({ browser, baseUrl } = screens);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await cleanup?.();
+  await screens?.stop();
 });
 
 describe('posyandu screens end to end', () => {
