@@ -1,7 +1,16 @@
+// @ts-check
 // The district dashboard's screen: login, then for a chosen month the district's figures, a sortable table of
 // villages and of posyandu, the posyandu not heard from for N days, and the 12-month trend; CSV of every table.
 // Bahasa Indonesia first, English on the toggle. DOM built with textContent only.
 
+/** @import { DashboardAnswer, ErrorBody, Overview, PlaceRow, Rate } from './contract' */
+/**
+ * A column of the tables: `value` sorts (and is the cell unless `cell` draws it); `text` aligns left.
+ * @typedef {{ key: string, label: string, text?: boolean, value: (row: PlaceRow) => string | number | null | undefined,
+ *   cell?: (row: PlaceRow) => HTMLElement }} Column
+ */
+
+/** @type {Record<'id' | 'en', Record<string, string>>} */
 const words = {
   id: {
     title: 'Dasbor kabupaten',
@@ -93,10 +102,11 @@ const words = {
   },
 };
 
+/** @type {'id' | 'en'} */
 let lang = localStorage.getItem('tikar.lang') === 'en' ? 'en' : 'id';
-const t = (key, vars = {}) =>
+const t = (/** @type {string} */ key, /** @type {Record<string, string | number>} */ vars = {}) =>
   (words[lang][key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
-const number = (value, digits = 1) =>
+const number = (/** @type {number | null | undefined} */ value, digits = 1) =>
   value === null || value === undefined
     ? '–'
     : value.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', {
@@ -104,12 +114,21 @@ const number = (value, digits = 1) =>
         minimumFractionDigits: digits,
       });
 
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number | boolean | null | undefined | ((event: Event) => unknown)>} [attrs]
+ *   false, null and undefined leave an attribute out; a function under an `on…` name is a listener
+ * @param {...(Node | string | number | false | null | undefined | (Node | string | number | false | null | undefined)[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
-    else el.setAttribute(name, value === true ? '' : String(value));
+    if (typeof value === 'function') {
+      if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+    } else el.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat())
     if (child !== null && child !== undefined && child !== false)
@@ -117,23 +136,52 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const app = document.getElementById('app');
+/**
+ * An element of the page's fixed frame (index.html); a missing one is a fault of the page, said at once.
+ * @param {string} id
+ */
+function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the dashboard page has no #${id}`);
+  return el;
+}
+
+const app = byId('app');
+const langToggle = byId('lang-toggle');
+const logoutButton = byId('logout');
+/**
+ * @type {{ month: string, days: number, village: string, view: Overview | null,
+ *   sort: Record<string, { key: string, direction: 'ascending' | 'descending' }> }}
+ */
 const state = { month: new Date().toISOString().slice(0, 7), days: 30, village: '', view: null, sort: {} };
 
+/**
+ * @template {string} P
+ * @param {P} path
+ * @param {RequestInit} [options]
+ * @returns {Promise<{ ok: true, status: number, body: DashboardAnswer<P> } | { ok: false, status: number, body?: ErrorBody }>}
+ *   no body on 401 (not logged in)
+ */
 async function api(path, options = {}) {
   const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...options });
-  if (response.status === 401) return { status: 401 };
-  return { status: response.status, body: await response.json() };
+  if (response.status === 401) return { ok: false, status: 401 };
+  // The dashboard answers by its contract: DashboardAnswer when ok, ErrorBody otherwise.
+  const body = await response.json();
+  return response.ok
+    ? { ok: true, status: response.status, body }
+    : { ok: false, status: response.status, body };
 }
 
 function translateStatic() {
   document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  document.getElementById('lang-toggle').textContent = lang === 'id' ? 'EN' : 'ID';
+  for (const el of document.querySelectorAll('[data-i18n]'))
+    el.textContent = t(el.getAttribute('data-i18n') ?? '');
+  langToggle.textContent = lang === 'id' ? 'EN' : 'ID';
 }
 
+/** @param {string} [error] */
 function showLogin(error) {
-  document.getElementById('logout').hidden = true;
+  logoutButton.hidden = true;
   const input = h('input', {
     type: 'password',
     name: 'password',
@@ -151,8 +199,8 @@ function showLogin(error) {
           method: 'POST',
           body: JSON.stringify({ password: input.value }),
         });
-        if (result.status === 200) void load();
-        else showLogin(result.status === 429 ? result.body.error.message : t('wrong'));
+        if (result.ok) void load();
+        else showLogin(result.status === 429 && result.body ? result.body.error.message : t('wrong'));
       },
     },
     h('h1', {}, t('title')),
@@ -164,7 +212,7 @@ function showLogin(error) {
   input.focus();
 }
 
-const rateCell = (rate) =>
+const rateCell = (/** @type {Rate} */ rate) =>
   h(
     'td',
     {},
@@ -172,6 +220,7 @@ const rateCell = (rate) =>
     rate.pct === null ? null : h('span', { class: 'ci' }, ` (${number(rate.lower)}–${number(rate.upper)})`),
   );
 
+/** @type {Column[]} */
 const columns = [
   { key: 's', label: 'S', value: (r) => r.s },
   { key: 'd', label: 'D', value: (r) => r.d },
@@ -235,11 +284,17 @@ const columns = [
   },
 ];
 
+/**
+ * @param {string} id
+ * @param {PlaceRow[]} rows
+ * @param {Column[]} leading
+ */
 function sortedRows(id, rows, leading) {
   const sort = state.sort[id];
   if (!sort) return rows;
   const all = [...leading, ...columns];
   const column = all.find((c) => c.key === sort.key);
+  if (!column) return rows;
   const direction = sort.direction === 'ascending' ? 1 : -1;
   return [...rows].sort((a, b) => {
     const x = column.value(a) ?? Number.NEGATIVE_INFINITY;
@@ -248,6 +303,13 @@ function sortedRows(id, rows, leading) {
   });
 }
 
+/**
+ * @param {string} id
+ * @param {PlaceRow[]} rows
+ * @param {Column[]} leading
+ * @param {string} csvTable
+ * @param {HTMLElement} [footer]
+ */
 function table(id, rows, leading, csvTable, footer) {
   const all = [...leading, ...columns];
   const head = all.map((column) => {
@@ -307,10 +369,17 @@ function table(id, rows, leading, csvTable, footer) {
   ];
 }
 
+/** @type {Column} */
 const villageColumn = { key: 'village', label: 'village', text: true, value: (r) => r.village_id };
+/** @type {Column} */
 const posyanduColumn = { key: 'posyandu', label: 'posyandu', text: true, value: (r) => r.posyandu_id };
+/** @type {Column} */
 const countColumn = { key: 'count', label: 'count', value: (r) => r.posyandu_count };
 
+/**
+ * @param {string} label
+ * @param {string} value
+ */
 function kpi(label, value) {
   return h('div', { class: 'kpi' }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
 }
@@ -324,7 +393,7 @@ function render() {
     {
       id: 'village',
       onchange: (event) => {
-        state.village = event.target.value;
+        if (event.target instanceof HTMLSelectElement) state.village = event.target.value;
         render();
       },
     },
@@ -359,7 +428,7 @@ function render() {
             id: 'month',
             value: state.month,
             onchange: (event) => {
-              state.month = event.target.value;
+              if (event.target instanceof HTMLInputElement) state.month = event.target.value;
               void load();
             },
           }),
@@ -375,7 +444,7 @@ function render() {
             max: 366,
             value: state.days,
             onchange: (event) => {
-              state.days = Number(event.target.value) || 30;
+              if (event.target instanceof HTMLInputElement) state.days = Number(event.target.value) || 30;
               void load();
             },
           }),
@@ -428,23 +497,25 @@ async function load() {
   const result = await api(`/api/overview?month=${state.month}&days=${state.days}`);
   if (mine !== loads) return;
   if (result.status === 401) return showLogin();
-  if (result.status !== 200) {
-    app.replaceChildren(h('p', { class: 'error', role: 'alert' }, result.body.error.message));
+  if (!result.ok) {
+    app.replaceChildren(
+      h('p', { class: 'error', role: 'alert' }, result.body?.error.message ?? String(result.status)),
+    );
     return;
   }
-  document.getElementById('logout').hidden = false;
+  logoutButton.hidden = false;
   state.view = result.body;
   render();
 }
 
-document.getElementById('lang-toggle').addEventListener('click', () => {
+langToggle.addEventListener('click', () => {
   lang = lang === 'id' ? 'en' : 'id';
   localStorage.setItem('tikar.lang', lang);
   translateStatic();
   if (state.view) render();
   else showLogin();
 });
-document.getElementById('logout').addEventListener('click', async () => {
+logoutButton.addEventListener('click', async () => {
   await api('/api/logout', { method: 'POST' });
   state.view = null;
   showLogin();

@@ -1,9 +1,12 @@
+// @ts-check
 // The screens' shell: login state, language toggle, menu by role, hash routes, and the banners every
-// screen shares (clock to confirm, mat problems, live connection lost).
+// screen shares (clock to confirm, mat problems, live connection lost). Nothing imports this file: the
+// views read and change the shared state through state.js.
 import { api, setUnauthorisedHandler } from './api.js';
-import { h, mount } from './dom.js';
+import { byId, h, mount } from './dom.js';
 import { fmtDateTime, getLang, phoneTimeIso, setLang, t } from './i18n.js';
 import { connectLive, disconnectLive, onLive, setConnectionHandler } from './live.js';
+import { navigate, onStateChange, setRouter, state, stateChanged } from './state.js';
 import { renderChild } from './views/child.js';
 import { renderLogin } from './views/login.js';
 import { renderMeasure } from './views/measure.js';
@@ -12,36 +15,20 @@ import { renderReports } from './views/reports.js';
 import { renderSearch } from './views/search.js';
 import { renderToday } from './views/today.js';
 
-/** What every screen may read: who is logged in, the mats and the clock as last reported live. */
-export const state = {
-  role: null,
-  posyanduId: '',
-  mats: new Map(),
-  clock: null,
-  liveUp: true,
-  /** The oldest child the gateway registers and measures (its one constant, sent with the status). */
-  maxAgeDays: null,
-};
-const stateListeners = new Set();
+/** @import { LoginView, Role } from './contract' */
+/** @typedef {(options: { rerender: boolean }) => void} Cleanup what a screen does when another replaces it */
 
-/** Re-run `listener` whenever mats, clock or the connection change; returns the unsubscribe. */
-export function onStateChange(listener) {
-  stateListeners.add(listener);
-  return () => stateListeners.delete(listener);
-}
-
-function stateChanged() {
-  renderBanners();
-  for (const listener of stateListeners) listener();
-}
-
-const appEl = document.getElementById('app');
-const navEl = document.getElementById('nav');
-const langButton = document.getElementById('lang-toggle');
-const logoutButton = document.getElementById('logout');
-const bannersEl = document.getElementById('banners');
+const appEl = byId('app', HTMLElement);
+const navEl = byId('nav', HTMLElement);
+const langButton = byId('lang-toggle', HTMLButtonElement);
+const logoutButton = byId('logout', HTMLButtonElement);
+const bannersEl = byId('banners', HTMLElement);
+/** @type {Cleanup} */
 let cleanup = () => {};
+onStateChange(renderBanners);
+setRouter(() => void route());
 
+/** @type {Record<Role, [href: string, key: string][]>} */
 const menus = {
   kader: [
     ['#/search', 'nav.measure'],
@@ -60,11 +47,6 @@ const menus = {
   ],
 };
 
-export function navigate(hash) {
-  if (location.hash === hash) void route();
-  else location.hash = hash;
-}
-
 function renderChrome() {
   document.documentElement.lang = getLang();
   langButton.textContent = getLang() === 'id' ? 'EN' : 'ID';
@@ -74,13 +56,13 @@ function renderChrome() {
   );
   logoutButton.textContent = t('top.logout');
   logoutButton.hidden = !state.role;
-  document.getElementById('place').textContent = state.role
+  byId('place', HTMLElement).textContent = state.role
     ? `${t(`role.${state.role}`)} · ${state.posyanduId}`
     : '';
   const current = location.hash.split('/').slice(0, 2).join('/');
   mount(
     navEl,
-    (menus[state.role] ?? []).map(([href, key]) =>
+    (state.role ? menus[state.role] : []).map(([href, key]) =>
       h('a', { href, class: 'nav-link', 'aria-current': current === href ? 'page' : undefined }, t(key)),
     ),
   );
@@ -90,15 +72,16 @@ function renderBanners() {
   const banners = [];
   if (state.role && !state.liveUp)
     banners.push(h('div', { class: 'banner banner-warn', role: 'status' }, `⚠ ${t('live.lost')}`));
-  if (state.role && state.clock && !state.clock.trusted) {
+  const clock = state.clock;
+  if (state.role && clock && !clock.trusted) {
     const phoneNow = new Date();
-    const gateway = new Date(state.clock.effective_time);
+    const gateway = new Date(clock.effective_time);
     banners.push(
       h(
         'section',
         { class: 'banner banner-severe clock-banner', role: 'alertdialog', 'aria-labelledby': 'clock-title' },
         h('h2', { id: 'clock-title' }, `⚠ ${t('clock.title')}`),
-        h('p', {}, state.clock.message?.[getLang()] ?? ''),
+        h('p', {}, clock.message[getLang()]),
         h(
           'p',
           { class: 'clock-times' },
@@ -129,7 +112,10 @@ function renderBanners() {
   mount(bannersEl, banners);
 }
 
-/** Renders the current route; `rerender` means the same screen is drawn again (e.g. in the other language). */
+/**
+ * Renders the current route; `rerender` means the same screen is drawn again (e.g. in the other language).
+ * @param {boolean} [rerender]
+ */
 async function route(rerender = false) {
   cleanup({ rerender });
   cleanup = () => {};
@@ -139,6 +125,7 @@ async function route(rerender = false) {
     cleanup = renderLogin(appEl, { onLoggedIn }) ?? (() => {});
     return;
   }
+  /** @type {Record<string, () => Promise<Cleanup | void> | Cleanup | void>} */
   const views = {
     search: () => renderSearch(appEl),
     measure: () => renderMeasure(appEl, param),
@@ -148,7 +135,7 @@ async function route(rerender = false) {
     // Children's personal data in bulk: the kader's menu has no Laporan, and the gateway refuses it too.
     reports: () => (state.role === 'kader' ? navigate('#/search') : renderReports(appEl, param, param2)),
   };
-  const view = views[page];
+  const view = page === undefined ? undefined : views[page];
   if (!view) {
     navigate(state.role === 'kader' ? '#/search' : '#/today');
     return;
@@ -168,6 +155,7 @@ async function loadStatus() {
   state.mats = new Map(status.data.mats.map((mat) => [mat.mat_id, mat]));
 }
 
+/** @param {LoginView} login */
 async function onLoggedIn(login) {
   state.role = login.role;
   state.clock = login.clock;

@@ -1,6 +1,10 @@
+// @ts-check
 // Words of the screens in Bahasa Indonesia (default) and English, and the way each language writes
 // numbers and dates (28 November 2026 / 28 Nov 2026; decimal comma in Indonesian).
 
+/** @import { Lang } from './contract' */
+
+/** @type {Record<Lang, Record<string, string>>} */
 const dictionaries = {
   id: {
     'nav.measure': 'Ukur anak',
@@ -465,6 +469,7 @@ const dictionaries = {
   },
 };
 
+/** @type {Record<Lang, string[]>} */
 const monthsLong = {
   id: [
     'Januari',
@@ -495,11 +500,13 @@ const monthsLong = {
     'December',
   ],
 };
+/** @type {Record<Lang, string[]>} */
 const monthsShort = {
   id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
 };
 
+/** @type {Lang} */
 let lang = localStorage.getItem('tikar.lang') === 'en' ? 'en' : 'id';
 
 /** Month names in the current language, January first. */
@@ -511,19 +518,25 @@ export function getLang() {
   return lang;
 }
 
+/** @param {string} next `en` or anything else for Bahasa Indonesia */
 export function setLang(next) {
   lang = next === 'en' ? 'en' : 'id';
   localStorage.setItem('tikar.lang', lang);
   document.documentElement.lang = lang;
 }
 
-/** The text for `key` in the current language, with `{name}` placeholders filled from `vars`. */
+/**
+ * The text for `key` in the current language, with `{name}` placeholders filled from `vars`.
+ * @param {string} key
+ * @param {Record<string, string | number>} [vars]
+ */
 export function t(key, vars = {}) {
   const text = dictionaries[lang][key] ?? dictionaries.id[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in vars ? String(vars[name]) : `{${name}}`));
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
 }
 
 /** Plain words for a failed API call: the known error codes in the current language, else the message. */
+/** @param {{ code: string, message: string }} result a failed call (ApiFailure) */
 export function errorText(result) {
   if (result.code === 'network') return t('error.network');
   const key = `error.${result.code}`;
@@ -533,6 +546,10 @@ export function errorText(result) {
 }
 
 /** A number with `decimals` places: "67,4" in Indonesian, "67.4" in English; a real minus sign. */
+/**
+ * @param {number | null | undefined} value
+ * @param {number} decimals
+ */
 export function fmtNumber(value, decimals) {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const text = Math.abs(value).toFixed(decimals);
@@ -541,6 +558,7 @@ export function fmtNumber(value, decimals) {
 }
 
 /** A number typed by the user: "7,5" or "7.5" → 7.5; empty → null; anything else → NaN. */
+/** @param {string | null | undefined} text */
 export function parseNumber(text) {
   const trimmed = String(text ?? '').trim();
   if (trimmed === '') return null;
@@ -548,12 +566,17 @@ export function parseNumber(text) {
 }
 
 /** A z-score with its sign: "−2,45", "+0,30". */
+/** @param {number | null | undefined} z */
 export function fmtZ(z) {
   if (z === null || z === undefined || !Number.isFinite(z)) return '—';
   return z > 0 ? `+${fmtNumber(z, 2)}` : fmtNumber(z, 2);
 }
 
 /** "2026-11-28" or an ISO instant → "28 November 2026" (long) or "28 Nov 2026" (short). */
+/**
+ * @param {string | null | undefined} iso
+ * @param {'long' | 'short'} [style]
+ */
 export function fmtDate(iso, style = 'long') {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? '');
   if (!match) return '—';
@@ -563,25 +586,32 @@ export function fmtDate(iso, style = 'long') {
 }
 
 /** A local Date → "28 November 2026 10.15" (Indonesian writes the time with a dot). */
+/** @param {Date} date */
 export function fmtDateTime(date) {
-  const pad = (n) => String(n).padStart(2, '0');
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
   const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
   const sep = lang === 'id' ? '.' : ':';
   return `${fmtDate(day)} ${pad(date.getHours())}${sep}${pad(date.getMinutes())}`;
 }
 
 /** An ISO instant → the phone's local time of day: "10.15" (Indonesian), "10:15" (English). */
+/** @param {string} iso */
 export function fmtTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  const pad = (n) => String(n).padStart(2, '0');
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
   return `${pad(date.getHours())}${lang === 'id' ? '.' : ':'}${pad(date.getMinutes())}`;
 }
 
 /** Completed months and remaining days between two YYYY-MM-DD dates, counted on the calendar. */
+/**
+ * @param {string} birthIso
+ * @param {string} onIso
+ * @returns {{ months: number, days: number } | undefined} undefined when `onIso` is before the birth
+ */
 export function calendarAge(birthIso, onIso) {
-  const [by, bm, bd] = birthIso.split('-').map(Number);
-  const [oy, om, od] = onIso.split('-').map(Number);
+  const [by = 0, bm = 0, bd = 0] = birthIso.split('-').map(Number);
+  const [oy = 0, om = 0, od = 0] = onIso.split('-').map(Number);
   let months = (oy - by) * 12 + (om - bm);
   let days = od - bd;
   if (days < 0) {
@@ -593,11 +623,17 @@ export function calendarAge(birthIso, onIso) {
 }
 
 /** "8 bulan 12 hari" / "8 months 12 days". */
+/**
+ * @param {string} birthIso
+ * @param {string} onIso
+ * @param {'long' | 'short'} [style]
+ */
 export function fmtAge(birthIso, onIso, style = 'long') {
   const age = calendarAge(birthIso, onIso);
   if (!age) return '—';
   // English counts in the singular for one ("1 month 1 day"); Indonesian has no plural.
-  const plural = (n, one, many) => (n === 1 ? one : many);
+  const plural = (/** @type {number} */ n, /** @type {string} */ one, /** @type {string} */ many) =>
+    n === 1 ? one : many;
   return t(style === 'short' ? 'age.short' : 'age.text', {
     m: age.months,
     d: age.days,
@@ -609,13 +645,14 @@ export function fmtAge(birthIso, onIso, style = 'long') {
 /** Today's local date as YYYY-MM-DD (the phone's clock). */
 export function todayIso() {
   const now = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** The phone's time as ISO 8601 with its UTC offset (what the gateway compares its clock with). */
+/** @param {Date} [date] */
 export function phoneTimeIso(date = new Date()) {
-  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const pad = (/** @type {number} */ n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
   const offsetMin = -date.getTimezoneOffset();
   const sign = offsetMin >= 0 ? '+' : '-';
   const local = new Date(date.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);

@@ -1,9 +1,12 @@
+// @ts-check
 // On a child's page: where to find the child for a home visit (dusun, RT/RW, phone) and today's visit notes
 // (vitamin A given, ASI eksklusif for 0–6 months), kept on the gateway only, never sent over MQTT.
 // Self-contained: its own words in both languages.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { errorText, getLang, todayIso } from '../i18n.js';
+
+/** @typedef {typeof words.id} Words */
 
 const words = {
   id: {
@@ -42,11 +45,20 @@ const words = {
   },
 };
 
+/**
+ * @param {string} label
+ * @param {HTMLElement} input
+ */
 function field(label, input) {
   return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), input);
 }
 
-/** A yes / no / not recorded choice; its value() is true, false or null. */
+/**
+ * A yes / no / not recorded choice; its value() is true, false or null.
+ * @param {string} id
+ * @param {string} label
+ * @param {Words} w
+ */
 function choice(id, label, w) {
   const select = h(
     'select',
@@ -57,17 +69,19 @@ function choice(id, label, w) {
   );
   return {
     element: field(label, select),
-    set: (value) => {
+    set: (/** @type {boolean | null} */ value) => {
       select.value = value === true ? 'y' : value === false ? 'n' : '';
     },
     value: () => (select.value === '' ? null : select.value === 'y'),
   };
 }
 
+/** @param {string} childId */
 export function childDetailsSection(childId) {
-  const w = words[getLang()] ?? words.id;
+  const w = words[getLang()];
   const id = encodeURIComponent(childId);
-  const input = (name, attrs) => h('input', { id: `address-${name}`, ...attrs });
+  const input = (/** @type {string} */ name, /** @type {Record<string, string>} */ attrs) =>
+    h('input', { id: `address-${name}`, ...attrs });
   const dusun = input('dusun', { maxlength: '60', autocomplete: 'off' });
   const rt = input('rt', { inputmode: 'numeric', maxlength: '3', pattern: '[0-9]{1,3}' });
   const rw = input('rw', { inputmode: 'numeric', maxlength: '3', pattern: '[0-9]{1,3}' });
@@ -82,7 +96,7 @@ export function childDetailsSection(childId) {
   const asi = choice('visit-asi', w.asi, w);
   const notesStatus = h('p', { class: 'hint', id: 'visit-status', role: 'status' });
   const today = todayIso();
-  const orNull = (el) => (el.value.trim() === '' ? null : el.value.trim());
+  const orNull = (/** @type {HTMLInputElement} */ el) => (el.value.trim() === '' ? null : el.value.trim());
 
   const addressForm = h(
     'form',

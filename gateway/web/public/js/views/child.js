@@ -1,24 +1,30 @@
+// @ts-check
 // A child's page: the growth chart (SVG drawn by the gateway from the WHO 2006 tables, or the WHO 2007
 // reference for a PAUD child of 5–7 years) and the history, corrections shown beside the rows they replace.
 // Printable on one A4 page.
 import { api } from '../api.js';
-import { state } from '../app.js';
 import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, fmtNumber, getLang, parseNumber, t, todayIso } from '../i18n.js';
+import { state } from '../state.js';
 import { childDetailsSection } from './child-details.js';
 import { severityBadge } from './result-card.js';
 
+/** @import { ApiFailure, CorrectionInput, Measurement } from '../contract' */
+
+/**
+ * @param {HTMLElement} root
+ * @param {string | undefined} childId
+ */
 export async function renderChild(root, childId) {
   const id = encodeURIComponent(childId ?? '');
   const [childResult, measurementsResult] = await Promise.all([
     api('GET', `/api/children/${id}`),
     api('GET', `/api/children/${id}/measurements`),
   ]);
-  if (!childResult.ok || !measurementsResult.ok) {
-    const failed = childResult.ok ? measurementsResult : childResult;
+  const fail = (/** @type {ApiFailure} */ failed) =>
     mount(root, h('section', { class: 'page' }, h('p', { class: 'form-error' }, errorText(failed))));
-    return;
-  }
+  if (!childResult.ok) return fail(childResult);
+  if (!measurementsResult.ok) return fail(measurementsResult);
   const child = childResult.data;
   const measurements = measurementsResult.data.measurements;
   const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
@@ -109,6 +115,7 @@ export async function renderChild(root, childId) {
   );
 
   const correctionSlot = h('div', { id: 'correction-slot' });
+  /** @param {Measurement} m */
   function openCorrection(m) {
     const error = h('p', { class: 'form-error', role: 'alert' });
     // Text fields, not type=number: the value shows with the language's decimal comma, and "7,5" is accepted.
@@ -140,6 +147,7 @@ export async function renderChild(root, childId) {
               reason.focus();
               return;
             }
+            /** @type {CorrectionInput} */
             const body = { reason: reason.value };
             const lengthCm = parseNumber(length.value);
             const weightKg = parseNumber(weight.value);

@@ -1,10 +1,19 @@
+// @ts-check
 // Login: pick a role, type the PIN. The phone's time goes along so the gateway can check its own clock.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { phoneTimeIso, t } from '../i18n.js';
+import { isRole, roles } from '../state.js';
 
+/** @import { LoginView } from '../contract' */
+
+/**
+ * @param {HTMLElement} root
+ * @param {{ onLoggedIn: (login: LoginView) => unknown }} options
+ */
 export function renderLogin(root, { onLoggedIn }) {
-  let role = localStorage.getItem('tikar.role') ?? 'kader';
+  const remembered = localStorage.getItem('tikar.role');
+  let role = isRole(remembered) ? remembered : 'kader';
   const message = h('p', { class: 'form-error', role: 'alert', id: 'login-error' });
   const pin = h('input', {
     id: 'pin',
@@ -18,7 +27,7 @@ export function renderLogin(root, { onLoggedIn }) {
     required: true,
     class: 'pin-input',
   });
-  const roleButtons = ['kader', 'bidan', 'admin'].map((value) =>
+  const roleButtons = roles.map((value) =>
     h(
       'button',
       {

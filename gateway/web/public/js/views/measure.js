@@ -1,7 +1,7 @@
+// @ts-check
 // The kader's measuring flow: choose the position, start, watch the live reading until it locks (the mat
 // beeps), move the foot board away and measure again (a third time when two differ by more than 7 mm), save.
 import { api } from '../api.js';
-import { navigate, onStateChange, state } from '../app.js';
 import { h, mount } from '../dom.js';
 import {
   calendarAge,
@@ -15,12 +15,21 @@ import {
   todayIso,
 } from '../i18n.js';
 import { onLive } from '../live.js';
+import { navigate, onStateChange, state } from '../state.js';
 import { renderResultCard } from './result-card.js';
 
-/** A session kept across a redraw of this screen (language switch), picked up by the next render. */
+/** @import { MatStatus, SessionState } from '../contract' */
+
+/**
+ * A session kept across a redraw of this screen (language switch), picked up by the next render.
+ * @type {{ childId: string, sessionId: string } | null}
+ */
 let carried = null;
 
-/** Why no reading from this mat may be saved, or undefined when it may. */
+/**
+ * Why no reading from this mat may be saved, or undefined when it may.
+ * @param {MatStatus | undefined} mat
+ */
 export function matProblem(mat) {
   if (!mat) return t('mat.none');
   if (!mat.connected) return t('mat.disconnected');
@@ -29,7 +38,10 @@ export function matProblem(mat) {
   return undefined;
 }
 
-/** An expired calibration warns but does not block (the measurement keeps its calibration id). */
+/**
+ * An expired calibration warns but does not block (the measurement keeps its calibration id).
+ * @param {MatStatus | undefined} mat
+ */
 function matWarning(mat) {
   return mat?.calibration === 'expired' ? t('mat.expired') : undefined;
 }
@@ -38,13 +50,17 @@ function firstMat() {
   return [...state.mats.values()][0];
 }
 
-const fmtLength = (mm) => `${fmtNumber(mm / 10, 1)} cm`;
-const fmtWeight = (g) => `${fmtNumber(g / 1000, 2)} kg`;
+const fmtLength = (/** @type {number} */ mm) => `${fmtNumber(mm / 10, 1)} cm`;
+const fmtWeight = (/** @type {number} */ g) => `${fmtNumber(g / 1000, 2)} kg`;
 /** How often this screen tells the gateway it shows the session (it counts as gone after 15 s). */
 const SCREEN_BEAT_MS = 5000;
 /** This tab's open session, so a reload picks it up at once (the tab is the same screen). */
 const TAB_SESSION_KEY = 'tikar.session';
 
+/**
+ * @param {HTMLElement} root
+ * @param {string | undefined} childId
+ */
 export async function renderMeasure(root, childId) {
   const loaded = await api('GET', `/api/children/${encodeURIComponent(childId ?? '')}`);
   if (!loaded.ok) {
@@ -53,9 +69,12 @@ export async function renderMeasure(root, childId) {
   }
   const child = loaded.data;
   const age = calendarAge(child.birth_date, todayIso());
+  /** @type {SessionState['position']} */
   const suggested = age && age.months < 24 ? 'l' : 'h';
   let position = suggested;
+  /** @type {SessionState | null} this screen's session */
   let session = null;
+  /** @type {(() => unknown)[]} */
   const stops = [];
 
   const matBox = h('div', { class: 'mat-box', id: 'mat-status', role: 'status' });
@@ -64,7 +83,9 @@ export async function renderMeasure(root, childId) {
     { type: 'button', class: 'btn btn-primary btn-block btn-big', id: 'start' },
     `▶ ${t('measure.start')}`,
   );
-  const positionButtons = ['l', 'h'].map((value) =>
+  /** @type {SessionState['position'][]} */
+  const positions = ['l', 'h'];
+  const positionButtons = positions.map((value) =>
     h(
       'button',
       {
@@ -118,21 +139,15 @@ export async function renderMeasure(root, childId) {
     t('measure.cancel'),
   );
 
+  const weightRow = h(
+    'div',
+    { class: 'live-weight-row', id: 'weight-row' },
+    h('span', {}, `${t('measure.weight')}: `),
+    weightValueEl,
+  );
   mount(
     livePanel,
-    h(
-      'div',
-      { class: 'live-card' },
-      liveLabel,
-      valueEl,
-      stabilityEl,
-      h(
-        'div',
-        { class: 'live-weight-row', id: 'weight-row' },
-        h('span', {}, `${t('measure.weight')}: `),
-        weightValueEl,
-      ),
-    ),
+    h('div', { class: 'live-card' }, liveLabel, valueEl, stabilityEl, weightRow),
     promptEl,
     readingsEl,
     weightSlot,
@@ -258,6 +273,7 @@ export async function renderMeasure(root, childId) {
   }
 
   // While this screen shows a session it says so; a closed tab stops saying it and the mat can be taken over.
+  /** @type {ReturnType<typeof setInterval> | undefined} */
   let beat;
   function startBeat() {
     clearInterval(beat);
@@ -268,7 +284,10 @@ export async function renderMeasure(root, childId) {
     }, SCREEN_BEAT_MS);
   }
 
-  /** A new state of this screen's session (live or answered): ended elsewhere means back to the start. */
+  /**
+   * A new state of this screen's session (live or answered): ended elsewhere means back to the start.
+   * @param {SessionState} next
+   */
   function onSessionState(next) {
     if (next.phase === 'cancelled') {
       session = null;
@@ -285,6 +304,10 @@ export async function renderMeasure(root, childId) {
     renderSession();
   }
 
+  /**
+   * @param {boolean} moving
+   * @param {boolean} hasValue
+   */
   function setStability(moving, hasValue) {
     stabilityEl.className = `stability ${!hasValue ? 'stability-none' : moving ? 'stability-moving' : 'stability-stable'}`;
     stabilityEl.textContent = !hasValue
@@ -297,7 +320,7 @@ export async function renderMeasure(root, childId) {
   function renderSaveState() {
     if (!session) return;
     const problem = matProblem(currentMat());
-    const clockBad = state.clock && !state.clock.trusted;
+    const clockBad = state.clock !== null && !state.clock.trusted;
     // With a scale, the weight of the last reading may settle a moment after the length.
     const ready = session.phase === 'complete' && (session.weight === null || session.weight.stored !== null);
     saveButton.disabled = !ready || Boolean(problem) || clockBad;
@@ -309,6 +332,7 @@ export async function renderMeasure(root, childId) {
   }
 
   function renderSession() {
+    if (!session) return;
     const length = session.length;
     liveLabel.textContent = t(session.position === 'l' ? 'measure.lengthLying' : 'measure.lengthStanding');
     valueEl.textContent = length.current === null ? '—' : fmtLength(length.current);
@@ -354,7 +378,7 @@ export async function renderMeasure(root, childId) {
         ),
       );
     mount(readingsEl, slots);
-    document.getElementById('weight-row').hidden = session.weight === null;
+    weightRow.hidden = session.weight === null;
     if (session.weight) showWeight();
     renderWeightInput();
     renderSaveState();
@@ -366,8 +390,10 @@ export async function renderMeasure(root, childId) {
   }
 
   // Once the scale's readings are complete, the weight shown is the one that will be saved.
+  /** @param {number} [liveG] the scale's live value, grams */
   function showWeight(liveG) {
-    const weight = session.weight;
+    const weight = session?.weight;
+    if (!weight) return;
     if (weight.stored !== null && weight.stored !== undefined) {
       weightValueEl.textContent = `${fmtNumber(weight.stored, 2)} kg ✔`;
       return;
@@ -379,7 +405,7 @@ export async function renderMeasure(root, childId) {
 
   let weightInputShown = false;
   function renderWeightInput() {
-    if (session.weight !== null || weightInputShown) return;
+    if (!session || session.weight !== null || weightInputShown) return;
     weightInputShown = true;
     // Text with a decimal keypad, not type=number: "7,2" is how an Indonesian kader writes it.
     const input = h('input', { id: 'manual-weight', inputmode: 'decimal', autocomplete: 'off' });
@@ -398,13 +424,14 @@ export async function renderMeasure(root, childId) {
               error.textContent = t('measure.weightNumber', { example: fmtNumber(7.25, 2) });
               return;
             }
+            if (!session) return;
             const result = await api('POST', `/api/sessions/${session.session_id}/weight`, {
               weight_kg: weightKg,
             });
             if (result.ok) {
               session = result.data;
               error.className = 'form-ok';
-              error.textContent = `✔ ${fmtNumber(session.manual_weight_kg, 2)} kg`;
+              error.textContent = `✔ ${fmtNumber(result.data.manual_weight_kg, 2)} kg`;
               renderSession();
             } else {
               error.className = 'form-error';
@@ -440,6 +467,7 @@ export async function renderMeasure(root, childId) {
     showSession(result.data);
   });
 
+  /** @param {SessionState} state */
   function showSession(state) {
     session = state;
     saveShown = false;
@@ -455,6 +483,7 @@ export async function renderMeasure(root, childId) {
   }
 
   saveButton.addEventListener('click', async () => {
+    if (!session) return;
     saveButton.disabled = true;
     const result = await api('POST', `/api/sessions/${session.session_id}/save`, {});
     if (!result.ok) {
@@ -471,6 +500,7 @@ export async function renderMeasure(root, childId) {
     matBox.hidden = true;
   });
   againButton.addEventListener('click', async () => {
+    if (!session) return;
     const result = await api('POST', `/api/sessions/${session.session_id}/restart`, {});
     if (result.ok) {
       session = result.data;
@@ -500,9 +530,9 @@ export async function renderMeasure(root, childId) {
       if (!session || lock.session_id !== session.session_id) return;
       // The mat beeps; the screen shows the same moment so the kader knows the reading is taken.
       const card = valueEl.parentElement;
-      card.classList.add('live-locked');
+      card?.classList.add('live-locked');
       stabilityEl.textContent = `✔ ${t('measure.locked')}`;
-      setTimeout(() => card.classList.remove('live-locked'), 1200);
+      setTimeout(() => card?.classList.remove('live-locked'), 1200);
     }),
     onLive('session', (next) => {
       if (!session || next.session_id !== session.session_id) return;
@@ -537,7 +567,7 @@ export async function renderMeasure(root, childId) {
     if (resumed.ok && !['saved', 'cancelled'].includes(resumed.data.phase)) showSession(resumed.data);
   }
   carried = null;
-  return ({ rerender } = {}) => {
+  return (/** @type {{ rerender?: boolean }} */ { rerender } = {}) => {
     clearInterval(beat);
     busyDrawn = 'gone';
     for (const stop of stops.splice(0)) stop();

@@ -1,14 +1,17 @@
+// @ts-check
 // Admin: set a role's PIN (stored only as a scrypt hash on the gateway).
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
 import { errorText, t } from '../i18n.js';
+import { isRole, roles } from '../state.js';
 
+/** @param {HTMLElement} root */
 export function renderPins(root) {
   const message = h('p', { role: 'status', class: 'hint' });
   const role = h(
     'select',
     { id: 'pin-role' },
-    ['kader', 'bidan', 'admin'].map((value) => h('option', { value }, t(`role.${value}`))),
+    roles.map((value) => h('option', { value }, t(`role.${value}`))),
   );
   const pin = h('input', {
     id: 'pin-new',
@@ -29,10 +32,12 @@ export function renderPins(root) {
           class: 'card',
           onsubmit: async (event) => {
             event.preventDefault();
-            const result = await api('POST', '/api/admin/pins', { role: role.value, pin: pin.value });
+            const chosen = role.value;
+            if (!isRole(chosen)) return;
+            const result = await api('POST', '/api/admin/pins', { role: chosen, pin: pin.value });
             pin.value = '';
             message.textContent = result.ok
-              ? `✔ ${t('pins.saved', { role: t(`role.${role.value}`) })}`
+              ? `✔ ${t('pins.saved', { role: t(`role.${chosen}`) })}`
               : errorText(result);
           },
         },

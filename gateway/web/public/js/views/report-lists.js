@@ -1,3 +1,4 @@
+// @ts-check
 // On the Laporan page: the month's lists (daftar rujukan, kunjungan rumah, SKDN F2, KPM form 2.B), each to
 // open as a printable page or download as CSV, and the month's sasaran (target count of balita in the area)
 // that the SKDN then uses as S. Self-contained: its own words in both languages.
@@ -44,11 +45,12 @@ const words = {
     invalid: 'Enter the number of children (a whole number, 0 or more).',
   },
 };
+/** @type {('rujukan' | 'kunjungan' | 'f2' | 'kpm2b')[]} the lists of gateway/reports/lists.ts */
 const listKinds = ['rujukan', 'kunjungan', 'f2', 'kpm2b'];
 
 /** The section and a `setMonth(YYYY-MM)` the page calls whenever its month changes. */
 export function reportListsSection() {
-  const w = words[getLang()] ?? words.id;
+  const w = words[getLang()];
   let month = '';
   const links = h('ul', { class: 'report-lists', id: 'report-lists' });
   const input = h('input', {
@@ -60,6 +62,7 @@ export function reportListsSection() {
   });
   const status = h('p', { class: 'hint', id: 'sasaran-status', role: 'status' });
 
+  /** @param {number | null} balita null clears the month's sasaran */
   async function save(balita) {
     const result = await api('PUT', '/api/sasaran', { month, balita });
     status.textContent = result.ok ? (balita === null ? w.cleared : w.saved) : errorText(result);
@@ -87,10 +90,12 @@ export function reportListsSection() {
     status,
   );
 
+  /** @param {string} next YYYY-MM */
   async function setMonth(next) {
     month = next;
-    const url = (kind, format) => `/api/lists/${kind}?${new URLSearchParams({ month, format })}`;
-    const byName = (format) =>
+    const url = (/** @type {string} */ kind, /** @type {string} */ format) =>
+      `/api/lists/${kind}?${new URLSearchParams({ month, format })}`;
+    const byName = (/** @type {string} */ format) =>
       `/api/exports/eppgbm?${new URLSearchParams({ from: month, layout: 'eppgbm', format })}`;
     mount(
       links,

@@ -1,3 +1,4 @@
+// @ts-check
 // "Laporan" (bidan, admin): pick a report and a month, read it on screen, print it on A4, download CSV, and
 // export the month for e-PPGBM and SATUSEHAT. The report itself is the gateway's printable page
 // (GET /api/reports/:kind), shown in a frame; its choice lives in the hash: #/reports/<kind>/<YYYY-MM>.
@@ -6,7 +7,9 @@ import { h, mount } from '../dom.js';
 import { errorText, monthNames, t, todayIso } from '../i18n.js';
 import { reportListsSection } from './report-lists.js';
 
+/** @type {readonly ('skdn' | 'recap' | 'prevalence')[]} */
 const kinds = ['skdn', 'recap', 'prevalence'];
+/** @type {[table: string, key: string][]} */
 const recapCsvTables = [
   ['monthly', 'reports.csv.monthly'],
   ['quarter', 'reports.csv.quarter'],
@@ -15,9 +18,14 @@ const recapCsvTables = [
 const monthPattern = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const yearsBack = 5;
 
+/**
+ * @param {HTMLElement} root
+ * @param {string | undefined} kindParam
+ * @param {string | undefined} monthParam YYYY-MM
+ */
 export function renderReports(root, kindParam, monthParam) {
-  let kind = kinds.includes(kindParam) ? kindParam : 'skdn';
-  let month = monthPattern.test(monthParam ?? '') ? monthParam : todayIso().slice(0, 7);
+  let kind = kinds.find((k) => k === kindParam) ?? 'skdn';
+  let month = monthParam !== undefined && monthPattern.test(monthParam) ? monthParam : todayIso().slice(0, 7);
 
   const about = h('p', { class: 'muted', id: 'report-about' });
   const quarterLine = h('p', { class: 'hint', id: 'report-quarter' });
@@ -64,7 +72,7 @@ export function renderReports(root, kindParam, monthParam) {
     ),
   );
 
-  const [selectedYear] = month.split('-').map(Number);
+  const selectedYear = Number(month.slice(0, 4));
   const thisYear = Number(todayIso().slice(0, 4));
   const firstYear = Math.min(thisYear - yearsBack, selectedYear);
   const years = [];
@@ -87,27 +95,30 @@ export function renderReports(root, kindParam, monthParam) {
     update();
   }
 
+  /** The report page in the frame, as update() asked for it (`frame.src` is the same made absolute). */
+  let framed = reportUrl('html');
   frame.addEventListener('load', async () => {
     // A refused request (bad session, no reports) is blocked from framing: an error page not readable here.
     let href = '';
-    let shown = false;
+    /** @type {Document | null} */
+    let shown = null;
     try {
       href = frame.contentWindow?.location.href ?? '';
-      shown = Boolean(frame.contentDocument?.querySelector('main h1'));
+      shown = frame.contentDocument?.querySelector('main h1') ? frame.contentDocument : null;
     } catch {
-      shown = false;
+      shown = null;
     }
     // The empty frame's own about:blank load is not an answer.
     if (href === 'about:blank') return;
     const requested = frame.src;
     if (shown) {
       // Tall enough for the whole report: the page scrolls, not a small box inside it.
-      frame.style.height = `${frame.contentDocument.documentElement.scrollHeight + 16}px`;
+      frame.style.height = `${shown.documentElement.scrollHeight + 16}px`;
       status.textContent = '';
       printButton.disabled = false;
       return;
     }
-    const result = await api('GET', requested);
+    const result = await api('GET', framed);
     // Another report was asked for meanwhile: this answer is stale.
     if (frame.src !== requested) return;
     status.textContent = '';
@@ -116,12 +127,22 @@ export function renderReports(root, kindParam, monthParam) {
     error.textContent = result.ok ? t('reports.failed') : errorText(result);
   });
 
+  /**
+   * @param {'html' | 'csv' | 'pdf'} format
+   * @param {string} [table] the recap's CSV table
+   * @returns {`/api/reports/${string}`}
+   */
   function reportUrl(format, table) {
     const query = new URLSearchParams({ month, format });
     if (table) query.set('table', table);
     return `/api/reports/${kind}?${query}`;
   }
 
+  /**
+   * @param {string} id
+   * @param {string} href
+   * @param {string} label
+   */
   function link(id, href, label) {
     return h('a', { class: 'btn btn-secondary', id, href, download: '' }, `⤓ ${label}`);
   }
@@ -155,7 +176,8 @@ export function renderReports(root, kindParam, monthParam) {
     frame.hidden = false;
     printButton.disabled = true;
     status.textContent = t('reports.loading');
-    frame.src = reportUrl('html');
+    framed = reportUrl('html');
+    frame.src = framed;
     void lists.setMonth(month);
   }
 
@@ -193,21 +215,25 @@ export function renderReports(root, kindParam, monthParam) {
   update();
 }
 
-/** "November 2026". */
+/**
+ * "November 2026".
+ * @param {string} yearMonth YYYY-MM
+ */
 function monthText(yearMonth) {
-  const [year, monthNumber] = yearMonth.split('-').map(Number);
+  const [year = 0, monthNumber = 0] = yearMonth.split('-').map(Number);
   return `${monthNames()[monthNumber - 1]} ${year}`;
 }
 
 /** The quarter the recap's 3-monthly table covers, e.g. "Triwulan IV: Oktober – Desember 2026". */
+/** @param {string} yearMonth YYYY-MM */
 function quarterText(yearMonth) {
-  const [year, monthNumber] = yearMonth.split('-').map(Number);
+  const [year = 0, monthNumber = 0] = yearMonth.split('-').map(Number);
   const quarter = Math.floor((monthNumber - 1) / 3);
   const names = monthNames();
   return t('reports.quarter', {
-    q: ['I', 'II', 'III', 'IV'][quarter],
-    from: names[quarter * 3],
-    to: names[quarter * 3 + 2],
+    q: ['I', 'II', 'III', 'IV'][quarter] ?? '',
+    from: names[quarter * 3] ?? '',
+    to: names[quarter * 3 + 2] ?? '',
     y: year,
   });
 }

@@ -1,9 +1,14 @@
+// @ts-check
 // The result card: what was measured, the age, each z-score with its Permenkes 2/2020 label and a severity
 // shown by colour, icon and word together; "ukur ulang" for implausible values; growth since last time.
-import { navigate } from '../app.js';
+
 import { h, severityIcon } from '../dom.js';
 import { fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t } from '../i18n.js';
+import { navigate } from '../state.js';
 
+/** @import { Child, Measurement, SavedMeasurement, Severity, TodayView } from '../contract' */
+
+/** @type {[keyof Measurement['status'], keyof Measurement['z'], keyof Measurement['flags']][]} */
 const indices = [
   ['tbu', 'zlen', 'flen'],
   ['bbu', 'zwei', 'fwei'],
@@ -14,6 +19,9 @@ const indices = [
 /**
  * The index as the KMS names it for this age: PB/U and BB/PB under 24 months, TB/U and BB/TB from then on;
  * for a PAUD child (WHO Reference 2007) IMT/U is the 5–18-year index.
+ * @param {keyof Measurement['status']} index
+ * @param {number} ageDays
+ * @param {Measurement['reference']} reference
  */
 function indexName(index, ageDays, reference) {
   const table = ageDays < 731 ? 'l' : 'h';
@@ -21,6 +29,10 @@ function indexName(index, ageDays, reference) {
   return index === 'tbu' || index === 'bbtb' ? t(`index.${index}.${table}`) : t(`index.${index}`);
 }
 
+/**
+ * @param {Severity} severity
+ * @param {string} text
+ */
 export function severityBadge(severity, text) {
   return h(
     'span',
@@ -29,6 +41,12 @@ export function severityBadge(severity, text) {
   );
 }
 
+/**
+ * @param {SavedMeasurement} saved
+ * @param {Child} child
+ * @param {{ weightTrend?: TodayView['weight_trend'], next?: boolean }} [options] `weightTrend` as the caller
+ *   knows it (the today list); `next`: offer the next child
+ */
 export function renderResultCard(saved, child, options = {}) {
   const m = saved.measurement;
   const lang = getLang();

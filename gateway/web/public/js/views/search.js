@@ -1,17 +1,31 @@
+// @ts-check
 // Find a child by name (the gateway tolerates spelling variants) or register a new one.
 import { api } from '../api.js';
-import { navigate, state } from '../app.js';
 import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, monthNames, t, todayIso } from '../i18n.js';
+import { navigate, state } from '../state.js';
 
-/** What was typed in an open registration form, kept across a redraw (the language toggle). */
+/** @import { Child, ChildMatch, RegisterChildInput } from '../contract' */
+/**
+ * What a registration form holds as typed (a new one starts from the searched name).
+ * @typedef {{ name?: string, sex?: number, birth_day?: string, birth_month?: string, birth_year?: string,
+ *   mother_name?: string, nik?: string, has_kia?: boolean }} Draft
+ */
+
+/**
+ * What was typed in an open registration form, kept across a redraw (the language toggle).
+ * @type {Draft | null}
+ */
 let draft = null;
 
+/** @param {HTMLElement} root */
 export function renderSearch(root) {
   const results = h('div', { class: 'results', id: 'search-results', 'aria-live': 'polite' });
   const registerSlot = h('div', { id: 'register-slot' });
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let latestQuery = 0;
+  /** @type {ReturnType<typeof registerForm> | null} */
   let form = null;
 
   const input = h('input', {
@@ -58,6 +72,7 @@ export function renderSearch(root) {
     t('search.register'),
   );
 
+  /** @param {Draft} [values] */
   function showRegister(values) {
     registerButton.hidden = true;
     form = registerForm(values ?? { name: input.value.trim() }, () => {
@@ -89,12 +104,16 @@ export function renderSearch(root) {
   else input.focus();
   draft = null;
   void search();
-  return ({ rerender } = {}) => {
+  return (/** @type {{ rerender?: boolean }} */ { rerender } = {}) => {
     clearTimeout(timer);
     if (rerender && form) draft = form.read();
   };
 }
 
+/**
+ * @param {Child} child
+ * @param {ChildMatch['matched_on']} matchedOn
+ */
 function childRow(child, matchedOn) {
   const canMeasure = state.role === 'kader' || state.role === 'bidan';
   return h(
@@ -125,7 +144,13 @@ function childRow(child, matchedOn) {
   );
 }
 
-/** A labelled field with its own error line (the app's messages, never the browser's bubbles). */
+/**
+ * A labelled field with its own error line (the app's messages, never the browser's bubbles).
+ * @param {string} id
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
 function field(id, label, control, hint) {
   const error = h('p', { class: 'form-error field-error', id: `${id}-error`, role: 'alert' });
   control.setAttribute('aria-describedby', `${id}-error`);
@@ -142,6 +167,10 @@ function field(id, label, control, hint) {
   };
 }
 
+/**
+ * @param {Draft} initial
+ * @param {() => void} onCancel
+ */
 function registerForm(initial, onCancel) {
   const error = h('p', { class: 'form-error', role: 'alert', id: 'register-error' });
   const duplicateSlot = h('div', { id: 'register-duplicate' });
@@ -170,16 +199,19 @@ function registerForm(initial, onCancel) {
   });
   const kia = h('input', { id: 'reg-kia', name: 'has_kia', type: 'checkbox' });
   kia.checked = Boolean(initial.has_kia);
-  const sexInputs = [1, 2].map((value) => {
+  const sexRadios = [1, 2].map((value) => {
     const radio = h('input', { type: 'radio', name: 'sex', value, id: `reg-sex-${value}` });
     radio.checked = initial.sex === value;
-    return h(
+    return radio;
+  });
+  const sexInputs = sexRadios.map((radio) =>
+    h(
       'label',
       { class: 'choice' },
       radio,
-      h('span', {}, value === 1 ? `♂ ${t('register.boy')}` : `♀ ${t('register.girl')}`),
-    );
-  });
+      h('span', {}, radio.value === '1' ? `♂ ${t('register.boy')}` : `♀ ${t('register.girl')}`),
+    ),
+  );
   const sexError = h('p', { class: 'form-error field-error', id: 'reg-sex-error', role: 'alert' });
   const nameField = field('reg-name', t('register.name'), name);
   const motherField = field('reg-mother', t('register.mother'), mother);
@@ -188,18 +220,23 @@ function registerForm(initial, onCancel) {
     nikField.error.textContent = '';
   });
 
-  const sexValue = () =>
-    Number(sexInputs.find((l) => l.querySelector('input').checked)?.querySelector('input').value ?? 0);
+  const sexValue = () => Number(sexRadios.find((radio) => radio.checked)?.value ?? 0);
 
   /** Every field checked here, in the app's words; the first bad one gets the focus. */
   function check() {
+    /** @type {HTMLElement[]} */
     const problems = [];
+    /**
+     * @param {HTMLElement} errorEl
+     * @param {string} text
+     * @param {HTMLElement | undefined} control
+     */
     const say = (errorEl, text, control) => {
       errorEl.textContent = text;
-      if (text) problems.push(control);
+      if (text && control) problems.push(control);
     };
     say(nameField.error, name.value.trim() ? '' : t('register.needName'), name);
-    say(sexError, sexValue() ? '' : t('register.needSex'), sexInputs[0].querySelector('input'));
+    say(sexError, sexValue() ? '' : t('register.needSex'), sexRadios[0]);
     const birthProblem = birth.problem(true);
     if (birthProblem) problems.push(birth.first);
     say(motherField.error, mother.value.trim() ? '' : t('register.needMother'), mother);
@@ -213,12 +250,21 @@ function registerForm(initial, onCancel) {
     return problems.length === 0;
   }
 
+  /** @param {boolean} confirmDuplicate register even though the same child is registered */
   async function submit(confirmDuplicate) {
     error.textContent = '';
+    const sex = sexValue();
+    const birthDate = birth.value();
+    // Changed after the check (the duplicate's "register anyway"): say again what is wrong.
+    if ((sex !== 1 && sex !== 2) || birthDate === undefined) {
+      check();
+      return;
+    }
+    /** @type {RegisterChildInput} */
     const body = {
       name: name.value.trim(),
-      sex: sexValue(),
-      birth_date: birth.value(),
+      sex,
+      birth_date: birthDate,
       mother_name: mother.value.trim(),
       has_kia: kia.checked,
     };
@@ -230,8 +276,9 @@ function registerForm(initial, onCancel) {
         mother_name: body.mother_name,
       });
       const same = await api('GET', `/api/children/same?${query}`);
-      if (same.ok && same.data.matches.length > 0) {
-        showDuplicate(same.data.matches[0]);
+      const existing = same.ok ? same.data.matches[0] : undefined;
+      if (existing) {
+        showDuplicate(existing);
         return;
       }
     } else body.confirm_duplicate = true;
@@ -241,6 +288,7 @@ function registerForm(initial, onCancel) {
   }
 
   // The same child is already registered: open it instead, or (really another child) register anyway.
+  /** @param {Child} existing */
   function showDuplicate(existing) {
     mount(
       duplicateSlot,
@@ -330,6 +378,7 @@ function registerForm(initial, onCancel) {
  * order Indonesians write it (a native date picker shows the phone's own format and is slow to go back
  * years). Shows the resulting age as a check.
  */
+/** @param {Draft} [initial] */
 function birthDateInput(initial = {}) {
   const day = h('input', {
     id: 'reg-birth-day',
@@ -373,6 +422,7 @@ function birthDateInput(initial = {}) {
     return iso;
   }
   /** What is wrong with the date, in the app's words (also written under the field); '' when it is fine. */
+  /** @param {boolean} submitting judge an incomplete date too */
   function problem(submitting) {
     const iso = value();
     let text = '';
@@ -411,6 +461,7 @@ function birthDateInput(initial = {}) {
 }
 
 /** Days from a YYYY-MM-DD birth date to the phone's today. */
+/** @param {string} iso */
 function ageDays(iso) {
   return Math.round((Date.parse(`${todayIso()}T00:00:00Z`) - Date.parse(`${iso}T00:00:00Z`)) / 86_400_000);
 }

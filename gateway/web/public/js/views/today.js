@@ -1,3 +1,4 @@
+// @ts-check
 // "Hari ini": every child measured today with what needs the bidan's attention, updated live as the kader saves.
 import { api } from '../api.js';
 import { h, mount } from '../dom.js';
@@ -5,15 +6,22 @@ import { errorText, fmtAge, fmtDate, fmtNumber, fmtZ, getLang, t, todayIso } fro
 import { onLive } from '../live.js';
 import { renderResultCard, severityBadge } from './result-card.js';
 
+/** @import { Measurement, SavedMeasurement, TodayView } from '../contract' */
+
+/** @type {Record<TodayView['mat_colour'], string>} */
 const matIcons = { hijau: '●', kuning: '▲', merah: '■', 'tidak-diukur': '○' };
 
+/** @param {HTMLElement} root */
 export async function renderToday(root) {
+  /** @type {Map<string, TodayView>} by child id */
   const entries = new Map();
+  /** @type {Set<string>} children saved since the screen opened */
   const freshIds = new Set();
   const list = h('div', { class: 'today-list', id: 'today-list', 'aria-live': 'polite' });
   const summary = h('p', { class: 'summary', id: 'today-summary' });
   const dateEl = h('p', { class: 'muted' }, fmtDate(todayIso()));
   const latestSlot = h('div', { class: 'latest', id: 'today-latest', 'aria-live': 'polite' });
+  /** @type {Map<string, SavedMeasurement>} by measurement id */
   const savedById = new Map();
 
   function draw() {
@@ -87,6 +95,7 @@ export async function renderToday(root) {
 }
 
 /** "PB 64,7 cm · BB 7,20 kg · PB/U −1,20 SD". */
+/** @param {Measurement} m */
 function measuredFacts(m) {
   const facts = [];
   if (m.lenhei_cm !== null) facts.push(`${t(`abbr.${m.position}`)} ${fmtNumber(m.lenhei_cm, 1)} cm`);
@@ -95,6 +104,10 @@ function measuredFacts(m) {
   return facts;
 }
 
+/**
+ * @param {TodayView} row
+ * @param {boolean} fresh saved since the screen opened
+ */
 function todayRow(row, fresh) {
   const m = row.measurement;
   const lang = getLang();
