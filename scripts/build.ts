@@ -53,9 +53,15 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
     entryNames: '[name]',
     logLevel: 'warning',
   });
-  await cp(join(root, 'gateway', 'web', 'public'), join(outdir, 'public'), { recursive: true });
+  // Without the screens' contract.d.ts: types for `npm run typecheck`, nothing a browser loads.
+  const assets = (path: string) => !path.endsWith('.d.ts');
+  await cp(join(root, 'gateway', 'web', 'public'), join(outdir, 'public'), {
+    recursive: true,
+    filter: assets,
+  });
   await cp(join(root, 'district', 'dashboard', 'dashboard-public'), join(outdir, 'dashboard-public'), {
     recursive: true,
+    filter: assets,
   });
 }
 
