@@ -16,6 +16,7 @@ import { renderSearch } from './views/search.js';
 import { renderToday } from './views/today.js';
 
 /** @import { LoginView, Role } from './contract' */
+/** @import { Key } from './i18n.js' */
 /** @typedef {(options: { rerender: boolean }) => void} Cleanup what a screen does when another replaces it */
 
 const appEl = byId('app', HTMLElement);
@@ -28,7 +29,7 @@ let cleanup = () => {};
 onStateChange(renderBanners);
 setRouter(() => void route());
 
-/** @type {Record<Role, [href: string, key: string][]>} */
+/** @type {Record<Role, [href: string, key: Key][]>} */
 const menus = {
   kader: [
     ['#/search', 'nav.measure'],

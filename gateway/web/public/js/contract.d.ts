@@ -21,8 +21,10 @@ import type {
 import type { ChildAddress, VisitNote } from '../../../store/child-details.ts';
 import type { TodayView } from '../../api/today-flags.ts';
 import type { Role } from '../../auth/sessions.ts';
+import type { ChartIndicator } from '../../chart/growth-chart.ts';
 
 export type {
+  ChartIndicator,
   Child,
   ChildAddress,
   ChildMatch,

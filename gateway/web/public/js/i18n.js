@@ -4,7 +4,6 @@
 
 /** @import { Lang } from './contract' */
 
-/** @type {Record<Lang, Record<string, string>>} */
 const dictionaries = {
   id: {
     'nav.measure': 'Ukur anak',
@@ -469,6 +468,10 @@ const dictionaries = {
   },
 };
 
+/** @typedef {keyof typeof dictionaries.id} Key a word of the screens */
+/** @type {Record<Lang, Partial<Record<Key, string>>>} English falls back to Bahasa Indonesia word by word */
+const words = dictionaries;
+
 /** @type {Record<Lang, string[]>} */
 const monthsLong = {
   id: [
@@ -526,12 +529,20 @@ export function setLang(next) {
 }
 
 /**
- * The text for `key` in the current language, with `{name}` placeholders filled from `vars`.
  * @param {string} key
+ * @returns {key is Key}
+ */
+function isKey(key) {
+  return Object.hasOwn(dictionaries.id, key);
+}
+
+/**
+ * The text for `key` in the current language, with `{name}` placeholders filled from `vars`.
+ * @param {Key} key
  * @param {Record<string, string | number>} [vars]
  */
 export function t(key, vars = {}) {
-  const text = dictionaries[lang][key] ?? dictionaries.id[key] ?? key;
+  const text = words[lang][key] ?? dictionaries.id[key];
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
 }
 
@@ -540,7 +551,7 @@ export function t(key, vars = {}) {
 export function errorText(result) {
   if (result.code === 'network') return t('error.network');
   const key = `error.${result.code}`;
-  return key in dictionaries[lang]
+  return isKey(key) && key in words[lang]
     ? t(key, { msg: result.message })
     : t('error.generic', { msg: result.message });
 }

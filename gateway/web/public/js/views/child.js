@@ -9,7 +9,8 @@ import { state } from '../state.js';
 import { childDetailsSection } from './child-details.js';
 import { severityBadge } from './result-card.js';
 
-/** @import { ApiFailure, CorrectionInput, Measurement } from '../contract' */
+/** @import { ApiFailure, ChartIndicator, CorrectionInput, Measurement } from '../contract' */
+/** @import { Key } from '../i18n.js' */
 
 /**
  * @param {HTMLElement} root
@@ -30,7 +31,9 @@ export async function renderChild(root, childId) {
   const newestAgeDays = Math.max(0, ...measurements.map((m) => m.age_days));
   // A PAUD child measured from 60 months (WHO Reference 2007) also has the 5–7-year charts, shown first.
   const paud = measurements.some((m) => m.reference === 'who2007');
+  /** @type {ChartIndicator[]} */
   const under5 = ['lhfa', 'wfa', newestAgeDays < 731 ? 'wfl' : 'wfh'];
+  /** @type {ChartIndicator[]} */
   const indicators = paud ? ['hfa2007', 'bfa2007', ...under5] : under5;
   let indicator = indicators[0];
   const chartEl = h('div', { class: 'chart', id: 'chart' });
@@ -243,9 +246,13 @@ export async function renderChild(root, childId) {
                 h(
                   'tr',
                   {},
-                  ['table.date', 'table.age', 'table.length', 'table.weight', 'table.status'].map((key) =>
-                    h('th', { scope: 'col' }, t(key)),
-                  ),
+                  /** @satisfies {Key[]} */ ([
+                    'table.date',
+                    'table.age',
+                    'table.length',
+                    'table.weight',
+                    'table.status',
+                  ]).map((key) => h('th', { scope: 'col' }, t(key))),
                 ),
               ),
               h('tbody', {}, rows),

@@ -7,9 +7,11 @@ import { h, mount } from '../dom.js';
 import { errorText, monthNames, t, todayIso } from '../i18n.js';
 import { reportListsSection } from './report-lists.js';
 
+/** @import { Key } from '../i18n.js' */
+
 /** @type {readonly ('skdn' | 'recap' | 'prevalence')[]} */
 const kinds = ['skdn', 'recap', 'prevalence'];
-/** @type {[table: string, key: string][]} */
+/** @type {[table: string, key: Key][]} */
 const recapCsvTables = [
   ['monthly', 'reports.csv.monthly'],
   ['quarter', 'reports.csv.quarter'],
