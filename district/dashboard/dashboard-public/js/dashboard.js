@@ -6,11 +6,10 @@
 /** @import { DashboardAnswer, ErrorBody, Overview, PlaceRow, Rate } from './contract' */
 /**
  * A column of the tables: `value` sorts (and is the cell unless `cell` draws it); `text` aligns left.
- * @typedef {{ key: string, label: string, text?: boolean, value: (row: PlaceRow) => string | number | null | undefined,
+ * @typedef {{ key: string, label: Key, text?: boolean, value: (row: PlaceRow) => string | number | null | undefined,
  *   cell?: (row: PlaceRow) => HTMLElement }} Column
  */
 
-/** @type {Record<'id' | 'en', Record<string, string>>} */
 const words = {
   id: {
     title: 'Dasbor kabupaten',
@@ -102,10 +101,14 @@ const words = {
   },
 };
 
+/** @typedef {keyof typeof words.id} Key a word of the page */
+/** @type {Record<'id' | 'en', Record<Key, string>>} both languages have every word */
+const dictionaries = words;
+
 /** @type {'id' | 'en'} */
 let lang = localStorage.getItem('tikar.lang') === 'en' ? 'en' : 'id';
-const t = (/** @type {string} */ key, /** @type {Record<string, string | number>} */ vars = {}) =>
-  (words[lang][key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+const t = (/** @type {Key} */ key, /** @type {Record<string, string | number>} */ vars = {}) =>
+  dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
 const number = (/** @type {number | null | undefined} */ value, digits = 1) =>
   value === null || value === undefined
     ? '–'
@@ -172,10 +175,21 @@ async function api(path, options = {}) {
     : { ok: false, status: response.status, body };
 }
 
+/**
+ * @param {string} key
+ * @returns {key is Key}
+ */
+function isKey(key) {
+  return Object.hasOwn(words.id, key);
+}
+
 function translateStatic() {
   document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll('[data-i18n]'))
-    el.textContent = t(el.getAttribute('data-i18n') ?? '');
+  for (const el of document.querySelectorAll('[data-i18n]')) {
+    // The page's own words (index.html): one the dictionary lacks keeps its Indonesian text.
+    const key = el.getAttribute('data-i18n') ?? '';
+    if (isKey(key)) el.textContent = t(key);
+  }
   langToggle.textContent = lang === 'id' ? 'EN' : 'ID';
 }
 
