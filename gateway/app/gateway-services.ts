@@ -30,6 +30,7 @@ import { type LockedReading, MeasuringSession } from '../measure/measuring-sessi
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
+import { childCorrections } from '../store/child-corrections.ts';
 import {
   findChildByNik,
   findSameChild,
@@ -54,6 +55,7 @@ import { EventBus } from './event-bus.ts';
 import {
   type CalibrationCheckResult,
   type Child,
+  type ChildIdentity,
   type ClockStatus,
   calibrationCheckInput,
   correctionInput,
@@ -411,6 +413,19 @@ export class GatewayServicesImpl implements GatewayServices {
 
   listChildren(limit?: number): Promise<Result<Child[]>> {
     return this.#guard(async () => ({ ok: true, value: await listChildren(this.#o.db, limit) }));
+  }
+
+  childCorrections(childId: unknown, correction?: unknown): Promise<Result<ChildIdentity>> {
+    return this.#guard(() =>
+      childCorrections(this.#o.db, childId, correction, {
+        posyanduId: this.posyanduId,
+        villageId: this.villageId,
+        topics: this.#o.topics,
+        now: this.#o.clock.now(),
+        clockRefusal: this.#clockRefusal(),
+        onOutbox: () => this.#o.onOutbox?.(),
+      }),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ mats
