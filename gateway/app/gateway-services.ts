@@ -30,7 +30,6 @@ import { type LockedReading, MeasuringSession } from '../measure/measuring-sessi
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
-import { childCorrections } from '../store/child-corrections.ts';
 import {
   findChildByNik,
   findSameChild,
@@ -51,6 +50,7 @@ import {
   type ReadingRow,
 } from '../store/measurements.ts';
 import { enqueue, outboxCounts } from '../store/outbox.ts';
+import { childCorrections } from './child-corrections.ts';
 import { EventBus } from './event-bus.ts';
 import {
   type CalibrationCheckResult,
