@@ -6,6 +6,7 @@ import { state } from '../app.js';
 import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, fmtNumber, getLang, parseNumber, t, todayIso } from '../i18n.js';
 import { childDetailsSection } from './child-details.js';
+import { childIdentitySection } from './child-identity.js';
 import { severityBadge } from './result-card.js';
 
 export async function renderChild(root, childId) {
@@ -245,6 +246,10 @@ export async function renderChild(root, childId) {
           ),
       correctionSlot,
       childDetailsSection(child.id),
+      childIdentitySection(child, {
+        canCorrect: state.role === 'bidan' || state.role === 'admin',
+        onCorrected: () => renderChild(root, childId),
+      }),
       h('p', { class: 'reference' }, t('result.reference')),
       paud && h('p', { class: 'reference', 'data-reference': 'who2007' }, t('result.reference2007')),
       h(
