@@ -50,10 +50,12 @@ import {
   type ReadingRow,
 } from '../store/measurements.ts';
 import { enqueue, outboxCounts } from '../store/outbox.ts';
+import { childCorrections } from './child-corrections.ts';
 import { EventBus } from './event-bus.ts';
 import {
   type CalibrationCheckResult,
   type Child,
+  type ChildIdentity,
   type ClockStatus,
   calibrationCheckInput,
   correctionInput,
@@ -411,6 +413,19 @@ export class GatewayServicesImpl implements GatewayServices {
 
   listChildren(limit?: number): Promise<Result<Child[]>> {
     return this.#guard(async () => ({ ok: true, value: await listChildren(this.#o.db, limit) }));
+  }
+
+  childCorrections(childId: unknown, correction?: unknown): Promise<Result<ChildIdentity>> {
+    return this.#guard(() =>
+      childCorrections(this.#o.db, childId, correction, {
+        posyanduId: this.posyanduId,
+        villageId: this.villageId,
+        topics: this.#o.topics,
+        now: this.#o.clock.now(),
+        clockRefusal: this.#clockRefusal(),
+        onOutbox: () => this.#o.onOutbox?.(),
+      }),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ mats

@@ -108,6 +108,33 @@ export const correctionInput = z.strictObject({
 });
 export type CorrectionInput = z.infer<typeof correctionInput>;
 
+/**
+ * A bidan's (or admin's) correction of a local child's identity (POST /api/children/:id/identity): the fields
+ * to change and why. The reason is kept with the old and new values in the child's history.
+ */
+export const childCorrectionBody = z.strictObject({
+  name: personName.optional(),
+  sex: z.union([z.literal(1), z.literal(2)]).optional(),
+  birth_date: isoDate.optional(),
+  /** null removes a NIK entered in error. */
+  nik: z
+    .string()
+    .regex(/^\d{16}$/, 'NIK is 16 digits')
+    .nullable()
+    .optional(),
+  mother_name: personName.optional(),
+  has_kia: z.boolean().optional(),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'a reason is required')
+    .max(200, 'at most 200 characters')
+    .refine((text) => !controlCharacter.test(text), 'must not contain control characters or line breaks'),
+});
+/** The service's input: the body and the role of the login that sent it (set by the route, never the body). */
+export const childCorrectionInput = childCorrectionBody.extend({ corrected_by: z.enum(['bidan', 'admin']) });
+export type ChildCorrectionInput = z.infer<typeof childCorrectionInput>;
+
 // ---------------------------------------------------------------------------------------------------------
 // Outputs
 
@@ -124,6 +151,28 @@ export interface Child {
   has_kia: boolean;
   created_at: string;
   updated_at: string;
+}
+
+/** The identity fields a correction may change. */
+export type ChildIdentityField = 'name' | 'sex' | 'birth_date' | 'nik' | 'mother_name' | 'has_kia';
+
+/** One correction of a child's identity, with the values before and after (only the fields it changed). */
+export interface ChildCorrection {
+  id: string;
+  child_id: string;
+  corrected_at: string;
+  corrected_by: 'bidan' | 'admin';
+  reason: string;
+  before: Partial<Pick<Child, ChildIdentityField>>;
+  after: Partial<Pick<Child, ChildIdentityField>>;
+  /** Measurements re-scored for the corrected sex or birth date (each a new row superseding the old one). */
+  rescored_measurements: number;
+}
+
+/** A child with its identity corrections, newest first. */
+export interface ChildIdentity {
+  child: Child;
+  corrections: ChildCorrection[];
 }
 
 export interface ChildMatch {
@@ -389,6 +438,12 @@ export interface GatewayServices {
   findSameChild(input: unknown): Promise<Result<Child[]>>;
   /** By name; at most `limit` (default all). */
   listChildren(limit?: number): Promise<Result<Child[]>>;
+  /**
+   * The child's identity corrections, newest first. With `correction` (ChildCorrectionInput), first corrects a
+   * child of this posyandu in one transaction: history row, child row, outbox message, and the child's current
+   * measurements re-scored when sex or birth date changed (docs/security.md, "Correcting a child's identity").
+   */
+  childCorrections(childId: unknown, correction?: unknown): Promise<Result<ChildIdentity>>;
 
   // Measuring sessions on a mat
   startSession(input: unknown): Promise<Result<SessionState>>;

@@ -4,12 +4,13 @@
 // nothing (one transaction), so the gateway's resend is stored by whoever gets it. Rows are written in id
 // order within each table, so two workers' batches never wait on each other in a cycle.
 
-import type { ChildWire, MeasurementWire, ReadingWire } from '../publish/payloads.ts';
+import type { MeasurementWire, ReadingWire } from '../publish/payloads.ts';
 import { measurementColumns } from '../store/measurements.ts';
 import { nameKey } from '../store/name-match.ts';
 import { openPostgres, type Pg, type PgSql, type PgValue } from '../store/postgres.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import {
+  fromChildOwner,
   type Incoming,
   type InventoryEntry,
   type RecordChildRow,
@@ -185,7 +186,7 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
   for (const round of rounds) {
     const changed = await upsertChildren(
       tx,
-      round.map((index) => (batch[index] as Incoming).message.child),
+      round.map((index) => batch[index] as Incoming),
     );
     for (const index of round) {
       if (changed.has((batch[index] as Incoming).message.child.id))
@@ -247,12 +248,14 @@ const childInputColumns = [
   ['created_at', 'text'],
   ['updated_at', 'text'],
   ['carries_nik', 'boolean'],
+  ['from_owner', 'boolean'],
 ] as const;
-const childColumns = childInputColumns.slice(0, -1).map(([name]) => name);
+const childColumns = childInputColumns.slice(0, -2).map(([name]) => name);
 
 /**
  * The same merge as the village record's (sqlite-record-store.ts), for many children at once (each at most
- * once): newest `updated_at` wins, personal fields fill gaps, a NIK is replaced only by a message carrying one.
+ * once): newest `updated_at` wins, personal fields fill gaps, a NIK is replaced only by a message carrying one,
+ * and only a message from the child's own posyandu changes a stored child (fromChildOwner).
  * Returns the ids of the rows inserted or changed.
  */
 const upsertChildrenSql = `WITH input AS (
@@ -268,11 +271,12 @@ const upsertChildrenSql = `WITH input AS (
     nik = CASE WHEN (SELECT i.carries_nik FROM input i WHERE i.id = excluded.id) THEN excluded.nik ELSE c.nik END,
     sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
     updated_at = greatest(excluded.updated_at, c.updated_at)
-  WHERE excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL)
+  WHERE (SELECT i.from_owner FROM input i WHERE i.id = excluded.id) AND c.posyandu_id = excluded.posyandu_id
+    AND (excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL))
   RETURNING c.id`;
 
-async function upsertChildren(tx: PgSql, children: readonly ChildWire[]): Promise<Set<string>> {
-  const rows = children.map((child) => ({
+async function upsertChildren(tx: PgSql, items: readonly Incoming[]): Promise<Set<string>> {
+  const rows = items.map(({ message: { child } }, i) => ({
     ...child,
     name: child.name ?? null,
     name_key: child.name === undefined ? null : nameKey(child.name),
@@ -281,6 +285,7 @@ async function upsertChildren(tx: PgSql, children: readonly ChildWire[]): Promis
     mother_name: child.mother_name ?? null,
     has_kia: child.has_kia ? 1 : 0,
     carries_nik: child.nik !== undefined,
+    from_owner: fromChildOwner(items[i] as Incoming),
   }));
   const changed = await tx.query<{ id: string }>(
     upsertChildrenSql,

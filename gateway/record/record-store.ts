@@ -63,6 +63,16 @@ export interface RecordStore {
   close(): Promise<void>;
 }
 
+/**
+ * True when the message comes from its child's own posyandu (the topic's, which the ACL vouches for). Only
+ * such a message may change a child the record already holds, and only while the stored row is that
+ * posyandu's (its home as first stored): a measurement's child copy sent by another posyandu may add a child
+ * the record lacks, never change one (issue 11).
+ */
+export function fromChildOwner(item: Incoming): boolean {
+  return item.message.child.posyandu_id === item.posyanduId;
+}
+
 /** The village register holds only children that can be found by name: those shared at `register` or more. */
 export const registerSelect = `SELECT id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id,
     village_id, has_kia, created_at, updated_at FROM children

@@ -7,6 +7,7 @@ import type { Db, Sql } from '../store/db.ts';
 import { getMeasurement, insertMeasurementIfNew } from '../store/measurements.ts';
 import { nameKey } from '../store/name-match.ts';
 import {
+  fromChildOwner,
   type Incoming,
   type InventoryEntry,
   type RecordChildRow,
@@ -55,13 +56,14 @@ export class SqliteRecordStore implements RecordStore {
   storeBatch(batch: readonly Incoming[]): Promise<StoreOutcome[]> {
     return this.#db.transaction(async (tx) => {
       const results: StoreOutcome[] = [];
-      for (const { message, kind, posyanduId } of batch) {
+      for (const item of batch) {
+        const { message, kind, posyanduId } = item;
         const seen = await tx.get('SELECT 1 AS present FROM record_messages WHERE id = ?', [message.id]);
         if (seen) {
           results.push({ duplicate: true, childChanged: false });
           continue;
         }
-        const childChanged = await upsertRecordChild(tx, message.child);
+        const childChanged = await upsertRecordChild(tx, message.child, fromChildOwner(item));
         if (message.schema === 'tikar.measurement/1') {
           await insertMeasurementIfNew(tx, message.measurement, message.readings);
         }
@@ -151,10 +153,11 @@ export class SqliteRecordStore implements RecordStore {
 /**
  * Stores a child as received. The record keeps what it is told: a field a message does not carry (a
  * measurement's pseudonymous snapshot, a register without NIK) leaves the stored value alone; a newer
- * `updated_at` replaces what it carries, and personal fields fill a row that had none whatever the time.
- * Returns true if the row changed.
+ * `updated_at` replaces what it carries, and personal fields fill a row that had none whatever the time —
+ * only when the message is from the child's own posyandu (`fromOwner`, see fromChildOwner), and never moves a
+ * child to another posyandu. Returns true if the row changed.
  */
-async function upsertRecordChild(tx: Sql, child: ChildWire): Promise<boolean> {
+async function upsertRecordChild(tx: Sql, child: ChildWire, fromOwner: boolean): Promise<boolean> {
   const result = await tx.run(
     `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
        village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -166,8 +169,8 @@ async function upsertRecordChild(tx: Sql, child: ChildWire): Promise<boolean> {
        nik = CASE WHEN ? THEN excluded.nik ELSE children.nik END,
        sex = excluded.sex, posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia,
        updated_at = max(excluded.updated_at, children.updated_at)
-     WHERE excluded.updated_at > children.updated_at
-        OR (children.name IS NULL AND excluded.name IS NOT NULL)`,
+     WHERE ? AND children.posyandu_id = excluded.posyandu_id
+       AND (excluded.updated_at > children.updated_at OR (children.name IS NULL AND excluded.name IS NOT NULL))`,
     [
       child.id,
       child.pseudo_id,
@@ -183,6 +186,7 @@ async function upsertRecordChild(tx: Sql, child: ChildWire): Promise<boolean> {
       child.created_at,
       child.updated_at,
       child.nik === undefined ? 0 : 1,
+      fromOwner ? 1 : 0,
     ],
   );
   return result.changes > 0;

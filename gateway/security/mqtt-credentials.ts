@@ -130,12 +130,15 @@ export async function buildMqttClientOptions(config: MqttConnectionConfig): Prom
   const options: IClientOptions = {};
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
+  // A plain URL (the broker box's loopback listener) logs in by password alone: given a certificate, MQTT.js
+  // would silently switch to TLS, which that listener does not speak.
+  if (!isTlsUrl(config.url)) return options;
   if (config.caFile) options.ca = await readConfigured(config.caFile, 'ca_file');
   if (config.certFile && config.keyFile) {
     options.cert = await readConfigured(config.certFile, 'cert_file');
     options.key = await readPrivateFile(config.keyFile, 'MQTT key_file');
   }
-  if (isTlsUrl(config.url)) options.rejectUnauthorized = true;
+  options.rejectUnauthorized = true;
   return options;
 }
 

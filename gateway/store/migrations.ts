@@ -256,6 +256,25 @@ CREATE INDEX measurements_child ON measurements(child_id, measured_at);
 CREATE INDEX measurements_day ON measurements(posyandu_id, measured_on)
 `,
   },
+  {
+    // Issue 11: a local child's identity changes only through a bidan's correction, kept with its reason and
+    // the values before and after (JSON objects of the changed fields: personal data, in this 0600 file).
+    version: 8,
+    name: 'child_corrections: history of identity corrections',
+    sql: `
+CREATE TABLE child_corrections (
+  id           TEXT PRIMARY KEY,
+  child_id     TEXT NOT NULL REFERENCES children(id),
+  corrected_at TEXT NOT NULL,
+  corrected_by TEXT NOT NULL CHECK (corrected_by IN ('bidan', 'admin')),
+  reason       TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),
+  before_json  TEXT NOT NULL CHECK (json_valid(before_json)),
+  after_json   TEXT NOT NULL CHECK (json_valid(after_json)),
+  rescored     INTEGER NOT NULL DEFAULT 0 CHECK (rescored >= 0)
+) STRICT;
+CREATE INDEX child_corrections_child ON child_corrections(child_id, corrected_at)
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { GatewayEventName, GatewayServices, Unsubscribe } from '../app/services.ts';
 import { createLogger } from '../log/logger.ts';
+import { childCorrectionRoutes } from './api/child-correction-routes.ts';
 import { type DetailSource, detailRoutes } from './api/detail-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
 import { apiRoutes, unwrap } from './api/routes.ts';
@@ -145,7 +146,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const router = new Router()
     .add(...apiRoutes(services))
     .add(...reportRoutes(options.reports, services.posyanduId))
-    .add(...detailRoutes(options.reports, services.posyanduId));
+    .add(...detailRoutes(options.reports, services.posyanduId))
+    .add(...childCorrectionRoutes(services));
   router.add(
     {
       method: 'GET',

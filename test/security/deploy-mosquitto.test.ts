@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMqttClientOptions, resolveMqttConfig } from '../../gateway/security/mqtt-credentials.ts';
-import { caPaths, leafPaths } from '../../gateway/security/pki.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import {
   connectOnce,
   createVillagePki,
+  installBrokerFiles,
   type SecureMosquitto,
+  shippedTikarConf,
   startSecureMosquitto,
 } from './secure-brokers.ts';
 
@@ -50,13 +52,8 @@ beforeAll(async () => {
 
   // /etc/mosquitto/tikar/ as the install lines in tikar.conf lay it out, with the bridge's district bundle.
   const etc = join(dir.path, 'etc-tikar');
+  await installBrokerFiles(pkiDir, accounts, etc);
   await mkdir(join(etc, 'district'), { recursive: true });
-  const broker = leafPaths(pkiDir, 'broker');
-  await copyFile(caPaths(pkiDir).certFile, join(etc, 'ca.crt'));
-  await copyFile(broker.certFile, join(etc, 'broker.crt'));
-  await copyFile(broker.keyFile, join(etc, 'broker.key'));
-  await copyFile(accounts.passwordFile, join(etc, 'password_file'));
-  await copyFile(accounts.aclFile, join(etc, 'acl_file'));
   const bridgeBundle = join(pkiDir, 'accounts', 'bridge-sukamaju');
   for (const file of ['ca.crt', 'client.crt', 'client.key']) {
     await copyFile(join(bridgeBundle, file), join(etc, 'district', file));
@@ -65,22 +62,18 @@ beforeAll(async () => {
     password: string;
   };
 
-  const tikarConf = (await readFile(join(deployDir, 'tikar.conf'), 'utf8')).replaceAll(
-    '/etc/mosquitto/tikar/',
-    `${etc}/`,
-  );
   const bridgeConf = (await readFile(join(deployDir, 'bridge-district.conf'), 'utf8'))
     .replaceAll('/etc/mosquitto/tikar/', `${etc}/`)
     .replace(/^remote_password .*$/m, `remote_password ${bundleConfig.password}`);
-  const listenOn = (port: number) =>
-    tikarConf.replace(/^listener 8883$/m, `listener ${port} 127.0.0.1`).split('\n');
+  const districtConf = await shippedTikarConf(etc, await freePort());
+  const posyanduConf = await shippedTikarConf(etc, await freePort());
 
-  district = await startSecureMosquitto(dir.path, listenOn, 'mqtts');
+  district = await startSecureMosquitto(dir.path, districtConf, 'mqtts');
   const districtPort = district.port;
   posyandu = await startSecureMosquitto(
     dir.path,
     (port) => [
-      ...listenOn(port),
+      ...posyanduConf(port),
       ...bridgeConf.replace(/^address .*$/m, `address 127.0.0.1:${districtPort}`).split('\n'),
     ],
     'mqtts',

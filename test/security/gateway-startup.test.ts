@@ -1,19 +1,30 @@
-// `tikar gateway` against a real mosquitto with the shipped security settings: with its bundle it starts; with a
-// wrong password, a certificate from another CA, or a CA that did not sign the broker, it stops at start-up with
-// a sentence saying what is wrong (exit code 3), instead of retrying silently.
+// `tikar gateway` against a real mosquitto that checks certificate and password: with its bundle it starts; with
+// a wrong password, a certificate from another CA, or a CA that did not sign the broker, it stops at start-up
+// with a sentence saying what is wrong (exit code 3), instead of retrying silently. Then `tikar gateway` and
+// `tikar record` against the shipped tikar.conf (the certificate is the account; a loopback password listener).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
-import { createVillagePki, type SecureMosquitto, startSecureMosquitto } from './secure-brokers.ts';
+import {
+  connectOnce,
+  createVillagePki,
+  installBrokerFiles,
+  type SecureMosquitto,
+  shippedTikarConf,
+  startSecureMosquitto,
+} from './secure-brokers.ts';
 
 const tikar = join(import.meta.dirname, '../../bin/tikar.mjs');
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let pkiDir: string;
 let broker: SecureMosquitto;
+let shipped: SecureMosquitto;
+let shippedLoopback = 0;
 
 interface Outcome {
   code: number | null;
@@ -54,8 +65,13 @@ function runTikar(
 
 const brokerUrl = () => broker.url.replace('127.0.0.1', 'localhost');
 
-function runGateway(bundleDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  const args = ['gateway', '--mqtt-config', join(bundleDir, 'mqtt.json'), '--mqtt', brokerUrl()];
+function runGateway(
+  bundleDir: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  url = brokerUrl(),
+): Promise<Outcome> {
+  const args = ['gateway', '--mqtt-config', join(bundleDir, 'mqtt.json'), '--mqtt', url];
   args.push('--posyandu', 'melati', '--village', 'sukamaju', '--db', join(bundleDir, 'data', 'tikar.db'));
   args.push('--http', '0', '--no-record', '--no-demo', ...extra);
   return runTikar(args, join(bundleDir, 'gateway.log'), 'in a browser', env);
@@ -73,6 +89,10 @@ beforeAll(async () => {
   dir = await tmpDir('tikar-gw-startup-');
   pkiDir = join(dir.path, 'pki');
   const accounts = await createVillagePki(pkiDir, 'localhost');
+  const etc = join(dir.path, 'etc-tikar');
+  await installBrokerFiles(pkiDir, accounts, etc);
+  shippedLoopback = await freePort();
+  shipped = await startSecureMosquitto(dir.path, await shippedTikarConf(etc, shippedLoopback), 'mqtts');
   const server = leafPaths(pkiDir, 'broker');
   broker = await startSecureMosquitto(
     dir.path,
@@ -91,6 +111,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  await shipped?.stop();
   await broker?.stop();
   await dir?.cleanup();
 });
@@ -189,4 +210,60 @@ describe('tikar gateway start-up against a secured broker', () => {
     expect(outcome.code).toBe(3);
     expect(outcome.stderr).toMatch(/certificate we do not trust/);
   }, 30_000);
+});
+
+describe('tikar gateway and tikar record against the shipped tikar.conf', () => {
+  it('the gateway connects with its bundle as its certificate’s account; the record over the loopback listener', async () => {
+    const bundle = await variant('shipped', async () => undefined);
+    const gateway = await runGateway(bundle, [], {}, shipped.url.replace('127.0.0.1', 'localhost'));
+    expect(gateway.stdout, gateway.stderr).toContain('in a browser');
+    // It published its retained status as gw-melati, which only melati's account may.
+    const recordConfig = JSON.parse(
+      await readFile(join(pkiDir, 'accounts', 'record-sukamaju', 'mqtt.json'), 'utf8'),
+    ) as { password: string };
+    const watcher = await connectOnce(`mqtt://127.0.0.1:${shippedLoopback}`, {
+      username: 'record-sukamaju',
+      password: recordConfig.password,
+    });
+    const status = new Promise<string>((resolve) => watcher.once('message', (topic) => resolve(topic)));
+    await watcher.subscribeAsync('tikar/v1/sukamaju/melati/status', { qos: 1 });
+    expect(await status).toBe('tikar/v1/sukamaju/melati/status');
+    await watcher.endAsync();
+
+    const recordBundle = join(dir.path, 'shipped-record');
+    await cp(join(pkiDir, 'accounts', 'record-sukamaju'), recordBundle, { recursive: true });
+    const recordArgs = (config: string) => [
+      'record',
+      '--mqtt-config',
+      config,
+      '--mqtt',
+      `mqtt://127.0.0.1:${shippedLoopback}`,
+      '--village',
+      'sukamaju',
+      '--db',
+      join(recordBundle, 'record.db'),
+    ];
+    const record = await runTikar(
+      recordArgs(join(recordBundle, 'mqtt.json')),
+      join(recordBundle, 'record.log'),
+      'Tikar village record for',
+    );
+    expect(record.stdout, record.stderr).toContain('Tikar village record for sukamaju');
+    expect(record.stderr).not.toContain('tikar record:');
+    // The loopback listener checks the password (no certificate there).
+    const config = JSON.parse(await readFile(join(recordBundle, 'mqtt.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    await writeFile(join(recordBundle, 'wrong.json'), JSON.stringify({ ...config, password: 'not-it' }), {
+      mode: 0o600,
+    });
+    const wrong = await runTikar(
+      recordArgs(join(recordBundle, 'wrong.json')),
+      join(recordBundle, 'record.log'),
+      'never',
+    );
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/refused user 'record-sukamaju': not authorised/);
+  }, 60_000);
 });

@@ -108,6 +108,19 @@ describe('resolveMqttConfig', () => {
       buildMqttClientOptions({ url: 'mqtts://x', caFile: join(dir.path, 'none.crt') }),
     ).rejects.toThrow(/ca_file .*none\.crt: ENOENT/);
   });
+  it("logs in by password alone on a plain URL (the loopback listener), without the bundle's certificate", async () => {
+    // MQTT.js would switch to TLS on seeing cert and key, which the plain listener does not speak.
+    const missing = join(dir.path, 'none.crt');
+    const options = await buildMqttClientOptions({
+      url: 'mqtt://127.0.0.1:1883',
+      username: 'record-sukamaju',
+      password: 'p',
+      caFile: missing,
+      certFile: missing,
+      keyFile: missing,
+    });
+    expect(options).toEqual({ username: 'record-sukamaju', password: 'p' });
+  });
 });
 
 describe('explainMqttConnectError', () => {

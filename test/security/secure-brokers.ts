@@ -2,14 +2,14 @@
 // mosquitto started with `allow_anonymous false` (test/helpers/mosquitto.ts always allows anonymous clients,
 // so the secured config is written here in full).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { type AccountBundles, writeAccountBundles } from '../../gateway/security/accounts.ts';
 import { aclTableFromRoster, parseRoster, type Roster, renderAclFile } from '../../gateway/security/acl.ts';
 import { hashPassword, renderPasswordFile } from '../../gateway/security/passwords.ts';
-import { createCa, issueCertificate } from '../../gateway/security/pki.ts';
+import { caPaths, createCa, issueCertificate, leafPaths } from '../../gateway/security/pki.ts';
 import { freePort } from '../helpers/free-port.ts';
 
 export const roster: Roster = (() => {
@@ -149,4 +149,36 @@ export async function createVillagePki(pkiDir: string, host: string): Promise<Ac
     brokerUrl: `mqtts://${host}:8883`,
     passwordIterations: 1000,
   });
+}
+
+/**
+ * deploy/mosquitto/tikar.conf as shipped, its files read from `etcDir` (laid out as /etc/mosquitto/tikar/),
+ * the loopback password listener on `loopbackPort`; give the result the device listener's port (127.0.0.1
+ * here). Every security line is the shipped one.
+ */
+export async function shippedTikarConf(
+  etcDir: string,
+  loopbackPort: number,
+): Promise<(tlsPort: number) => string[]> {
+  const text = (await readFile(join(import.meta.dirname, '../../deploy/mosquitto/tikar.conf'), 'utf8'))
+    .replaceAll('/etc/mosquitto/tikar/', `${etcDir}/`)
+    .replace(/^listener 1883 127\.0\.0\.1$/m, `listener ${loopbackPort} 127.0.0.1`);
+  if (!text.includes(`listener ${loopbackPort} 127.0.0.1`))
+    throw new Error('tikar.conf: no loopback listener');
+  return (tlsPort) => text.replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`).split('\n');
+}
+
+/** Copies the broker's files as tikar.conf expects them under `etcDir`. */
+export async function installBrokerFiles(
+  pkiDir: string,
+  files: { passwordFile: string; aclFile: string },
+  etcDir: string,
+): Promise<void> {
+  await mkdir(etcDir, { recursive: true, mode: 0o700 });
+  const broker = leafPaths(pkiDir, 'broker');
+  await copyFile(caPaths(pkiDir).certFile, join(etcDir, 'ca.crt'));
+  await copyFile(broker.certFile, join(etcDir, 'broker.crt'));
+  await copyFile(broker.keyFile, join(etcDir, 'broker.key'));
+  await copyFile(files.passwordFile, join(etcDir, 'password_file'));
+  await copyFile(files.aclFile, join(etcDir, 'acl_file'));
 }

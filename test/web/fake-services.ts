@@ -4,9 +4,11 @@
 import { EventEmitter } from 'node:events';
 import {
   type Child,
+  type ChildCorrection,
   type ChildMatch,
   type ClockStatus,
   calibrationCheckInput,
+  childCorrectionInput,
   type GatewayEventName,
   type GatewayEvents,
   type GatewayServices,
@@ -62,6 +64,7 @@ const nextId = (prefix: string) => `${prefix}${(++counter).toString().padStart(8
 export function createFakeServices(options: { today?: string } = {}): FakeServices {
   const bus = new EventEmitter();
   const children = new Map<string, Child>();
+  const corrections = new Map<string, ChildCorrection[]>();
   const measurements: Measurement[] = [];
   const sessions = new Map<string, SessionState>();
   const mat: MatStatus = {
@@ -249,6 +252,38 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     },
     async listChildren() {
       return ok([...children.values()]);
+    },
+    async childCorrections(id, correction) {
+      const child = typeof id === 'string' ? children.get(id) : undefined;
+      if (!child) return fail('not_found', 'no such child');
+      const history = corrections.get(child.id) ?? [];
+      if (correction !== undefined) {
+        const parsed = childCorrectionInput.safeParse(correction);
+        if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
+        const { reason, corrected_by, ...changes } = parsed.data;
+        const before: ChildCorrection['before'] = {};
+        const after: ChildCorrection['after'] = {};
+        for (const [field, value] of Object.entries(changes) as [keyof typeof changes, never][]) {
+          if (value === undefined || child[field] === value) continue;
+          Object.assign(before, { [field]: child[field] });
+          Object.assign(after, { [field]: value });
+        }
+        if (Object.keys(after).length === 0) return fail('invalid_input', 'nothing to correct');
+        const nowIso = new Date().toISOString();
+        Object.assign(child, after, { updated_at: nowIso });
+        history.unshift({
+          id: nextId('k'),
+          child_id: child.id,
+          corrected_at: nowIso,
+          corrected_by,
+          reason,
+          before,
+          after,
+          rescored_measurements: 0,
+        });
+        corrections.set(child.id, history);
+      }
+      return ok({ child, corrections: history });
     },
     async startSession(input) {
       const parsed = startSessionInput.safeParse(input);

@@ -1,14 +1,24 @@
-// Issue 11 item 11: a client certificate is bound to its account (built-in broker), and no account can take
-// over another's session by reusing its client id (built-in broker, and mosquitto with tikar.conf's
-// use_username_as_clientid).
+// Issue 11 item 11: a client certificate is bound to its account, and no account can take over another's
+// session by reusing its client id. The built-in broker refuses a certificate whose CN is not the username;
+// mosquitto with the shipped tikar.conf takes the account from the certificate (use_identity_as_username),
+// so a certificate of A with B's username and password is A and gets none of B's topics. The loopback
+// listener of tikar.conf (no certificate) wants the account's password.
 import { join } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBuiltinBroker } from '../../../gateway/publish/builtin-broker.ts';
 import { buildMqttClientOptions } from '../../../gateway/security/mqtt-credentials.ts';
 import { caPaths, createCa, issueCertificate, leafPaths } from '../../../gateway/security/pki.ts';
+import { freePort } from '../../helpers/free-port.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
-import { connectOnce, passwordOf, startSecureMosquitto, writeAccountFiles } from '../secure-brokers.ts';
+import {
+  connectOnce,
+  installBrokerFiles,
+  passwordOf,
+  shippedTikarConf,
+  startSecureMosquitto,
+  writeAccountFiles,
+} from '../secure-brokers.ts';
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let pkiDir: string;
@@ -49,24 +59,17 @@ const brokers: Array<[string, () => Promise<{ url: string; stop(): Promise<void>
   ],
   [
     'mosquitto',
-    () =>
-      startSecureMosquitto(
-        dir.path,
-        (port) => [
-          `listener ${port} 127.0.0.1`,
-          `cafile ${caPaths(pkiDir).certFile}`,
-          `certfile ${leafPaths(pkiDir, 'broker').certFile}`,
-          `keyfile ${leafPaths(pkiDir, 'broker').keyFile}`,
-          'require_certificate true',
-          'allow_anonymous false',
-          'use_username_as_clientid true',
-          `password_file ${files.passwordFile}`,
-          `acl_file ${files.aclFile}`,
-        ],
-        'mqtts',
-      ),
+    async () => {
+      const etc = join(dir.path, 'etc-tikar');
+      await installBrokerFiles(pkiDir, files, etc);
+      loopbackPort = await freePort();
+      return startSecureMosquitto(dir.path, await shippedTikarConf(etc, loopbackPort), 'mqtts');
+    },
   ],
 ];
+
+/** The loopback listener of the shipped tikar.conf (mosquitto only). */
+let loopbackPort = 0;
 
 describe.each(brokers)('accounts on %s', (name, start) => {
   let broker: { url: string; stop(): Promise<void> };
@@ -92,6 +95,52 @@ describe.each(brokers)('accounts on %s', (name, start) => {
     expect(kicked).toBe(false);
     await mawar.endAsync();
     await melati.endAsync();
+  });
+
+  it.runIf(name === 'mosquitto')(
+    "takes the account from the certificate: A's certificate with B's username and password gets none of B's topics",
+    async () => {
+      // The record watches the village over the loopback listener (password, no certificate).
+      const record = await connectOnce(`mqtt://127.0.0.1:${loopbackPort}`, {
+        username: 'record-sukamaju',
+        password: passwordOf('record-sukamaju'),
+      });
+      const atRecord: string[] = [];
+      record.on('message', (topic, payload) => atRecord.push(`${topic} ${payload}`));
+      await record.subscribeAsync('tikar/v1/sukamaju/#', { qos: 1 });
+      const impostor = await connectOnce(
+        broker.url,
+        await login('gw-mawar', 'gw-melati', 'tikar-gw-sukamaju-mawar'),
+      );
+      const atImpostor: string[] = [];
+      impostor.on('message', (topic) => atImpostor.push(topic));
+      await impostor.subscribeAsync('tikar/v1/sukamaju/+/receipts', { qos: 1 });
+      // In order on each connection: once the later message arrives, the earlier one had its chance.
+      await impostor.publishAsync('tikar/v1/sukamaju/mawar/measurements', 'forged', { qos: 1 });
+      await impostor.publishAsync('tikar/v1/sukamaju/melati/measurements', 'as-melati', { qos: 1 });
+      await record.publishAsync('tikar/v1/sukamaju/mawar/receipts', '{}', { qos: 1 });
+      await record.publishAsync('tikar/v1/sukamaju/melati/receipts', '{}', { qos: 1 });
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && (atRecord.length < 3 || atImpostor.length === 0)) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(atRecord.filter((line) => line.includes('/measurements '))).toEqual([
+        'tikar/v1/sukamaju/melati/measurements as-melati',
+      ]);
+      expect(atImpostor).toEqual(['tikar/v1/sukamaju/melati/receipts']);
+      await impostor.endAsync();
+      await record.endAsync();
+    },
+  );
+
+  it.runIf(name === 'mosquitto')('wants the account password on the loopback listener', async () => {
+    await expect(
+      connectOnce(`mqtt://127.0.0.1:${loopbackPort}`, {
+        username: 'gw-melati',
+        password: passwordOf('gw-mawar'),
+      }),
+    ).rejects.toThrow(/authori[sz]ed/i);
+    await expect(connectOnce(`mqtt://127.0.0.1:${loopbackPort}`)).rejects.toThrow(/authori[sz]ed/i);
   });
 
   it.runIf(name === 'builtin broker')(

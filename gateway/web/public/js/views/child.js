@@ -7,6 +7,7 @@ import { h, mount } from '../dom.js';
 import { errorText, fmtAge, fmtDate, fmtNumber, getLang, parseNumber, t, todayIso } from '../i18n.js';
 import { state } from '../state.js';
 import { childDetailsSection } from './child-details.js';
+import { childIdentitySection } from './child-identity.js';
 import { severityBadge } from './result-card.js';
 
 /** @import { ApiFailure, ChartIndicator, CorrectionInput, Measurement } from '../contract' */
@@ -260,6 +261,10 @@ export async function renderChild(root, childId) {
           ),
       correctionSlot,
       childDetailsSection(child.id),
+      childIdentitySection(child, {
+        canCorrect: state.role === 'bidan' || state.role === 'admin',
+        onCorrected: () => renderChild(root, childId),
+      }),
       h('p', { class: 'reference' }, t('result.reference')),
       paud && h('p', { class: 'reference', 'data-reference': 'who2007' }, t('result.reference2007')),
       h(
