@@ -131,6 +131,8 @@ export const childCorrectionBody = z.strictObject({
     .max(200, 'at most 200 characters')
     .refine((text) => !controlCharacter.test(text), 'must not contain control characters or line breaks'),
 });
+/** What a screen sends: the fields it changes and the reason. */
+export type ChildCorrectionBody = z.infer<typeof childCorrectionBody>;
 /** The service's input: the body and the role of the login that sent it (set by the route, never the body). */
 export const childCorrectionInput = childCorrectionBody.extend({ corrected_by: z.enum(['bidan', 'admin']) });
 export type ChildCorrectionInput = z.infer<typeof childCorrectionInput>;

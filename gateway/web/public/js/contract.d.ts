@@ -5,6 +5,9 @@
 import type {
   CalibrationCheckResult,
   Child,
+  ChildCorrection,
+  ChildCorrectionBody,
+  ChildIdentity,
   ChildMatch,
   ClockStatus,
   CorrectionInput,
@@ -27,6 +30,9 @@ export type {
   ChartIndicator,
   Child,
   ChildAddress,
+  ChildCorrection,
+  ChildCorrectionBody,
+  ChildIdentity,
   ChildMatch,
   ClockStatus,
   CorrectionInput,
@@ -98,41 +104,48 @@ type Routes<R extends string> = R extends 'GET /api/status'
                 ? [{ matches: Child[] }, never]
                 : R extends `GET /api/children/${string}/measurements`
                   ? [{ measurements: Measurement[] }, never]
-                  : R extends `GET /api/children/${string}/address`
-                    ? [{ address: ChildAddress | null }, never]
-                    : R extends `PUT /api/children/${string}/address`
-                      ? [{ address: AddressFields & { child_id: string } }, AddressFields]
-                      : R extends `GET /api/children/${string}/visit-notes`
-                        ? [{ notes: VisitNote[] }, never]
-                        : R extends `PUT /api/children/${string}/visit-notes`
-                          ? [{ note: VisitNoteFields & { child_id: string } }, VisitNoteFields]
-                          : R extends `GET /api/children?${string}`
-                            ? [{ matches: ChildMatch[] }, never]
-                            : R extends `GET /api/children/${string}`
-                              ? [Child, never]
-                              : R extends 'POST /api/children'
-                                ? [Child, RegisterChildInput]
-                                : R extends 'POST /api/sessions'
-                                  ? [SessionState, StartSessionInput]
-                                  : R extends `POST /api/sessions/${string}/save`
-                                    ? [SavedMeasurement, Empty]
-                                    : R extends `POST /api/sessions/${string}/weight`
-                                      ? [SessionState, { weight_kg: number }]
-                                      : R extends `POST /api/sessions/${string}/${'restart' | 'cancel' | 'screen'}`
-                                        ? [SessionState, Empty]
-                                        : R extends `GET /api/sessions/${string}`
-                                          ? [SessionState, never]
-                                          : R extends `POST /api/measurements/${string}/corrections`
-                                            ? [SavedMeasurement, CorrectionInput]
-                                            : R extends 'GET /api/today'
-                                              ? [{ entries: TodayView[] }, never]
-                                              : R extends `GET /api/sasaran?${string}`
-                                                ? [SasaranView, never]
-                                                : R extends 'PUT /api/sasaran'
-                                                  ? [SasaranView, { month: string; balita: number | null }]
-                                                  : R extends `GET /api/reports/${string}`
-                                                    ? [string, never]
-                                                    : never;
+                  : R extends `GET /api/children/${string}/identity`
+                    ? [ChildIdentity, never]
+                    : R extends `POST /api/children/${string}/identity`
+                      ? [ChildIdentity, ChildCorrectionBody]
+                      : R extends `GET /api/children/${string}/address`
+                        ? [{ address: ChildAddress | null }, never]
+                        : R extends `PUT /api/children/${string}/address`
+                          ? [{ address: AddressFields & { child_id: string } }, AddressFields]
+                          : R extends `GET /api/children/${string}/visit-notes`
+                            ? [{ notes: VisitNote[] }, never]
+                            : R extends `PUT /api/children/${string}/visit-notes`
+                              ? [{ note: VisitNoteFields & { child_id: string } }, VisitNoteFields]
+                              : R extends `GET /api/children?${string}`
+                                ? [{ matches: ChildMatch[] }, never]
+                                : R extends `GET /api/children/${string}`
+                                  ? [Child, never]
+                                  : R extends 'POST /api/children'
+                                    ? [Child, RegisterChildInput]
+                                    : R extends 'POST /api/sessions'
+                                      ? [SessionState, StartSessionInput]
+                                      : R extends `POST /api/sessions/${string}/save`
+                                        ? [SavedMeasurement, Empty]
+                                        : R extends `POST /api/sessions/${string}/weight`
+                                          ? [SessionState, { weight_kg: number }]
+                                          : R extends `POST /api/sessions/${string}/${'restart' | 'cancel' | 'screen'}`
+                                            ? [SessionState, Empty]
+                                            : R extends `GET /api/sessions/${string}`
+                                              ? [SessionState, never]
+                                              : R extends `POST /api/measurements/${string}/corrections`
+                                                ? [SavedMeasurement, CorrectionInput]
+                                                : R extends 'GET /api/today'
+                                                  ? [{ entries: TodayView[] }, never]
+                                                  : R extends `GET /api/sasaran?${string}`
+                                                    ? [SasaranView, never]
+                                                    : R extends 'PUT /api/sasaran'
+                                                      ? [
+                                                          SasaranView,
+                                                          { month: string; balita: number | null },
+                                                        ]
+                                                      : R extends `GET /api/reports/${string}`
+                                                        ? [string, never]
+                                                        : never;
 
 type RouteKey =
   | 'GET /api/status'
@@ -147,6 +160,7 @@ type RouteKey =
   | `GET /api/children/${string}`
   | `GET /api/children?${string}`
   | `PUT /api/children/${string}/${'address' | 'visit-notes'}`
+  | `POST /api/children/${string}/identity`
   | 'POST /api/children'
   | 'POST /api/sessions'
   | `POST /api/sessions/${string}/${'save' | 'weight' | 'restart' | 'cancel' | 'screen'}`

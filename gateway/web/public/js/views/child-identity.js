@@ -8,12 +8,10 @@ import { h, mount } from '../dom.js';
 import { errorText, fmtDate, getLang } from '../i18n.js';
 
 /**
- * @typedef {'name' | 'sex' | 'birth_date' | 'nik' | 'mother_name' | 'has_kia'} IdentityField
- * @typedef {{ id: string, name: string, sex: 1 | 2, birth_date: string, nik: string | null,
- *   mother_name: string, has_kia: boolean }} Child
- * @typedef {{ id: string, corrected_at: string, corrected_by: 'bidan' | 'admin', reason: string,
- *   before: Partial<Record<IdentityField, unknown>>, after: Partial<Record<IdentityField, unknown>>,
- *   rescored_measurements: number }} Correction
+ * @typedef {import('../contract').Child} Child
+ * @typedef {import('../contract').ChildCorrection} Correction
+ * @typedef {keyof Correction['after']} IdentityField
+ * @typedef {import('../contract').ChildCorrectionBody} CorrectionBody
  */
 
 const words = {
@@ -148,7 +146,7 @@ function historyList(corrections, w) {
  */
 export function childIdentitySection(child, { canCorrect, onCorrected }) {
   const w = getLang() === 'en' ? words.en : words.id;
-  const path = `/api/children/${encodeURIComponent(child.id)}/identity`;
+  const id = encodeURIComponent(child.id);
   const historySlot = h('div', { id: 'identity-history-slot' });
   const status = h('p', { class: 'form-error', id: 'identity-status', role: 'alert' });
 
@@ -177,10 +175,10 @@ export function childIdentitySection(child, { canCorrect, onCorrected }) {
 
   /** The fields the form changes, as the API takes them. */
   function changes() {
-    /** @type {Partial<Record<IdentityField, unknown>>} */
+    /** @type {Omit<CorrectionBody, 'reason'>} */
     const body = {};
     if (name.value.trim() !== child.name) body.name = name.value.trim();
-    if (Number(sex.value) !== child.sex) body.sex = Number(sex.value);
+    if (Number(sex.value) !== child.sex) body.sex = sex.value === '1' ? 1 : 2;
     if (birth.value !== child.birth_date) body.birth_date = birth.value;
     const nikValue = nik.value.trim() === '' ? null : nik.value.trim();
     if (nikValue !== child.nik) body.nik = nikValue;
@@ -194,7 +192,7 @@ export function childIdentitySection(child, { canCorrect, onCorrected }) {
     {
       id: 'identity-form',
       novalidate: true,
-      onsubmit: async (/** @type {SubmitEvent} */ event) => {
+      onsubmit: async (/** @type {Event} */ event) => {
         event.preventDefault();
         const body = changes();
         if (Object.keys(body).length === 0) {
@@ -206,7 +204,10 @@ export function childIdentitySection(child, { canCorrect, onCorrected }) {
           reason.focus();
           return;
         }
-        const result = await api('POST', path, { ...body, reason: reason.value.trim() });
+        const result = await api('POST', `/api/children/${id}/identity`, {
+          ...body,
+          reason: reason.value.trim(),
+        });
         if (!result.ok) {
           status.textContent = errorText(result);
           return;
@@ -229,7 +230,7 @@ export function childIdentitySection(child, { canCorrect, onCorrected }) {
   );
 
   async function load() {
-    const result = await api('GET', path);
+    const result = await api('GET', `/api/children/${id}/identity`);
     mount(
       historySlot,
       result.ok
