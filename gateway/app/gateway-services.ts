@@ -87,7 +87,7 @@ export class GatewayServicesImpl implements GatewayServices {
   readonly #measurements: Measurements;
   /** Requests that may still touch the database. */
   readonly #inFlight = new Set<Promise<unknown>>();
-  #closing = false;
+  #closed = false;
 
   constructor(options: GatewayServicesOptions) {
     this.#o = options;
@@ -144,14 +144,15 @@ export class GatewayServicesImpl implements GatewayServices {
   }
 
   /**
-   * Refuses new requests, stops the timers and the calibration watch, and resolves once every request in
-   * flight has finished (a save is committed whole or refused), so the database can close after it.
+   * Stops the timers and the calibration watch and resolves once every request in flight has finished (a
+   * save is committed whole or refused), so the database can close after it; later requests are refused.
+   * Requests that in-flight work starts meanwhile (a screen's follow-up read) still run, and are waited for.
    */
   async close(): Promise<void> {
-    this.#closing = true;
     this.#sessions.close();
     this.#mats.close();
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#closed = true;
   }
 
   /** Called by the composition root for every mat link. */
@@ -172,9 +173,9 @@ export class GatewayServicesImpl implements GatewayServices {
     this.#bus.emit(event, payload);
   }
 
-  /** Runs a request that may touch the database: refused once closing, tracked until done, never throws. */
+  /** Runs a request that may touch the database: refused once closed, tracked until done, never throws. */
   #run<T>(work: () => Promise<Result<T>>): Promise<Result<T>> {
-    if (this.#closing)
+    if (this.#closed)
       return Promise.resolve(fail('internal', 'the gateway is stopping: try again once it runs'));
     const running = work().catch((error: Error) => {
       this.#o.log.error({ err: error.message }, 'service failed');
