@@ -84,8 +84,9 @@ export const correctionInput = z.strictObject({
 });
 export type CorrectionInput = z.infer<typeof correctionInput>;
 
-/** True when YYYY-MM-DD names a real day (no 2025-02-30). */
+/** True when YYYY-MM-DD names a real day (no 2025-02-30); another shape is the pattern's to refuse. */
 function isRealDate(iso: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return true;
   const date = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
 }
