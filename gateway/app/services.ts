@@ -2,7 +2,7 @@
 // Every method takes untrusted input as `unknown`, parses it once (the schemas of gateway/model/inputs.ts)
 // and returns a typed Result: nothing the web layer passes in can throw. Objects are plain JSON-ready data in
 // snake_case with units in the names, so the HTTP layer can send them as they are (docs/api.md). The types
-// themselves live in gateway/model/ (the bottom floor); this file names the ones the web layer sees.
+// themselves live in gateway/model/ (the bottom floor), where the web layer imports them from.
 
 import type {
   CalibrationCheckResult,
@@ -20,24 +20,6 @@ import type {
   TodayEntry,
   Unsubscribe,
 } from '../model/index.ts';
-
-export type { ServiceError, ServiceErrorCode, StatusLabel } from '../model/index.ts';
-export type {
-  CalibrationCheckResult,
-  Child,
-  ChildMatch,
-  ClockStatus,
-  GatewayEventName,
-  GatewayEvents,
-  MatStatus,
-  Measurement,
-  MqttStatus,
-  Result,
-  SavedMeasurement,
-  SessionState,
-  TodayEntry,
-  Unsubscribe,
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // The services

@@ -7,7 +7,6 @@ import { ageInDays } from '../growth/index.ts';
 import { newId } from '../log/ids.ts';
 import type { Logger } from '../log/logger.ts';
 import {
-  type Child,
   type Emit,
   fail,
   type Position,
@@ -19,7 +18,7 @@ import {
 } from '../model/index.ts';
 import { getChild } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
-import { defaultPosition, MAX_AGE_DAYS, TOO_OLD_MESSAGE } from './assemble.ts';
+import { defaultPosition, MAX_AGE_DAYS, type MeasurementParts, TOO_OLD_MESSAGE } from './assemble.ts';
 import type { MatSupervisor } from './mat-supervisor.ts';
 import { type LockedReading, MeasuringSession } from './measuring-session.ts';
 
@@ -28,17 +27,12 @@ export const SCREEN_TIMEOUT_MS = 15_000;
 export const SESSION_IDLE_END_MS = 120_000;
 
 /** A measurement to commit with its readings and outbox message (the recorder, publish/recorder.ts). */
-export interface NewMeasurement {
-  id: string;
-  child: Child;
-  position: Position | undefined;
-  lenheiCm: number | null;
-  weightKg: number | null;
-  oedema: boolean;
+export interface NewMeasurement
+  extends Omit<
+    MeasurementParts,
+    'measuredAt' | 'posyanduId' | 'villageId' | 'createdAt' | 'source' | 'headcCm'
+  > {
   source: 'mat' | 'manual';
-  deviceId: string | null;
-  calibrationId: string | null;
-  supersedes: { id: string; reason: string } | null;
   readings: LockedReading[];
   disagree: boolean;
   /** Added to the saved result's warnings (e.g. an expired calibration). */

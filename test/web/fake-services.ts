@@ -11,6 +11,7 @@ import {
   roundZ,
   stuntingFlag,
 } from '../../gateway/growth/index.ts';
+import { MAX_AGE_DAYS, TOO_OLD_MESSAGE } from '../../gateway/measure/assemble.ts';
 import {
   type Child,
   type ChildMatch,
@@ -240,8 +241,8 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       const value = parsed.value;
       if (value.birth_date > services.today)
         return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
-      if (ageInDays(value.birth_date, services.today) > 2556)
-        return fail('invalid_input', 'birth_date: child is older than 84 months', 'birth_date');
+      if (ageInDays(value.birth_date, services.today) > MAX_AGE_DAYS)
+        return fail('invalid_input', `birth_date: ${TOO_OLD_MESSAGE}`, 'birth_date');
       if (value.nik !== undefined && [...children.values()].some((c) => c.nik === value.nik))
         return fail('conflict', 'nik: a child with this NIK is already registered', 'nik');
       const same = await services.findSameChild({

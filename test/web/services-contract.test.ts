@@ -2,8 +2,9 @@
 // in-process) and the web tests' fake (fake-services.ts) must behave alike for everything the web tests rely
 // on, so the fake cannot drift from what the screens meet in the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayServices, Result, SessionState } from '../../gateway/app/services.ts';
+import type { GatewayServices } from '../../gateway/app/services.ts';
 import { startGateway } from '../../gateway/app/start-gateway.ts';
+import type { Result, SessionState } from '../../gateway/model/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { birthDateForAge, waitFor } from '../integration/helpers.ts';
 import { createFakeServices } from './fake-services.ts';

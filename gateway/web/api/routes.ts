@@ -1,8 +1,9 @@
 // The JSON API (docs/api.md): each route validates its own params and query with zod, then calls the gateway
 // services, which parse the request bodies (each once, gateway/model/inputs.ts); typed Results become HTTP answers.
 import { z } from 'zod';
-import type { GatewayServices, Measurement, Result, ServiceErrorCode } from '../../app/services.ts';
+import type { GatewayServices } from '../../app/services.ts';
 import { MAX_AGE_DAYS } from '../../measure/assemble.ts';
+import type { Measurement, Result, ServiceErrorCode } from '../../model/index.ts';
 import { type ChartIndicator, type ChartPoint, renderGrowthChart } from '../chart/growth-chart.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';

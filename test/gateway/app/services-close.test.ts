@@ -3,9 +3,8 @@
 // database (a run once logged `SQLITE_MISUSE: Database is closed`). A real gateway on a real SQLite file.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SavedMeasurement } from '../../../gateway/app/services.ts';
 import { startGateway } from '../../../gateway/app/start-gateway.ts';
-import type { Result } from '../../../gateway/model/index.ts';
+import type { Result, SavedMeasurement } from '../../../gateway/model/index.ts';
 import { openDb } from '../../../gateway/store/db.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 import { birthDateForAge } from '../../integration/helpers.ts';
