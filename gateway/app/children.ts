@@ -6,7 +6,14 @@ import { type Clock, localDate } from '../clock/clock.ts';
 import { ageInDays } from '../growth/index.ts';
 import { newId } from '../log/ids.ts';
 import { MAX_AGE_DAYS, TOO_OLD_MESSAGE } from '../measure/assemble.ts';
-import { type Child, type ChildMatch, fail, type RegisterChildInput, type Result } from '../model/index.ts';
+import {
+  type Child,
+  type ChildMatch,
+  fail,
+  type RegisterChildInput,
+  type Result,
+  untrustedClock,
+} from '../model/index.ts';
 import type { Recorder } from '../publish/recorder.ts';
 import { findChildByNik, findSameChild, getChild, listChildren, searchChildren } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
@@ -28,8 +35,8 @@ export class Children {
 
   async register(input: RegisterChildInput): Promise<Result<Child>> {
     const { db, clock } = this.#o;
-    const status = clock.status();
-    if (!status.trusted) return fail('clock_untrusted', status.message.en);
+    const refusal = untrustedClock(clock);
+    if (refusal) return refusal;
     const today = localDate(clock.now());
     if (input.birth_date > today) return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
     if (ageInDays(input.birth_date, today) > MAX_AGE_DAYS) {

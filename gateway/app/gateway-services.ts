@@ -316,15 +316,14 @@ export class GatewayServicesImpl implements GatewayServices {
   }
 
   reportPhoneTime(iso: unknown): Result<ClockStatus> {
-    const ms = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
-    if (Number.isNaN(ms)) return fail('invalid_input', 'time must be an ISO 8601 date-time', 'time');
-    return { ok: true, value: this.#o.clock.observePhoneTime(ms) };
+    const ms = phoneTimeMs(iso);
+    return ms.ok ? { ok: true, value: this.#o.clock.observePhoneTime(ms.value) } : ms;
   }
 
   confirmPhoneTime(iso: unknown): Result<ClockStatus> {
-    const ms = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
-    if (Number.isNaN(ms)) return fail('invalid_input', 'time must be an ISO 8601 date-time', 'time');
-    const confirmed = this.#o.clock.confirmPhoneTime(ms);
+    const ms = phoneTimeMs(iso);
+    if (!ms.ok) return ms;
+    const confirmed = this.#o.clock.confirmPhoneTime(ms.value);
     return confirmed.ok
       ? { ok: true, value: confirmed.status }
       : fail('invalid_input', confirmed.message, 'time');
@@ -338,4 +337,12 @@ export class GatewayServicesImpl implements GatewayServices {
   async outboxCounts(): Promise<{ pending: number; unreceipted: number }> {
     return outboxCounts(this.#o.db);
   }
+}
+
+/** The phone's time as ms since the epoch. */
+function phoneTimeMs(iso: unknown): Result<number> {
+  const ms = typeof iso === 'string' ? Date.parse(iso) : Number.NaN;
+  return Number.isNaN(ms)
+    ? fail('invalid_input', 'time must be an ISO 8601 date-time', 'time')
+    : { ok: true, value: ms };
 }

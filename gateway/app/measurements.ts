@@ -12,6 +12,7 @@ import {
   type Result,
   type SavedMeasurement,
   type TodayEntry,
+  untrustedClock,
 } from '../model/index.ts';
 import type { Recorder } from '../publish/recorder.ts';
 import { getChild } from '../store/children.ts';
@@ -32,13 +33,8 @@ export class Measurements {
     this.#o = options;
   }
 
-  #clockRefusal(): Result<never> | undefined {
-    const status = this.#o.clock.status();
-    return status.trusted ? undefined : fail('clock_untrusted', status.message.en);
-  }
-
   async manual(input: ManualMeasurementInput): Promise<Result<SavedMeasurement>> {
-    const refusal = this.#clockRefusal();
+    const refusal = untrustedClock(this.#o.clock);
     if (refusal) return refusal;
     const child = await getChild(this.#o.db, input.child_id);
     if (!child) return fail('not_found', 'no such child', 'child_id');
@@ -65,7 +61,7 @@ export class Measurements {
     if (!original) return fail('not_found', 'no such measurement', 'measurement_id');
     if (original.supersededBy)
       return fail('conflict', 'this measurement was already corrected', 'measurement_id');
-    const refusal = this.#clockRefusal();
+    const refusal = untrustedClock(this.#o.clock);
     if (refusal) return refusal;
     const { row } = original;
     const child = await getChild(db, row.child_id);

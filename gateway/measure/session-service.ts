@@ -15,6 +15,7 @@ import {
   type SessionState,
   type SessionWarning,
   type StartSessionInput,
+  untrustedClock,
 } from '../model/index.ts';
 import { getChild } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
@@ -107,14 +108,9 @@ export class SessionService {
     }
   }
 
-  #clockRefusal(): Result<never> | undefined {
-    const status = this.#o.clock.status();
-    return status.trusted ? undefined : fail('clock_untrusted', status.message.en);
-  }
-
   async start(input: StartSessionInput): Promise<Result<SessionState>> {
     const { mats, clock } = this.#o;
-    const refusal = this.#clockRefusal();
+    const refusal = untrustedClock(this.#o.clock);
     if (refusal) return refusal;
     const child = await getChild(this.#o.db, input.child_id);
     if (!child) return fail('not_found', 'no such child', 'child_id');
@@ -251,7 +247,7 @@ export class SessionService {
     if (results.lengthMm === null) {
       return fail('session_state', 'the readings are not complete yet (WHO repeat rule)', 'session_id');
     }
-    const refusal = this.#clockRefusal();
+    const refusal = untrustedClock(this.#o.clock);
     if (refusal) return refusal;
     const entry = mats.of(session);
     if (!entry?.mat.connected) {

@@ -1,6 +1,7 @@
 // Typed results: a service never throws at its caller; a refusal says what (code) and where (field).
 
 import type { z } from 'zod';
+import type { ClockStatus } from './domain.ts';
 
 export type ServiceErrorCode =
   | 'invalid_input' // the input failed validation; `field` names the first bad field
@@ -55,4 +56,10 @@ export function parseId(value: unknown, field: string): Result<string> {
     return fail('invalid_input', `${field} must be a non-empty string`, field);
   }
   return { ok: true, value };
+}
+
+/** No age without a trusted clock: the refusal while the kader has not confirmed the time. */
+export function untrustedClock(clock: { status(): ClockStatus }): Refusal | undefined {
+  const status = clock.status();
+  return status.trusted ? undefined : fail('clock_untrusted', status.message.en);
 }
