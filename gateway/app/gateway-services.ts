@@ -46,9 +46,6 @@ import { EventBus } from './event-bus.ts';
 import { Measurements } from './measurements.ts';
 import type { GatewayServices } from './services.ts';
 
-export type { ChildOnMat } from '../measure/session-service.ts';
-export { SCREEN_TIMEOUT_MS, SESSION_IDLE_END_MS } from '../measure/session-service.ts';
-
 export interface GatewayServicesOptions {
   db: Db;
   clock: Clock;

@@ -24,8 +24,8 @@ import type { MatSupervisor } from './mat-supervisor.ts';
 import { type LockedReading, MeasuringSession } from './measuring-session.ts';
 
 /** Defaults of the idle rules (docs/screens.md, "A session without a screen"). */
-export const SCREEN_TIMEOUT_MS = 15_000;
-export const SESSION_IDLE_END_MS = 120_000;
+const SCREEN_TIMEOUT_MS = 15_000;
+const SESSION_IDLE_END_MS = 120_000;
 
 /** A measurement to commit with its readings and outbox message (the recorder, publish/recorder.ts). */
 export interface NewMeasurement

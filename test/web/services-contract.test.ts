@@ -155,6 +155,14 @@ for (const [name, make] of [
     });
 
     it('runs a session: start, busy mat, not yet complete, readings, save once, mat free again', async () => {
+      const heard = { sessions: [] as string[], saved: [] as string[], mats: 0 };
+      const stop = [
+        s.on('session', (state) => heard.sessions.push(`${state.session_id}:${state.phase}`)),
+        s.on('saved', (saved) => heard.saved.push(saved.measurement.id)),
+        s.on('mat', () => {
+          heard.mats += 1;
+        }),
+      ];
       expectRefused(await s.startSession({ child_id: 'nobody' }), 'not_found', 'child_id');
       expectRefused(
         await s.startSession({ child_id: childId, position: 'sideways' }),
@@ -190,6 +198,12 @@ for (const [name, make] of [
         measurement_id: saved.measurement.id,
         ended_by: 'kader',
       });
+      // The screens hear the start, the save and the mat taken and freed.
+      for (const unsubscribe of stop) unsubscribe();
+      expect(heard.sessions[0]).toBe(`${id}:waiting`);
+      expect(heard.sessions.at(-1)).toBe(`${id}:saved`);
+      expect(heard.saved).toEqual([saved.measurement.id]);
+      expect(heard.mats).toBeGreaterThanOrEqual(2);
       expectRefused(await s.saveSession(id), 'session_state', 'session_id');
       expectRefused(s.cancelSession(id), 'session_state', 'session_id');
       expect(s.listMats().find((mat) => mat.mat_id === started.mat_id)?.busy_session_id).toBeNull();
