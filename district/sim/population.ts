@@ -6,10 +6,10 @@
 
 import { v7 as uuidv7 } from 'uuid';
 import { createRandom, type Random } from '../../device/sim/random.ts';
-import type { Child } from '../../gateway/app/services.ts';
 import { addMonths } from '../../gateway/clock/calendar.ts';
 import { type Sex, sdCurve } from '../../gateway/growth/index.ts';
 import { assembleMeasurement } from '../../gateway/measure/assemble.ts';
+import type { Child } from '../../gateway/model/index.ts';
 import type { MeasurementMessage } from '../../gateway/publish/payloads.ts';
 
 export interface PosyanduPlan {

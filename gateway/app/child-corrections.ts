@@ -9,6 +9,15 @@ import { ageInDays } from '../growth/index.ts';
 import { newId } from '../log/ids.ts';
 import { assembleMeasurement, MAX_AGE_DAYS, TOO_OLD_MESSAGE } from '../measure/assemble.ts';
 import {
+  type Child,
+  type ChildCorrection,
+  type ChildCorrectionInput,
+  type ChildIdentity,
+  type ChildIdentityField,
+  fail,
+  type Result,
+} from '../model/index.ts';
+import {
   insertChildCorrection,
   listChildCorrectionRows,
   nikTaken,
@@ -18,24 +27,12 @@ import { getChild } from '../store/children.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { insertMeasurement, listMeasurementsOfChild, type StoredMeasurement } from '../store/measurements.ts';
 import { enqueue } from '../store/outbox.ts';
-import {
-  type Child,
-  type ChildCorrection,
-  type ChildCorrectionInput,
-  type ChildIdentity,
-  type ChildIdentityField,
-  childCorrectionInput,
-  type Result,
-  type ServiceError,
-} from './services.ts';
 
 export interface CorrectionContext {
   posyanduId: string;
   villageId: string;
   topics: { children: string; measurements: string };
   now: Date;
-  /** Set when the gateway's clock is untrusted: no correction then (ages would be wrong). */
-  clockRefusal?: { ok: false; error: ServiceError } | undefined;
   /** Called after a committed correction (wakes the relay). */
   onOutbox?: () => void;
 }
@@ -76,46 +73,22 @@ export async function listChildCorrections(sql: Sql, childId: string): Promise<C
 }
 
 /**
- * The services' method (GatewayServices.childCorrections): validates the untrusted arguments, applies the
+ * The services' method (GatewayServices.childCorrections), its arguments parsed by the facade: applies the
  * correction when one is given, and answers the child with its history.
  */
 export async function childCorrections(
   db: Db,
-  childId: unknown,
-  correction: unknown,
+  childId: string,
+  correction: ChildCorrectionInput | undefined,
   context: CorrectionContext,
 ): Promise<Result<ChildIdentity>> {
-  if (typeof childId !== 'string' || childId.length === 0 || childId.length > 64) {
-    return {
-      ok: false,
-      error: { code: 'invalid_input', message: 'child_id must be a non-empty string', field: 'child_id' },
-    };
-  }
   if (correction !== undefined) {
-    const parsed = childCorrectionInput.safeParse(correction);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({
-        field: issue.path.join('.') || '(body)',
-        message: issue.message,
-      }));
-      const first = issues[0] ?? { field: '(body)', message: 'invalid' };
-      return {
-        ok: false,
-        error: {
-          code: 'invalid_input',
-          message: `${first.field}: ${first.message}`,
-          field: first.field,
-          issues,
-        },
-      };
-    }
-    if (context.clockRefusal) return context.clockRefusal;
-    const corrected = await correctChildIdentity(db, childId, parsed.data, context);
+    const corrected = await correctChildIdentity(db, childId, correction, context);
     if (!corrected.ok) return corrected;
     context.onOutbox?.();
   }
   const child = await getChild(db, childId);
-  if (!child) return { ok: false, error: { code: 'not_found', message: 'no such child', field: 'child_id' } };
+  if (!child) return fail('not_found', 'no such child', 'child_id');
   return { ok: true, value: { child, corrections: await listChildCorrections(db, childId) } };
 }
 

@@ -1,7 +1,7 @@
 // A typed event bus: each subscriber removes only its own listener; a throwing listener is logged, not fatal.
 
 import type { Logger } from '../log/logger.ts';
-import type { GatewayEventName, GatewayEvents, Unsubscribe } from './services.ts';
+import type { GatewayEventName, GatewayEvents, Unsubscribe } from '../model/index.ts';
 
 export class EventBus {
   readonly #listeners = new Map<GatewayEventName, Set<(payload: never) => void>>();

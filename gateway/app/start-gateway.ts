@@ -161,7 +161,7 @@ async function startInOrder(
     }),
   });
   await services.init();
-  steps.push({ name: 'services', run: async () => services.close() });
+  steps.push({ name: 'services', run: () => services.close() });
   if (config.demo && (await countChildren(db)) === 0) await seedDemoChildren(services, log);
 
   // 3. The mat

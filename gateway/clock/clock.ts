@@ -3,7 +3,7 @@
 // clock can be trusted, and lets the kader correct it with the phone's time (kept as an offset: the gateway
 // does not need root to set the system clock).
 
-import type { ClockStatus } from '../app/services.ts';
+import type { ClockStatus } from '../model/index.ts';
 import { BUILD_DATE } from './build-date.ts';
 
 export interface ClockOptions {

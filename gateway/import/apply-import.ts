@@ -5,10 +5,10 @@
 // `publish` is set.
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
-import type { Child } from '../app/services.ts';
 import { localDate } from '../clock/clock.ts';
 import { newId } from '../log/ids.ts';
 import { assembleMeasurement } from '../measure/assemble.ts';
+import type { Child } from '../model/index.ts';
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import { posyanduTopics } from '../publish/topics.ts';
 import {

@@ -1,15 +1,6 @@
 // A measurement from its parts: child + position + calibrated values + the trusted clock + the growth core
 // → the stored row (z-scores, Permenkes statuses, implausible flags), and the views the screens show.
 
-import type {
-  Child,
-  Comparison,
-  Measurement,
-  Position,
-  ReadingView,
-  Result,
-  SavedMeasurement,
-} from '../app/services.ts';
 import { ageInKmsMonths } from '../clock/calendar.ts';
 import { localDate, localIso } from '../clock/clock.ts';
 import {
@@ -22,6 +13,15 @@ import {
   stuntingFlag,
 } from '../growth/index.ts';
 import { defaultKbmTable, kbmForAge } from '../growth/kbm.ts';
+import type {
+  Child,
+  Comparison,
+  Measurement,
+  Position,
+  ReadingView,
+  Result,
+  SavedMeasurement,
+} from '../model/index.ts';
 import type { MeasurementRow, ReadingRow, StoredMeasurement } from '../store/measurements.ts';
 
 /**

@@ -1,6 +1,7 @@
 // One child on one mat: calibrated samples → locked readings → WHO repeat rule → ready to save.
 // Pure logic (no I/O): the app feeds samples and sends the mat the commands this asks for.
 
+import type { CalibratedSample } from '../ingest/mat-connection.ts';
 import type {
   ChannelState,
   Position,
@@ -9,8 +10,7 @@ import type {
   SessionPhase,
   SessionState,
   SessionWarning,
-} from '../app/services.ts';
-import type { CalibratedSample } from '../ingest/mat-connection.ts';
+} from '../model/index.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
 import { applyRepeatRule, LENGTH_TOLERANCE_MM, WEIGHT_TOLERANCE_G } from '../stabilise/repeat-rule.ts';
 import { storedLengthCm, storedWeightKg } from './assemble.ts';

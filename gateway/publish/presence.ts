@@ -2,8 +2,8 @@
 // (the last will says `offline`), and the village's children merged into the local store.
 
 import type { IClientOptions } from 'mqtt';
-import type { Child } from '../app/services.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Child } from '../model/index.ts';
 import { mergeRegisterChild } from '../store/children.ts';
 import type { Db } from '../store/db.ts';
 import type { MqttLink } from './mqtt-link.ts';

@@ -1,6 +1,6 @@
 // Children: registration, lookup, and merging of the village register (children of other posyandu).
 
-import type { Child, Sex } from '../app/services.ts';
+import type { Child, Sex } from '../model/index.ts';
 import type { Db, Row, Sql } from './db.ts';
 import { nameKey, nameSimilarity } from './name-match.ts';
 

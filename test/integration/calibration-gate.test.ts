@@ -72,7 +72,7 @@ describe('calibration gate', { timeout: 120_000 }, () => {
   });
   afterAll(async () => {
     await web?.stop();
-    gateway?.services.close();
+    await gateway?.services.close();
     await gateway?.stop();
     await dir?.cleanup();
   });

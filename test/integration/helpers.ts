@@ -3,7 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GatewayServices, SavedMeasurement, SessionState } from '../../gateway/app/services.ts';
+import type { GatewayServices } from '../../gateway/app/services.ts';
+import type { SavedMeasurement, SessionState } from '../../gateway/model/index.ts';
 
 // Keep the test output readable: the gateway logs warnings and errors only.
 process.env.TIKAR_LOG_LEVEL ??= 'warn';

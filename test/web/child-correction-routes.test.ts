@@ -2,7 +2,7 @@
 // recorded comes from the login, never the body; cross-site and non-JSON requests are refused like every
 // state-changing route's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Child, ChildIdentity } from '../../gateway/app/services.ts';
+import type { Child, ChildIdentity } from '../../gateway/model/index.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;

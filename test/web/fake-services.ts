@@ -1,28 +1,9 @@
-// An in-memory GatewayServices for the web layer's own tests: real zod validation (the services' schemas),
+// An in-memory GatewayServices for the web layer's own tests: the services' own parse of each request,
 // real z-scores and labels from the growth core, and a hand-driven mat (tests push readings and locks).
-// The end-to-end tests use the real gateway instead.
+// The end-to-end tests use the real gateway instead; test/web/services-contract.test.ts holds both to the
+// same behaviour.
 import { EventEmitter } from 'node:events';
-import {
-  type Child,
-  type ChildCorrection,
-  type ChildMatch,
-  type ClockStatus,
-  calibrationCheckInput,
-  childCorrectionInput,
-  type GatewayEventName,
-  type GatewayEvents,
-  type GatewayServices,
-  type MatStatus,
-  type Measurement,
-  type MqttStatus,
-  type ReadingView,
-  type Result,
-  registerChildInput,
-  type SavedMeasurement,
-  type SessionState,
-  startSessionInput,
-  type TodayEntry,
-} from '../../gateway/app/services.ts';
+import type { GatewayServices } from '../../gateway/app/services.ts';
 import {
   ageInDays,
   classifyGrowth,
@@ -30,14 +11,34 @@ import {
   roundZ,
   stuntingFlag,
 } from '../../gateway/growth/index.ts';
+import { MAX_AGE_DAYS, TOO_OLD_MESSAGE } from '../../gateway/measure/assemble.ts';
+import {
+  type Child,
+  type ChildCorrection,
+  type ChildMatch,
+  type ClockStatus,
+  calibrationCheckInput,
+  childCorrectionInput,
+  fail,
+  type GatewayEventName,
+  type GatewayEvents,
+  type MatStatus,
+  type Measurement,
+  type MqttStatus,
+  manualMeasurementInput,
+  manualWeightInput,
+  parseId,
+  parseInput,
+  type ReadingView,
+  type Result,
+  registerChildInput,
+  type SavedMeasurement,
+  type SessionState,
+  sameChildQuery,
+  startSessionInput,
+  type TodayEntry,
+} from '../../gateway/model/index.ts';
 
-const fail = <T>(
-  code: 'invalid_input' | 'not_found' | 'session_state' | 'mat_unavailable',
-  message: string,
-): Result<T> => ({
-  ok: false,
-  error: { code, message },
-});
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 
 export interface FakeServices extends GatewayServices {
@@ -106,15 +107,16 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
   function buildMeasurement(
     child: Child,
     measuredOn: string,
-    lenheiCm: number,
+    lenheiCm: number | null,
     weightKg: number | null,
     position: 'l' | 'h',
+    source: Measurement['source'] = 'mat',
   ): Measurement {
     const ageDays = ageInDays(child.birth_date, measuredOn);
     const growth = computeGrowthForAge({
       sex: child.sex,
       ageDays,
-      lenheiCm,
+      ...(lenheiCm === null ? {} : { lenheiCm }),
       measure: position,
       ...(weightKg === null ? {} : { weightKg }),
     });
@@ -145,9 +147,9 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       stunting: stuntingFlag(growth.zlen) ?? null,
       implausible: Object.values(flags).some(Boolean),
       readings: [],
-      source: 'mat',
-      calibration_id: 'cal-1',
-      device_id: 'mat-1',
+      source,
+      calibration_id: source === 'mat' ? 'cal-1' : null,
+      device_id: source === 'mat' ? 'mat-1' : null,
       supersedes_id: null,
       superseded_by: null,
       correction_reason: null,
@@ -177,8 +179,27 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
   }
 
   function session(id: unknown): Result<SessionState> {
-    const found = typeof id === 'string' ? sessions.get(id) : undefined;
-    return found ? ok(found) : fail('not_found', 'no such session');
+    const checked = parseId(id, 'session_id');
+    if (!checked.ok) return checked;
+    const found = sessions.get(checked.value);
+    return found ? ok(found) : fail('not_found', 'no such session', 'session_id');
+  }
+
+  /** An open session (not saved nor cancelled). */
+  function openSession(id: unknown): Result<SessionState> {
+    const found = session(id);
+    if (!found.ok) return found;
+    const { phase } = found.value;
+    return phase === 'saved' || phase === 'cancelled'
+      ? fail('session_state', 'the session is closed', 'session_id')
+      : found;
+  }
+
+  function release(s: SessionState): void {
+    if (mat.busy_session_id !== s.session_id) return;
+    mat.busy_session_id = null;
+    mat.busy_has_screen = null;
+    emit('mat', { ...mat });
   }
 
   function refresh(s: SessionState): void {
@@ -218,20 +239,34 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     today: options.today ?? new Date().toISOString().slice(0, 10),
 
     async registerChild(input) {
-      const parsed = registerChildInput.safeParse(input);
-      if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
+      const parsed = parseInput(registerChildInput, input);
+      if (!parsed.ok) return parsed;
+      const value = parsed.value;
+      if (value.birth_date > services.today)
+        return fail('invalid_input', 'birth_date: is in the future', 'birth_date');
+      if (ageInDays(value.birth_date, services.today) > MAX_AGE_DAYS)
+        return fail('invalid_input', `birth_date: ${TOO_OLD_MESSAGE}`, 'birth_date');
+      if (value.nik !== undefined && [...children.values()].some((c) => c.nik === value.nik))
+        return fail('conflict', 'nik: a child with this NIK is already registered', 'nik');
+      const same = await services.findSameChild({
+        name: value.name,
+        birth_date: value.birth_date,
+        mother_name: value.mother_name,
+      });
+      if (!value.confirm_duplicate && same.ok && same.value.length > 0)
+        return fail('conflict', 'confirm_duplicate: already registered', 'confirm_duplicate');
       const nowIso = new Date().toISOString();
       const child: Child = {
         id: nextId('c'),
         pseudo_id: nextId('p'),
-        name: parsed.data.name,
-        sex: parsed.data.sex,
-        birth_date: parsed.data.birth_date,
-        nik: parsed.data.nik ?? null,
-        mother_name: parsed.data.mother_name,
+        name: parsed.value.name,
+        sex: parsed.value.sex,
+        birth_date: parsed.value.birth_date,
+        nik: parsed.value.nik ?? null,
+        mother_name: parsed.value.mother_name,
         posyandu_id: 'posyandu-1',
         village_id: 'village-1',
-        has_kia: parsed.data.has_kia ?? false,
+        has_kia: parsed.value.has_kia ?? false,
         created_at: nowIso,
         updated_at: nowIso,
       };
@@ -239,7 +274,8 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return ok(child);
     },
     async findChildren(query, limit = 20) {
-      if (typeof query !== 'string') return fail('invalid_input', 'query must be text');
+      if (typeof query !== 'string' || query.trim().length === 0 || query.length > 100)
+        return fail('invalid_input', 'query must be 1-100 characters', 'query');
       const q = query.toLowerCase();
       const matches: ChildMatch[] = [...children.values()]
         .filter((c) => c.name.toLowerCase().includes(q) || c.mother_name.toLowerCase().includes(q))
@@ -247,20 +283,25 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return ok(matches.slice(0, limit));
     },
     async getChild(id) {
-      const child = typeof id === 'string' ? children.get(id) : undefined;
-      return child ? ok(child) : fail('not_found', 'no such child');
+      const checked = parseId(id, 'child_id');
+      if (!checked.ok) return checked;
+      const child = children.get(checked.value);
+      return child ? ok(child) : fail('not_found', 'no such child', 'child_id');
     },
-    async listChildren() {
-      return ok([...children.values()]);
+    async listChildren(limit) {
+      const byName = [...children.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return ok(byName.slice(0, limit));
     },
     async childCorrections(id, correction) {
-      const child = typeof id === 'string' ? children.get(id) : undefined;
-      if (!child) return fail('not_found', 'no such child');
+      const checked = parseId(id, 'child_id');
+      if (!checked.ok) return checked;
+      const child = children.get(checked.value);
+      if (!child) return fail('not_found', 'no such child', 'child_id');
       const history = corrections.get(child.id) ?? [];
       if (correction !== undefined) {
-        const parsed = childCorrectionInput.safeParse(correction);
-        if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
-        const { reason, corrected_by, ...changes } = parsed.data;
+        const parsed = parseInput(childCorrectionInput, correction);
+        if (!parsed.ok) return parsed;
+        const { reason, corrected_by, ...changes } = parsed.value;
         const before: ChildCorrection['before'] = {};
         const after: ChildCorrection['after'] = {};
         for (const [field, value] of Object.entries(changes) as [keyof typeof changes, never][]) {
@@ -286,16 +327,21 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       return ok({ child, corrections: history });
     },
     async startSession(input) {
-      const parsed = startSessionInput.safeParse(input);
-      if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
-      const child = children.get(parsed.data.child_id);
-      if (!child) return fail('not_found', 'no such child');
-      if (!mat.connected) return fail('mat_unavailable', 'the mat is not connected');
+      const parsed = parseInput(startSessionInput, input);
+      if (!parsed.ok) return parsed;
+      const child = children.get(parsed.value.child_id);
+      if (!child) return fail('not_found', 'no such child', 'child_id');
+      if (parsed.value.mat_id !== undefined && parsed.value.mat_id !== mat.mat_id)
+        return fail('not_found', 'no such mat', 'mat_id');
+      if (!mat.connected) return fail('mat_unavailable', 'the mat is not connected', 'mat_id');
+      const busy = mat.busy_session_id ? sessions.get(mat.busy_session_id) : undefined;
+      if (busy && openSession(busy.session_id).ok)
+        return fail('mat_unavailable', 'the mat is busy with another session', 'mat_id');
       const s: SessionState = {
         session_id: nextId('s'),
         child_id: child.id,
         mat_id: mat.mat_id,
-        position: parsed.data.position ?? (ageInDays(child.birth_date, services.today) < 731 ? 'l' : 'h'),
+        position: parsed.value.position ?? (ageInDays(child.birth_date, services.today) < 731 ? 'l' : 'h'),
         phase: 'waiting',
         length: {
           channel: 'length',
@@ -319,33 +365,37 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
         ended_by: null,
       };
       sessions.set(s.session_id, s);
+      mat.busy_session_id = s.session_id;
+      mat.busy_has_screen = true;
       emit('session', s);
+      emit('mat', { ...mat });
       return ok(s);
     },
     getSession: session,
     setManualWeight(id, input) {
-      const found = session(id);
+      const checked = parseId(id, 'session_id');
+      if (!checked.ok) return checked;
+      const parsed = parseInput(manualWeightInput, input);
+      if (!parsed.ok) return parsed;
+      const found = openSession(checked.value);
       if (!found.ok) return found;
-      const weight = (input as { weight_kg?: unknown }).weight_kg;
-      if (typeof weight !== 'number' || !(weight > 0.5 && weight < 40))
-        return fail('invalid_input', 'weight_kg out of range');
-      found.value.manual_weight_kg = weight;
+      found.value.manual_weight_kg = parsed.value.weight_kg;
       refresh(found.value);
       return found;
     },
     restartReadings(id) {
-      const found = session(id);
+      const found = openSession(id);
       if (!found.ok) return found;
       found.value.length.readings = [];
       refresh(found.value);
       return found;
     },
     async saveSession(id) {
-      const found = session(id);
+      const found = openSession(id);
       if (!found.ok) return found;
       const s = found.value;
       if (s.phase !== 'complete' || s.length.result === null)
-        return fail('session_state', 'readings not complete');
+        return fail('session_state', 'the readings are not complete yet (WHO repeat rule)', 'session_id');
       const child = children.get(s.child_id) as Child;
       const lenheiCm = Math.round(s.length.result) / 10;
       const saved = services.addMeasurement(
@@ -357,6 +407,8 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
       );
       s.phase = 'saved';
       s.measurement_id = saved.id;
+      s.ended_by = 'kader';
+      release(s);
       const previous = measurements.filter((m) => m.child_id === child.id && m.id !== saved.id).at(-1);
       const result: SavedMeasurement = {
         measurement: saved,
@@ -380,16 +432,23 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
         warnings: [],
       };
       emit('saved', result);
+      emit('session', s);
       return ok(result);
     },
     cancelSession(id) {
-      const found = session(id);
-      if (found.ok) found.value.phase = 'cancelled';
+      const found = openSession(id);
+      if (!found.ok) return found;
+      found.value.phase = 'cancelled';
+      found.value.ended_by = 'kader';
+      release(found.value);
+      emit('session', found.value);
       return found;
     },
     sessionScreen: (id) => session(id),
     async findSameChild(input) {
-      const { name, birth_date, mother_name } = input as Record<string, string>;
+      const parsed = parseInput(sameChildQuery, input);
+      if (!parsed.ok) return parsed;
+      const { name, birth_date, mother_name } = parsed.value;
       const fold = (text: string | undefined) => (text ?? '').trim().toLowerCase();
       return ok(
         [...children.values()].filter(
@@ -400,15 +459,36 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
         ),
       );
     },
-    async saveManualMeasurement() {
-      return fail('invalid_input', 'not in the fake');
+    async saveManualMeasurement(input) {
+      const parsed = parseInput(manualMeasurementInput, input);
+      if (!parsed.ok) return parsed;
+      const { child_id, lenhei_cm, weight_kg, position } = parsed.value;
+      const child = children.get(child_id);
+      if (!child) return fail('not_found', 'no such child', 'child_id');
+      const ageDays = ageInDays(child.birth_date, services.today);
+      const measurement = buildMeasurement(
+        child,
+        services.today,
+        lenhei_cm ?? null,
+        weight_kg ?? null,
+        position ?? (ageDays < 731 ? 'l' : 'h'),
+        'manual',
+      );
+      measurements.push(measurement);
+      const result: SavedMeasurement = { measurement, comparison: null, warnings: [] };
+      emit('saved', result);
+      return ok(result);
     },
     async listMeasurements(childId) {
-      if (typeof childId !== 'string' || !children.has(childId)) return fail('not_found', 'no such child');
+      const checked = parseId(childId, 'child_id');
+      if (!checked.ok) return checked;
+      if (!children.has(checked.value)) return fail('not_found', 'no such child', 'child_id');
       return ok(measurements.filter((m) => m.child_id === childId).reverse());
     },
     async getMeasurement(id) {
-      const found = measurements.find((m) => m.id === id);
+      const checked = parseId(id, 'measurement_id');
+      if (!checked.ok) return checked;
+      const found = measurements.find((m) => m.id === checked.value);
       return found ? ok(found) : fail('not_found', 'no such measurement');
     },
     async correctMeasurement() {
@@ -423,10 +503,12 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     },
     listMats: () => [mat],
     async checkCalibration(matId, input) {
-      if (matId !== mat.mat_id) return fail('not_found', 'no such mat');
-      const parsed = calibrationCheckInput.safeParse(input);
-      if (!parsed.success) return fail('invalid_input', parsed.error.issues[0]?.message ?? 'invalid');
-      const referenceMm = parsed.data.reference_mm;
+      const checked = parseId(matId, 'mat_id');
+      if (!checked.ok) return checked;
+      const parsed = parseInput(calibrationCheckInput, input);
+      if (!parsed.ok) return parsed;
+      if (checked.value !== mat.mat_id) return fail('not_found', 'no such mat', 'mat_id');
+      const referenceMm = parsed.value.reference_mm;
       const message = { id: 'Cek batang acuan lulus.', en: 'Reference-rod check passed.' };
       return ok({
         mat_id: mat.mat_id,
@@ -445,7 +527,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     clockStatus: () => clock,
     reportPhoneTime(iso) {
       if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso)))
-        return fail('invalid_input', 'phone_time');
+        return fail('invalid_input', 'time must be an ISO 8601 date-time', 'time');
       if (Math.abs(Date.parse(iso) - Date.now()) > 10 * 60_000) {
         clock = {
           ...clock,
@@ -462,7 +544,7 @@ export function createFakeServices(options: { today?: string } = {}): FakeServic
     },
     confirmPhoneTime(iso) {
       if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso)))
-        return fail('invalid_input', 'phone_time');
+        return fail('invalid_input', 'time must be an ISO 8601 date-time', 'time');
       clock = {
         ...clock,
         trusted: true,

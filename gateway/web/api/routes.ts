@@ -1,20 +1,9 @@
-// The JSON API (docs/api.md): each route validates its params, query and body with zod at the edge, then
-// calls the gateway services, whose typed Results become HTTP answers.
+// The JSON API (docs/api.md): each route validates its own params and query with zod, then calls the gateway
+// services, which parse the request bodies (each once, gateway/model/inputs.ts); typed Results become HTTP answers.
 import { z } from 'zod';
-import {
-  calibrationCheckInput,
-  correctionInput,
-  type GatewayServices,
-  type Measurement,
-  manualMeasurementInput,
-  manualWeightInput,
-  type Result,
-  registerChildInput,
-  type ServiceErrorCode,
-  sameChildQuery,
-  startSessionInput,
-} from '../../app/services.ts';
+import type { GatewayServices } from '../../app/services.ts';
 import { MAX_AGE_DAYS } from '../../measure/assemble.ts';
+import type { Measurement, Result, ServiceErrorCode } from '../../model/index.ts';
 import { type ChartIndicator, type ChartPoint, renderGrowthChart } from '../chart/growth-chart.ts';
 import { HttpError, validate } from '../http.ts';
 import type { Reply, Route } from '../router.ts';
@@ -140,9 +129,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       roles: ['bidan', 'admin'],
       handler: async ({ params, body }) => {
         const { id } = validate(idParam, params, 'path');
-        return json(
-          unwrap(await services.checkCalibration(id, validate(calibrationCheckInput, body, 'body'))),
-        );
+        return json(unwrap(await services.checkCalibration(id, body)));
       },
     },
     {
@@ -174,8 +161,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       method: 'POST',
       path: '/api/children',
       roles: measurers,
-      handler: async ({ body }) =>
-        json(unwrap(await services.registerChild(validate(registerChildInput, body, 'body'))), 201),
+      handler: async ({ body }) => json(unwrap(await services.registerChild(body)), 201),
     },
     {
       // Before registering: is this child already here? (Listed before /:id, which would take "same".)
@@ -183,8 +169,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       path: '/api/children/same',
       roles: measurers,
       handler: async ({ query }) => {
-        const input = validate(sameChildQuery, queryObject(query), 'query');
-        return json({ matches: unwrap(await services.findSameChild(input)) });
+        return json({ matches: unwrap(await services.findSameChild(queryObject(query))) });
       },
     },
     {
@@ -234,8 +219,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       method: 'POST',
       path: '/api/sessions',
       roles: measurers,
-      handler: async ({ body }) =>
-        json(unwrap(await services.startSession(validate(startSessionInput, body, 'body'))), 201),
+      handler: async ({ body }) => json(unwrap(await services.startSession(body)), 201),
     },
     {
       method: 'GET',
@@ -248,14 +232,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       path: '/api/sessions/:id/weight',
       roles: measurers,
       handler: ({ params, body }) =>
-        json(
-          unwrap(
-            services.setManualWeight(
-              validate(idParam, params, 'path').id,
-              validate(manualWeightInput, body, 'body'),
-            ),
-          ),
-        ),
+        json(unwrap(services.setManualWeight(validate(idParam, params, 'path').id, body))),
     },
     {
       method: 'POST',
@@ -298,11 +275,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       method: 'POST',
       path: '/api/measurements',
       roles: measurers,
-      handler: async ({ body }) =>
-        json(
-          unwrap(await services.saveManualMeasurement(validate(manualMeasurementInput, body, 'body'))),
-          201,
-        ),
+      handler: async ({ body }) => json(unwrap(await services.saveManualMeasurement(body)), 201),
     },
     {
       method: 'GET',
@@ -316,15 +289,7 @@ export function apiRoutes(services: GatewayServices): Route[] {
       path: '/api/measurements/:id/corrections',
       roles: measurers,
       handler: async ({ params, body }) =>
-        json(
-          unwrap(
-            await services.correctMeasurement(
-              validate(idParam, params, 'path').id,
-              validate(correctionInput, body, 'body'),
-            ),
-          ),
-          201,
-        ),
+        json(unwrap(await services.correctMeasurement(validate(idParam, params, 'path').id, body)), 201),
     },
     {
       method: 'GET',

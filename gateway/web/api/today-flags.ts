@@ -1,8 +1,8 @@
 // What the bidan must see at a glance for a child measured today: the Permenkes labels that are not normal,
 // "ukur ulang" for implausible values, weight not gaining (T) and two T in a row (2T, refer), and the
 // growth-mat colour the KPM records. N/T comes from the reports' own SKDN rule (KBM by age).
-import type { Child, Measurement, StatusLabel } from '../../app/services.ts';
 import { addMonths } from '../../clock/calendar.ts';
+import type { Child, Measurement, StatusLabel } from '../../model/index.ts';
 import { defaultReportSettings, type MatColour, matColour } from '../../reports/settings.ts';
 import { weighOutcome } from '../../reports/skdn.ts';
 import type { ReportChild, ReportMeasurement } from '../../reports/types.ts';

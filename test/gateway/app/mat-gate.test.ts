@@ -13,10 +13,10 @@ import {
   simCalibrationProfiles,
 } from '../../../calibration/index.ts';
 import { GatewayServicesImpl } from '../../../gateway/app/gateway-services.ts';
-import type { GatewayEvents, SessionState } from '../../../gateway/app/services.ts';
 import { Clock } from '../../../gateway/clock/clock.ts';
 import { MatConnection } from '../../../gateway/ingest/mat-connection.ts';
 import { createLogger } from '../../../gateway/log/logger.ts';
+import type { GatewayEvents, SessionState } from '../../../gateway/model/index.ts';
 import { posyanduTopics } from '../../../gateway/publish/topics.ts';
 import { type Db, openDb } from '../../../gateway/store/db.ts';
 import { decodeFrame } from '../../../protocol/index.ts';
@@ -86,7 +86,7 @@ async function rig(
     sessions,
     toldCalibrations,
     async close() {
-      services.close();
+      await services.close();
       await db.close();
       await dir.cleanup();
     },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Child } from '../../../gateway/app/services.ts';
 import { computeGrowth, computeGrowth2007, roundZ } from '../../../gateway/growth/index.ts';
 import {
   assembleMeasurement,
@@ -9,6 +8,7 @@ import {
   measurementView,
   savedView,
 } from '../../../gateway/measure/assemble.ts';
+import type { Child } from '../../../gateway/model/index.ts';
 import type { MeasurementRow } from '../../../gateway/store/measurements.ts';
 
 const child: Child = {

@@ -3,10 +3,10 @@
 // re-scores the child's measurements. All of it in one transaction, over a real SQLite file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayServicesImpl } from '../../../gateway/app/gateway-services.ts';
-import type { Child } from '../../../gateway/app/services.ts';
 import { Clock, localDate } from '../../../gateway/clock/clock.ts';
 import { computeGrowthForAge, roundZ } from '../../../gateway/growth/index.ts';
 import { createLogger } from '../../../gateway/log/logger.ts';
+import type { Child } from '../../../gateway/model/index.ts';
 import { posyanduTopics } from '../../../gateway/publish/topics.ts';
 import { type Db, mergeRegisterChild, openDb } from '../../../gateway/store/index.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
@@ -33,7 +33,7 @@ beforeEach(async () => {
   await services.init();
 });
 afterEach(async () => {
-  services.close();
+  await services.close();
   await db.close();
   await cleanup();
 });

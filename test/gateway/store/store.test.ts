@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Child } from '../../../gateway/app/services.ts';
 import { newId } from '../../../gateway/log/ids.ts';
+import type { Child } from '../../../gateway/model/index.ts';
 import { findSameChild } from '../../../gateway/store/children.ts';
 import {
   type Db,

@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { registerChildInput } from '../../../gateway/app/services.ts';
 import { run as reportRun } from '../../../gateway/cli/report.ts';
 import { run as zscoreRun } from '../../../gateway/cli/zscore.ts';
+import { registerChildInput } from '../../../gateway/model/index.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../../reports/db-fixture.ts';
 import { skdnFixture } from '../../reports/fixtures.ts';

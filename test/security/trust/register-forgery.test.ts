@@ -3,9 +3,9 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Child } from '../../../gateway/app/services.ts';
 import { newId } from '../../../gateway/log/ids.ts';
 import { createLogger } from '../../../gateway/log/logger.ts';
+import type { Child } from '../../../gateway/model/index.ts';
 import type { MqttLink } from '../../../gateway/publish/mqtt-link.ts';
 import { startPresence } from '../../../gateway/publish/presence.ts';
 import { posyanduTopics } from '../../../gateway/publish/topics.ts';

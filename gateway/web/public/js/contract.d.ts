@@ -20,7 +20,7 @@ import type {
   SessionState,
   StartSessionInput,
   StatusLabel,
-} from '../../../app/services.ts';
+} from '../../../model/index.ts';
 import type { ChildAddress, VisitNote } from '../../../store/child-details.ts';
 import type { TodayView } from '../../api/today-flags.ts';
 import type { Role } from '../../auth/sessions.ts';
