@@ -1,10 +1,10 @@
 // `tikar dashboard`: the district dashboard (district/dashboard/), read-only on the district record's PostgreSQL.
 
 import { Command } from 'commander';
-import { openPasswordStore } from '../../district/dashboard/password.ts';
-import { startDashboard } from '../../district/dashboard/server.ts';
-import { openPostgres } from '../store/postgres.ts';
-import { redactPgUrl } from '../store/postgres-url.ts';
+import { openPasswordStore } from '../district/dashboard/password.ts';
+import { startDashboard } from '../district/dashboard/server.ts';
+import { openPostgres } from '../gateway/store/postgres.ts';
+import { redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv } from './options.ts';
 
 export async function run(argv: string[]): Promise<number> {

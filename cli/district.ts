@@ -2,14 +2,14 @@
 // MQTT what it holds per posyandu and month, asks again for what PostgreSQL lacks, and waits for it to arrive.
 
 import { Command, InvalidArgumentError } from 'commander';
-import { checkCompleteness } from '../../district/completeness.ts';
-import { summarisePending } from '../../district/summary.ts';
-import { addMonths, parseMonth } from '../clock/calendar.ts';
-import { localDate } from '../clock/clock.ts';
-import { createLogger } from '../log/logger.ts';
-import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
-import { PostgresRecordStore } from '../record/postgres-record-store.ts';
-import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
+import { checkCompleteness } from '../district/completeness.ts';
+import { summarisePending } from '../district/summary.ts';
+import { addMonths, parseMonth } from '../gateway/clock/calendar.ts';
+import { localDate } from '../gateway/clock/clock.ts';
+import { createLogger } from '../gateway/log/logger.ts';
+import { MqttAuthError, openMqttLink } from '../gateway/publish/mqtt-link.ts';
+import { PostgresRecordStore } from '../gateway/record/postgres-record-store.ts';
+import { buildMqttClientOptions, resolveMqttConfig } from '../gateway/security/mqtt-credentials.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
 
 async function check(argv: string[]): Promise<number> {

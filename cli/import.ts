@@ -3,11 +3,11 @@
 // column and left out; an unreadable file writes nothing. Importing the same file twice adds nothing.
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { applyImport } from '../import/apply-import.ts';
-import { readCsvText } from '../import/csv-text.ts';
-import { planImport } from '../import/history-rows.ts';
-import { createProgress } from '../reports/progress.ts';
-import { openDb } from '../store/index.ts';
+import { applyImport } from '../gateway/import/apply-import.ts';
+import { readCsvText } from '../gateway/import/csv-text.ts';
+import { planImport } from '../gateway/import/history-rows.ts';
+import { createProgress } from '../gateway/reports/progress.ts';
+import { openDb } from '../gateway/store/index.ts';
 import { topicIdOption } from './options.ts';
 
 interface ImportCliOptions {

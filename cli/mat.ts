@@ -2,9 +2,9 @@
 // board (StandardFirmata) and writes the wire protocol to a serial cable towards the gateway, or to stdout.
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { readFirmwareConfig } from '../../device/firmware/config.ts';
-import { serialBoardTransport, startMatProgram } from '../../device/firmware/mat-program.ts';
-import { openPtyLink, openSerialPort } from '../../device/serial-port.ts';
+import { readFirmwareConfig } from '../device/firmware/config.ts';
+import { serialBoardTransport, startMatProgram } from '../device/firmware/mat-program.ts';
+import { openPtyLink, openSerialPort } from '../device/serial-port.ts';
 import { integerIn, parseArgv } from './options.ts';
 
 interface MatOptions {

@@ -2,23 +2,23 @@
 
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { createLogger, type Logger } from '../log/logger.ts';
-import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
-import { InventoryResponder } from '../record/inventory.ts';
-import type { PostgresRecordStore } from '../record/postgres-record-store.ts';
-import { runRecordQuery } from '../record/queries.ts';
-import { RecordService } from '../record/record-service.ts';
-import type { RecordStore } from '../record/record-store.ts';
-import { SqliteRecordStore } from '../record/sqlite-record-store.ts';
-import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
-import { openDb } from '../store/db.ts';
-import { isPostgresUrl, redactPgUrl } from '../store/postgres-url.ts';
+import { createLogger, type Logger } from '../gateway/log/logger.ts';
+import { MqttAuthError, openMqttLink } from '../gateway/publish/mqtt-link.ts';
+import { InventoryResponder } from '../gateway/record/inventory.ts';
+import type { PostgresRecordStore } from '../gateway/record/postgres-record-store.ts';
+import { runRecordQuery } from '../gateway/record/queries.ts';
+import { RecordService } from '../gateway/record/record-service.ts';
+import type { RecordStore } from '../gateway/record/record-store.ts';
+import { SqliteRecordStore } from '../gateway/record/sqlite-record-store.ts';
+import { buildMqttClientOptions, resolveMqttConfig } from '../gateway/security/mqtt-credentials.ts';
+import { openDb } from '../gateway/store/db.ts';
+import { isPostgresUrl, redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
 
 async function openStore(store: string): Promise<RecordStore> {
   if (isPostgresUrl(store)) {
     // Loaded only here: a village box on SQLite never loads pg.
-    const { PostgresRecordStore } = await import('../record/postgres-record-store.ts');
+    const { PostgresRecordStore } = await import('../gateway/record/postgres-record-store.ts');
     return PostgresRecordStore.open(store);
   }
   // A damaged village file is refused at start (quick_check, 10 s at most), not at the first message.
@@ -34,7 +34,7 @@ async function summariseEvery(
   periodMs: number,
   log: Logger,
 ): Promise<() => Promise<void>> {
-  const { summarisePending } = await import('../../district/summary.ts');
+  const { summarisePending } = await import('../district/summary.ts');
   let round: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     round = round.then(() =>

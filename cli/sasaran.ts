@@ -1,7 +1,7 @@
 // `tikar sasaran`: the month's target count of balita in a posyandu's area (S of the SKDN, docs/reports.md),
 // set or cleared in a gateway's or village record's database, for a KPM who works from the record's file.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createDetailStore, openDb } from '../store/index.ts';
+import { createDetailStore, openDb } from '../gateway/store/index.ts';
 import { topicIdOption } from './options.ts';
 import { monthOption } from './report-options.ts';
 

@@ -2,9 +2,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Duplex, Writable } from 'node:stream';
 import { Command } from 'commander';
-import { openPtyLink, openSerialPort, type PtyLink } from '../../device/serial-port.ts';
-import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../../device/sim/index.ts';
-import { FrameWriter } from '../../protocol/index.ts';
+import { openPtyLink, openSerialPort, type PtyLink } from '../device/serial-port.ts';
+import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../device/sim/index.ts';
+import { FrameWriter } from '../protocol/index.ts';
 import { numberIn, parseArgv } from './options.ts';
 
 interface SimOptions {

@@ -9,8 +9,8 @@ import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import type { ZscoreCsvSummary } from '../growth/batch/zscore-csv.ts';
-import { defaultWorkerCount, transformCsv } from '../growth/batch/zscore-parallel.ts';
+import type { ZscoreCsvSummary } from '../gateway/growth/batch/zscore-csv.ts';
+import { defaultWorkerCount, transformCsv } from '../gateway/growth/batch/zscore-parallel.ts';
 import { openOutputFile, outputFormat, type PendingOutput } from './output-file.ts';
 
 interface ZscoreOptions {

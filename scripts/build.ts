@@ -10,7 +10,7 @@ import { ENGINE_BUNDLE_FILE } from '../gateway/growth/batch/engine-bundle.ts';
 export const root = join(import.meta.dirname, '..');
 
 /** The entry of the `tikar` command: bin/tikar.mjs imports `<outdir>/tikar.mjs`. */
-const cliEntryPoint = join(root, 'gateway', 'cli', 'tikar.ts');
+const cliEntryPoint = join(root, 'cli', 'tikar.ts');
 /** The CSV engine run by the zscore worker threads, and by the main thread of a large run. */
 const engineEntryPoint = join(root, 'gateway', 'growth', 'batch', 'zscore-worker.ts');
 
