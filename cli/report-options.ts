@@ -3,16 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
 import { parseMonth } from '../gateway/clock/calendar.ts';
-import { isoDateToDays } from '../gateway/growth/index.ts';
+import { isoDateToDays } from '../gateway/growth/age.ts';
 import type { EppgbmPlace } from '../gateway/reports/eppgbm.ts';
-import { loadReportData } from '../gateway/reports/load.ts';
 import {
   defaultReportSettings,
   type ReportSettings,
   validateReportSettings,
 } from '../gateway/reports/settings.ts';
 import type { ReportData, ReportPlace } from '../gateway/reports/types.ts';
-import { openDb } from '../gateway/store/index.ts';
 import { type OutputRules, writeOutputFile } from './output-file.ts';
 
 /** A commander argument parser for 'YYYY-MM' that names the option in its error. */
@@ -105,6 +103,11 @@ export async function loadPlace(path: string | undefined): Promise<PlaceFile> {
 
 /** Opens the gateway's (or village record's) database read-only and loads one posyandu's rows (or all). */
 export async function loadFromDb(path: string, posyanduId: string | undefined): Promise<ReportData> {
+  // Loaded only to read: a command's `--help` does not load the store.
+  const [{ openDb }, { loadReportData }] = await Promise.all([
+    import('../gateway/store/index.ts'),
+    import('../gateway/reports/load.ts'),
+  ]);
   const db = await openDb(path, { readonly: true });
   try {
     return await loadReportData(db, posyanduId);
