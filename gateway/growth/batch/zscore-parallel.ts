@@ -5,7 +5,7 @@
 // and afterwards whenever every worker is busy. The main thread and the workers all run the engine's
 // bundle (engine-bundle.ts); the workers start on it while the main thread is still loading it.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type EngineBundle, engineBundle, engineBundleUrl } from './engine-bundle.ts';
 import {
   CsvFatalError,
@@ -94,11 +94,15 @@ export async function transformCsv(
   };
 
   /** Starts the workers: on the bundle's URL, each loading it on its own thread, even before the header. */
-  const startPool = () => {
+  const startPool = async () => {
     poolStarted = true;
     const url = engineBundleUrl();
+    // Loaded only here: a small input never loads worker_threads.
+    const threads = await import('node:worker_threads');
     for (let i = 0; i < options.workers; i++) {
-      const worker = new Worker(url, { workerData: { precision: options.precision } satisfies WorkerSetup });
+      const worker = new threads.Worker(url, {
+        workerData: { precision: options.precision } satisfies WorkerSetup,
+      });
       if (header !== undefined) worker.postMessage({ header } satisfies WorkerRequest);
       const member: PoolWorker = { worker, ready: false, inFlight: 0 };
       worker.on('message', (reply: WorkerReply) => {
@@ -151,7 +155,7 @@ export async function transformCsv(
 
   try {
     // A file known to be large: the workers start before anything is read.
-    if (options.workersFromBytes <= 0) startPool();
+    if (options.workersFromBytes <= 0) await startPool();
     let scanner: ReturnType<EngineBundle['scanner']> | undefined;
     for await (const chunk of source) {
       bytesRead += chunk.length;
@@ -173,7 +177,7 @@ export async function transformCsv(
         await write(engine.zscoreCsv(header, { precision: options.precision }).output);
         data = data.subarray(headerEnd);
       }
-      if (!poolStarted && bytesRead >= options.workersFromBytes) startPool();
+      if (!poolStarted && bytesRead >= options.workersFromBytes) await startPool();
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
         pending = data.subarray(end);
