@@ -1,6 +1,7 @@
-// The only serialport import. Opens the mat's serial port and keeps it open: when the port vanishes
-// (USB unplugged) it tries again every `retryMs`, so the link is back within ~retryMs of the port returning,
-// and reports how long it was gone.
+// The gateway side's only serialport import. Opens the mat's serial port and keeps it open: when the port
+// vanishes (USB unplugged) it tries again every `retryMs`, so the link is back within ~retryMs of the port
+// returning, and reports how long it was gone. The technician's commands (`tikar monitor`, `tikar calibrate`)
+// open a port once, with `openSerialPort`.
 
 import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
@@ -19,6 +20,16 @@ export interface SerialLinkOptions {
    */
   silenceMs?: number;
   log: Logger;
+}
+
+/** Opens a serial port (or a PTY) once, for a command that fails when it is missing; the path is in the error. */
+export function openSerialPort(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    port.open((error) =>
+      error ? reject(new Error(`serial port ${path}: ${error.message}`)) : resolve(port),
+    );
+  });
 }
 
 export class SerialLink extends EventEmitter<ByteLinkEvents> implements ByteLink {

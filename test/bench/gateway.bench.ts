@@ -1,10 +1,9 @@
 // The gateway's figures: lock → committed row and lock → broker PUBACK over 1,000 measurements (real
 // mosquitto on loopback, the real ingest path fed by a scripted mat); RSS with 10,000 children and
 // 100,000 measurements against an empty database; CPU per 10,000 frames of ingest against bare decoding.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { simCalibrationProfiles } from '../../calibration/index.ts';
 import { startGateway } from '../../gateway/app/start-gateway.ts';
 import { MatConnection } from '../../gateway/ingest/mat-connection.ts';
@@ -12,7 +11,6 @@ import { createLogger } from '../../gateway/log/logger.ts';
 import { MeasuringSession } from '../../gateway/measure/measuring-session.ts';
 import { openDb } from '../../gateway/store/db.ts';
 import { decodeFrame } from '../../protocol/index.ts';
-import { bundleEntries } from '../../scripts/build.ts';
 import { startMosquitto } from '../helpers/mosquitto.ts';
 import { openPtyPair } from '../helpers/pty-pair.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
@@ -123,51 +121,113 @@ async function populate(path: string, children: number, measurementsPerChild: nu
   await db.close();
 }
 
-/** The node flags in ExecStart of deploy/systemd/tikar-gateway.service (between node and the bundle). */
-async function productionNodeFlags(): Promise<string[]> {
+/**
+ * How deploy/systemd/tikar-gateway.service runs node: the flags in its ExecStart (between node and the
+ * bundle) and the environment that shapes its memory (NODE_ENV, glibc's MALLOC_* settings); not its mat,
+ * posyandu or port, which the bench gives itself.
+ */
+async function productionCommand(): Promise<{ nodeFlags: string[]; env: Record<string, string> }> {
   const unit = await readFile(join(root, 'deploy', 'systemd', 'tikar-gateway.service'), 'utf8');
   const execStart = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit.replaceAll('\\\n', ' '));
   if (!execStart) throw new Error('no node ExecStart in deploy/systemd/tikar-gateway.service');
-  return (execStart[1] ?? '').trim().split(' ').filter(Boolean);
+  const env = Object.fromEntries(
+    [...unit.matchAll(/^Environment=(NODE_ENV|MALLOC_\w+)=(\S+)$/gm)].map((m) => [
+      m[1] as string,
+      m[2] as string,
+    ]),
+  );
+  return { nodeFlags: (execStart[1] ?? '').trim().split(' ').filter(Boolean), env };
 }
 
+/** Resident set of a process, from the kernel (what the Pi's 512 MB holds), in bytes. */
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/**
+ * The gateway exactly as the Pi's systemd unit runs it: `node <the unit's flags> dist/tikar.mjs gateway` (the
+ * built command; `npm start` runs the same dist/tikar.mjs through bin/tikar.mjs), a mat on a serial port, an
+ * external broker, the screens on. A bidan's morning over the HTTP API (all children, searches, today's list,
+ * 200 children's histories), then the kernel's RSS of that process.
+ */
 async function memory(): Promise<void> {
   const dir = await tmpDir('tikar-bench-mem-');
   const broker = await startMosquitto({ extraConfig: 'set_tcp_nodelay true' });
-  // Built and run as production runs the gateway (scripts/build.ts: plain node, no loader, lazy modules stay
-  // unloaded), with the node flags of the shipped systemd unit.
-  const outdir = join(root, 'node_modules', '.cache', 'tikar-test', 'gateway-memory-child');
-  await bundleEntries(outdir, [join(import.meta.dirname, 'gateway-memory-child.ts')]);
-  const bundle = join(outdir, 'gateway-memory-child.mjs');
-  const nodeFlags = await productionNodeFlags();
+  const { nodeFlags, env: unitEnv } = await productionCommand();
   // The far end of the mat's serial port stays silent: the gateway runs as it does before a mat says hello.
   const pty = await openPtyPair();
+  const pin = '135791';
   const run = async (dbPath: string) => {
-    const { stdout } = await promisify(execFile)(
+    const child = spawn(
       process.execPath,
-      ['--expose-gc', ...nodeFlags, bundle, dbPath, broker.url, pty.b],
+      [
+        ...nodeFlags,
+        join(root, 'dist', 'tikar.mjs'),
+        'gateway',
+        ...['--db', dbPath, '--posyandu', 'melati', '--village', 'sukamaju', '--serial', pty.b],
+        ...['--mqtt', broker.url, '--no-record', '--no-demo', '--http', '0'],
+      ],
       {
-        env: { ...process.env, TIKAR_LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ...unitEnv, TIKAR_PIN_BIDAN: pin, TIKAR_LOG_LEVEL: 'error' },
       },
     );
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-      rssBytes: number;
-      heapUsedBytes: number;
-      children: number;
-    };
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /Open (http:\/\/\S+) in a browser/.exec(out)?.[1];
+          if (found) resolve(found);
+        });
+        void exited.then((code) => reject(new Error(`tikar gateway exited (${code}): ${out}`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = await rssOf(child.pid as number);
+      const login = await fetch(`${url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ role: 'bidan', pin }),
+      });
+      if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const get = async <T>(path: string) => {
+        const response = await fetch(`${url}${path}`, { headers: { cookie } });
+        if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
+        return (await response.json()) as T;
+      };
+      const all = await get<{ matches: { child: { id: string } }[] }>('/api/children?limit=100');
+      for (const query of ['Anak 123', 'anak 9999', 'Siti'])
+        await get(`/api/children?q=${encodeURIComponent(query)}`);
+      await get('/api/today');
+      const ids = all.matches.map((match) => match.child.id);
+      for (let i = 0; i < 200 && ids.length > 0; i++)
+        await get(`/api/children/${ids[i % ids.length]}/measurements`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { started, morning: await rssOf(child.pid as number) };
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   };
   try {
     const fullPath = join(dir.path, 'full.db');
     await populate(fullPath, 10_000, 10);
-    // The first start hashes new screen PINs (scrypt, 16 MiB each); measured are later starts, as every day.
+    // The first start hashes the screen PINs (scrypt, 16 MiB each); measured are later starts, as every day.
     await run(join(dir.path, 'empty.db'));
+    await run(fullPath);
     const empty = await run(join(dir.path, 'empty.db'));
     const full = await run(fullPath);
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     process.stdout.write(
-      `gateway RSS with ${full.children} children / 100,000 measurements: ${mb(full.rssBytes)} MB ` +
-        `(empty database: ${mb(empty.rssBytes)} MB, ratio ${(full.rssBytes / empty.rssBytes).toFixed(2)}; goal < 100 MB; node ${nodeFlags.join(' ')}); ` +
-        `JS heap in use ${mb(full.heapUsedBytes)} MB vs ${mb(empty.heapUsedBytes)} MB\n`,
+      `gateway RSS (dist/tikar.mjs gateway, node ${nodeFlags.join(' ')}, the unit's environment) with 10,000 children / 100,000 ` +
+        `measurements: ${mb(full.morning)} MB after a bidan's morning over the API (login, lists, 200 ` +
+        `histories), ${mb(full.started)} MB once started; empty database: ${mb(empty.morning)} MB / ` +
+        `${mb(empty.started)} MB; goal < 100 MB: ${full.morning < 100 * 1024 * 1024 ? 'met' : 'NOT met'}\n`,
     );
   } finally {
     await pty.close();

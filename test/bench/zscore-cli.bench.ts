@@ -3,7 +3,7 @@
 // join) measured in the same run on the same file. The CSV is generated into a temp dir, never git.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../gateway/cli/zscore.ts';
+import { run } from '../../cli/zscore.ts';
 import { classifyGrowth, computeGrowth, emptyGrowthResult, roundZ } from '../../gateway/growth/index.ts';
 import { generateObservations, mixedAgeCsv, observationsCsv } from '../growth/observations.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';

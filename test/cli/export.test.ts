@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../gateway/cli/export.ts';
+import { run } from '../../cli/export.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../reports/db-fixture.ts';
 import { fhirValidator } from '../reports/fhir-schema.ts';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../gateway/cli/import.ts';
+import { run } from '../../cli/import.ts';
 import { computeGrowth, roundZ } from '../../gateway/growth/index.ts';
 import { eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { loadReportData } from '../../gateway/reports/load.ts';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
-import { integerIn, numberIn, parseArgv, topicIdOption } from '../../gateway/cli/options.ts';
+import { integerIn, numberIn, parseArgv, topicIdOption } from '../../cli/options.ts';
 
 describe('tikar option parsers', () => {
   it('accept numbers inside the bounds, ends included', () => {

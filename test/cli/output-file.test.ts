@@ -3,9 +3,9 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run as exportRun } from '../../gateway/cli/export.ts';
-import { run as reportRun } from '../../gateway/cli/report.ts';
-import { run as zscoreRun } from '../../gateway/cli/zscore.ts';
+import { run as exportRun } from '../../cli/export.ts';
+import { run as reportRun } from '../../cli/report.ts';
+import { run as zscoreRun } from '../../cli/zscore.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../reports/db-fixture.ts';
 import { skdnFixture } from '../reports/fixtures.ts';

@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../gateway/cli/zscore.ts';
+import { run } from '../../cli/zscore.ts';
 import { OUTPUT_COLUMNS, ZscoreCsvTransformer, zscoreCsv } from '../../gateway/growth/batch/zscore-csv.ts';
 import { computeGrowth, roundZ } from '../../gateway/growth/index.ts';
 import { generateObservations, observationsCsv } from '../growth/observations.ts';

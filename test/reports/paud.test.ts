@@ -2,7 +2,7 @@
 // prevalence, listed for their measuring day (CSV, print), through a real SQLite file and the web route.
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../../gateway/cli/report.ts';
+import { run } from '../../cli/report.ts';
 import { computeGrowth2007, roundZ } from '../../gateway/growth/index.ts';
 import {
   computePrevalence,

@@ -3,7 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../gateway/cli/backup.ts';
+import { run } from '../../cli/backup.ts';
 import {
   backupDatabase,
   checkIntegrity,

@@ -3,7 +3,7 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../gateway/cli/pki.ts';
+import { run } from '../../cli/pki.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../../gateway/security/mqtt-credentials.ts';
 import { caPaths, leafPaths } from '../../gateway/security/pki.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';

@@ -1,19 +1,26 @@
 // The CSV engine as one ES module, built by `npm run build` (scripts/build.ts) into dist/, for the worker
-// threads and for the main thread of a large run. One module is faster than the engine's modules one by one:
-// V8 folds a module's own top-level `const` (the text tables, the WHO tables, the byte codes) into compiled
-// code, but not a binding imported from another module (about 15 % of the engine's time).
+// threads and for the main thread. One module is faster than the engine's modules one by one: V8 folds a
+// module's own top-level `const` (the text tables, the WHO tables, the byte codes) into compiled code, but
+// not a binding imported from another module (about 15 % of the engine's time). The `tikar zscore` command
+// loads only this bundle, never the engine's sources too (their tables would be decoded twice).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CsvFatalError, type processBatch } from './zscore-csv.ts';
+import type { processBatch, ZscoreCsvTransformer, zscoreCsv } from './zscore-csv.ts';
+import { CsvFatalError } from './zscore-summary.ts';
 
 /** The engine bundle's file inside dist/. */
 export const ENGINE_BUNDLE_FILE = 'zscore-engine.mjs';
+
+/** The engine's scanner: where a header or the last complete row of a chunk ends. */
+export type RowScanner = Pick<ZscoreCsvTransformer, 'headerEnd' | 'lastRowEnd'>;
 
 export interface EngineBundle {
   /** The module's file URL, for `new Worker(url)`. */
   url: URL;
   processBatch: typeof processBatch;
+  zscoreCsv: typeof zscoreCsv;
+  scanner(): RowScanner;
 }
 
 /**
@@ -31,26 +38,51 @@ function distFolder(): string {
   }
 }
 
-let bundle: Promise<EngineBundle> | undefined;
+let url: URL | undefined;
 
-/** The engine bundle, loaded once per process. A missing bundle is an error: `npm run build` writes it. */
-export function engineBundle(): Promise<EngineBundle> {
-  bundle ??= (async () => {
+/**
+ * The bundle's file URL, without loading it (worker threads start on it while the main thread loads it). A
+ * missing bundle is an error: `npm run build` writes it.
+ */
+export function engineBundleUrl(): URL {
+  if (url === undefined) {
     const path = join(distFolder(), ENGINE_BUNDLE_FILE);
     if (!existsSync(path))
       throw new CsvFatalError(`the zscore engine bundle ${path} is missing: run \`npm run build\``);
-    const url = pathToFileURL(path);
-    const module = (await import(url.href)) as { processBatch: typeof processBatch };
-    const batchOfBundle: typeof processBatch = (header, batch, precision) => {
-      try {
-        return module.processBatch(header, batch, precision);
-      } catch (error) {
-        // The bundle has its own copy of the class: callers test for this module's.
-        if (error instanceof Error && error.name === 'CsvFatalError') throw new CsvFatalError(error.message);
-        throw error;
-      }
+    url = pathToFileURL(path);
+  }
+  return url;
+}
+
+/** `call`, with the bundle's own copy of CsvFatalError turned into this module's (callers test for it). */
+function ourErrors<A extends unknown[], R>(call: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return call(...args);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'CsvFatalError') throw new CsvFatalError(error.message);
+      throw error;
+    }
+  };
+}
+
+let bundle: Promise<EngineBundle> | undefined;
+
+/** The engine bundle, loaded once per process. */
+export function engineBundle(): Promise<EngineBundle> {
+  bundle ??= (async () => {
+    const bundleUrl = engineBundleUrl();
+    const module = (await import(bundleUrl.href)) as {
+      processBatch: typeof processBatch;
+      zscoreCsv: typeof zscoreCsv;
+      ZscoreCsvTransformer: typeof ZscoreCsvTransformer;
     };
-    return { url, processBatch: batchOfBundle };
+    return {
+      url: bundleUrl,
+      processBatch: ourErrors(module.processBatch),
+      zscoreCsv: ourErrors(module.zscoreCsv),
+      scanner: () => new module.ZscoreCsvTransformer(),
+    };
   })();
   return bundle;
 }

@@ -3,9 +3,10 @@
 // error column, the reference and the line end for every combination of labels (one table per
 // reference), and clenhei's digits. The writer
 // copies these four bytes at a time instead of formatting numbers and searching bands byte by byte.
-// Built with the same writeFixed and band rules as the slow path, so both always agree.
+// Built with the same band rules as the slow path; the z and clenhei texts are digits written directly
+// (every process and worker builds these tables at start: writeFixed 4,000 times, or a Buffer per text,
+// was a fifth of the engine's start-up), and tests check them against writeFixed entry by entry.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
-import { textWords, writeFixed } from './bytes.ts';
 
 /** The z table covers rounded z from -LIMIT/100 to +LIMIT/100. */
 export const Z_TABLE_LIMIT = 2000;
@@ -14,12 +15,24 @@ export const Z_TEXT_STRIDE = 8;
 /** Table entries per status column. */
 export const Z_TABLE_ENTRIES = 2 * Z_TABLE_LIMIT + 1;
 
+const DIGIT_0 = 48;
+
+/** ",z" of every rounded z k / 100 (what writeFixed(k / 100, 2, false) writes after the comma). */
 export const Z_TEXT = Buffer.alloc(Z_TABLE_ENTRIES * Z_TEXT_STRIDE);
 export const Z_TEXT_LENGTH = new Uint8Array(Z_TABLE_ENTRIES);
 for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
   const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
-  Z_TEXT[at] = 44;
-  Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = writeFixed(Z_TEXT, at + 1, k / 100, 2, false) - at;
+  const hundredths = k < 0 ? -k : k;
+  const whole = Math.floor(hundredths / 100);
+  let pos = at;
+  Z_TEXT[pos++] = 44; // ,
+  if (k < 0) Z_TEXT[pos++] = 45; // -
+  if (whole >= 10) Z_TEXT[pos++] = DIGIT_0 + Math.floor(whole / 10);
+  Z_TEXT[pos++] = DIGIT_0 + (whole % 10);
+  Z_TEXT[pos++] = 46; // .
+  Z_TEXT[pos++] = DIGIT_0 + Math.floor((hundredths % 100) / 10);
+  Z_TEXT[pos++] = DIGIT_0 + (hundredths % 10);
+  Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = pos - at;
 }
 
 /**
@@ -38,8 +51,16 @@ export const STATUS_CODES = STATUS_COLUMNS.map((index) => STATUS_BANDS[index].le
 /** Band of each status column for each rounded z of the table: [column * Z_TABLE_ENTRIES + k + LIMIT]. */
 export const STATUS_BAND = new Uint8Array(STATUS_COLUMNS.length * Z_TABLE_ENTRIES);
 STATUS_COLUMNS.forEach((index, column) => {
+  // The bands ascend, so one walk up them as z rises gives bandIndexOfRounded's band for every z.
+  const bands = STATUS_BANDS[index];
+  let band = 0;
   for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
-    STATUS_BAND[column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT] = bandIndexOfRounded(index, k / 100);
+    const rounded = k / 100;
+    for (; band < bands.length; band++) {
+      const b = bands[band] as (typeof bands)[number];
+      if (rounded < b.upper || (b.inclusive && rounded === b.upper)) break;
+    }
+    STATUS_BAND[column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT] = band < bands.length ? band : -1;
   }
 });
 
@@ -72,18 +93,17 @@ const labelsOf = (column: number): string[] => [
 function wordTable(entries: { code: number; text: string }[], size: number) {
   const offsets = new Uint32Array(size);
   const lengths = new Uint8Array(size);
-  const texts: Buffer[] = [];
+  let total = 0;
+  for (const { text } of entries) total += (Buffer.byteLength(text) + 3) & ~3;
+  const table = Buffer.alloc(total);
   let offset = 0;
   for (const { code, text } of entries) {
-    const bytes = Buffer.from(text);
+    const length = table.write(text, offset);
     offsets[code] = offset;
-    lengths[code] = bytes.length;
-    const padded = Buffer.alloc((bytes.length + 3) & ~3);
-    bytes.copy(padded);
-    texts.push(padded);
-    offset += padded.length;
+    lengths[code] = length;
+    offset += (length + 3) & ~3;
   }
-  return { offsets, lengths, text: Buffer.concat(texts) };
+  return { offsets, lengths, text: table };
 }
 
 /** The empty error column, the reference column and the line end, after the status columns. */
@@ -164,12 +184,27 @@ const INTEGER_LENGTH = new Uint8Array(1000);
 const FRACTION_WORDS = new Uint32Array(1000);
 const FRACTION_LENGTH = new Uint8Array(1000);
 for (let n = 0; n < 1000; n++) {
-  const integer = String(n);
-  INTEGER_WORDS[n] = textWords(Buffer.from(integer))[0] as number;
-  INTEGER_LENGTH[n] = integer.length;
-  const fraction = n === 0 ? '' : `.${String(n).padStart(3, '0').replace(/0+$/, '')}`;
-  FRACTION_WORDS[n] = textWords(Buffer.from(fraction))[0] ?? 0;
-  FRACTION_LENGTH[n] = fraction.length;
+  const hundreds = Math.floor(n / 100);
+  const tens = Math.floor(n / 10) % 10;
+  const ones = n % 10;
+  // Little-endian words: the first character in the lowest byte.
+  if (n >= 100) {
+    INTEGER_WORDS[n] = (DIGIT_0 + hundreds) | ((DIGIT_0 + tens) << 8) | ((DIGIT_0 + ones) << 16);
+    INTEGER_LENGTH[n] = 3;
+  } else if (n >= 10) {
+    INTEGER_WORDS[n] = (DIGIT_0 + tens) | ((DIGIT_0 + ones) << 8);
+    INTEGER_LENGTH[n] = 2;
+  } else {
+    INTEGER_WORDS[n] = DIGIT_0 + ones;
+    INTEGER_LENGTH[n] = 1;
+  }
+  // ".ddd" without its trailing zeros.
+  const kept = n === 0 ? 0 : ones !== 0 ? 3 : tens !== 0 ? 2 : 1;
+  let word = kept > 0 ? 46 | ((DIGIT_0 + hundreds) << 8) : 0; // .d
+  if (kept > 1) word |= (DIGIT_0 + tens) << 16;
+  if (kept > 2) word |= (DIGIT_0 + ones) << 24;
+  FRACTION_WORDS[n] = word >>> 0;
+  FRACTION_LENGTH[n] = kept === 0 ? 0 : kept + 1;
 }
 
 /** Largest thousandths writeThousandths takes (999.999). */

@@ -70,6 +70,22 @@ import {
   Z_TEXT_LENGTH,
   Z_TEXT_STRIDE,
 } from './z-text.ts';
+import {
+  CsvFatalError,
+  emptySummary,
+  MAX_FIRST_ERRORS,
+  MAX_ROW_BYTES,
+  type ZscoreCsvSummary,
+} from './zscore-summary.ts';
+
+export {
+  CsvFatalError,
+  emptySummary,
+  MAX_FIRST_ERRORS,
+  MAX_ROW_BYTES,
+  mergeSummary,
+  type ZscoreCsvSummary,
+} from './zscore-summary.ts';
 
 const viewOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const Z_WORDS = textWords(Z_TEXT);
@@ -134,8 +150,6 @@ const TAB = 9;
 const COMMA = 44;
 const LF = 10;
 const CR = 13;
-/** A row longer than this (an unclosed quote, or not a CSV at all) stops the run. */
-export const MAX_ROW_BYTES = 1 << 20;
 const MAX_FIELDS = 4096;
 /** clenhei is printed to 3 decimals with trailing zeros dropped (85.9, not 85.89999999999999). */
 const CLENHEI_DECIMALS = 3;
@@ -149,26 +163,6 @@ export interface ZscoreCsvOptions {
   emitHeader?: boolean;
   /** Size of each output buffer (default 1 MB); a batch sized to hold all its output needs no copy. */
   outputBufferBytes?: number;
-}
-
-/** How many error messages the summary keeps. */
-export const MAX_FIRST_ERRORS = 5;
-
-export interface ZscoreCsvSummary {
-  /** Data rows read (blank lines are skipped and not counted). */
-  rows: number;
-  errorRows: number;
-  /** Bad rows per column named in their error (e.g. { sex: 2, weight_kg: 1 }). */
-  errorsByColumn: Record<string, number>;
-  /** The first few errors: data row number (1-based, header not counted) and message. */
-  firstErrors: { row: number; message: string }[];
-  /** z-scores flagged as biologically implausible. */
-  flagged: number;
-}
-
-/** A problem that stops the whole run (no usable header, a runaway row); rows get `error` instead. */
-export class CsvFatalError extends Error {
-  override readonly name = 'CsvFatalError';
 }
 
 const FIELD_COLUMN: Readonly<Record<GrowthInputField, string>> = {
@@ -781,25 +775,6 @@ const NO_Z_BAND = [0, 1, 2, 3, IMTU_5_18_COLUMN].map((column) => statusBandOf(co
 /** A flag (1, 0 or NaN) as a flag column code. */
 function flagCode(flag: number): number {
   return Number.isNaN(flag) ? FLAG_EMPTY : flag;
-}
-
-/** Adds a batch's summary to the running total; the batch's rows come after the total's. */
-export function mergeSummary(total: ZscoreCsvSummary, batch: ZscoreCsvSummary): void {
-  for (const error of batch.firstErrors) {
-    if (total.firstErrors.length < MAX_FIRST_ERRORS) {
-      total.firstErrors.push({ row: total.rows + error.row, message: error.message });
-    }
-  }
-  total.rows += batch.rows;
-  total.errorRows += batch.errorRows;
-  total.flagged += batch.flagged;
-  for (const [column, count] of Object.entries(batch.errorsByColumn)) {
-    total.errorsByColumn[column] = (total.errorsByColumn[column] ?? 0) + count;
-  }
-}
-
-export function emptySummary(): ZscoreCsvSummary {
-  return { rows: 0, errorRows: 0, errorsByColumn: {}, firstErrors: [], flagged: 0 };
 }
 
 /** Output bytes per input byte a batch's buffer is sized for: typical rows grow about threefold. */

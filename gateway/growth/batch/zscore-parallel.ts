@@ -2,27 +2,25 @@
 // batches of whole rows (with the engine's own RFC 4180 row scanner, so quoted line breaks never
 // split a row), hands them to worker threads and writes their output back in input order. While the
 // workers start, the main thread processes the batches itself, so small inputs never wait for them,
-// and afterwards whenever every worker is busy. Workers run the engine's bundle (engine-bundle.ts),
-// and so does the main thread once it is loaded: the output is the same, only faster.
+// and afterwards whenever every worker is busy. The main thread and the workers all run the engine's
+// bundle (engine-bundle.ts); the workers start on it while the main thread is still loading it.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { engineBundle } from './engine-bundle.ts';
+import type { Worker } from 'node:worker_threads';
+import { type EngineBundle, engineBundle, engineBundleUrl } from './engine-bundle.ts';
 import {
   CsvFatalError,
   emptySummary,
   MAX_ROW_BYTES,
   mergeSummary,
-  processBatch,
   type ZscoreCsvSummary,
-  ZscoreCsvTransformer,
-} from './zscore-csv.ts';
-import type { WorkerReply, WorkerSetup } from './zscore-worker.ts';
+} from './zscore-summary.ts';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './zscore-worker.ts';
 
 export interface ParallelOptions {
   precision: number;
   /** Worker threads to start (0: the main thread does everything). */
   workers: number;
-  /** Load the engine's bundle and start the workers once this many bytes were read (small inputs do not need them). */
+  /** Start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
 }
 
@@ -61,7 +59,10 @@ export async function transformCsv(
   options: ParallelOptions,
   onProgress: (bytesRead: number, rows: number) => void = () => undefined,
 ): Promise<TransformResult> {
-  const scanner = new ZscoreCsvTransformer({ precision: options.precision });
+  // Loading starts now, while the first chunk is being read.
+  const loading = engineBundle();
+  loading.catch(() => undefined); // awaited below; not an unhandled rejection before that
+  let engine: EngineBundle | undefined;
   const summary = emptySummary();
   const results = new Map<number, BatchResult>();
   const pool: PoolWorker[] = [];
@@ -72,12 +73,10 @@ export async function transformCsv(
   let failure: CsvFatalError | undefined;
   let wake: (() => void) | undefined;
   let bytesRead = 0;
-  let poolStarting: Promise<void> | undefined;
-  /** Set when the run ends, so that a pool still starting starts no worker. */
+  let poolStarted = false;
+  /** Set when the run ends. */
   let closed = false;
   let workerBatches = 0;
-  /** The engine on the main thread: the sources as loaded, then the bundle once it is ready. */
-  let mainBatch = processBatch;
 
   const settle = (seq: number, result: BatchResult) => {
     results.set(seq, result);
@@ -94,11 +93,17 @@ export async function transformCsv(
     onProgress(bytesRead, summary.rows);
   };
 
-  const startPool = async (setup: WorkerSetup) => {
-    const engine = await engineBundle();
-    mainBatch = engine.processBatch;
-    for (let i = 0; i < options.workers && !closed; i++) {
-      const worker = new Worker(engine.url, { workerData: setup });
+  /** Starts the workers: on the bundle's URL, each loading it on its own thread, even before the header. */
+  const startPool = async () => {
+    poolStarted = true;
+    const url = engineBundleUrl();
+    // Loaded only here: a small input never loads worker_threads.
+    const threads = await import('node:worker_threads');
+    for (let i = 0; i < options.workers; i++) {
+      const worker = new threads.Worker(url, {
+        workerData: { precision: options.precision } satisfies WorkerSetup,
+      });
+      if (header !== undefined) worker.postMessage({ header } satisfies WorkerRequest);
       const member: PoolWorker = { worker, ready: false, inFlight: 0 };
       worker.on('message', (reply: WorkerReply) => {
         if ('ready' in reply) {
@@ -132,27 +137,32 @@ export async function transformCsv(
       };
     });
 
-  const dispatch = (batch: Buffer) => {
+  const dispatch = (main: EngineBundle, batch: Buffer) => {
     if (failure) throw failure;
     const seq = nextSeq++;
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
     if (idle === undefined) {
       // Every worker busy or still starting: the main thread takes this batch itself.
-      settle(seq, mainBatch(header as Buffer, batch, options.precision));
+      settle(seq, main.processBatch(header as Buffer, batch, options.precision));
       return;
     }
     const copy = new Uint8Array(batch.length);
     copy.set(batch);
     idle.inFlight++;
     workerBatches++;
-    idle.worker.postMessage({ seq, batch: copy }, [copy.buffer]);
+    idle.worker.postMessage({ seq, batch: copy } satisfies WorkerRequest, [copy.buffer]);
   };
 
   try {
+    // A file known to be large: the workers start before anything is read.
+    if (options.workersFromBytes <= 0) await startPool();
+    let scanner: ReturnType<EngineBundle['scanner']> | undefined;
     for await (const chunk of source) {
       bytesRead += chunk.length;
       let data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
       pending = undefined;
+      engine ??= await loading;
+      scanner ??= engine.scanner();
       if (header === undefined) {
         const headerEnd = scanner.headerEnd(data);
         if (headerEnd < 0) {
@@ -162,23 +172,12 @@ export async function transformCsv(
           continue;
         }
         header = Buffer.from(data.subarray(0, headerEnd));
+        for (const member of pool) member.worker.postMessage({ header } satisfies WorkerRequest);
         // The header line of the output, from the engine itself.
-        const first = new ZscoreCsvTransformer({ precision: options.precision });
-        for (const part of [...first.push(header), ...first.end()]) await write(part);
+        await write(engine.zscoreCsv(header, { precision: options.precision }).output);
         data = data.subarray(headerEnd);
       }
-      if (poolStarting === undefined && bytesRead >= options.workersFromBytes) {
-        // With no workers (--threads 0) a large input still gets the faster bundle on this thread.
-        // A missing engine bundle fails the run, never silently leaves it on one thread.
-        poolStarting = startPool({ header, precision: options.precision }).catch((error: Error) => {
-          failure ??= error instanceof CsvFatalError ? error : new CsvFatalError(error.message);
-          wake?.();
-        });
-        // At the very start (a file known to be large) wait for the bundle, tens of ms, rather than
-        // warm up the JIT on the sources' engine first and on the bundle's after. Later (a pipe that
-        // turned out large) the main thread keeps working while the bundle loads and workers start.
-        if (nextSeq === 0) await poolStarting;
-      }
+      if (!poolStarted && bytesRead >= options.workersFromBytes) await startPool();
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
         pending = data.subarray(end);
@@ -188,14 +187,14 @@ export async function transformCsv(
           );
         }
       }
-      if (end > 0) dispatch(data.subarray(0, end));
+      if (end > 0) dispatch(engine, data.subarray(0, end));
       await flush();
     }
     if (header === undefined) {
       // No complete header line: let the engine decide (a header without a line break, or nothing).
-      const only = new ZscoreCsvTransformer({ precision: options.precision });
-      const parts = [...only.push(pending ?? Buffer.alloc(0)), ...only.end()];
-      for (const part of parts) await write(part);
+      engine ??= await loading;
+      const only = engine.zscoreCsv(pending ?? Buffer.alloc(0), { precision: options.precision });
+      await write(only.output);
       return { summary: only.summary, workerBatches };
     }
     while (nextToWrite < nextSeq) {
@@ -208,7 +207,7 @@ export async function transformCsv(
     if (pending !== undefined && pending.length > 0) {
       const rowsBefore = summary.rows;
       try {
-        settle(nextSeq++, mainBatch(header, pending, options.precision));
+        settle(nextSeq++, (engine as EngineBundle).processBatch(header, pending, options.precision));
       } catch (error) {
         if (!(error instanceof CsvFatalError)) throw error;
         throw new CsvFatalError(
@@ -220,7 +219,6 @@ export async function transformCsv(
     return { summary, workerBatches };
   } finally {
     closed = true;
-    await poolStarting?.catch(() => undefined);
     await Promise.all(pool.map((member) => member.worker.terminate()));
   }
 }

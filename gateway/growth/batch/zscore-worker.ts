@@ -1,15 +1,16 @@
 // Worker side of the parallel CSV engine: turns batches of whole rows into output rows. It is also the
-// entry of the engine's bundle (engine-bundle.ts), so it hands processBatch to the main thread too.
+// entry of the engine's bundle (engine-bundle.ts), so it hands the engine to the main thread too.
 import { parentPort, workerData } from 'node:worker_threads';
 import { processBatch } from './zscore-csv.ts';
 
+export { ZscoreCsvTransformer, zscoreCsv } from './zscore-csv.ts';
 export { processBatch };
 
 export interface WorkerSetup {
-  header: Uint8Array;
   precision: number;
 }
-export type WorkerRequest = { seq: number; batch: Uint8Array };
+/** The input's header line first (a worker may start before it is read), then batches of rows. */
+export type WorkerRequest = { header: Uint8Array } | { seq: number; batch: Uint8Array };
 export type WorkerReply =
   | { ready: true }
   | { seq: number; output: Uint8Array; summary: ReturnType<typeof processBatch>['summary'] }
@@ -18,8 +19,12 @@ export type WorkerReply =
 const port = parentPort;
 if (port) {
   const setup = workerData as WorkerSetup;
-  const header = Buffer.from(setup.header);
+  let header = Buffer.alloc(0);
   port.on('message', (request: WorkerRequest) => {
+    if ('header' in request) {
+      header = Buffer.from(request.header);
+      return;
+    }
     let reply: WorkerReply;
     try {
       const batch = Buffer.from(request.batch.buffer, request.batch.byteOffset, request.batch.byteLength);

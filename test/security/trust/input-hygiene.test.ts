@@ -3,8 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { run as reportRun } from '../../../gateway/cli/report.ts';
-import { run as zscoreRun } from '../../../gateway/cli/zscore.ts';
+import { run as reportRun } from '../../../cli/report.ts';
+import { run as zscoreRun } from '../../../cli/zscore.ts';
 import { registerChildInput } from '../../../gateway/model/index.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';
 import { writeFixtureDb } from '../../reports/db-fixture.ts';

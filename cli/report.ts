@@ -2,15 +2,15 @@
 // printable A4 HTML or PDF (headless Chromium); `tikar report paud`: the PAUD list of one measuring day.
 // Definitions: docs/reports.md. Output files are created 0600.
 import { Command, CommanderError } from 'commander';
-import type { CsvOptions } from '../reports/csv.ts';
-import { type ListKind, listKinds, listSummaries, renderList } from '../reports/lists.ts';
-import { computePaudList, paudCsv, renderPaudHtml } from '../reports/paud.ts';
-import { computePrevalence } from '../reports/prevalence.ts';
-import { prevalenceCsv, renderPrevalenceHtml } from '../reports/prevalence-output.ts';
-import { computeRecap } from '../reports/recap.ts';
-import { type RecapTable, recapCsv, recapTables, renderRecapHtml } from '../reports/recap-output.ts';
-import { computeSkdn } from '../reports/skdn.ts';
-import { renderSkdnHtml, skdnCsv } from '../reports/skdn-output.ts';
+import type { CsvOptions } from '../gateway/reports/csv.ts';
+import { type ListKind, listKinds, listSummaries, renderList } from '../gateway/reports/lists.ts';
+import { computePaudList, paudCsv, renderPaudHtml } from '../gateway/reports/paud.ts';
+import { computePrevalence } from '../gateway/reports/prevalence.ts';
+import { prevalenceCsv, renderPrevalenceHtml } from '../gateway/reports/prevalence-output.ts';
+import { computeRecap } from '../gateway/reports/recap.ts';
+import { type RecapTable, recapCsv, recapTables, renderRecapHtml } from '../gateway/reports/recap-output.ts';
+import { computeSkdn } from '../gateway/reports/skdn.ts';
+import { renderSkdnHtml, skdnCsv } from '../gateway/reports/skdn-output.ts';
 import { checkOutputPath, OutputFileError, outputFormat } from './output-file.ts';
 import {
   ConfigError,
@@ -86,7 +86,7 @@ async function produce(kind: ReportKind, options: ReportOptions): Promise<number
   else if (format === 'html') await emit(options.out, html(), rules);
   else {
     // Loaded only here, so no other command pays for playwright-core.
-    const { htmlToPdf } = await import('../reports/pdf.ts');
+    const { htmlToPdf } = await import('../gateway/reports/pdf.ts');
     await emit(options.out, await htmlToPdf(html()), rules);
   }
   if (options.out !== undefined)

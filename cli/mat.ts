@@ -2,9 +2,6 @@
 // board (StandardFirmata) and writes the wire protocol to a serial cable towards the gateway, or to stdout.
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { readFirmwareConfig } from '../../device/firmware/config.ts';
-import { serialBoardTransport, startMatProgram } from '../../device/firmware/mat-program.ts';
-import { openPtyLink, openSerialPort } from '../../device/serial-port.ts';
 import { integerIn, parseArgv } from './options.ts';
 
 interface MatOptions {
@@ -48,6 +45,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('tikar mat: choose one of --out, --stdout, --pty\n');
     return 2;
   }
+  // Loaded only to run: `tikar mat --help` loads neither johnny-five nor serialport.
+  const { readFirmwareConfig } = await import('../device/firmware/config.ts');
   // The whole configuration, pins included, is checked before the board is touched.
   const read = await readFirmwareConfig(options.config);
   if (!read.ok) {
@@ -65,6 +64,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
+  const [{ serialBoardTransport, startMatProgram }, { openPtyLink, openSerialPort }] = await Promise.all([
+    import('../device/firmware/mat-program.ts'),
+    import('../device/serial-port.ts'),
+  ]);
   let input: Readable;
   let write: (chunk: Buffer) => void;
   let closeOutput = async () => {};

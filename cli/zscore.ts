@@ -9,8 +9,9 @@ import { stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import type { ZscoreCsvSummary } from '../growth/batch/zscore-csv.ts';
-import { defaultWorkerCount, transformCsv } from '../growth/batch/zscore-parallel.ts';
+import { engineBundle } from '../gateway/growth/batch/engine-bundle.ts';
+import { defaultWorkerCount, transformCsv } from '../gateway/growth/batch/zscore-parallel.ts';
+import type { ZscoreCsvSummary } from '../gateway/growth/batch/zscore-summary.ts';
 import { openOutputFile, outputFormat, type PendingOutput } from './output-file.ts';
 
 interface ZscoreOptions {
@@ -148,6 +149,8 @@ function summaryText(summary: ZscoreCsvSummary): string {
 export async function run(argv: string[]): Promise<number> {
   const options = parse(argv);
   if (typeof options === 'number') return options;
+  // The engine loads while the files are opened (transformCsv gets the same load; its errors are reported there).
+  void engineBundle().catch(() => undefined);
   let totalBytes: number | undefined;
   let sink: Writable = process.stdout;
   let output: PendingOutput | undefined;

@@ -1,7 +1,7 @@
 // What every `tikar` subcommand parses the same way: bounded numbers, topic ids, and commander's own
 // errors turned into an exit code instead of a thrown exception.
 import { type Command, InvalidArgumentError } from 'commander';
-import { checkTopicId } from '../publish/topics.ts';
+import { checkTopicId } from '../gateway/publish/topics.ts';
 
 function range(min: number, max: number): string {
   return max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`;

@@ -3,11 +3,7 @@
 // column and left out; an unreadable file writes nothing. Importing the same file twice adds nothing.
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { applyImport } from '../import/apply-import.ts';
-import { readCsvText } from '../import/csv-text.ts';
-import { planImport } from '../import/history-rows.ts';
-import { createProgress } from '../reports/progress.ts';
-import { openDb } from '../store/index.ts';
+import type { Db } from '../gateway/store/index.ts';
 import { topicIdOption } from './options.ts';
 
 interface ImportCliOptions {
@@ -20,10 +16,7 @@ interface ImportCliOptions {
 }
 
 /** The village of the posyandu's registered children, for --village left out. */
-async function villageOf(
-  db: Awaited<ReturnType<typeof openDb>>,
-  posyanduId: string,
-): Promise<string | undefined> {
+async function villageOf(db: Db, posyanduId: string): Promise<string | undefined> {
   const row = await db.get<{ village_id: string }>(
     'SELECT village_id FROM children WHERE posyandu_id = ? ORDER BY created_at LIMIT 1',
     [posyanduId],
@@ -32,6 +25,15 @@ async function villageOf(
 }
 
 async function importFile(options: ImportCliOptions): Promise<number> {
+  // Loaded only to run: `tikar import --help` loads neither the store nor the readers.
+  const [{ applyImport }, { readCsvText }, { planImport }, { createProgress }, { openDb }] =
+    await Promise.all([
+      import('../gateway/import/apply-import.ts'),
+      import('../gateway/import/csv-text.ts'),
+      import('../gateway/import/history-rows.ts'),
+      import('../gateway/reports/progress.ts'),
+      import('../gateway/store/index.ts'),
+    ]);
   let text: string;
   try {
     text = await readFile(options.in, 'utf8');

@@ -2,7 +2,6 @@
 // `tikar calibrate --check`: one reference rod against the active profile; a failed check blocks the mat.
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { SerialPort } from 'serialport';
 import {
   activeProfile,
   type CalibrationChannel,
@@ -15,9 +14,9 @@ import {
   maxFitResidual,
   type ReferencePoint,
   simCalibrationProfiles,
-} from '../../calibration/index.ts';
-import { createSimulatedMat, type SimulatedMat } from '../../device/sim/index.ts';
-import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../../protocol/index.ts';
+} from '../calibration/index.ts';
+import { createSimulatedMat, type SimulatedMat } from '../device/sim/index.ts';
+import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../protocol/index.ts';
 import { integerIn, numberIn, parseArgv } from './options.ts';
 
 interface CalibrateOptions {
@@ -103,10 +102,8 @@ function simReader(options: CalibrateOptions): MatReader {
 
 /** A real mat (or `tikar sim --pty`) on a serial port; waits for its hello to learn its id. */
 async function portReader(path: string, baud: number): Promise<MatReader> {
-  const port = new SerialPort({ path, baudRate: baud, autoOpen: false });
-  await new Promise<void>((resolve, reject) =>
-    port.open((error) => (error ? reject(new Error(`serial port ${path}: ${error.message}`)) : resolve())),
-  );
+  const { openSerialPort } = await import('../gateway/ingest/serial-link.ts');
+  const port = await openSerialPort(path, baud);
   const frames: Frame[] = [];
   let deviceId: string | undefined;
   let wake: (() => void) | undefined;

@@ -2,14 +2,13 @@
 // or per rejected line (with the reason), and a summary on exit. Reads a serial port or standard input.
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
-import { SerialPort } from 'serialport';
 import {
   type DecodeErrorKind,
   decodeFrame,
   type FrameType,
   LineSplitter,
   SequenceTracker,
-} from '../../protocol/index.ts';
+} from '../protocol/index.ts';
 import { integerIn, numberIn, parseArgv } from './options.ts';
 
 export interface MonitorSummary {
@@ -127,10 +126,8 @@ function parse(argv: string[]): MonitorOptions | number {
 async function openInput(options: MonitorOptions): Promise<{ input: Readable; close: () => void }> {
   const path = options.port;
   if (path === undefined) return { input: process.stdin, close: () => process.stdin.destroy() };
-  const port = new SerialPort({ path, baudRate: options.baud, autoOpen: false });
-  await new Promise<void>((resolve, reject) =>
-    port.open((error) => (error ? reject(new Error(`serial port ${path}: ${error.message}`)) : resolve())),
-  );
+  const { openSerialPort } = await import('../gateway/ingest/serial-link.ts');
+  const port = await openSerialPort(path, options.baud);
   return { input: port, close: () => port.close(() => undefined) };
 }
 

@@ -2,14 +2,7 @@
 // MQTT what it holds per posyandu and month, asks again for what PostgreSQL lacks, and waits for it to arrive.
 
 import { Command, InvalidArgumentError } from 'commander';
-import { checkCompleteness } from '../../district/completeness.ts';
-import { summarisePending } from '../../district/summary.ts';
-import { addMonths, parseMonth } from '../clock/calendar.ts';
-import { localDate } from '../clock/clock.ts';
-import { createLogger } from '../log/logger.ts';
-import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
-import { PostgresRecordStore } from '../record/postgres-record-store.ts';
-import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
+import { addMonths, parseMonth } from '../gateway/clock/calendar.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
 
 async function check(argv: string[]): Promise<number> {
@@ -56,6 +49,23 @@ async function check(argv: string[]): Promise<number> {
     process.stderr.write('tikar district check: --store postgres://… (or TIKAR_RECORD_STORE) is required\n');
     return 2;
   }
+  // Loaded only to run: `tikar district --help` loads neither PostgreSQL, MQTT nor the logger.
+  const [
+    { checkCompleteness },
+    { localDate },
+    { createLogger },
+    { openMqttLink },
+    { PostgresRecordStore },
+    credentials,
+  ] = await Promise.all([
+    import('../district/completeness.ts'),
+    import('../gateway/clock/clock.ts'),
+    import('../gateway/log/logger.ts'),
+    import('../gateway/publish/mqtt-link.ts'),
+    import('../gateway/record/postgres-record-store.ts'),
+    import('../gateway/security/mqtt-credentials.ts'),
+  ]);
+  const { buildMqttClientOptions, resolveMqttConfig } = credentials;
   const log = createLogger('district');
   try {
     const config = await resolveMqttConfig({
@@ -117,6 +127,7 @@ async function check(argv: string[]): Promise<number> {
     }
   } catch (error) {
     process.stderr.write(`tikar district check: ${(error as Error).message}\n`);
+    const { MqttAuthError } = await import('../gateway/publish/mqtt-link.ts');
     return error instanceof MqttAuthError ? 3 : 1;
   }
 }
@@ -137,6 +148,10 @@ async function summarise(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const [{ summarisePending }, { PostgresRecordStore }] = await Promise.all([
+    import('../district/summary.ts'),
+    import('../gateway/record/postgres-record-store.ts'),
+  ]);
   try {
     const store = await PostgresRecordStore.open(storeUrl, { connections: 1 });
     try {

@@ -1,26 +1,25 @@
 // `tikar record`: the village record service, and `tikar record query` to read its database.
 
+// The record's modules are imported inside the commands, once their options are parsed: `tikar record --help`
+// loads neither the store, MQTT nor the logger.
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { createLogger, type Logger } from '../log/logger.ts';
-import { MqttAuthError, openMqttLink } from '../publish/mqtt-link.ts';
-import { InventoryResponder } from '../record/inventory.ts';
-import type { PostgresRecordStore } from '../record/postgres-record-store.ts';
-import { runRecordQuery } from '../record/queries.ts';
-import { RecordService } from '../record/record-service.ts';
-import type { RecordStore } from '../record/record-store.ts';
-import { SqliteRecordStore } from '../record/sqlite-record-store.ts';
-import { buildMqttClientOptions, resolveMqttConfig } from '../security/mqtt-credentials.ts';
-import { openDb } from '../store/db.ts';
-import { isPostgresUrl, redactPgUrl } from '../store/postgres-url.ts';
+import type { Logger } from '../gateway/log/logger.ts';
+import type { PostgresRecordStore } from '../gateway/record/postgres-record-store.ts';
+import type { RecordStore } from '../gateway/record/record-store.ts';
+import { isPostgresUrl, redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
 
 async function openStore(store: string): Promise<RecordStore> {
   if (isPostgresUrl(store)) {
     // Loaded only here: a village box on SQLite never loads pg.
-    const { PostgresRecordStore } = await import('../record/postgres-record-store.ts');
+    const { PostgresRecordStore } = await import('../gateway/record/postgres-record-store.ts');
     return PostgresRecordStore.open(store);
   }
+  const [{ SqliteRecordStore }, { openDb }] = await Promise.all([
+    import('../gateway/record/sqlite-record-store.ts'),
+    import('../gateway/store/db.ts'),
+  ]);
   // A damaged village file is refused at start (quick_check, 10 s at most), not at the first message.
   return new SqliteRecordStore(await openDb(store, { quickCheckMs: 10_000 }));
 }
@@ -34,7 +33,7 @@ async function summariseEvery(
   periodMs: number,
   log: Logger,
 ): Promise<() => Promise<void>> {
-  const { summarisePending } = await import('../../district/summary.ts');
+  const { summarisePending } = await import('../district/summary.ts');
   let round: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     round = round.then(() =>
@@ -93,6 +92,17 @@ async function serve(argv: string[]): Promise<number> {
     return 2;
   }
   const shareGroup = options.shareGroup ?? (district ? 'tikar-record' : undefined);
+  const [{ createLogger }, { openMqttLink }, { InventoryResponder }, { RecordService }, sqlite, credentials] =
+    await Promise.all([
+      import('../gateway/log/logger.ts'),
+      import('../gateway/publish/mqtt-link.ts'),
+      import('../gateway/record/inventory.ts'),
+      import('../gateway/record/record-service.ts'),
+      import('../gateway/record/sqlite-record-store.ts'),
+      import('../gateway/security/mqtt-credentials.ts'),
+    ]);
+  const { SqliteRecordStore } = sqlite;
+  const { buildMqttClientOptions, resolveMqttConfig } = credentials;
   const log = createLogger('record');
   try {
     const config = await resolveMqttConfig({
@@ -153,6 +163,7 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     process.stderr.write(`tikar record: ${(error as Error).message}\n`);
+    const { MqttAuthError } = await import('../gateway/publish/mqtt-link.ts');
     return error instanceof MqttAuthError ? 3 : 1;
   }
 }
@@ -175,6 +186,10 @@ async function query(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const [{ openDb }, { runRecordQuery }] = await Promise.all([
+    import('../gateway/store/db.ts'),
+    import('../gateway/record/queries.ts'),
+  ]);
   let db: Awaited<ReturnType<typeof openDb>>;
   try {
     db = await openDb(options.db, { readonly: true });

@@ -2,9 +2,10 @@
 import { createWriteStream } from 'node:fs';
 import type { Duplex, Writable } from 'node:stream';
 import { Command } from 'commander';
-import { openPtyLink, openSerialPort, type PtyLink } from '../../device/serial-port.ts';
-import { createSimulatedMat, SIM_DEVICE_ID, scenarioNames, scenarios } from '../../device/sim/index.ts';
-import { FrameWriter } from '../../protocol/index.ts';
+import { SIM_DEVICE_ID } from '../calibration/sim-default.ts';
+import type { PtyLink } from '../device/serial-port.ts';
+import { scenarioNames, scenarios } from '../device/sim/scenarios.ts';
+import type { FrameWriter } from '../protocol/index.ts';
 import { numberIn, parseArgv } from './options.ts';
 
 interface SimOptions {
@@ -77,14 +78,18 @@ function parse(argv: string[]): SimOptions | number {
 async function openOutput(
   options: SimOptions,
 ): Promise<{ link: Duplex | { in: NodeJS.ReadStream; out: Writable }; pty?: PtyLink }> {
+  if (options.pty === undefined && options.port === undefined) {
+    return { link: { in: process.stdin, out: process.stdout } };
+  }
+  // Loaded only for a serial line: `tikar sim --help` and `--stdout` do not load serialport.
+  const { openPtyLink, openSerialPort } = await import('../device/serial-port.ts');
   if (options.pty !== undefined) {
     const pty = await openPtyLink(typeof options.pty === 'string' ? options.pty : undefined);
     process.stdout.write(`${pty.gatewayPath}\n`);
     process.stderr.write(`tikar sim: mat on ${pty.matPath}; connect the gateway to ${pty.gatewayPath}\n`);
     return { link: await openSerialPort(pty.matPath), pty };
   }
-  if (options.port !== undefined) return { link: await openSerialPort(options.port) };
-  return { link: { in: process.stdin, out: process.stdout } };
+  return { link: await openSerialPort(options.port as string) };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -105,6 +110,10 @@ export async function run(argv: string[]): Promise<number> {
   const truthOut: Writable = options.truth
     ? createWriteStream(options.truth, { flags: 'a' })
     : process.stderr;
+  const [{ createSimulatedMat }, { FrameWriter }] = await Promise.all([
+    import('../device/sim/index.ts'),
+    import('../protocol/index.ts'),
+  ]);
   const mat = createSimulatedMat({
     scenario: options.scenario,
     seed: options.seed,
@@ -127,7 +136,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const timers: NodeJS.Timeout[] = [];
-  if (options.auto) timers.push(autoGateway(mat.stream, options.device, options.speed));
+  if (options.auto) {
+    const writer = new FrameWriter(options.device, (line) => mat.stream.write(`${line}\n`));
+    timers.push(autoGateway(writer, options.speed));
+  }
 
   let wireBroken = false;
   const exitCode = await new Promise<number>((resolve) => {
@@ -165,9 +177,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** `--auto`: a minimal gateway inside the simulator, so a demo shows readings without one. */
-function autoGateway(stream: Duplex, deviceId: string, speed: number): NodeJS.Timeout {
+function autoGateway(writer: FrameWriter, speed: number): NodeJS.Timeout {
   const steps = ['start', 'start', 'stop'] as const;
-  const writer = new FrameWriter(deviceId, (line) => stream.write(`${line}\n`));
   let step = 0;
   const send = () => {
     writer.send(steps[step % steps.length] ?? 'stop', {});

@@ -1,7 +1,6 @@
 // `tikar sasaran`: the month's target count of balita in a posyandu's area (S of the SKDN, docs/reports.md),
 // set or cleared in a gateway's or village record's database, for a KPM who works from the record's file.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { createDetailStore, openDb } from '../store/index.ts';
 import { topicIdOption } from './options.ts';
 import { monthOption } from './report-options.ts';
 
@@ -26,6 +25,8 @@ async function apply(options: SasaranOptions): Promise<number> {
     process.stderr.write('tikar sasaran: give either --balita N or --clear\n');
     return 2;
   }
+  // Loaded only to run: `tikar sasaran --help` does not load the store.
+  const { createDetailStore, openDb } = await import('../gateway/store/index.ts');
   const db = await openDb(options.db);
   try {
     const store = createDetailStore(db, options.posyandu);

@@ -5,10 +5,14 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { type CalibrationProfile, calibrationProfileSchema } from '../../calibration/index.ts';
-import { type FirmwareConfig, readFirmwareConfig } from '../../device/firmware/config.ts';
-import { buildMqttClientOptions, mqttEnvironment, resolveMqttConfig } from '../security/mqtt-credentials.ts';
-import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../security/privacy.ts';
+import { type CalibrationProfile, calibrationProfileSchema } from '../calibration/index.ts';
+import { type FirmwareConfig, readFirmwareConfig } from '../device/firmware/config.ts';
+import {
+  buildMqttClientOptions,
+  mqttEnvironment,
+  resolveMqttConfig,
+} from '../gateway/security/mqtt-credentials.ts';
+import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../gateway/security/privacy.ts';
 import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
 
 interface GatewayCliOptions {
@@ -204,7 +208,7 @@ export async function run(argv: string[]): Promise<number> {
     const profiles = options.calibration ? await loadProfiles(options.calibration) : [];
     const clockOffsetMs = options.clockOffsetDays * 86_400_000;
     // Loaded only to run: `tikar gateway --help` does not pay for the store, MQTT and the screens.
-    const { startGateway } = await import('../app/start-gateway.ts');
+    const { startGateway } = await import('../gateway/app/start-gateway.ts');
     const gateway = await startGateway({
       dbPath: options.db,
       posyanduId: options.posyandu,
@@ -251,7 +255,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     const message = (error as Error).message;
     process.stderr.write(`tikar gateway: ${message}\n`);
-    const { MqttAuthError } = await import('../publish/mqtt-link.ts');
+    const { MqttAuthError } = await import('../gateway/publish/mqtt-link.ts');
     return error instanceof MqttAuthError ? 3 : 1;
   }
 }

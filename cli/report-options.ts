@@ -2,13 +2,15 @@
 // place files, reading the rows from the database read-only, and writing the result 0600.
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { parseMonth } from '../clock/calendar.ts';
-import { isoDateToDays } from '../growth/index.ts';
-import type { EppgbmPlace } from '../reports/eppgbm.ts';
-import { loadReportData } from '../reports/load.ts';
-import { defaultReportSettings, type ReportSettings, validateReportSettings } from '../reports/settings.ts';
-import type { ReportData, ReportPlace } from '../reports/types.ts';
-import { openDb } from '../store/index.ts';
+import { parseMonth } from '../gateway/clock/calendar.ts';
+import { isoDateToDays } from '../gateway/growth/age.ts';
+import type { EppgbmPlace } from '../gateway/reports/eppgbm.ts';
+import {
+  defaultReportSettings,
+  type ReportSettings,
+  validateReportSettings,
+} from '../gateway/reports/settings.ts';
+import type { ReportData, ReportPlace } from '../gateway/reports/types.ts';
 import { type OutputRules, writeOutputFile } from './output-file.ts';
 
 /** A commander argument parser for 'YYYY-MM' that names the option in its error. */
@@ -101,6 +103,11 @@ export async function loadPlace(path: string | undefined): Promise<PlaceFile> {
 
 /** Opens the gateway's (or village record's) database read-only and loads one posyandu's rows (or all). */
 export async function loadFromDb(path: string, posyanduId: string | undefined): Promise<ReportData> {
+  // Loaded only to read: a command's `--help` does not load the store.
+  const [{ openDb }, { loadReportData }] = await Promise.all([
+    import('../gateway/store/index.ts'),
+    import('../gateway/reports/load.ts'),
+  ]);
   const db = await openDb(path, { readonly: true });
   try {
     return await loadReportData(db, posyanduId);
@@ -122,7 +129,7 @@ function guardStdout(): void {
   });
 }
 
-/** Writes to `--out` (mode 0600, by the rules of `gateway/cli/output-file.ts`) or to standard output. */
+/** Writes to `--out` (mode 0600, by the rules of `cli/output-file.ts`) or to standard output. */
 export async function emit(
   out: string | undefined,
   content: string | Uint8Array,

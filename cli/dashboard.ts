@@ -1,10 +1,7 @@
 // `tikar dashboard`: the district dashboard (district/dashboard/), read-only on the district record's PostgreSQL.
 
 import { Command } from 'commander';
-import { openPasswordStore } from '../../district/dashboard/password.ts';
-import { startDashboard } from '../../district/dashboard/server.ts';
-import { openPostgres } from '../store/postgres.ts';
-import { redactPgUrl } from '../store/postgres-url.ts';
+import { redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv } from './options.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -33,6 +30,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('tikar dashboard: --store postgres://… (or TIKAR_RECORD_STORE) is required\n');
     return 2;
   }
+  // Loaded only to run: `tikar dashboard --help` loads neither PostgreSQL nor the web server.
+  const [{ openPasswordStore }, { startDashboard }, { openPostgres }] = await Promise.all([
+    import('../district/dashboard/password.ts'),
+    import('../district/dashboard/server.ts'),
+    import('../gateway/store/postgres.ts'),
+  ]);
   try {
     const passwords = await openPasswordStore(options.data, process.env.TIKAR_DASHBOARD_PASSWORD);
     const pg = await openPostgres(storeUrl, { max: 4, applicationName: 'tikar-dashboard', readOnly: true });

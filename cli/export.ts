@@ -2,10 +2,10 @@
 // FHIR R4 as a Bundle (JSON) for SATUSEHAT. Files hold personal data: created 0600. A progress bar is
 // drawn on stderr when it is a terminal.
 import { Command, CommanderError } from 'commander';
-import { addMonths } from '../clock/calendar.ts';
-import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../reports/eppgbm.ts';
-import { buildFhirBundle } from '../reports/fhir.ts';
-import { createProgress } from '../reports/progress.ts';
+import { addMonths } from '../gateway/clock/calendar.ts';
+import { type EppgbmLayout, eppgbmCsv, eppgbmLayouts, eppgbmRows } from '../gateway/reports/eppgbm.ts';
+import { buildFhirBundle } from '../gateway/reports/fhir.ts';
+import { createProgress } from '../gateway/reports/progress.ts';
 import { checkOutputPath, OutputFileError, type OutputRules, outputFormat } from './output-file.ts';
 import {
   ConfigError,
@@ -75,7 +75,7 @@ async function exportEppgbm(options: EppgbmCliOptions): Promise<number> {
   const progress = createProgress('e-PPGBM', rows.length);
   const tick = (done: number) => progress.tick(done);
   if (format === 'xlsx') {
-    const { eppgbmXlsx } = await import('../reports/eppgbm-xlsx.ts');
+    const { eppgbmXlsx } = await import('../gateway/reports/eppgbm-xlsx.ts');
     await emit(options.out, await eppgbmXlsx(rows, place, tick, options.layout), rules);
   } else {
     await emit(

@@ -6,8 +6,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { writeAccountBundles } from '../security/accounts.ts';
-import { parseRoster } from '../security/acl.ts';
+import { writeAccountBundles } from '../gateway/security/accounts.ts';
+import { parseRoster } from '../gateway/security/acl.ts';
 import {
   caPaths,
   checkCertificate,
@@ -16,7 +16,7 @@ import {
   defaultLeafDays,
   issueCertificate,
   leafPaths,
-} from '../security/pki.ts';
+} from '../gateway/security/pki.ts';
 
 function days(option: string) {
   return (value: string): number => {
