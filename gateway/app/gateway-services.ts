@@ -8,7 +8,6 @@ import type { z } from 'zod';
 import {
   applyCalibration,
   type CalibrationProfile,
-  CalibrationStore,
   calibrationValidity,
   checkReference,
   type ReferenceCheck,
@@ -30,6 +29,7 @@ import { type LockedReading, MeasuringSession } from '../measure/measuring-sessi
 import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
+import { CalibrationStore } from '../store/calibration-files.ts';
 import {
   findChildByNik,
   findSameChild,

@@ -6,11 +6,9 @@ import { SerialPort } from 'serialport';
 import {
   activeProfile,
   type CalibrationChannel,
-  CalibrationStore,
   calibrationValidity,
   channelUnit,
   checkReference,
-  DEFAULT_CALIBRATION_DIR,
   fitCalibration,
   maxFitResidual,
   type ReferencePoint,
@@ -18,6 +16,7 @@ import {
 } from '../../calibration/index.ts';
 import { createSimulatedMat, type SimulatedMat } from '../../device/sim/index.ts';
 import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../../protocol/index.ts';
+import { CalibrationStore, DEFAULT_CALIBRATION_DIR } from '../store/calibration-files.ts';
 import { integerIn, numberIn, parseArgv } from './options.ts';
 
 interface CalibrateOptions {

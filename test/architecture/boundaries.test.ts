@@ -125,10 +125,6 @@ const known = new Set([
   'device/serial-port.ts -> serialport',
   'gateway/cli/monitor.ts -> serialport',
   'gateway/cli/calibrate.ts -> serialport',
-  // sqlite3: the online backup uses the driver's backup API directly.
-  'gateway/security/backup.ts -> sqlite3',
-  // The calibration file store does I/O inside calibration/.
-  'calibration/store.ts -> node:fs/promises',
 ]);
 
 function violations(): string[] {
