@@ -374,11 +374,11 @@ export class GatewayServicesImpl implements GatewayServices {
     await enqueue(tx, {
       id,
       kind: 'child',
-      subjectId: child.id,
+      subject_id: child.id,
       topic: this.#o.topics.children,
       payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt: now,
+      child_id: child.id,
+      created_at: now,
     });
   }
 
@@ -955,11 +955,11 @@ export class GatewayServicesImpl implements GatewayServices {
       await enqueue(tx, {
         id: messageId,
         kind: 'measurement',
-        subjectId: row.id,
+        subject_id: row.id,
         topic: this.#o.topics.measurements,
         payload: JSON.stringify(message),
-        childId: row.child_id,
-        createdAt,
+        child_id: row.child_id,
+        created_at: createdAt,
       });
     });
     this.#o.clock.setNewestStored(createdAt);

@@ -1,13 +1,8 @@
 // Writes report fixtures into a real gateway SQLite file through the store's own migrations and inserts.
 import { ageInDays } from '../../gateway/growth/index.ts';
+import { type MeasurementRow, measurementColumns } from '../../gateway/model/records.ts';
 import type { PaudMeasurement, ReportData, ReportMeasurement } from '../../gateway/reports/types.ts';
-import {
-  type Db,
-  insertChild,
-  type MeasurementRow,
-  measurementColumns,
-  openDb,
-} from '../../gateway/store/index.ts';
+import { type Db, insertChild, openDb } from '../../gateway/store/index.ts';
 
 export async function writeFixtureDb(path: string, data: ReportData): Promise<Db> {
   const db = await openDb(path, { durable: false });
