@@ -1,5 +1,5 @@
-// The stored records, each described once: a child, a measurement, a reading and an outbox message, as the
-// rows of their SQL tables (docs/architecture.md, Store). The row types, the column lists of the SQLite and
+// The stored records, each described once: a child, a measurement, a reading, an outbox message and the
+// gateway's detail rows (address, visit note, sasaran), as the rows of their SQL tables (docs/architecture.md, Store). The row types, the column lists of the SQLite and
 // PostgreSQL stores, the MQTT payloads (publish/payloads.ts) and the reports' rows all come from these schemas;
 // test/gateway/store/record-schemas.test.ts checks every table against them. snake_case, units in names.
 // Bottom floor: imports only zod.
@@ -116,6 +116,47 @@ export const outboxRecord = z.object({
 });
 export type OutboxRow = z.infer<typeof outboxRecord>;
 
+// What the gateway keeps beside the register and never publishes over MQTT (migration 5).
+
+/** `child_addresses`: where to find a child for a home visit. */
+export const childAddressRecord = z.object({
+  child_id: id,
+  dusun: z.string().min(1).max(60).nullable(),
+  rt: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .nullable(),
+  rw: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .nullable(),
+  phone: z
+    .string()
+    .regex(/^[0-9+]{8,16}$/)
+    .nullable(),
+  updated_at: isoTime,
+});
+export type ChildAddressRow = z.infer<typeof childAddressRecord>;
+
+/** `visit_notes`: what was given at a visit; null = not recorded. */
+export const visitNoteRecord = z.object({
+  child_id: id,
+  visit_on: isoDate,
+  vitamin_a: bit.nullable(),
+  asi_eksklusif: bit.nullable(),
+  updated_at: isoTime,
+});
+export type VisitNoteRow = z.infer<typeof visitNoteRecord>;
+
+/** `sasaran`: the month's target count of balita in a posyandu's area, set by the bidan or KPM. */
+export const sasaranRecord = z.object({
+  posyandu_id: id,
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  balita: z.number().int().min(0).max(100_000),
+  updated_at: isoTime,
+});
+export type SasaranRow = z.infer<typeof sasaranRecord>;
+
 /** The column names of a record, in table order. */
 export function columnNamesOf<T extends z.ZodRawShape>(
   schema: z.ZodObject<T>,
@@ -127,6 +168,9 @@ export const childColumns = columnNamesOf(childRecord);
 export const measurementColumns = columnNamesOf(measurementRecord);
 export const readingColumns = columnNamesOf(readingRecord);
 export const outboxColumns = columnNamesOf(outboxRecord);
+export const childAddressColumns = columnNamesOf(childAddressRecord);
+export const visitNoteColumns = columnNamesOf(visitNoteRecord);
+export const sasaranColumns = columnNamesOf(sasaranRecord);
 
 /** How a column is stored: SQLite's STRICT types (PostgreSQL: text, smallint/integer, double precision). */
 export type Storage = 'text' | 'integer' | 'real';

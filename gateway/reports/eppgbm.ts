@@ -5,12 +5,12 @@
 
 import { ageText, monthNamesId, parseMonth } from '../clock/calendar.ts';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
-import type { MeasurementRow } from '../model/records.ts';
+import type { ChildAddressRow, MeasurementRow, VisitNoteRow } from '../model/records.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';
 import { type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
-import type { ReportAddress, ReportChild, ReportData, ReportVisitNote } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 /** The administrative names e-PPGBM repeats on every row; from the village record or a settings file. */
 export interface EppgbmPlace {
@@ -28,7 +28,7 @@ export interface EppgbmRow {
   /** N/T/O/B when this row is the month's last weighing; undefined otherwise. */
   weighStatus?: WeighStatus;
   /** The child's address for home visits (gateway only), when recorded. */
-  address?: ReportAddress;
+  address?: ChildAddressRow;
   /** Vitamin A doses recorded in the measurement's year up to its date; undefined when none is recorded. */
   vitaminADoses?: number;
 }
@@ -253,19 +253,19 @@ export interface EppgbmOptions {
 }
 
 /** Vitamin A doses (given in February and August) recorded in `on`'s year up to `on`; undefined if none recorded. */
-function vitaminADoses(notes: readonly ReportVisitNote[] | undefined, on: string): number | undefined {
+function vitaminADoses(notes: readonly VisitNoteRow[] | undefined, on: string): number | undefined {
   if (!notes || notes.length === 0) return undefined;
   const year = on.slice(0, 4);
-  return notes.filter((n) => n.vitaminA === true && n.visitOn.slice(0, 4) === year && n.visitOn <= on).length;
+  return notes.filter((n) => n.vitamin_a === 1 && n.visit_on.slice(0, 4) === year && n.visit_on <= on).length;
 }
 
 /** Rows for measurements taken in [fromMonth, toMonth], by date then pseudo id. */
 export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[] {
   const rows: EppgbmRow[] = [];
-  const notesByChild = new Map<string, ReportVisitNote[]>();
+  const notesByChild = new Map<string, VisitNoteRow[]>();
   for (const note of data.visitNotes ?? []) {
-    if (note.vitaminA === null) continue;
-    notesByChild.set(note.childId, [...(notesByChild.get(note.childId) ?? []), note]);
+    if (note.vitamin_a === null) continue;
+    notesByChild.set(note.child_id, [...(notesByChild.get(note.child_id) ?? []), note]);
   }
   for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
     const address = data.addresses?.get(child.id);

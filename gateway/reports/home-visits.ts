@@ -4,17 +4,17 @@
 // by dusun, RW, RT, then name.
 
 import { addMonths, parseMonth } from '../clock/calendar.ts';
-import type { MeasurementRow } from '../model/records.ts';
+import type { ChildAddressRow, MeasurementRow } from '../model/records.ts';
 import { isUnderFiveIn } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
 import type { ListOptions } from './referrals.ts';
 import { reportAgeMonths } from './settings.ts';
-import type { ReportAddress, ReportChild, ReportData } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export interface HomeVisitRow {
   child: ReportChild;
   ageMonths: number;
-  address?: ReportAddress;
+  address?: ChildAddressRow;
   lastWeighed?: MeasurementRow;
   /** Whole calendar months since the month of the last weighing; undefined when never weighed. */
   monthsSince?: number;

@@ -1,8 +1,18 @@
 // Reads the report rows from a gateway's (or the village record's) SQLite file through the store's Db:
 // children of one posyandu (or all) and their measurements, corrections included (history.ts applies them).
-import { childColumns, type MeasurementRow, measurementColumns } from '../model/records.ts';
-import type { Row, Sql } from '../store/index.ts';
-import type { ReportAddress, ReportChild, ReportData, ReportSasaran, ReportVisitNote } from './types.ts';
+import {
+  type ChildAddressRow,
+  childAddressColumns,
+  childColumns,
+  type MeasurementRow,
+  measurementColumns,
+  type SasaranRow,
+  sasaranColumns,
+  type VisitNoteRow,
+  visitNoteColumns,
+} from '../model/records.ts';
+import type { Sql } from '../store/index.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 /**
  * Children registered at `posyanduId` (all when undefined) with all their measurements: the WHO 2006
@@ -62,35 +72,19 @@ async function loadDetails(
   where: string,
   params: string[],
 ): Promise<Required<Pick<ReportData, 'addresses' | 'visitNotes' | 'sasaran'>>> {
-  const addresses = await sql.all<ReportAddress & Row & { child_id: string }>(
-    `SELECT a.child_id, a.dusun, a.rt, a.rw, a.phone FROM child_addresses a JOIN children c ON c.id = a.child_id${where}`,
+  const columnsOf = (alias: string, columns: readonly string[]) =>
+    columns.map((column) => `${alias}.${column}`).join(', ');
+  const addresses = await sql.all<ChildAddressRow>(
+    `SELECT ${columnsOf('a', childAddressColumns)} FROM child_addresses a JOIN children c ON c.id = a.child_id${where}`,
     params,
   );
-  const notes = await sql.all<
-    Row & { child_id: string; visit_on: string; vitamin_a: number | null; asi: number | null }
-  >(
-    `SELECT v.child_id, v.visit_on, v.vitamin_a, v.asi_eksklusif AS asi FROM visit_notes v JOIN children c ON c.id = v.child_id${where}`,
+  const visitNotes = await sql.all<VisitNoteRow>(
+    `SELECT ${columnsOf('v', visitNoteColumns)} FROM visit_notes v JOIN children c ON c.id = v.child_id${where}`,
     params,
   );
-  const sasaran = await sql.all<Row & { posyandu_id: string; month: string; balita: number }>(
-    `SELECT posyandu_id, month, balita FROM sasaran${where.replace('c.posyandu_id', 'posyandu_id')}`,
+  const sasaran = await sql.all<SasaranRow>(
+    `SELECT ${columnsOf('s', sasaranColumns)} FROM sasaran s${where.replace('c.posyandu_id', 's.posyandu_id')}`,
     params,
   );
-  const flagOf = (value: number | null): boolean | null => (value === null ? null : value === 1);
-  return {
-    addresses: new Map(
-      addresses.map((a) => [a.child_id, { dusun: a.dusun, rt: a.rt, rw: a.rw, phone: a.phone }]),
-    ),
-    visitNotes: notes.map(
-      (n): ReportVisitNote => ({
-        childId: n.child_id,
-        visitOn: n.visit_on,
-        vitaminA: flagOf(n.vitamin_a),
-        asiEksklusif: flagOf(n.asi),
-      }),
-    ),
-    sasaran: sasaran.map(
-      (r): ReportSasaran => ({ posyanduId: r.posyandu_id, month: r.month, balita: r.balita }),
-    ),
-  };
+  return { addresses: new Map(addresses.map((a) => [a.child_id, a])), visitNotes, sasaran };
 }

@@ -35,8 +35,8 @@ export function denominatorsFor(
     const counts = registeredBy[k] as Map<string, number>;
     const targets = new Map<string, number>();
     for (const row of data.sasaran ?? []) {
-      if (row.month === month && (posyanduId === undefined || row.posyanduId === posyanduId))
-        targets.set(row.posyanduId, row.balita);
+      if (row.month === month && (posyanduId === undefined || row.posyandu_id === posyanduId))
+        targets.set(row.posyandu_id, row.balita);
     }
     let s = 0;
     let registered = 0;

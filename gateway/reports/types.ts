@@ -1,6 +1,12 @@
 // The rows the reports work on: the store's `children` and `measurements` rows (model/records.ts) and the
 // gateway's detail tables. Reports are pure functions of these rows; `load.ts` reads them from SQLite.
-import type { ChildRow, MeasurementRow } from '../model/records.ts';
+import type {
+  ChildAddressRow,
+  ChildRow,
+  MeasurementRow,
+  SasaranRow,
+  VisitNoteRow,
+} from '../model/records.ts';
 
 /**
  * A child as the reports read it: its `children` row (model/records.ts) with the name and birth date a
@@ -9,37 +15,14 @@ import type { ChildRow, MeasurementRow } from '../model/records.ts';
  */
 export type ReportChild = ChildRow & { name: string; birth_date: string };
 
-/** Where to find a child for a home visit (gateway-only table `child_addresses`). */
-export interface ReportAddress {
-  dusun: string | null;
-  rt: string | null;
-  rw: string | null;
-  phone: string | null;
-}
-
-/** What was given at a visit (table `visit_notes`): null = not recorded. */
-export interface ReportVisitNote {
-  childId: string;
-  visitOn: string; // YYYY-MM-DD
-  vitaminA: boolean | null;
-  asiEksklusif: boolean | null;
-}
-
-/** The month's target count of balita in a posyandu's area, set by the bidan or KPM (table `sasaran`). */
-export interface ReportSasaran {
-  posyanduId: string;
-  month: string; // YYYY-MM
-  balita: number;
-}
-
 export interface ReportData {
   children: readonly ReportChild[];
   /** WHO 2006 rows only: the balita reports (SKDN, recap, prevalence, e-PPGBM, FHIR) never see PAUD rows. */
   measurements: readonly MeasurementRow[];
   /** By child id; absent from files older than migration 5 and from the village record. */
-  addresses?: ReadonlyMap<string, ReportAddress>;
-  visitNotes?: readonly ReportVisitNote[];
-  sasaran?: readonly ReportSasaran[];
+  addresses?: ReadonlyMap<string, ChildAddressRow>;
+  visitNotes?: readonly VisitNoteRow[];
+  sasaran?: readonly SasaranRow[];
   /** Measurements scored by the WHO Reference 2007 (PAUD children from 60 months), for the PAUD list. */
   paud?: readonly MeasurementRow[];
 }

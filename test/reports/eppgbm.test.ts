@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eppgbmByNameColumns, eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { eppgbmXlsx } from '../../gateway/reports/eppgbm-xlsx.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
-import { child, measurement, skdnFixture } from './fixtures.ts';
+import { address, child, measurement, skdnFixture, visitNote } from './fixtures.ts';
 
 const place = {
   provinsi: 'Nusa Tenggara Timur',
@@ -230,11 +230,11 @@ describe('e-PPGBM by-name layout', () => {
     const withDetails = {
       ...base,
       measurements: [...base.measurements, flagged],
-      addresses: new Map([['Z', { dusun: 'Oeleta', rt: '004', rw: '002', phone: null }]]),
+      addresses: new Map([['Z', address('Z', { dusun: 'Oeleta', rt: '004', rw: '002', phone: null })]]),
       visitNotes: [
-        { childId: 'Z', visitOn: '2025-08-11', vitaminA: true, asiEksklusif: null },
-        { childId: 'Z', visitOn: '2026-02-10', vitaminA: true, asiEksklusif: null },
-        { childId: 'Z', visitOn: '2026-08-12', vitaminA: true, asiEksklusif: null },
+        visitNote('Z', '2025-08-11', { vitamin_a: 1 }),
+        visitNote('Z', '2026-02-10', { vitamin_a: 1 }),
+        visitNote('Z', '2026-08-12', { vitamin_a: 1 }),
       ],
     };
     const lines = eppgbmCsv(eppgbmRows(withDetails, options), place, {}, undefined, 'eppgbm').split('\r\n');

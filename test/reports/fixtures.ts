@@ -1,6 +1,6 @@
 // Builders for report rows: a child or measurement with sensible defaults, overridden per test, so each
 // fixture shows only what matters to the hand-worked numbers.
-import type { MeasurementRow } from '../../gateway/model/records.ts';
+import type { ChildAddressRow, MeasurementRow, VisitNoteRow } from '../../gateway/model/records.ts';
 import type { ReportChild } from '../../gateway/reports/types.ts';
 
 let serial = 0;
@@ -61,6 +61,31 @@ export function measurement(
     source: 'mat',
     created_at: `${over.measured_on}T01:00:00.000Z`,
     reference: 'who2006',
+    ...over,
+  };
+}
+
+/** A child's address for home visits; only the given parts are set. */
+export function address(childId: string, over: Partial<ChildAddressRow>): ChildAddressRow {
+  return {
+    child_id: childId,
+    dusun: null,
+    rt: null,
+    rw: null,
+    phone: null,
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
+
+/** What was given at a visit; only the given parts are recorded. */
+export function visitNote(childId: string, visitOn: string, over: Partial<VisitNoteRow>): VisitNoteRow {
+  return {
+    child_id: childId,
+    visit_on: visitOn,
+    vitamin_a: null,
+    asi_eksklusif: null,
+    updated_at: `${visitOn}T01:00:00.000Z`,
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 // Hand-worked posyandu months for the issue-14 reports; each fixture's working is in its comment.
 import type { ReportData } from '../../gateway/reports/types.ts';
-import { child, measurement, weighing } from './fixtures.ts';
+import { address, child, measurement, weighing } from './fixtures.ts';
 
 // KMS month columns against completed months (posyandu pos-1, November 2026):
 //           born        Oct weighing   Nov weighing   gain   completed months -> KBM  KMS column -> KBM   completed  KMS
@@ -140,9 +140,9 @@ export function listsFixture(): ReportData {
     weighing('I9', '2026-09-14', 7.0),
   ];
   const addresses = new Map([
-    ['D4', { dusun: 'Krajan', rt: '2', rw: '1', phone: '081234567890' }],
-    ['E5', { dusun: 'Krajan', rt: '1', rw: '1', phone: null }],
-    ['I9', { dusun: 'Sukamaju', rt: '4', rw: '2', phone: null }],
+    ['D4', address('D4', { dusun: 'Krajan', rt: '2', rw: '1', phone: '081234567890' })],
+    ['E5', address('E5', { dusun: 'Krajan', rt: '1', rw: '1', phone: null })],
+    ['I9', address('I9', { dusun: 'Sukamaju', rt: '4', rw: '2', phone: null })],
   ]);
   return { children, measurements, addresses };
 }

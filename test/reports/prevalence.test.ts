@@ -110,7 +110,13 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(html).toContain('9/10 (90,0 %)');
     // With a sasaran of 12 balita in the area, S is 12 and the registered 10 are named beside it.
     const withTarget = computePrevalence(
-      { children, measurements, sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      {
+        children,
+        measurements,
+        sasaran: [
+          { posyandu_id: 'pos-1', month: '2026-11', balita: 12, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11' },
     );
     expect(withTarget.current.s).toBe(12);

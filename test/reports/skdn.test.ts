@@ -65,7 +65,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     // Sasaran 12 balita in the area for November: S = 12 (9 registered); K/S = 7/12 = 58.33 %,
     // D/S = 6/12 = 50 %, N/S = 3/12 = 25 %; D/K = 6/7 = 85.71 % does not depend on S.
     const withTarget = computeSkdn(
-      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      {
+        ...skdnFixture(),
+        sasaran: [
+          { posyandu_id: 'pos-1', month: '2026-11', balita: 12, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11', settings },
     );
     expect([withTarget.s, withTarget.registered, withTarget.sasaranUsed]).toEqual([12, 9, true]);
@@ -75,7 +80,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     expect(withTarget.ratios.dOverK).toBeCloseTo(85.7143, 3);
     // Another month's or posyandu's sasaran does not apply.
     const other = computeSkdn(
-      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-2', month: '2026-11', balita: 30 }] },
+      {
+        ...skdnFixture(),
+        sasaran: [
+          { posyandu_id: 'pos-2', month: '2026-11', balita: 30, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11', settings },
     );
     expect(other.s).toBe(9);

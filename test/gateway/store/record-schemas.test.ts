@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { simulatePosyandu } from '../../../district/sim/population.ts';
 import {
+  childAddressRecord,
   childRecord,
   columnNamesOf,
   measurementRecord,
@@ -13,11 +14,14 @@ import {
   outboxRecord,
   readingRecord,
   type Storage,
+  sasaranRecord,
   storageOf,
+  visitNoteRecord,
 } from '../../../gateway/model/records.ts';
 import { PostgresRecordStore } from '../../../gateway/record/postgres-record-store.ts';
 import type { Incoming } from '../../../gateway/record/record-store.ts';
 import { SqliteRecordStore } from '../../../gateway/record/sqlite-record-store.ts';
+import { setChildAddress, setSasaran, setVisitNote } from '../../../gateway/store/child-details.ts';
 import { type Db, openDb } from '../../../gateway/store/db.ts';
 import { enqueue } from '../../../gateway/store/outbox.ts';
 import { type Postgres, startPostgres } from '../../helpers/postgres.ts';
@@ -44,9 +48,12 @@ const sqliteTables: [string, RecordSchema][] = [
   ['measurements', measurementRecord],
   ['readings', readingRecord],
   ['outbox', outboxRecord],
+  ['child_addresses', childAddressRecord],
+  ['visit_notes', visitNoteRecord],
+  ['sasaran', sasaranRecord],
 ];
-/** The district record keeps the record's tables; the outbox is the gateway's alone. */
-const postgresTables = sqliteTables.filter(([table]) => table !== 'outbox');
+/** The district record keeps the record's tables; the outbox and the detail tables are the gateway's alone. */
+const postgresTables = sqliteTables.slice(0, 3);
 
 // A few posyandu visits, through the record stores' own inserts (children, measurements, readings).
 const messages = simulatePosyandu({
@@ -90,6 +97,13 @@ describe('the records against the SQLite tables', () => {
       child_id: 'c-1',
       created_at: '2026-11-28T01:00:00.000Z',
     });
+    const childId = measured.child.id;
+    const updatedAt = '2026-11-28T01:00:00.000Z';
+    const place = { dusun: 'Krajan', rt: '004', rw: '002', phone: '081234567890' };
+    await setChildAddress(db, { child_id: childId, ...place, updated_at: updatedAt });
+    const note = { visit_on: '2026-11-09', vitamin_a: true, asi_eksklusif: null, updated_at: updatedAt };
+    await setVisitNote(db, { child_id: childId, ...note });
+    await setSasaran(db, { posyandu_id: 'melati', month: '2026-11', balita: 40, updated_at: updatedAt });
   });
   afterAll(async () => {
     await db.close();
