@@ -6,6 +6,7 @@ import { type KbmRow, kbmForAge } from '../../gateway/growth/kbm.ts';
 import type { MeasurementRow } from '../../gateway/model/records.ts';
 import type { AgeRule } from '../../gateway/reports/settings.ts';
 import type { ReportChild, ReportData } from '../../gateway/reports/types.ts';
+import { measurement } from './fixtures.ts';
 
 /** [S, K, D, N, T, O, B] by the definitions in skdn.ts, written the long way. */
 export function naiveSkdn(
@@ -114,42 +115,22 @@ export function randomReportData(seed: number, childCount: number, months: numbe
         weightKg = Math.max(2, weightKg + (random() - 0.3) * 0.6);
         const lengthOnly = random() < 0.05;
         const zlen = gaussian() - 1.2;
-        const m: MeasurementRow = {
+        const m = measurement({
           id: `m${String(serial++).padStart(8, '0')}`,
           child_id: id,
-          posyandu_id: 'pos-1',
-          village_id: 'desa-1',
           measured_at: `${day}T${pad(8 + Math.floor(random() * 4))}:${pad(Math.floor(random() * 60))}:00+08:00`,
           measured_on: day,
-          age_days: 0,
           position: random() < 0.5 ? 'l' : 'h',
           lenhei_cm: 50 + random() * 60,
-          clenhei_cm: null,
           weight_kg: lengthOnly ? null : Math.round(weightKg * 100) / 100,
-          headc_cm: null,
-          oedema: 0,
           zlen,
           zwei: gaussian() - 0.8,
           zwfl: gaussian() - 0.4,
-          zbmi: null,
-          zhc: null,
           flen: random() < 0.02 ? 1 : 0,
           fwei: 0,
           fwfl: 0,
-          fbmi: null,
-          fhc: null,
-          status_tbu: null,
-          status_bbu: null,
-          status_bbtb: null,
-          status_imtu: null,
-          calibration_id: null,
-          device_id: null,
-          supersedes_id: null,
-          correction_reason: null,
-          source: 'mat',
           created_at: '2026-11-28T08:00:00.000Z',
-          reference: 'who2006',
-        };
+        });
         measurements.push(m);
         if (random() < 0.03) {
           measurements.push({
