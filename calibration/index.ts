@@ -16,11 +16,10 @@ export {
 } from './fit.ts';
 export { applyCalibration, applyTaredWeight, evaluateModel, invertModel } from './model.ts';
 export * from './profile.ts';
-export { SIM_DEVICE_ID, simCalibrationProfiles, simLengthProfile, simWeightProfile } from './sim-default.ts';
 export {
   activeProfile,
   blockingCheck,
-  CalibrationStore,
-  DEFAULT_CALIBRATION_DIR,
+  calibrationRecordSchema,
   type DeviceCalibrationRecord,
-} from './store.ts';
+} from './record.ts';
+export { SIM_DEVICE_ID, simCalibrationProfiles, simLengthProfile, simWeightProfile } from './sim-default.ts';

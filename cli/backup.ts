@@ -4,8 +4,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { backupDatabase, decryptBackup } from '../gateway/security/backup.ts';
 import { readPrivateFile } from '../gateway/security/private-files.ts';
+import { backupDatabase, decryptBackup } from '../gateway/store/backup.ts';
 
 interface BackupCliOptions {
   db: string;

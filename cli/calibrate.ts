@@ -5,17 +5,16 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   activeProfile,
   type CalibrationChannel,
-  CalibrationStore,
   calibrationValidity,
   channelUnit,
   checkReference,
-  DEFAULT_CALIBRATION_DIR,
   fitCalibration,
   maxFitResidual,
   type ReferencePoint,
   simCalibrationProfiles,
 } from '../calibration/index.ts';
 import { createSimulatedMat, type SimulatedMat } from '../device/sim/index.ts';
+import { CalibrationStore, DEFAULT_CALIBRATION_DIR } from '../gateway/store/calibration-files.ts';
 import { decodeFrame, type Frame, FrameWriter, LineSplitter } from '../protocol/index.ts';
 import { integerIn, numberIn, parseArgv } from './options.ts';
 

@@ -103,7 +103,7 @@ async function exportFhir(options: FhirCliOptions): Promise<number> {
   const data = await loadFromDb(options.db, options.posyandu);
   const { fromMonth, toMonth } = range(options);
   const total = data.measurements.filter((m) => {
-    const month = m.measuredOn.slice(0, 7);
+    const month = m.measured_on.slice(0, 7);
     return month >= fromMonth && month <= toMonth;
   }).length;
   const progress = createProgress('FHIR', total);

@@ -7,18 +7,18 @@
 import { addMonths } from '../gateway/clock/calendar.ts';
 import { localDate } from '../gateway/clock/clock.ts';
 import {
+  type ChildRow,
+  childColumns,
+  type MeasurementRow,
+  measurementColumns,
+} from '../gateway/model/records.ts';
+import {
   computePrevalence,
   computeRecap,
   computeSkdn,
   defaultReportSettings,
   type ReportSettings,
 } from '../gateway/reports/index.ts';
-import {
-  type MeasurementTuple,
-  measurementColumns,
-  toReportChild,
-  toReportMeasurement,
-} from '../gateway/reports/load.ts';
 import type { RecapReport } from '../gateway/reports/recap.ts';
 import type { SkdnReport } from '../gateway/reports/skdn.ts';
 import type { ReportData } from '../gateway/reports/types.ts';
@@ -50,29 +50,33 @@ export async function loadPosyanduData(
   villageId: string,
   posyanduId: string,
 ): Promise<ReportData> {
-  const children = await sql.query<Parameters<typeof toReportChild>[0]>(
-    `SELECT id, pseudo_id, coalesce(name, '') AS name, sex, birth_date, nik, mother_name, posyandu_id, village_id, has_kia
-     FROM children WHERE village_id = $1 AND posyandu_id = $2`,
+  const children = await sql.query<ChildRow>(
+    `SELECT ${childColumns.join(', ')} FROM children WHERE village_id = $1 AND posyandu_id = $2`,
     [villageId, posyanduId],
   );
-  const [row] = await sql.query<{ rows: MeasurementTuple[] | null }>(
-    `SELECT json_agg(json_build_array(${measurementColumns.map((c) => `m.${c}`).join(', ')})) AS rows
+  // All rows as one JSON value, parsed once (as gateway/reports/load.ts reads SQLite).
+  const [row] = await sql.query<{ rows: MeasurementRow[] | null }>(
+    `SELECT json_agg(json_build_object(${measurementColumns.map((c) => `'${c}', m.${c}`).join(', ')})) AS rows
      FROM measurements m WHERE m.child_id = ANY ($1::text[])`,
     [children.map((c) => c.id)],
   );
-  const measurements = (row?.rows ?? []).map(toReportMeasurement);
+  const measurements = row?.rows ?? [];
   // A child known only by its pseudonym has no birth date at the district; its age in days on any
   // measurement gives it exactly (age_days is counted from the birth date).
   const born = new Map<string, string>();
   for (const m of measurements) {
-    if (born.has(m.childId)) continue;
+    if (born.has(m.child_id)) continue;
     born.set(
-      m.childId,
-      new Date(Date.parse(`${m.measuredOn}T00:00:00Z`) - m.ageDays * 86_400_000).toISOString().slice(0, 10),
+      m.child_id,
+      new Date(Date.parse(`${m.measured_on}T00:00:00Z`) - m.age_days * 86_400_000).toISOString().slice(0, 10),
     );
   }
   return {
-    children: children.map((c) => ({ ...toReportChild(c), birthDate: c.birth_date ?? born.get(c.id) ?? '' })),
+    children: children.map((c) => ({
+      ...c,
+      name: c.name ?? '',
+      birth_date: c.birth_date ?? born.get(c.id) ?? '',
+    })),
     measurements,
   };
 }

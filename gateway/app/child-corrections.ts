@@ -145,11 +145,11 @@ async function applyCorrection(
   await enqueue(tx, {
     id: messageId,
     kind: 'child',
-    subjectId: child.id,
+    subject_id: child.id,
     topic: context.topics.children,
     payload: JSON.stringify({ schema: 'tikar.child/1', id: messageId, backfilled: false, child: corrected }),
-    childId: child.id,
-    createdAt: nowIso,
+    child_id: child.id,
+    created_at: nowIso,
   });
   const rescored =
     'sex' in after || 'birth_date' in after ? await rescore(tx, corrected, input.reason, context) : 0;
@@ -229,7 +229,7 @@ async function rescoreOne(
   await enqueue(tx, {
     id: messageId,
     kind: 'measurement',
-    subjectId: row.id,
+    subject_id: row.id,
     topic: context.topics.measurements,
     payload: JSON.stringify({
       schema: 'tikar.measurement/1',
@@ -239,7 +239,7 @@ async function rescoreOne(
       measurement: row,
       readings: [],
     }),
-    childId: child.id,
-    createdAt,
+    child_id: child.id,
+    created_at: createdAt,
   });
 }

@@ -4,7 +4,6 @@
 
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { CalibrationStore } from '../../calibration/index.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { MatConnection } from '../ingest/mat-connection.ts';
 import type { Logger } from '../log/logger.ts';
@@ -41,6 +40,7 @@ import {
 } from '../model/index.ts';
 import { Recorder } from '../publish/recorder.ts';
 import type { PosyanduTopics } from '../publish/topics.ts';
+import { CalibrationStore } from '../store/calibration-files.ts';
 import type { Db } from '../store/db.ts';
 import { newestCreatedAt } from '../store/measurements.ts';
 import { outboxCounts } from '../store/outbox.ts';

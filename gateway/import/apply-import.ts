@@ -60,11 +60,11 @@ async function queue(
   await enqueue(tx, {
     id,
     kind,
-    subjectId: 'measurement' in body ? body.measurement.id : childId,
+    subject_id: 'measurement' in body ? body.measurement.id : childId,
     topic: kind === 'child' ? topics.children : topics.measurements,
     payload: JSON.stringify(body),
-    childId,
-    createdAt,
+    child_id: childId,
+    created_at: createdAt,
   });
 }
 

@@ -6,7 +6,6 @@ import { type FSWatcher, watch } from 'node:fs';
 import {
   applyCalibration,
   type CalibrationProfile,
-  type CalibrationStore,
   calibrationValidity,
   checkReference,
   type ReferenceCheck,
@@ -24,6 +23,7 @@ import {
   type SessionWarning,
 } from '../model/index.ts';
 import { LockDetector } from '../stabilise/lock-detector.ts';
+import type { CalibrationStore } from '../store/calibration-files.ts';
 import type { LockedReading, MeasuringSession } from './measuring-session.ts';
 
 export interface MatSupervisorOptions {

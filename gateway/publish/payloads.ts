@@ -2,12 +2,11 @@
 // the network is a typed error, never a crash. Spec: docs/mqtt.md.
 
 import { z } from 'zod';
+import { measurementRecord, readingRecord } from '../model/records.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const isoTime = z.string().min(10).max(40);
 const id = z.string().min(1).max(64);
-const nullableNumber = z.number().finite().nullable();
-const nullableFlag = z.union([z.literal(0), z.literal(1)]).nullable();
 
 /**
  * A child on the wire. Name, mother's name, birth date and NIK are present only when the gateway's sharing
@@ -38,55 +37,14 @@ export const childWire = z.object({
 });
 export type ChildWire = z.infer<typeof childWire>;
 
-export const measurementWire = z.object({
-  id,
-  child_id: id,
-  posyandu_id: id,
-  village_id: id,
-  measured_at: isoTime,
-  measured_on: isoDate,
-  // To 84 months: PAUD children, scored by the WHO 2007 reference from 60 months.
-  age_days: z.number().int().min(0).max(2556),
-  position: z.enum(['l', 'h']),
-  lenhei_cm: nullableNumber,
-  clenhei_cm: nullableNumber,
-  weight_kg: nullableNumber,
-  headc_cm: nullableNumber,
-  oedema: z.union([z.literal(0), z.literal(1)]),
-  zlen: nullableNumber,
-  zwei: nullableNumber,
-  zwfl: nullableNumber,
-  zbmi: nullableNumber,
-  zhc: nullableNumber,
-  flen: nullableFlag,
-  fwei: nullableFlag,
-  fwfl: nullableFlag,
-  fbmi: nullableFlag,
-  fhc: nullableFlag,
-  status_tbu: z.string().max(40).nullable(),
-  status_bbu: z.string().max(40).nullable(),
-  status_bbtb: z.string().max(40).nullable(),
-  status_imtu: z.string().max(40).nullable(),
-  calibration_id: z.string().max(64).nullable(),
-  device_id: z.string().max(64).nullable(),
-  supersedes_id: id.nullable(),
-  correction_reason: z.string().max(200).nullable(),
-  source: z.enum(['mat', 'manual', 'record', 'import']),
-  created_at: isoTime,
+/** A measurement row as it travels (model/records.ts). */
+export const measurementWire = measurementRecord.extend({
   // Absent from gateways older than the 2007 reference: their rows are all WHO 2006.
-  reference: z.enum(['who2006', 'who2007']).default('who2006'),
+  reference: measurementRecord.shape.reference.default('who2006'),
 });
 export type MeasurementWire = z.infer<typeof measurementWire>;
 
-export const readingWire = z.object({
-  id,
-  measurement_id: id,
-  channel: z.enum(['length', 'weight']),
-  ordinal: z.number().int().min(1).max(3),
-  value_mm_or_g: z.number().positive(),
-  raw_counts_json: z.string().max(2000).nullable(),
-  locked_at: isoTime,
-});
+export const readingWire = readingRecord;
 export type ReadingWire = z.infer<typeof readingWire>;
 
 /** `…/{posyandu}/measurements`: a measurement with its readings and a snapshot of the child. */

@@ -52,11 +52,11 @@ export class Recorder {
     await enqueue(tx, {
       id,
       kind: 'child',
-      subjectId: child.id,
+      subject_id: child.id,
       topic: this.#o.topics.children,
       payload: JSON.stringify(message),
-      childId: child.id,
-      createdAt: child.updated_at,
+      child_id: child.id,
+      created_at: child.updated_at,
     });
   }
 
@@ -97,11 +97,11 @@ export class Recorder {
       await enqueue(tx, {
         id: messageId,
         kind: 'measurement',
-        subjectId: row.id,
+        subject_id: row.id,
         topic: this.#o.topics.measurements,
         payload: JSON.stringify(message),
-        childId: row.child_id,
-        createdAt,
+        child_id: row.child_id,
+        created_at: createdAt,
       });
     });
     clock.setNewestStored(createdAt);

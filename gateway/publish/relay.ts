@@ -5,6 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log/logger.ts';
+import type { OutboxRow } from '../model/records.ts';
 import type { Db } from '../store/db.ts';
 import {
   dueMessages,
@@ -12,7 +13,6 @@ import {
   markFailed,
   markSent,
   nextAttemptAt,
-  type OutboxMessage,
   outboxCounts,
 } from '../store/outbox.ts';
 import type { MqttLink } from './mqtt-link.ts';
@@ -135,7 +135,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     }
   }
 
-  async #sendBatch(due: OutboxMessage[]): Promise<void> {
+  async #sendBatch(due: OutboxRow[]): Promise<void> {
     const { db, link } = this.#options;
     const liveWindowMs = this.#options.liveWindowMs ?? 10_000;
     const intervalMs = 1000 / (this.#options.backlogPerSecond ?? 20);
@@ -179,7 +179,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     await db.transaction(
       async (tx) => {
         for (const [i, outcome] of outcomes.entries()) {
-          const message = due[i] as OutboxMessage;
+          const message = due[i] as OutboxRow;
           if (outcome === 'sent') {
             const retryAt = now + this.#backoffMs(receiptTimeoutMs, message.attempts);
             await markSent(tx, message.id, this.#iso(now), this.#iso(retryAt));

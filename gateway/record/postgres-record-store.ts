@@ -4,8 +4,19 @@
 // nothing (one transaction), so the gateway's resend is stored by whoever gets it. Rows are written in id
 // order within each table, so two workers' batches never wait on each other in a cycle.
 
+import type { z } from 'zod';
+import {
+  childColumns,
+  childRecord,
+  columnNamesOf,
+  measurementColumns,
+  measurementRecord,
+  readingColumns,
+  readingRecord,
+  type Storage,
+  storageOf,
+} from '../model/records.ts';
 import type { MeasurementWire, ReadingWire } from '../publish/payloads.ts';
-import { measurementColumns } from '../store/measurements.ts';
 import { nameKey } from '../store/name-match.ts';
 import { openPostgres, type Pg, type PgSql, type PgValue } from '../store/postgres.ts';
 import { migratePostgres } from './postgres-migrations.ts';
@@ -20,58 +31,18 @@ import {
 } from './record-store.ts';
 import { inventoryOf } from './sqlite-record-store.ts';
 
-/** PostgreSQL array types of the measurement columns, for one multi-row insert through unnest(). */
-const measurementTypes: Record<(typeof measurementColumns)[number], string> = {
-  id: 'text',
-  child_id: 'text',
-  posyandu_id: 'text',
-  village_id: 'text',
-  measured_at: 'text',
-  measured_on: 'text',
-  age_days: 'integer',
-  position: 'text',
-  lenhei_cm: 'float8',
-  clenhei_cm: 'float8',
-  weight_kg: 'float8',
-  headc_cm: 'float8',
-  oedema: 'smallint',
-  zlen: 'float8',
-  zwei: 'float8',
-  zwfl: 'float8',
-  zbmi: 'float8',
-  zhc: 'float8',
-  flen: 'smallint',
-  fwei: 'smallint',
-  fwfl: 'smallint',
-  fbmi: 'smallint',
-  fhc: 'smallint',
-  status_tbu: 'text',
-  status_bbu: 'text',
-  status_bbtb: 'text',
-  status_imtu: 'text',
-  calibration_id: 'text',
-  device_id: 'text',
-  supersedes_id: 'text',
-  correction_reason: 'text',
-  source: 'text',
-  created_at: 'text',
-  reference: 'text',
-};
+/** PostgreSQL array types of a record's columns, for one multi-row insert through unnest(). */
+const pgTypes: Record<Storage, string> = { text: 'text', integer: 'integer', real: 'float8' };
+function pgTypesOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>): string[] {
+  return columnNamesOf(schema).map((column) => pgTypes[storageOf(schema.shape[column] as z.ZodType)]);
+}
+const measurementTypes = pgTypesOf(measurementRecord);
 
 const insertMeasurementsSql = `INSERT INTO measurements (${measurementColumns.join(', ')})
-  SELECT * FROM unnest(${measurementColumns.map((c, i) => `$${i + 1}::${measurementTypes[c]}[]`).join(', ')})
+  SELECT * FROM unnest(${measurementTypes.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
   ORDER BY 1 ON CONFLICT (id) DO NOTHING`;
 
-const readingColumns = [
-  'id',
-  'measurement_id',
-  'channel',
-  'ordinal',
-  'value_mm_or_g',
-  'raw_counts_json',
-  'locked_at',
-] as const;
-const readingTypes = ['text', 'text', 'text', 'smallint', 'float8', 'text', 'text'];
+const readingTypes = pgTypesOf(readingRecord);
 const insertReadingsSql = `INSERT INTO readings (${readingColumns.join(', ')})
   SELECT * FROM unnest(${readingTypes.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
   ORDER BY 1 ON CONFLICT DO NOTHING`;
@@ -233,25 +204,13 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
   return outcomes;
 }
 
+/** The children's columns, and whether the message carried a NIK (the merge keeps the stored one if not). */
+const childTypes = pgTypesOf(childRecord);
 const childInputColumns = [
-  ['id', 'text'],
-  ['pseudo_id', 'text'],
-  ['name', 'text'],
-  ['name_key', 'text'],
-  ['sex', 'smallint'],
-  ['birth_date', 'text'],
-  ['nik', 'text'],
-  ['mother_name', 'text'],
-  ['posyandu_id', 'text'],
-  ['village_id', 'text'],
-  ['has_kia', 'smallint'],
-  ['created_at', 'text'],
-  ['updated_at', 'text'],
-  ['carries_nik', 'boolean'],
-  ['from_owner', 'boolean'],
-] as const;
-const childColumns = childInputColumns.slice(0, -2).map(([name]) => name);
-
+  ...childColumns.map((column, i) => [column, childTypes[i] as string] as const),
+  ['carries_nik', 'boolean'] as const,
+  ['from_owner', 'boolean'] as const,
+];
 /**
  * The same merge as the village record's (sqlite-record-store.ts), for many children at once (each at most
  * once): newest `updated_at` wins, personal fields fill gaps, a NIK is replaced only by a message carrying one,

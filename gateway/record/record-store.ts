@@ -2,8 +2,8 @@
 // (sqlite-record-store.ts, the default) or on the district's PostgreSQL (postgres-record-store.ts), where
 // several workers share one database.
 
+import { type ChildRow, childColumns } from '../model/records.ts';
 import type { GatewayMessage } from '../publish/payloads.ts';
-import type { Row } from '../store/db.ts';
 
 /** A message that passed validation and the origin check, waiting to be stored. */
 export interface Incoming {
@@ -20,21 +20,16 @@ export interface StoreOutcome {
   childChanged: boolean;
 }
 
-/** One child of the village register, as stored. */
-export interface RecordChildRow extends Row {
-  id: string;
-  pseudo_id: string;
+/**
+ * One child of the village register: its `children` row without the search key, found by name (so name,
+ * mother's name and birth date are present).
+ */
+export type RecordChildRow = Omit<ChildRow, 'name_key' | 'name' | 'birth_date' | 'mother_name'> & {
   name: string;
-  sex: 1 | 2;
   birth_date: string;
-  nik: string | null;
   mother_name: string;
-  posyandu_id: string;
-  village_id: string;
-  has_kia: number;
-  created_at: string;
-  updated_at: string;
-}
+};
+const registerColumns = childColumns.filter((column) => column !== 'name_key');
 
 /** Per posyandu and month (of `measured_on`): how many measurements the record holds and a digest of their ids. */
 export interface InventoryEntry {
@@ -74,6 +69,5 @@ export function fromChildOwner(item: Incoming): boolean {
 }
 
 /** The village register holds only children that can be found by name: those shared at `register` or more. */
-export const registerSelect = `SELECT id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id,
-    village_id, has_kia, created_at, updated_at FROM children
+export const registerSelect = `SELECT ${registerColumns.join(', ')} FROM children
   WHERE name IS NOT NULL AND birth_date IS NOT NULL AND mother_name IS NOT NULL`;

@@ -2,6 +2,7 @@
 // as a gateway's (children, measurements, readings) plus `record_messages`, the dedupe table.
 
 import { createHash } from 'node:crypto';
+import { type ChildRow, childColumns } from '../model/records.ts';
 import type { ChildWire, MeasurementMessage } from '../publish/payloads.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { getMeasurement, insertMeasurementIfNew } from '../store/measurements.ts';
@@ -118,8 +119,8 @@ export class SqliteRecordStore implements RecordStore {
     for (const id of ids) {
       const stored = await getMeasurement(this.#db, id);
       if (!stored) continue;
-      const child = await this.#db.get<RecordChildRow & { birth_date: string | null }>(
-        'SELECT * FROM children WHERE id = ?',
+      const child = await this.#db.get<ChildRow>(
+        `SELECT ${childColumns.join(', ')} FROM children WHERE id = ?`,
         [stored.row.child_id],
       );
       if (!child) continue;
@@ -158,9 +159,23 @@ export class SqliteRecordStore implements RecordStore {
  * child to another posyandu. Returns true if the row changed.
  */
 async function upsertRecordChild(tx: Sql, child: ChildWire, fromOwner: boolean): Promise<boolean> {
+  const row: ChildRow = {
+    id: child.id,
+    pseudo_id: child.pseudo_id,
+    name: child.name ?? null,
+    name_key: child.name === undefined ? null : nameKey(child.name),
+    sex: child.sex,
+    birth_date: child.birth_date ?? null,
+    nik: child.nik ?? null,
+    mother_name: child.mother_name ?? null,
+    posyandu_id: child.posyandu_id,
+    village_id: child.village_id,
+    has_kia: child.has_kia ? 1 : 0,
+    created_at: child.created_at,
+    updated_at: child.updated_at,
+  };
   const result = await tx.run(
-    `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
-       village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+    `INSERT INTO children (${childColumns.join(', ')}) VALUES (${childColumns.map(() => '?').join(',')})
      ON CONFLICT (id) DO UPDATE SET
        name = coalesce(excluded.name, children.name),
        name_key = coalesce(excluded.name_key, children.name_key),
@@ -171,23 +186,7 @@ async function upsertRecordChild(tx: Sql, child: ChildWire, fromOwner: boolean):
        updated_at = max(excluded.updated_at, children.updated_at)
      WHERE ? AND children.posyandu_id = excluded.posyandu_id
        AND (excluded.updated_at > children.updated_at OR (children.name IS NULL AND excluded.name IS NOT NULL))`,
-    [
-      child.id,
-      child.pseudo_id,
-      child.name ?? null,
-      child.name === undefined ? null : nameKey(child.name),
-      child.sex,
-      child.birth_date ?? null,
-      child.nik ?? null,
-      child.mother_name ?? null,
-      child.posyandu_id,
-      child.village_id,
-      child.has_kia ? 1 : 0,
-      child.created_at,
-      child.updated_at,
-      child.nik === undefined ? 0 : 1,
-      fromOwner ? 1 : 0,
-    ],
+    [...childColumns.map((column) => row[column]), child.nik === undefined ? 0 : 1, fromOwner ? 1 : 0],
   );
   return result.changes > 0;
 }

@@ -4,7 +4,7 @@ import type { ReportChild } from './types.ts';
 
 /** Under five for at least one day of `month`: born by its last day, fifth birthday after its first day. */
 export function isUnderFiveIn(child: ReportChild, month: string): boolean {
-  return underFiveBetween(child.birthDate, firstDayOf(month), lastDayOf(month));
+  return underFiveBetween(child.birth_date, firstDayOf(month), lastDayOf(month));
 }
 
 /**

@@ -5,11 +5,12 @@
 
 import { ageText, monthNamesId, parseMonth } from '../clock/calendar.ts';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
+import type { ChildAddressRow, MeasurementRow, VisitNoteRow } from '../model/records.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
 import type { ReportSettings } from './settings.ts';
 import { type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
-import type { ReportAddress, ReportChild, ReportData, ReportMeasurement, ReportVisitNote } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 /** The administrative names e-PPGBM repeats on every row; from the village record or a settings file. */
 export interface EppgbmPlace {
@@ -23,11 +24,11 @@ export interface EppgbmPlace {
 
 export interface EppgbmRow {
   child: ReportChild;
-  measurement: ReportMeasurement;
+  measurement: MeasurementRow;
   /** N/T/O/B when this row is the month's last weighing; undefined otherwise. */
   weighStatus?: WeighStatus;
   /** The child's address for home visits (gateway only), when recorded. */
-  address?: ReportAddress;
+  address?: ChildAddressRow;
   /** Vitamin A doses recorded in the measurement's year up to its date; undefined when none is recorded. */
   vitaminADoses?: number;
 }
@@ -46,8 +47,8 @@ function statusLabel(index: StatusIndex, z: number | undefined): string | undefi
 }
 
 const zOf = {
-  bbu: (m: ReportMeasurement) => usableZ(m.zwei, m.fwei),
-  tbu: (m: ReportMeasurement) => usableZ(m.zlen, m.flen),
+  bbu: (m: MeasurementRow) => usableZ(m.zwei, m.fwei),
+  tbu: (m: MeasurementRow) => usableZ(m.zlen, m.flen),
   bbtb: usableWflZ,
 };
 
@@ -65,10 +66,10 @@ export const eppgbmColumns: readonly Column[] = [
   { header: 'NIK', source: 'children.nik (empty when not recorded)', value: (r) => r.child.nik },
   { header: 'Nama', source: 'children.name', value: (r) => r.child.name },
   { header: 'JK', source: 'children.sex: 1 → L, 2 → P', value: (r) => (r.child.sex === 1 ? 'L' : 'P') },
-  { header: 'Tgl Lahir', source: 'children.birth_date (YYYY-MM-DD)', value: (r) => r.child.birthDate },
+  { header: 'Tgl Lahir', source: 'children.birth_date (YYYY-MM-DD)', value: (r) => r.child.birth_date },
   { header: 'BB Lahir', source: 'not held by the gateway: empty', value: () => undefined },
   { header: 'TB Lahir', source: 'not held by the gateway: empty', value: () => undefined },
-  { header: 'Nama Ortu', source: 'children.mother_name', value: (r) => r.child.motherName },
+  { header: 'Nama Ortu', source: 'children.mother_name', value: (r) => r.child.mother_name },
   { header: 'Prov', source: 'place settings: provinsi', value: (_, p) => p.provinsi },
   { header: 'Kab/Kota', source: 'place settings: kabupatenKota', value: (_, p) => p.kabupatenKota },
   { header: 'Kec', source: 'place settings: kecamatan', value: (_, p) => p.kecamatan },
@@ -77,31 +78,40 @@ export const eppgbmColumns: readonly Column[] = [
   {
     header: 'Posyandu',
     source: 'place settings: posyandu, else measurements.posyandu_id',
-    value: (r, p) => p.posyandu ?? r.measurement.posyanduId,
+    value: (r, p) => p.posyandu ?? r.measurement.posyandu_id,
   },
   ...addressColumns,
   {
     header: 'Tanggal Pengukuran',
     source: 'measurements.measured_on (YYYY-MM-DD)',
-    value: (r) => r.measurement.measuredOn,
+    value: (r) => r.measurement.measured_on,
   },
   {
     header: 'Usia Saat Ukur',
     source: 'children.birth_date → measurements.measured_on, calendar "X Tahun - Y Bulan - Z Hari"',
-    value: (r) => ageText(r.child.birthDate, r.measurement.measuredOn),
+    value: (r) => ageText(r.child.birth_date, r.measurement.measured_on),
   },
-  { header: 'Berat', source: 'measurements.weight_kg (kg)', digits: 2, value: (r) => r.measurement.weightKg },
+  {
+    header: 'Berat',
+    source: 'measurements.weight_kg (kg)',
+    digits: 2,
+    value: (r) => r.measurement.weight_kg,
+  },
   {
     header: 'Tinggi',
     source: 'measurements.lenhei_cm as measured (cm), not position-corrected: Cara Ukur says how',
     digits: 1,
-    value: (r) => r.measurement.lenheiCm,
+    value: (r) => r.measurement.lenhei_cm,
   },
   {
     header: 'Cara Ukur',
     source: "measurements.position: 'l' → terlentang, 'h' → berdiri (empty without a length)",
     value: (r) =>
-      r.measurement.lenheiCm === null ? undefined : r.measurement.position === 'l' ? 'terlentang' : 'berdiri',
+      r.measurement.lenhei_cm === null
+        ? undefined
+        : r.measurement.position === 'l'
+          ? 'terlentang'
+          : 'berdiri',
   },
   { header: 'LiLA', source: 'not measured by the mat: empty', value: () => undefined },
   {
@@ -154,8 +164,8 @@ const notHeld = (header: string): Column => ({
 /** A Permenkes label, or "Outlier" when the z is WHO-flagged implausible, as e-PPGBM exports show it. */
 function labelOrOutlier(
   index: StatusIndex,
-  flagged: (m: ReportMeasurement) => boolean,
-  z: (m: ReportMeasurement) => number | undefined,
+  flagged: (m: MeasurementRow) => boolean,
+  z: (m: MeasurementRow) => number | undefined,
 ) {
   return (r: EppgbmRow): CsvCell =>
     flagged(r.measurement) ? 'Outlier' : statusLabel(index, z(r.measurement));
@@ -178,7 +188,7 @@ export const eppgbmByNameColumns: readonly Column[] = [
   {
     header: 'Bulan Pengukuran',
     source: "measurements.measured_on: the month's Indonesian name (unverified format)",
-    value: (r) => monthNamesId[Number(r.measurement.measuredOn.slice(5, 7)) - 1],
+    value: (r) => monthNamesId[Number(r.measurement.measured_on.slice(5, 7)) - 1],
   },
   notHeld('Status Bulan'),
   notHeld('status tahun'),
@@ -213,7 +223,7 @@ export const eppgbmByNameColumns: readonly Column[] = [
   {
     header: 'KIA',
     source: "children.has_kia: 'Ya' / 'Tidak'",
-    value: (r) => (r.child.hasKia ? 'Ya' : 'Tidak'),
+    value: (r) => (r.child.has_kia ? 'Ya' : 'Tidak'),
   },
   notHeld('Detail Status'),
 ];
@@ -243,19 +253,19 @@ export interface EppgbmOptions {
 }
 
 /** Vitamin A doses (given in February and August) recorded in `on`'s year up to `on`; undefined if none recorded. */
-function vitaminADoses(notes: readonly ReportVisitNote[] | undefined, on: string): number | undefined {
+function vitaminADoses(notes: readonly VisitNoteRow[] | undefined, on: string): number | undefined {
   if (!notes || notes.length === 0) return undefined;
   const year = on.slice(0, 4);
-  return notes.filter((n) => n.vitaminA === true && n.visitOn.slice(0, 4) === year && n.visitOn <= on).length;
+  return notes.filter((n) => n.vitamin_a === 1 && n.visit_on.slice(0, 4) === year && n.visit_on <= on).length;
 }
 
 /** Rows for measurements taken in [fromMonth, toMonth], by date then pseudo id. */
 export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[] {
   const rows: EppgbmRow[] = [];
-  const notesByChild = new Map<string, ReportVisitNote[]>();
+  const notesByChild = new Map<string, VisitNoteRow[]>();
   for (const note of data.visitNotes ?? []) {
-    if (note.vitaminA === null) continue;
-    notesByChild.set(note.childId, [...(notesByChild.get(note.childId) ?? []), note]);
+    if (note.vitamin_a === null) continue;
+    notesByChild.set(note.child_id, [...(notesByChild.get(note.child_id) ?? []), note]);
   }
   for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
     const address = data.addresses?.get(child.id);
@@ -263,7 +273,7 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
     // One N/T/O/B per child and month, carried by that month's last weighing only.
     const outcomes = new Map<string, WeighOutcome | undefined>();
     for (const m of measurements) {
-      const month = m.measuredOn.slice(0, 7);
+      const month = m.measured_on.slice(0, 7);
       if (month < options.fromMonth || month > options.toMonth) continue;
       if (!outcomes.has(month)) {
         // A malformed date (the schema checks only its shape) gets no N/T/O/B rather than an exception.
@@ -271,7 +281,7 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
         outcomes.set(month, valid ? weighOutcome(child, measurements, month, options.settings) : undefined);
       }
       const outcome = outcomes.get(month);
-      const doses = vitaminADoses(notes, m.measuredOn);
+      const doses = vitaminADoses(notes, m.measured_on);
       rows.push({
         child,
         measurement: m,
@@ -283,9 +293,9 @@ export function eppgbmRows(data: ReportData, options: EppgbmOptions): EppgbmRow[
   }
   return rows.sort(
     (a, b) =>
-      a.measurement.measuredOn.localeCompare(b.measurement.measuredOn) ||
-      a.child.pseudoId.localeCompare(b.child.pseudoId) ||
-      a.measurement.measuredAt.localeCompare(b.measurement.measuredAt),
+      a.measurement.measured_on.localeCompare(b.measurement.measured_on) ||
+      a.child.pseudo_id.localeCompare(b.child.pseudo_id) ||
+      a.measurement.measured_at.localeCompare(b.measurement.measured_at),
   );
 }
 

@@ -58,7 +58,7 @@ export function computeF2(data: ReportData, options: SkdnOptions): F2Report {
       bySex[row.child.sex - 1] = (bySex[row.child.sex - 1] as number) + 1;
     };
     cell('s');
-    if (row.child.hasKia) cell('k');
+    if (row.child.has_kia) cell('k');
     if (row.twoT) cell('twoT');
     if (row.bgm) cell('bgm');
     const status = row.outcome?.status;

@@ -5,10 +5,12 @@
 //  - weight 29463-7, head circumference 9843-4, weight-for-length percentile 77606-2 (%);
 //  - z-scores: no LOINC code was confirmed, so they use our own code system (a setting), WHO indicator
 //    names as codes, UCUM unit {SD}, method naming the WHO Child Growth Standards 2006.
+
 import { v5 as uuidv5 } from 'uuid';
 import { classifyZ, type StatusIndex } from '../growth/index.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { buildHistories, usableBmiZ, usableWflZ, usableZ } from './history.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export const loinc = 'http://loinc.org';
 export const ucum = 'http://unitsofmeasure.org';
@@ -64,7 +66,7 @@ function category(code: 'vital-signs' | 'exam', display: string): Json[] {
 
 function patientResource(child: ReportChild, id: string, options: FhirOptions): Json {
   const identifier: Json[] = [
-    { use: 'secondary', system: options.pseudoIdSystem ?? defaultPseudoIdSystem, value: child.pseudoId },
+    { use: 'secondary', system: options.pseudoIdSystem ?? defaultPseudoIdSystem, value: child.pseudo_id },
   ];
   const named = options.withNik === true && child.nik !== null;
   if (named)
@@ -75,7 +77,7 @@ function patientResource(child: ReportChild, id: string, options: FhirOptions): 
     identifier,
     ...(named ? { name: [{ use: 'official', text: child.name }] } : {}),
     gender: child.sex === 1 ? 'male' : 'female',
-    birthDate: child.birthDate,
+    birthDate: child.birth_date,
   };
 }
 
@@ -93,7 +95,7 @@ interface ZSpec {
   code: string;
   display: string;
   index?: StatusIndex;
-  z: (m: ReportMeasurement) => number | undefined;
+  z: (m: MeasurementRow) => number | undefined;
 }
 
 const zSpecs: readonly ZSpec[] = [
@@ -118,7 +120,7 @@ const isFiniteNumber = (value: number | null): value is number => value !== null
  * keeping both (status `corrected` on a correction).
  */
 function measurementObservations(
-  m: ReportMeasurement,
+  m: MeasurementRow,
   rootId: string,
   subject: string,
   options: FhirOptions,
@@ -132,7 +134,7 @@ function measurementObservations(
         resourceType: 'Observation',
         id,
         identifier: [{ system: 'urn:ietf:rfc:3986', value: `urn:uuid:${id}` }],
-        status: m.supersedesId === null ? 'final' : 'corrected',
+        status: m.supersedes_id === null ? 'final' : 'corrected',
       },
     };
   };
@@ -147,12 +149,12 @@ function measurementObservations(
         category: category('vital-signs', 'Vital Signs'),
         code: { coding: codings, text },
         subject: { reference: subject },
-        effectiveDateTime: m.measuredAt,
+        effectiveDateTime: m.measured_at,
         valueQuantity: value,
       },
     });
   };
-  if (isFiniteNumber(m.lenheiCm)) {
+  if (isFiniteNumber(m.lenhei_cm)) {
     const lying = m.position === 'l';
     vital(
       'length',
@@ -160,23 +162,23 @@ function measurementObservations(
         ? [coding(loinc, '8306-3', 'Body height --lying'), coding(loinc, '8302-2', 'Body height')]
         : [coding(loinc, '8302-2', 'Body height'), coding(loinc, '8308-9', 'Body height --standing')],
       lying ? 'Panjang badan (terlentang)' : 'Tinggi badan (berdiri)',
-      quantity(m.lenheiCm, 'cm', 'cm'),
+      quantity(m.lenhei_cm, 'cm', 'cm'),
     );
   }
-  if (isFiniteNumber(m.weightKg)) {
+  if (isFiniteNumber(m.weight_kg)) {
     vital(
       'weight',
       [coding(loinc, '29463-7', 'Body weight')],
       'Berat badan',
-      quantity(m.weightKg, 'kg', 'kg'),
+      quantity(m.weight_kg, 'kg', 'kg'),
     );
   }
-  if (isFiniteNumber(m.headcCm)) {
+  if (isFiniteNumber(m.headc_cm)) {
     vital(
       'headc',
       [coding(loinc, '9843-4', 'Head Occipital-frontal circumference')],
       'Lingkar kepala',
-      quantity(m.headcCm, 'cm', 'cm'),
+      quantity(m.headc_cm, 'cm', 'cm'),
     );
   }
   const derivedFrom = measured.map((id) => ({ reference: `urn:uuid:${id}` }));
@@ -193,7 +195,7 @@ function measurementObservations(
         category: category('exam', 'Exam'),
         code: { coding: [coding(zSystem, spec.code, spec.display)], text: spec.display },
         subject: { reference: subject },
-        effectiveDateTime: m.measuredAt,
+        effectiveDateTime: m.measured_at,
         valueQuantity: quantity(Math.round(z * 100) / 100, 'SD', '{SD}'),
         method: { text: whoReferenceText },
         ...(label ? { interpretation: [{ text: `${label.id} (Permenkes 2/2020; ${label.en})` }] } : {}),
@@ -211,7 +213,7 @@ function measurementObservations(
         category: category('vital-signs', 'Vital Signs'),
         code: { coding: [coding(loinc, '77606-2', 'Weight-for-length Per age and sex')] },
         subject: { reference: subject },
-        effectiveDateTime: m.measuredAt,
+        effectiveDateTime: m.measured_at,
         valueQuantity: quantity(Math.round(normalCdf(zwfl) * 1000) / 10, '%', '%'),
         method: { text: 'WHO Child Growth Standards 2006, percentile = 100·Φ(z)' },
         derivedFrom,
@@ -222,17 +224,17 @@ function measurementObservations(
 }
 
 /** Each correction's chain back to the measurement it started from: [original, …, the correction itself]. */
-function correctionChains(data: ReportData): Map<string, ReportMeasurement[]> {
+function correctionChains(data: ReportData): Map<string, MeasurementRow[]> {
   const byId = new Map(data.measurements.map((m) => [m.id, m]));
-  const chains = new Map<string, ReportMeasurement[]>();
+  const chains = new Map<string, MeasurementRow[]>();
   for (const m of data.measurements) {
-    if (m.supersedesId === null) continue;
+    if (m.supersedes_id === null) continue;
     const chain = [m];
     const seen = new Set([m.id]);
-    for (let up = byId.get(m.supersedesId); up && !seen.has(up.id); ) {
+    for (let up = byId.get(m.supersedes_id); up && !seen.has(up.id); ) {
       chain.unshift(up);
       seen.add(up.id);
-      up = up.supersedesId === null ? undefined : byId.get(up.supersedesId);
+      up = up.supersedes_id === null ? undefined : byId.get(up.supersedes_id);
     }
     chains.set(m.id, chain);
   }
@@ -245,8 +247,8 @@ function correctionChains(data: ReportData): Map<string, ReportMeasurement[]> {
  * re-sent as `entered-in-error` so the receiver retracts it.
  */
 function currentObservations(
-  m: ReportMeasurement,
-  chain: readonly ReportMeasurement[] | undefined,
+  m: MeasurementRow,
+  chain: readonly MeasurementRow[] | undefined,
   subject: string,
   options: FhirOptions,
 ): { id: string; resource: Json }[] {
@@ -283,7 +285,7 @@ export function buildFhirBundle(
   const chains = correctionChains(data);
   for (const { child, measurements } of buildHistories(data, options.posyanduId).values()) {
     const inRange = measurements.filter((m) => {
-      const month = m.measuredOn.slice(0, 7);
+      const month = m.measured_on.slice(0, 7);
       return month >= options.fromMonth && month <= options.toMonth;
     });
     if (inRange.length === 0) continue;
@@ -291,10 +293,10 @@ export function buildFhirBundle(
     entries.push(entry(patientId, patientResource(child, patientId, options)));
     for (const m of inRange) {
       tick?.(++done);
-      if (!dateTimeWithOffset.test(m.measuredAt)) {
+      if (!dateTimeWithOffset.test(m.measured_at)) {
         skipped.push({
           measurementId: m.id,
-          reason: `measured_at '${m.measuredAt}' lacks seconds or a UTC offset`,
+          reason: `measured_at '${m.measured_at}' lacks seconds or a UTC offset`,
         });
         continue;
       }

@@ -2,18 +2,20 @@
 // been weighed for two months or more (or never), with the mother's name and where to find them. The
 // district monitoring in the project's source material asks for it (DOMAIN.md, Reports). Sorted to walk:
 // by dusun, RW, RT, then name.
+
 import { addMonths, parseMonth } from '../clock/calendar.ts';
+import type { ChildAddressRow, MeasurementRow } from '../model/records.ts';
 import { isUnderFiveIn } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
 import type { ListOptions } from './referrals.ts';
 import { reportAgeMonths } from './settings.ts';
-import type { ReportAddress, ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export interface HomeVisitRow {
   child: ReportChild;
   ageMonths: number;
-  address?: ReportAddress;
-  lastWeighed?: ReportMeasurement;
+  address?: ChildAddressRow;
+  lastWeighed?: MeasurementRow;
   /** Whole calendar months since the month of the last weighing; undefined when never weighed. */
   monthsSince?: number;
   /** Not weighed this month nor last month (or never, being born before last month): two months or more. */
@@ -48,20 +50,20 @@ export function computeHomeVisits(data: ReportData, options: ListOptions): HomeV
   const rows: HomeVisitRow[] = [];
   for (const { child, measurements } of buildHistories(data, posyanduId).values()) {
     if (!isUnderFiveIn(child, month) || lastInMonth(measurements, month, isWeighed)) continue;
-    let lastWeighed: ReportMeasurement | undefined;
-    for (const m of measurements) if (m.measuredOn.slice(0, 7) < month && isWeighed(m)) lastWeighed = m;
-    const monthsSince = lastWeighed ? monthsBetween(lastWeighed.measuredOn.slice(0, 7), month) : undefined;
+    let lastWeighed: MeasurementRow | undefined;
+    for (const m of measurements) if (m.measured_on.slice(0, 7) < month && isWeighed(m)) lastWeighed = m;
+    const monthsSince = lastWeighed ? monthsBetween(lastWeighed.measured_on.slice(0, 7), month) : undefined;
     const address = data.addresses?.get(child.id);
     rows.push({
       child,
-      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, `${month}-01`)),
+      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, `${month}-01`)),
       ...(address ? { address } : {}),
       ...(lastWeighed ? { lastWeighed } : {}),
       ...(monthsSince === undefined ? {} : { monthsSince }),
       // Never weighed counts as two months or more once the child is older than last month.
       twoMonthsOrMore: lastWeighed
-        ? lastWeighed.measuredOn.slice(0, 7) < addMonths(month, -1)
-        : child.birthDate < `${addMonths(month, -1)}-01`,
+        ? lastWeighed.measured_on.slice(0, 7) < addMonths(month, -1)
+        : child.birth_date < `${addMonths(month, -1)}-01`,
     });
   }
   rows.sort((a, b) => {

@@ -40,5 +40,5 @@ export {
 export { computeSkdn, type SkdnReport, type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
 export { renderSkdnHtml, skdnCsv } from './skdn-output.ts';
 export { renderTrendSvg } from './trend-chart.ts';
-export type { ReportChild, ReportData, ReportMeasurement, ReportPlace } from './types.ts';
+export type { ReportChild, ReportData, ReportPlace } from './types.ts';
 export { type ProportionInterval, wilsonInterval } from './wilson.ts';

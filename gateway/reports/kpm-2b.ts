@@ -3,13 +3,15 @@
 // length was measured this month, and the growth-mat colour; with the KPM scorecard's indicators
 // "ditimbang rutin" and "PB/TB diukur ≥ 2× setahun". Definitions of both indicators are ours (the
 // scorecard names them without a rule): see docs/reports.md, unverified.
+
 import { addMonths, ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth } from '../clock/calendar.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { percent } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth } from './history.ts';
 import { computeRecap, type MatResultRow } from './recap.ts';
 import { monthSigns } from './referrals.ts';
 import { type ReportSettings, reportAgeMonths } from './settings.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export type StatusGizi = 'N' | 'GK' | 'GB' | 'S';
 
@@ -40,7 +42,7 @@ export interface Kpm2bReport {
   };
 }
 
-const hasLength = (m: ReportMeasurement): boolean => m.lenheiCm !== null && m.lenheiCm > 0;
+const hasLength = (m: MeasurementRow): boolean => m.lenhei_cm !== null && m.lenhei_cm > 0;
 
 export function computeKpm2b(
   data: ReportData,
@@ -64,19 +66,19 @@ export function computeKpm2b(
     let weighedRoutinely = true;
     for (let back = 0; back < settings.kpmRoutineMonths; back++) {
       const m = addMonths(month, -back);
-      if (ageInCompletedMonths(child.birthDate, lastDayOf(m)) < 0) break; // not born yet
+      if (ageInCompletedMonths(child.birth_date, lastDayOf(m)) < 0) break; // not born yet
       if (!lastInMonth(measurements, m, isWeighed)) weighedRoutinely = false;
     }
     const lengthDays = new Set(
       measurements
         .filter(
-          (m) => hasLength(m) && m.measuredOn >= firstDayOf(yearStart) && m.measuredOn <= lastDayOf(month),
+          (m) => hasLength(m) && m.measured_on >= firstDayOf(yearStart) && m.measured_on <= lastDayOf(month),
         )
-        .map((m) => m.measuredOn),
+        .map((m) => m.measured_on),
     );
     rows.push({
       child,
-      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, `${month}-01`)),
+      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, `${month}-01`)),
       statusGizi,
       weighed: lastInMonth(measurements, month, isWeighed) !== undefined,
       lengthMeasured: lastInMonth(measurements, month, hasLength) !== undefined,

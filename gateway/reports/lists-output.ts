@@ -14,10 +14,10 @@ const sexLetter = (sex: 1 | 2): string => (sex === 1 ? 'L' : 'P');
 /** The columns every list's CSV starts with: who the child is, and its age (report age rule). */
 const childHeader = ['pseudo_id', 'name', 'sex', 'birth_date', 'age_months'] as const;
 const childCells = (child: ReportChild, ageMonths: number): CsvCell[] => [
-  child.pseudoId,
+  child.pseudo_id,
   child.name,
   sexLetter(child.sex),
-  child.birthDate,
+  child.birth_date,
   ageMonths,
 ];
 const yesNo = (value: boolean): string => (value ? 'ya' : 'tidak');
@@ -45,9 +45,9 @@ export function referralCsv(list: ReferralList, options: CsvOptions = {}): strin
     ],
     list.rows.map(({ child, ageMonths, signs }) => [
       ...childCells(child, ageMonths),
-      child.motherName,
-      signs.outcome?.weighed.measuredOn,
-      round(signs.outcome?.weighed.weightKg, 2),
+      child.mother_name,
+      signs.outcome?.weighed.measured_on,
+      round(signs.outcome?.weighed.weight_kg, 2),
       signs.outcome?.status,
       round(signs.zwei, 2),
       round(signs.zwfl, 2),
@@ -63,11 +63,11 @@ export function renderReferralHtml(list: ReferralList, place: ReportPlace, gener
   const table = renderTable(
     ['Nama', 'JK', 'Umur (bln)', 'Nama ibu', 'BB (kg)', 'Status BB', 'Alasan rujuk'],
     list.rows.map(({ child, ageMonths, signs }) => [
-      escapeHtml(child.name ?? child.pseudoId),
+      escapeHtml(child.name ?? child.pseudo_id),
       sexLetter(child.sex),
       String(ageMonths),
-      escapeHtml(child.motherName ?? '–'),
-      formatDecimal(signs.outcome?.weighed.weightKg, 2),
+      escapeHtml(child.mother_name ?? '–'),
+      formatDecimal(signs.outcome?.weighed.weight_kg, 2),
       signs.outcome?.status ?? '–',
       signs.reasons.map((r) => escapeHtml(referralReasonLabels[r])).join('<br>'),
     ]),
@@ -97,12 +97,12 @@ export function homeVisitCsv(list: HomeVisitList, options: CsvOptions = {}): str
     ],
     list.rows.map((row) => [
       ...childCells(row.child, row.ageMonths),
-      row.child.motherName,
+      row.child.mother_name,
       row.address?.dusun,
       row.address?.rw,
       row.address?.rt,
       row.address?.phone,
-      row.lastWeighed?.measuredOn,
+      row.lastWeighed?.measured_on,
       row.monthsSince,
       row.twoMonthsOrMore ? 1 : 0,
     ]),
@@ -114,16 +114,16 @@ export function renderHomeVisitHtml(list: HomeVisitList, place: ReportPlace, gen
   const table = renderTable(
     ['Nama', 'JK', 'Umur (bln)', 'Nama ibu', 'Dusun', 'RT/RW', 'Telepon', 'Terakhir ditimbang', 'Catatan'],
     list.rows.map((row) => [
-      escapeHtml(row.child.name ?? row.child.pseudoId),
+      escapeHtml(row.child.name ?? row.child.pseudo_id),
       sexLetter(row.child.sex),
       String(row.ageMonths),
-      escapeHtml(row.child.motherName ?? '–'),
+      escapeHtml(row.child.mother_name ?? '–'),
       escapeHtml(row.address?.dusun ?? '–'),
       row.address?.rt || row.address?.rw
         ? `${escapeHtml(row.address.rt ?? '–')}/${escapeHtml(row.address.rw ?? '–')}`
         : '–',
       escapeHtml(row.address?.phone ?? '–'),
-      row.lastWeighed ? escapeHtml(row.lastWeighed.measuredOn) : 'belum pernah',
+      row.lastWeighed ? escapeHtml(row.lastWeighed.measured_on) : 'belum pernah',
       row.twoMonthsOrMore ? '≥ 2 bulan tidak ditimbang' : '',
     ]),
     { numeric: new Set([2]), wrap: new Set([0, 3, 4, 8]) },
@@ -229,7 +229,7 @@ export function renderKpm2bHtml(report: Kpm2bReport, place: ReportPlace, generat
       'PB/TB 12 bln',
     ],
     report.rows.map((row) => [
-      escapeHtml(row.child.name ?? row.child.pseudoId),
+      escapeHtml(row.child.name ?? row.child.pseudo_id),
       sexLetter(row.child.sex),
       String(row.ageMonths),
       row.statusGizi.length > 0 ? row.statusGizi.join(', ') : '–',

@@ -5,14 +5,15 @@
 
 import { ageInCompletedMonths } from '../clock/calendar.ts';
 import { STATUS_LABELS, type StatusIndex } from '../growth/index.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
 import { escapeHtml, formatDecimal, renderPage, renderTable } from './html.ts';
 import { placeLine } from './skdn-output.ts';
-import type { PaudMeasurement, ReportChild, ReportData, ReportPlace } from './types.ts';
+import type { ReportChild, ReportData, ReportPlace } from './types.ts';
 
 export interface PaudRow {
   child: ReportChild;
-  measurement: PaudMeasurement;
+  measurement: MeasurementRow;
   /** Completed months on the measuring day. */
   ageMonths: number;
   bmi: number | null;
@@ -41,20 +42,20 @@ export function computePaudList(data: ReportData, scope: { posyanduId?: string; 
   const rows: PaudRow[] = [];
   const paud = data.paud ?? [];
   // A correction replaces the row it names (the same rule as every report, history.ts).
-  const superseded = new Set(paud.flatMap((m) => (m.supersedesId === null ? [] : [m.supersedesId])));
+  const superseded = new Set(paud.flatMap((m) => (m.supersedes_id === null ? [] : [m.supersedes_id])));
   for (const m of paud) {
-    if (superseded.has(m.id) || m.measuredOn !== scope.date) continue;
-    if (scope.posyanduId !== undefined && m.posyanduId !== scope.posyanduId) continue;
-    const child = children.get(m.childId);
+    if (superseded.has(m.id) || m.measured_on !== scope.date) continue;
+    if (scope.posyanduId !== undefined && m.posyandu_id !== scope.posyanduId) continue;
+    const child = children.get(m.child_id);
     if (!child) continue;
-    const heightM = m.clenheiCm === null ? null : m.clenheiCm / 100;
+    const heightM = m.clenhei_cm === null ? null : m.clenhei_cm / 100;
     rows.push({
       child,
       measurement: m,
-      ageMonths: ageInCompletedMonths(child.birthDate, m.measuredOn),
-      bmi: heightM === null || m.weightKg === null ? null : m.weightKg / (heightM * heightM),
-      tbu: labelOf('tbu', m.statusTbu),
-      imtu: labelOf('imtu_5_18', m.statusImtu),
+      ageMonths: ageInCompletedMonths(child.birth_date, m.measured_on),
+      bmi: heightM === null || m.weight_kg === null ? null : m.weight_kg / (heightM * heightM),
+      tbu: labelOf('tbu', m.status_tbu),
+      imtu: labelOf('imtu_5_18', m.status_imtu),
       implausible: m.flen === 1 || m.fwei === 1 || m.fbmi === 1,
     });
   }
@@ -93,15 +94,15 @@ export function paudCsv(list: PaudList, options: CsvOptions = {}): string {
     list.rows.map((row): CsvCell[] => {
       const m = row.measurement;
       return [
-        row.child.pseudoId,
+        row.child.pseudo_id,
         row.child.name,
         row.child.sex === 1 ? 'L' : 'P',
-        row.child.birthDate,
+        row.child.birth_date,
         ageText(row.ageMonths),
         row.ageMonths,
-        m.measuredOn,
-        round(m.clenheiCm, 1),
-        round(m.weightKg, 2),
+        m.measured_on,
+        round(m.clenhei_cm, 1),
+        round(m.weight_kg, 2),
         round(row.bmi, 1),
         round(m.zlen, 2),
         row.tbu,
@@ -130,8 +131,8 @@ export function renderPaudHtml(list: PaudList, place: ReportPlace): string {
       escapeHtml(row.child.name),
       row.child.sex === 1 ? 'L' : 'P',
       escapeHtml(ageText(row.ageMonths)),
-      formatDecimal(m.clenheiCm, 1),
-      formatDecimal(m.weightKg, 2),
+      formatDecimal(m.clenhei_cm, 1),
+      formatDecimal(m.weight_kg, 2),
       formatDecimal(row.bmi, 1),
       z(m.zlen, row.tbu),
       z(m.zbmi, row.imtu),

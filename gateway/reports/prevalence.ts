@@ -7,10 +7,11 @@
 
 import { addMonths, ageInCompletedMonths, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { percent } from './cohort.ts';
 import { buildHistories, type ChildHistory, usableWflZ, usableZ } from './history.ts';
 import { type Denominator, denominatorsFor } from './sasaran.ts';
-import type { ReportData, ReportMeasurement } from './types.ts';
+import type { ReportData } from './types.ts';
 import { type ProportionInterval, wilsonInterval } from './wilson.ts';
 
 export const prevalenceIndicators = ['stunting', 'severeStunting', 'wasting', 'underweight'] as const;
@@ -50,14 +51,11 @@ export const prevalenceLabels: Record<
 /** Oedema counts as below −3 SD for the weight-based indicators (WHO anthro `R/prevalence.R`). */
 const oedemaZ = Number.NEGATIVE_INFINITY;
 const withOedema =
-  (z: (m: ReportMeasurement) => number | undefined) =>
-  (m: ReportMeasurement): number | undefined =>
+  (z: (m: MeasurementRow) => number | undefined) =>
+  (m: MeasurementRow): number | undefined =>
     m.oedema ? oedemaZ : z(m);
 
-const rules: Record<
-  PrevalenceIndicator,
-  { z: (m: ReportMeasurement) => number | undefined; cutoff: number }
-> = {
+const rules: Record<PrevalenceIndicator, { z: (m: MeasurementRow) => number | undefined; cutoff: number }> = {
   stunting: { z: (m) => usableZ(m.zlen, m.flen), cutoff: -2 },
   severeStunting: { z: (m) => usableZ(m.zlen, m.flen), cutoff: -3 },
   wasting: { z: withOedema(usableWflZ), cutoff: -2 },
@@ -109,19 +107,19 @@ function prevalenceByMonth(
   for (const { child, measurements } of histories) {
     lastOn.fill(undefined);
     for (const m of measurements) {
-      const index = monthIndex.get(m.measuredOn.slice(0, 7));
+      const index = monthIndex.get(m.measured_on.slice(0, 7));
       if (index === undefined) continue;
       prevalenceIndicators.forEach((name, k) => {
         const z = rules[name].z(m);
         if (z === undefined) return;
         lastZ[index * width + k] = z;
-        lastOn[index * width + k] = m.measuredOn;
+        lastOn[index * width + k] = m.measured_on;
       });
     }
     for (let slot = 0; slot < lastOn.length; slot++) {
       const on = lastOn[slot];
       if (on === undefined) continue;
-      const ageMonths = ageInCompletedMonths(child.birthDate, on);
+      const ageMonths = ageInCompletedMonths(child.birth_date, on);
       if (ageMonths < 0 || ageMonths >= 60) continue;
       measured[slot] = (measured[slot] as number) + 1;
       const cutoff = rules[prevalenceIndicators[slot % width] as PrevalenceIndicator].cutoff;

@@ -2,10 +2,12 @@
 // result, and the 3-monthly recap counting Hijau / Kuning / Merah / Tidak diukur for the village meeting.
 // Our colour comes from the measured length and its TB/U (PB/U) z through the `matColours` setting; a
 // length whose z is missing or WHO-flagged implausible counts as Tidak diukur (not usable), shown as such.
+
 import { ageInCompletedMonths, firstDayOf, lastDayOf, parseMonth, quarterOf } from '../clock/calendar.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { buildHistories, type ChildHistory, usableZ } from './history.ts';
 import { type MatColour, matColour, type ReportSettings, reportAgeMonths } from './settings.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export const matColours: readonly MatColour[] = ['hijau', 'kuning', 'merah', 'tidak-diukur'];
 export const matColourLabels: Record<MatColour, string> = {
@@ -26,7 +28,7 @@ export interface MatResultRow {
   child: ReportChild;
   /** Months (settings' `ageRule`) on the measurement day, or at the end of the period when not measured. */
   ageMonths: number;
-  measurement?: ReportMeasurement;
+  measurement?: MeasurementRow;
   zlen?: number;
   colour: MatColour;
   /** A length was measured but its z is flagged implausible or missing. */
@@ -46,12 +48,12 @@ export interface RecapReport {
   };
 }
 
-const hasLength = (m: ReportMeasurement): boolean => m.lenheiCm !== null && m.lenheiCm > 0;
+const hasLength = (m: MeasurementRow): boolean => m.lenhei_cm !== null && m.lenhei_cm > 0;
 
 /** Children 0–23 months at some day of [fromMonth, toMonth]: born by its end, under 24 months at its start. */
 function inCohort(child: ReportChild, fromMonth: string, toMonth: string): boolean {
-  if (ageInCompletedMonths(child.birthDate, lastDayOf(toMonth)) < 0) return false; // unborn or no real date
-  return ageInCompletedMonths(child.birthDate, firstDayOf(fromMonth)) < 24;
+  if (ageInCompletedMonths(child.birth_date, lastDayOf(toMonth)) < 0) return false; // unborn or no real date
+  return ageInCompletedMonths(child.birth_date, firstDayOf(fromMonth)) < 24;
 }
 
 function matResult(
@@ -61,10 +63,10 @@ function matResult(
   settings: ReportSettings,
 ): MatResultRow {
   const { child, measurements } = history;
-  let measurement: ReportMeasurement | undefined;
+  let measurement: MeasurementRow | undefined;
   for (let i = measurements.length - 1; i >= 0; i--) {
-    const m = measurements[i] as ReportMeasurement;
-    const month = m.measuredOn.slice(0, 7);
+    const m = measurements[i] as MeasurementRow;
+    const month = m.measured_on.slice(0, 7);
     if (month < fromMonth) break;
     if (month <= toMonth && hasLength(m)) {
       measurement = m;
@@ -72,17 +74,17 @@ function matResult(
     }
   }
   if (!measurement) {
-    const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, lastDayOf(toMonth)));
+    const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, lastDayOf(toMonth)));
     return { child, ageMonths, colour: 'tidak-diukur', unusable: false };
   }
   const zlen = usableZ(measurement.zlen, measurement.flen);
-  const ageMonths = reportAgeMonths(settings.ageRule, child.birthDate, measurement.measuredOn);
+  const ageMonths = reportAgeMonths(settings.ageRule, child.birth_date, measurement.measured_on);
   const row = { child, ageMonths, measurement, colour: matColour(settings.matColours, zlen ?? null) };
   return zlen === undefined ? { ...row, unusable: true } : { ...row, zlen, unusable: false };
 }
 
 const byPseudoId = (a: MatResultRow, b: MatResultRow): number =>
-  a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0;
+  a.child.pseudo_id < b.child.pseudo_id ? -1 : a.child.pseudo_id > b.child.pseudo_id ? 1 : 0;
 
 export interface RecapOptions {
   posyanduId?: string; // undefined: every child in the data (a village record)

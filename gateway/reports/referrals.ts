@@ -6,11 +6,12 @@
 
 import { addMonths, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { isUnderFiveIn } from './cohort.ts';
 import { buildHistories, lastInMonth, usableWflZ, usableZ } from './history.ts';
 import { type ReportSettings, reportAgeMonths } from './settings.ts';
 import { type WeighOutcome, weighOutcome } from './skdn.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export type ReferralReason = 't' | '2t' | 'bgm' | 'gizi_buruk' | 'gizi_kurang' | 'sangat_pendek' | 'pendek';
 
@@ -35,11 +36,7 @@ export interface MonthSigns {
   reasons: ReferralReason[];
 }
 
-const last = (
-  ms: readonly ReportMeasurement[],
-  month: string,
-  z: (m: ReportMeasurement) => number | undefined,
-) => {
+const last = (ms: readonly MeasurementRow[], month: string, z: (m: MeasurementRow) => number | undefined) => {
   const m = lastInMonth(ms, month, (x) => z(x) !== undefined);
   return m ? (z(m) as number) : undefined;
 };
@@ -47,7 +44,7 @@ const last = (
 /** What a child's measurements in `month` say: N/T/O/B, 2T, the z-scores and the referral reasons. */
 export function monthSigns(
   child: ReportChild,
-  measurements: readonly ReportMeasurement[],
+  measurements: readonly MeasurementRow[],
   month: string,
   settings: ReportSettings,
 ): MonthSigns {
@@ -58,7 +55,7 @@ export function monthSigns(
   const zwei = last(measurements, month, (m) => usableZ(m.zwei, m.fwei));
   const zwfl = last(measurements, month, usableWflZ);
   const zlen = last(measurements, month, (m) => usableZ(m.zlen, m.flen));
-  const oedema = lastInMonth(measurements, month, () => true)?.oedema === true;
+  const oedema = lastInMonth(measurements, month, () => true)?.oedema === 1;
   const reasons: ReferralReason[] = [];
   if (twoT) reasons.push('2t');
   else if (outcome?.status === 'T') reasons.push('t');
@@ -105,10 +102,10 @@ export function computeReferrals(data: ReportData, options: ListOptions): Referr
     if (!isUnderFiveIn(child, month)) continue;
     const signs = monthSigns(child, measurements, month, settings);
     if (signs.reasons.length === 0) continue;
-    const on = signs.outcome?.weighed.measuredOn ?? `${month}-01`;
+    const on = signs.outcome?.weighed.measured_on ?? `${month}-01`;
     rows.push({
       child,
-      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, on)),
+      ageMonths: Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, on)),
       signs,
     });
   }

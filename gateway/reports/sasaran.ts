@@ -24,19 +24,19 @@ export function denominatorsFor(
   const bounds = months.map((month) => [firstDayOf(month), lastDayOf(month)] as const);
   const registeredBy = months.map(() => new Map<string, number>());
   for (const { child } of histories) {
-    if (!parseDate(child.birthDate)) continue; // no real day: never counted
+    if (!parseDate(child.birth_date)) continue; // no real day: never counted
     bounds.forEach(([first, last], k) => {
-      if (!underFiveBetween(child.birthDate, first, last, true)) return;
+      if (!underFiveBetween(child.birth_date, first, last, true)) return;
       const counts = registeredBy[k] as Map<string, number>;
-      counts.set(child.posyanduId, (counts.get(child.posyanduId) ?? 0) + 1);
+      counts.set(child.posyandu_id, (counts.get(child.posyandu_id) ?? 0) + 1);
     });
   }
   return months.map((month, k) => {
     const counts = registeredBy[k] as Map<string, number>;
     const targets = new Map<string, number>();
     for (const row of data.sasaran ?? []) {
-      if (row.month === month && (posyanduId === undefined || row.posyanduId === posyanduId))
-        targets.set(row.posyanduId, row.balita);
+      if (row.month === month && (posyanduId === undefined || row.posyandu_id === posyanduId))
+        targets.set(row.posyandu_id, row.balita);
     }
     let s = 0;
     let registered = 0;

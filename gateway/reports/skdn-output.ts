@@ -98,13 +98,13 @@ export function renderSkdnHtml(report: SkdnReport, place: ReportPlace, generated
     return [
       escapeHtml(child.name),
       String(ageMonths),
-      formatDecimal(outcome?.weighed.weightKg, 2),
-      formatDecimal(outcome?.previous?.weightKg, 2),
+      formatDecimal(outcome?.weighed.weight_kg, 2),
+      formatDecimal(outcome?.previous?.weight_kg, 2),
       formatDecimal(outcome?.gainG, 0),
       outcome?.kbmG === undefined ? '–' : String(outcome.kbmG),
       outcome ? outcome.status : 'tidak ditimbang',
       twoT ? '2T: rujuk' : '',
-      escapeHtml(child.pseudoId),
+      escapeHtml(child.pseudo_id),
     ];
   });
   const children = renderTable(

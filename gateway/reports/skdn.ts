@@ -9,18 +9,19 @@
 import { addMonths, firstDayOf, parseMonth } from '../clock/calendar.ts';
 import { roundZ } from '../growth/index.ts';
 import { kbmForAge } from '../growth/kbm.ts';
+import type { MeasurementRow } from '../model/records.ts';
 import { isUnderFiveIn, percent } from './cohort.ts';
 import { buildHistories, isWeighed, lastInMonth, usableZ } from './history.ts';
 import { denominatorFor } from './sasaran.ts';
 import { type ReportSettings, reportAgeMonths } from './settings.ts';
-import type { ReportChild, ReportData, ReportMeasurement } from './types.ts';
+import type { ReportChild, ReportData } from './types.ts';
 
 export type WeighStatus = 'N' | 'T' | 'O' | 'B';
 
 export interface WeighOutcome {
   status: WeighStatus;
-  weighed: ReportMeasurement;
-  previous?: ReportMeasurement; // last month's weighing, for N and T
+  weighed: MeasurementRow;
+  previous?: MeasurementRow; // last month's weighing, for N and T
   gainG?: number;
   kbmG?: number;
   /** Age in months on the weighing by the settings' `ageRule` (the KMS column by default). */
@@ -35,20 +36,20 @@ export type WeighSettings = Pick<ReportSettings, 'kbmTable' | 'ageRule'>;
  */
 export function weighOutcome(
   child: ReportChild,
-  measurements: readonly ReportMeasurement[],
+  measurements: readonly MeasurementRow[],
   month: string,
   settings: WeighSettings,
 ): WeighOutcome | undefined {
   const weighed = lastInMonth(measurements, month, isWeighed);
   if (!weighed) return undefined;
-  const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, weighed.measuredOn));
+  const ageMonths = Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, weighed.measured_on));
   const previous = lastInMonth(measurements, addMonths(month, -1), isWeighed);
   if (!previous) {
-    const weighedBefore = measurements.some((m) => m.measuredOn.slice(0, 7) < month && isWeighed(m));
+    const weighedBefore = measurements.some((m) => m.measured_on.slice(0, 7) < month && isWeighed(m));
     return { status: weighedBefore ? 'O' : 'B', weighed, ageMonths };
   }
   // Whole grams: the scales read to 10 g, and float kg differences must not decide N against T.
-  const gainG = Math.round(((weighed.weightKg as number) - (previous.weightKg as number)) * 1000);
+  const gainG = Math.round(((weighed.weight_kg as number) - (previous.weight_kg as number)) * 1000);
   const kbmG = kbmForAge(settings.kbmTable, ageMonths);
   return { status: gainG >= kbmG ? 'N' : 'T', weighed, previous, gainG, kbmG, ageMonths };
 }
@@ -99,10 +100,10 @@ export interface SkdnReport {
   rows: SkdnChildRow[]; // one per child in S, by pseudo id
 }
 
-const bbuZ = (m: ReportMeasurement): number | undefined => usableZ(m.zwei, m.fwei);
+const bbuZ = (m: MeasurementRow): number | undefined => usableZ(m.zwei, m.fwei);
 
 /** BB/U z < −3 SD (rounded, as the labels) on the month's last measurement with a usable one. */
-export function belowRedLine(measurements: readonly ReportMeasurement[], month: string): boolean {
+export function belowRedLine(measurements: readonly MeasurementRow[], month: string): boolean {
   const m = lastInMonth(measurements, month, (x) => bbuZ(x) !== undefined);
   return m !== undefined && roundZ(bbuZ(m) as number) < -3;
 }
@@ -122,7 +123,7 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
   const denominator = denominatorFor(data, histories, posyanduId, month);
   for (const { child, measurements } of histories) {
     if (!isUnderFiveIn(child, month)) continue;
-    if (child.hasKia) counts.k++;
+    if (child.has_kia) counts.k++;
     const outcome = weighOutcome(child, measurements, month, settings);
     let twoT = false;
     if (outcome) {
@@ -137,14 +138,14 @@ export function computeSkdn(data: ReportData, options: SkdnOptions): SkdnReport 
     }
     const ageMonths =
       outcome?.ageMonths ??
-      Math.max(0, reportAgeMonths(settings.ageRule, child.birthDate, firstDayOf(month)));
+      Math.max(0, reportAgeMonths(settings.ageRule, child.birth_date, firstDayOf(month)));
     const bgm = outcome !== undefined && belowRedLine(measurements, month);
     if (twoT) counts.twoT++;
     if (bgm) counts.bgm++;
     rows.push(outcome ? { child, outcome, ageMonths, twoT, bgm } : { child, ageMonths, twoT, bgm });
   }
   rows.sort((a, b) =>
-    a.child.pseudoId < b.child.pseudoId ? -1 : a.child.pseudoId > b.child.pseudoId ? 1 : 0,
+    a.child.pseudo_id < b.child.pseudo_id ? -1 : a.child.pseudo_id > b.child.pseudo_id ? 1 : 0,
   );
   const dPrime = counts.n + counts.t;
   const { s } = denominator;

@@ -1,48 +1,48 @@
 // What the gateway keeps about a child and a visit beside the register, never published over MQTT:
 // the address for home visits (dusun, RT/RW, phone), a visit's vitamin A and ASI eksklusif, and the
 // month's sasaran (target count of balita in the area) per posyandu. Tables of migration 5.
-import type { Row, Sql } from './db.ts';
+import {
+  type ChildAddressRow,
+  childAddressColumns,
+  type SasaranRow,
+  sasaranColumns,
+  type VisitNoteRow,
+  visitNoteColumns,
+} from '../model/records.ts';
+import type { Sql } from './db.ts';
 
-export interface ChildAddress {
-  child_id: string;
-  dusun: string | null;
-  rt: string | null;
-  rw: string | null;
-  phone: string | null;
-  updated_at: string;
-}
+export type ChildAddress = ChildAddressRow;
+export type Sasaran = SasaranRow;
 
-export interface VisitNote {
-  child_id: string;
-  visit_on: string; // YYYY-MM-DD
+/** A visit note as the screens see it: the row with its flags as booleans. */
+export type VisitNote = Omit<VisitNoteRow, 'vitamin_a' | 'asi_eksklusif'> & {
   vitamin_a: boolean | null;
   asi_eksklusif: boolean | null;
-  updated_at: string;
-}
-
-export interface Sasaran {
-  posyandu_id: string;
-  month: string; // YYYY-MM
-  balita: number;
-  updated_at: string;
-}
+};
 
 type Flag = 0 | 1 | null;
 const toFlag = (value: boolean | null): Flag => (value === null ? null : value ? 1 : 0);
 const fromFlag = (value: Flag): boolean | null => (value === null ? null : value === 1);
 
+/** `INSERT … ON CONFLICT (key) DO UPDATE`: a newer row replaces every other column. */
+function replaceSql(table: string, columns: readonly string[], key: readonly string[]): string {
+  const others = columns.filter((column) => !key.includes(column));
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(',')})
+    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+}
+const setAddressSql = replaceSql('child_addresses', childAddressColumns, ['child_id']);
+const setSasaranSql = replaceSql('sasaran', sasaranColumns, ['posyandu_id', 'month']);
+
 export async function setChildAddress(sql: Sql, address: ChildAddress): Promise<void> {
   await sql.run(
-    `INSERT INTO child_addresses (child_id, dusun, rt, rw, phone, updated_at) VALUES (?,?,?,?,?,?)
-     ON CONFLICT (child_id) DO UPDATE SET dusun = excluded.dusun, rt = excluded.rt, rw = excluded.rw,
-       phone = excluded.phone, updated_at = excluded.updated_at`,
-    [address.child_id, address.dusun, address.rt, address.rw, address.phone, address.updated_at],
+    setAddressSql,
+    childAddressColumns.map((column) => address[column]),
   );
 }
 
 export async function getChildAddress(sql: Sql, childId: string): Promise<ChildAddress | undefined> {
-  return sql.get<ChildAddress & Row>(
-    'SELECT child_id, dusun, rt, rw, phone, updated_at FROM child_addresses WHERE child_id = ?',
+  return sql.get<ChildAddressRow>(
+    `SELECT ${childAddressColumns.join(', ')} FROM child_addresses WHERE child_id = ?`,
     [childId],
   );
 }
@@ -59,17 +59,9 @@ export async function setVisitNote(sql: Sql, note: VisitNote): Promise<void> {
   );
 }
 
-interface VisitNoteRow extends Row {
-  child_id: string;
-  visit_on: string;
-  vitamin_a: Flag;
-  asi_eksklusif: Flag;
-  updated_at: string;
-}
-
 export async function listVisitNotes(sql: Sql, childId: string): Promise<VisitNote[]> {
   const rows = await sql.all<VisitNoteRow>(
-    'SELECT child_id, visit_on, vitamin_a, asi_eksklusif, updated_at FROM visit_notes WHERE child_id = ? ORDER BY visit_on',
+    `SELECT ${visitNoteColumns.join(', ')} FROM visit_notes WHERE child_id = ? ORDER BY visit_on`,
     [childId],
   );
   return rows.map((row) => ({
@@ -81,9 +73,8 @@ export async function listVisitNotes(sql: Sql, childId: string): Promise<VisitNo
 
 export async function setSasaran(sql: Sql, sasaran: Sasaran): Promise<void> {
   await sql.run(
-    `INSERT INTO sasaran (posyandu_id, month, balita, updated_at) VALUES (?,?,?,?)
-     ON CONFLICT (posyandu_id, month) DO UPDATE SET balita = excluded.balita, updated_at = excluded.updated_at`,
-    [sasaran.posyandu_id, sasaran.month, sasaran.balita, sasaran.updated_at],
+    setSasaranSql,
+    sasaranColumns.map((column) => sasaran[column]),
   );
 }
 

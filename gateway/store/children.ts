@@ -1,36 +1,23 @@
 // Children: registration, lookup, and merging of the village register (children of other posyandu).
 
-import type { Child, Sex } from '../model/index.ts';
-import type { Db, Row, Sql } from './db.ts';
+import type { Child } from '../model/index.ts';
+import { type ChildRow, childColumns } from '../model/records.ts';
+import type { Db, Sql } from './db.ts';
 import { nameKey, nameSimilarity } from './name-match.ts';
 
-interface ChildRow extends Row {
-  id: string;
-  pseudo_id: string;
-  name: string;
-  sex: number;
-  birth_date: string;
-  nik: string | null;
-  mother_name: string;
-  posyandu_id: string;
-  village_id: string;
-  has_kia: number;
-  created_at: string;
-  updated_at: string;
-}
+const columns = childColumns.join(', ');
+const insertSql = `INSERT INTO children (${columns}) VALUES (${childColumns.map(() => '?').join(',')})`;
 
-const columns =
-  'id, pseudo_id, name, sex, birth_date, nik, mother_name, posyandu_id, village_id, has_kia, created_at, updated_at';
-
+/** A child of this posyandu's register as the screens see it (its personal fields are never null here). */
 function toChild(row: ChildRow): Child {
   return {
     id: row.id,
     pseudo_id: row.pseudo_id,
-    name: row.name,
-    sex: row.sex as Sex,
-    birth_date: row.birth_date,
+    name: row.name as string,
+    sex: row.sex,
+    birth_date: row.birth_date as string,
     nik: row.nik,
-    mother_name: row.mother_name,
+    mother_name: row.mother_name as string,
     posyandu_id: row.posyandu_id,
     village_id: row.village_id,
     has_kia: row.has_kia === 1,
@@ -40,29 +27,12 @@ function toChild(row: ChildRow): Child {
 }
 
 function values(child: Child) {
-  return [
-    child.id,
-    child.pseudo_id,
-    child.name,
-    nameKey(child.name),
-    child.sex,
-    child.birth_date,
-    child.nik,
-    child.mother_name,
-    child.posyandu_id,
-    child.village_id,
-    child.has_kia ? 1 : 0,
-    child.created_at,
-    child.updated_at,
-  ];
+  const row: ChildRow = { ...child, name_key: nameKey(child.name), has_kia: child.has_kia ? 1 : 0 };
+  return childColumns.map((column) => row[column]);
 }
 
 export async function insertChild(sql: Sql, child: Child): Promise<void> {
-  await sql.run(
-    `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
-       village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    values(child),
-  );
+  await sql.run(insertSql, values(child));
 }
 
 /**
@@ -73,8 +43,7 @@ export async function insertChild(sql: Sql, child: Child): Promise<void> {
  */
 export async function mergeRegisterChild(sql: Sql, child: Child, ownPosyanduId: string): Promise<boolean> {
   const result = await sql.run(
-    `INSERT INTO children (id, pseudo_id, name, name_key, sex, birth_date, nik, mother_name, posyandu_id,
-       village_id, has_kia, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+    `${insertSql}
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key, sex = excluded.sex,
        birth_date = excluded.birth_date, nik = excluded.nik, mother_name = excluded.mother_name,
        posyandu_id = excluded.posyandu_id, has_kia = excluded.has_kia, updated_at = excluded.updated_at

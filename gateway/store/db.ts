@@ -205,3 +205,66 @@ export function isConstraintError(error: unknown): boolean {
     error instanceof Error && 'code' in error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT'
   );
 }
+
+// The online backup and the integrity check of a file, through their own read-only connection.
+
+// sqlite3's Backup object is not in its type declarations; this is the part we use.
+interface SqliteBackup {
+  step(pages: number, callback: (error: Error | null) => void): void;
+  finish(callback?: (error: Error | null) => void): void;
+  readonly completed: boolean;
+  readonly failed: boolean;
+}
+type BackupCapableDatabase = sqlite3.Database & {
+  backup(filename: string, callback: (error: Error | null) => void): SqliteBackup;
+};
+
+function openDatabase(path: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db: sqlite3.Database = new sqlite3.Database(path, mode, (error) =>
+      error ? reject(new Error(`cannot open database ${path}: ${error.message}`)) : resolve(db),
+    );
+  });
+}
+
+function closeDatabase(db: sqlite3.Database): Promise<void> {
+  return new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * Copies a database file with SQLite's online backup API, in one step: one read transaction, hence one
+ * consistent snapshot while the gateway keeps writing (`tikar backup`, store/backup.ts).
+ */
+export async function onlineBackup(sourcePath: string, destinationPath: string): Promise<void> {
+  const source = (await openDatabase(sourcePath, sqlite3.OPEN_READONLY)) as BackupCapableDatabase;
+  try {
+    source.configure('busyTimeout', 5000);
+    await new Promise<void>((resolve, reject) => {
+      const backup = source.backup(destinationPath, (error) => {
+        if (error) return reject(new Error(`backup of ${sourcePath} failed to start: ${error.message}`));
+        backup.step(-1, (stepError) => {
+          backup.finish();
+          if (stepError || !backup.completed) {
+            reject(new Error(`backup of ${sourcePath} failed: ${stepError?.message ?? 'incomplete'}`));
+          } else resolve();
+        });
+      });
+    });
+  } finally {
+    await closeDatabase(source);
+  }
+}
+
+/** `PRAGMA integrity_check` on a database file; resolves to 'ok' or SQLite's complaint. */
+export async function checkIntegrity(path: string): Promise<string> {
+  const db = await openDatabase(path, sqlite3.OPEN_READONLY);
+  try {
+    return await new Promise<string>((resolve, reject) =>
+      db.get<{ integrity_check: string }>('PRAGMA integrity_check', (error, row) =>
+        error ? reject(error) : resolve(row?.integrity_check ?? 'no answer'),
+      ),
+    );
+  } finally {
+    await closeDatabase(db);
+  }
+}

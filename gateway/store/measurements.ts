@@ -1,55 +1,15 @@
 // Measurements and their raw readings. Rows are never updated: a correction is a new row whose
 // supersedes_id names the row it replaces.
 
-import type { Row, Sql, SqlValue } from './db.ts';
+import {
+  type MeasurementRow,
+  measurementColumns,
+  type ReadingRow,
+  readingColumns,
+} from '../model/records.ts';
+import type { Sql, SqlValue } from './db.ts';
 
-export interface MeasurementRow extends Row {
-  id: string;
-  child_id: string;
-  posyandu_id: string;
-  village_id: string;
-  measured_at: string;
-  measured_on: string;
-  age_days: number;
-  position: 'l' | 'h';
-  lenhei_cm: number | null;
-  clenhei_cm: number | null;
-  weight_kg: number | null;
-  headc_cm: number | null;
-  oedema: 0 | 1;
-  zlen: number | null;
-  zwei: number | null;
-  zwfl: number | null;
-  zbmi: number | null;
-  zhc: number | null;
-  flen: 0 | 1 | null;
-  fwei: 0 | 1 | null;
-  fwfl: 0 | 1 | null;
-  fbmi: 0 | 1 | null;
-  fhc: 0 | 1 | null;
-  status_tbu: string | null;
-  status_bbu: string | null;
-  status_bbtb: string | null;
-  status_imtu: string | null;
-  calibration_id: string | null;
-  device_id: string | null;
-  supersedes_id: string | null;
-  correction_reason: string | null;
-  source: 'mat' | 'manual' | 'record' | 'import';
-  created_at: string;
-  /** The WHO reference the z-scores come from: the 2006 standards, or the 2007 reference (PAUD, 5 years on). */
-  reference: 'who2006' | 'who2007';
-}
-
-export interface ReadingRow extends Row {
-  id: string;
-  measurement_id: string;
-  channel: 'length' | 'weight';
-  ordinal: number;
-  value_mm_or_g: number;
-  raw_counts_json: string | null;
-  locked_at: string;
-}
+export type { MeasurementRow, ReadingRow };
 
 /** A stored measurement with what the screens need besides the row itself. */
 export interface StoredMeasurement {
@@ -58,53 +18,6 @@ export interface StoredMeasurement {
   supersededBy: string | null;
   delivery: 'pending' | 'sent' | 'delivered' | 'local';
 }
-
-export const measurementColumns = [
-  'id',
-  'child_id',
-  'posyandu_id',
-  'village_id',
-  'measured_at',
-  'measured_on',
-  'age_days',
-  'position',
-  'lenhei_cm',
-  'clenhei_cm',
-  'weight_kg',
-  'headc_cm',
-  'oedema',
-  'zlen',
-  'zwei',
-  'zwfl',
-  'zbmi',
-  'zhc',
-  'flen',
-  'fwei',
-  'fwfl',
-  'fbmi',
-  'fhc',
-  'status_tbu',
-  'status_bbu',
-  'status_bbtb',
-  'status_imtu',
-  'calibration_id',
-  'device_id',
-  'supersedes_id',
-  'correction_reason',
-  'source',
-  'created_at',
-  'reference',
-] as const satisfies readonly (keyof MeasurementRow)[];
-
-const readingColumns = [
-  'id',
-  'measurement_id',
-  'channel',
-  'ordinal',
-  'value_mm_or_g',
-  'raw_counts_json',
-  'locked_at',
-] as const satisfies readonly (keyof ReadingRow)[];
 
 const insertMeasurementSql = `INSERT INTO measurements (${measurementColumns.join(', ')}) VALUES (${measurementColumns
   .map(() => '?')

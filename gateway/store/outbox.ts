@@ -2,33 +2,16 @@
 // it carries. Lifecycle: pending → sent (broker PUBACK) → delivered (receipt from the record). A sent message
 // without a receipt becomes due again after a timeout, forever, with backoff.
 
-import type { Row, Sql } from './db.ts';
+import type { OutboxRow } from '../model/records.ts';
+import type { Sql } from './db.ts';
 
-export type OutboxKind = 'measurement' | 'child';
+export type OutboxKind = OutboxRow['kind'];
 
-export interface OutboxMessage extends Row {
-  id: string;
-  kind: OutboxKind;
-  subject_id: string;
-  topic: string;
-  payload: string;
-  child_id: string | null;
-  created_at: string;
-  sent_at: string | null;
-  delivered_at: string | null;
-  attempts: number;
-  next_attempt_at: string;
-}
-
-export interface NewOutboxMessage {
-  id: string;
-  kind: OutboxKind;
-  subjectId: string;
-  topic: string;
-  payload: string;
-  childId: string | null;
-  createdAt: string;
-}
+/** A new message: the bookkeeping columns start empty (no attempt yet, due at once). */
+export type NewOutboxMessage = Pick<
+  OutboxRow,
+  'id' | 'kind' | 'subject_id' | 'topic' | 'payload' | 'child_id' | 'created_at'
+>;
 
 export async function enqueue(sql: Sql, message: NewOutboxMessage): Promise<void> {
   await sql.run(
@@ -37,12 +20,12 @@ export async function enqueue(sql: Sql, message: NewOutboxMessage): Promise<void
     [
       message.id,
       message.kind,
-      message.subjectId,
+      message.subject_id,
       message.topic,
       message.payload,
-      message.childId,
-      message.createdAt,
-      message.createdAt,
+      message.child_id,
+      message.created_at,
+      message.created_at,
     ],
   );
 }
@@ -52,8 +35,8 @@ export async function enqueue(sql: Sql, message: NewOutboxMessage): Promise<void
  * oldest undelivered message is ever on its way: the next one waits for its receipt. So a child's messages
  * reach the record in order even when a broker drops some of them (a resend can never be overtaken).
  */
-export async function dueMessages(sql: Sql, nowIso: string, limit: number): Promise<OutboxMessage[]> {
-  return sql.all<OutboxMessage>(
+export async function dueMessages(sql: Sql, nowIso: string, limit: number): Promise<OutboxRow[]> {
+  return sql.all<OutboxRow>(
     `SELECT o.* FROM outbox o
      WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?
        AND (o.child_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p WHERE p.child_id = o.child_id

@@ -5,7 +5,6 @@ import {
   applyCalibration,
   applyTaredWeight,
   type CalibrationModel,
-  CalibrationStore,
   calibrationValidity,
   checkReference,
   evaluateModel,
@@ -16,6 +15,7 @@ import {
   simWeightProfile,
 } from '../../calibration/index.ts';
 import { createRandom } from '../../device/sim/index.ts';
+import { CalibrationStore } from '../../gateway/store/calibration-files.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const NOW = new Date('2026-06-01T08:00:00+07:00');

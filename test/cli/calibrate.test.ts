@@ -5,12 +5,8 @@ import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyCalibration,
-  CalibrationStore,
-  invertModel,
-  simLengthProfile,
-} from '../../calibration/index.ts';
+import { applyCalibration, invertModel, simLengthProfile } from '../../calibration/index.ts';
+import { CalibrationStore } from '../../gateway/store/calibration-files.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 
 const run = promisify(execFile);

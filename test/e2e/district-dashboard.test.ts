@@ -15,11 +15,6 @@ import {
   defaultReportSettings,
   type ReportData,
 } from '../../gateway/reports/index.ts';
-import {
-  type MeasurementTuple,
-  measurementColumns,
-  toReportMeasurement,
-} from '../../gateway/reports/load.ts';
 import { openPostgres, type Pg } from '../../gateway/store/postgres.ts';
 import {
   districtMessages,
@@ -60,20 +55,21 @@ function reportDataOf(messages: readonly MeasurementMessage[]): ReportData {
     );
     children.set(child.id, {
       id: child.id,
-      pseudoId: child.pseudo_id,
+      pseudo_id: child.pseudo_id,
       name: '',
       sex: child.sex,
-      birthDate: birth.toISOString().slice(0, 10),
+      birth_date: birth.toISOString().slice(0, 10),
       nik: null,
-      motherName: null,
-      posyanduId: child.posyandu_id,
-      villageId: child.village_id,
-      hasKia: child.has_kia,
+      mother_name: null,
+      posyandu_id: child.posyandu_id,
+      village_id: child.village_id,
+      name_key: null,
+      has_kia: child.has_kia ? 1 : 0,
+      created_at: child.created_at,
+      updated_at: child.updated_at,
     });
   }
-  const measurements = messages.map((m) =>
-    toReportMeasurement(measurementColumns.map((c) => m.measurement[c]) as MeasurementTuple),
-  );
+  const measurements = messages.map((m) => m.measurement);
   return { children: [...children.values()], measurements };
 }
 

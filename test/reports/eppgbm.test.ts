@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eppgbmByNameColumns, eppgbmColumns, eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { eppgbmXlsx } from '../../gateway/reports/eppgbm-xlsx.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
-import { child, measurement, skdnFixture } from './fixtures.ts';
+import { address, child, measurement, skdnFixture, visitNote } from './fixtures.ts';
 
 const place = {
   provinsi: 'Nusa Tenggara Timur',
@@ -49,16 +49,16 @@ const headers = [
 
 function data() {
   const children = [
-    child({ id: 'Z', birthDate: '2024-08-31', sex: 2, nik: '5301010101010001', name: 'Siti, "Ani"' }),
+    child({ id: 'Z', birth_date: '2024-08-31', sex: 2, nik: '5301010101010001', name: 'Siti, "Ani"' }),
   ];
   const measurements = [
-    measurement({ childId: 'Z', measuredOn: '2026-10-05', weightKg: 10.1 }),
+    measurement({ child_id: 'Z', measured_on: '2026-10-05', weight_kg: 10.1 }),
     // Born 2024-08-31, measured 2026-11-09: 2 years 2 months 9 days (Oct has 30 days: Oct 31 -> Nov 9)
     measurement({
-      childId: 'Z',
-      measuredOn: '2026-11-09',
-      weightKg: 10.35,
-      lenheiCm: 83.15,
+      child_id: 'Z',
+      measured_on: '2026-11-09',
+      weight_kg: 10.35,
+      lenhei_cm: 83.15,
       position: 'h',
       zwei: -1.234,
       fwei: 0,
@@ -216,10 +216,10 @@ describe('e-PPGBM by-name layout', () => {
     // BB/TB comes from that length.
     const base = data();
     const flagged = measurement({
-      childId: 'Z',
-      measuredOn: '2026-11-20',
-      weightKg: 10.4,
-      lenheiCm: 60.0,
+      child_id: 'Z',
+      measured_on: '2026-11-20',
+      weight_kg: 10.4,
+      lenhei_cm: 60.0,
       zlen: -9.1,
       flen: 1,
       zwfl: 3.2,
@@ -230,11 +230,11 @@ describe('e-PPGBM by-name layout', () => {
     const withDetails = {
       ...base,
       measurements: [...base.measurements, flagged],
-      addresses: new Map([['Z', { dusun: 'Oeleta', rt: '004', rw: '002', phone: null }]]),
+      addresses: new Map([['Z', address('Z', { dusun: 'Oeleta', rt: '004', rw: '002', phone: null })]]),
       visitNotes: [
-        { childId: 'Z', visitOn: '2025-08-11', vitaminA: true, asiEksklusif: null },
-        { childId: 'Z', visitOn: '2026-02-10', vitaminA: true, asiEksklusif: null },
-        { childId: 'Z', visitOn: '2026-08-12', vitaminA: true, asiEksklusif: null },
+        visitNote('Z', '2025-08-11', { vitamin_a: 1 }),
+        visitNote('Z', '2026-02-10', { vitamin_a: 1 }),
+        visitNote('Z', '2026-08-12', { vitamin_a: 1 }),
       ],
     };
     const lines = eppgbmCsv(eppgbmRows(withDetails, options), place, {}, undefined, 'eppgbm').split('\r\n');

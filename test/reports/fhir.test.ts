@@ -12,21 +12,21 @@ function data() {
   const children = [
     child({
       id: '0190a0c0-0000-7000-8000-000000000001',
-      birthDate: '2025-06-10',
+      birth_date: '2025-06-10',
       nik: '3201234567890123',
       sex: 2,
     }),
-    child({ id: '0190a0c0-0000-7000-8000-000000000002', birthDate: '2023-01-02' }),
+    child({ id: '0190a0c0-0000-7000-8000-000000000002', birth_date: '2023-01-02' }),
   ];
   const [girl, boy] = children as [(typeof children)[0], (typeof children)[0]];
   const measurements = [
     measurement({
-      childId: girl.id,
-      measuredOn: '2026-11-09',
+      child_id: girl.id,
+      measured_on: '2026-11-09',
       position: 'l',
-      lenheiCm: 71.4,
-      weightKg: 8.15,
-      headcCm: 44.2,
+      lenhei_cm: 71.4,
+      weight_kg: 8.15,
+      headc_cm: 44.2,
       zlen: -2.314,
       flen: 0,
       zwei: -1.2,
@@ -39,20 +39,20 @@ function data() {
       fhc: 0,
     }),
     measurement({
-      childId: boy.id,
-      measuredOn: '2026-11-09',
+      child_id: boy.id,
+      measured_on: '2026-11-09',
       position: 'h',
-      lenheiCm: 88.0,
-      weightKg: 11.9,
+      lenhei_cm: 88.0,
+      weight_kg: 11.9,
       zlen: -3.4,
       flen: 0,
     }),
     // A clock without an offset must not produce a FHIR dateTime without one.
     {
-      ...measurement({ childId: boy.id, measuredOn: '2026-11-10', weightKg: 12.0 }),
-      measuredAt: '2026-11-10T09:00:00',
+      ...measurement({ child_id: boy.id, measured_on: '2026-11-10', weight_kg: 12.0 }),
+      measured_at: '2026-11-10T09:00:00',
     },
-    measurement({ childId: boy.id, measuredOn: '2026-09-01', weightKg: 11.0 }), // outside the range
+    measurement({ child_id: boy.id, measured_on: '2026-09-01', weight_kg: 11.0 }), // outside the range
   ];
   return { children, measurements };
 }
@@ -177,7 +177,7 @@ describe('FHIR bundles from seeded random data', () => {
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), (seed, transaction) => {
         const data = randomReportData(seed, 6, 6);
         const spoiled = data.measurements.map((m, i) =>
-          i % 7 === 3 ? { ...m, weightKg: Number.NaN, zwei: Number.POSITIVE_INFINITY, headcCm: 45.5 } : m,
+          i % 7 === 3 ? { ...m, weight_kg: Number.NaN, zwei: Number.POSITIVE_INFINITY, headc_cm: 45.5 } : m,
         );
         const { bundle } = buildFhirBundle(
           { ...data, measurements: spoiled },
@@ -203,14 +203,14 @@ describe('FHIR: a correction re-exported', () => {
   // circumference that belonged to another child. The bidan corrected it on 2026-11-12: weight 8.15 kg, no
   // head circumference. Re-exporting must update the same Observations (status corrected), retract the
   // head circumference and its z-score (entered-in-error), and add no new ids: a receiver holds one weight.
-  const girl = child({ id: '0190a0c0-0000-7000-8000-000000000001', birthDate: '2025-06-10', sex: 2 });
+  const girl = child({ id: '0190a0c0-0000-7000-8000-000000000001', birth_date: '2025-06-10', sex: 2 });
   const original = measurement({
     id: 'orig',
-    childId: girl.id,
-    measuredOn: '2026-11-09',
-    lenheiCm: 71.4,
-    weightKg: 9.15,
-    headcCm: 44.2,
+    child_id: girl.id,
+    measured_on: '2026-11-09',
+    lenhei_cm: 71.4,
+    weight_kg: 9.15,
+    headc_cm: 44.2,
     zlen: -2.31,
     flen: 0,
     zwei: -0.4,
@@ -223,15 +223,15 @@ describe('FHIR: a correction re-exported', () => {
   const correction = {
     ...original,
     id: 'fix',
-    measuredAt: '2026-11-12T10:00:00+08:00',
-    measuredOn: '2026-11-12',
-    weightKg: 8.15,
-    headcCm: null,
+    measured_at: '2026-11-12T10:00:00+08:00',
+    measured_on: '2026-11-12',
+    weight_kg: 8.15,
+    headc_cm: null,
     zwei: -1.2,
     zwfl: -0.1,
     zhc: null,
     fhc: null,
-    supersedesId: 'orig',
+    supersedes_id: 'orig',
   };
   const range = { posyanduId: 'pos-1', fromMonth: '2026-11', toMonth: '2026-11', now: options.now };
   const before = resources(buildFhirBundle({ children: [girl], measurements: [original] }, range).bundle);

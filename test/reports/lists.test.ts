@@ -54,7 +54,7 @@ describe('daftar kunjungan rumah (home visits)', () => {
       ['Ika', 'Sukamaju', 2, true],
       ['Fajar', null, null, false],
     ]);
-    expect(list.rows[1]?.child.motherName).toBe('Ibu D4');
+    expect(list.rows[1]?.child.mother_name).toBe('Ibu D4');
     expect(list.rows[1]?.address?.phone).toBe('081234567890');
   });
 });

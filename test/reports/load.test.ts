@@ -23,12 +23,12 @@ describe('loading report rows from the gateway SQLite file', () => {
   it('reads the children of one posyandu with their measurements, corrections included', async () => {
     const data = await loadReportData(db, 'pos-1');
     expect(data.children.map((c) => c.id).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'I', 'K', 'L']);
-    expect(data.measurements.some((m) => m.childId === 'J')).toBe(false);
+    expect(data.measurements.some((m) => m.child_id === 'J')).toBe(false);
     const fixed = data.measurements.find((m) => m.id === 'k-fixed');
-    expect(fixed).toMatchObject({ supersedesId: 'k-wrong', weightKg: 10.4, source: 'mat' });
-    const l = data.measurements.find((m) => m.childId === 'L' && m.lenheiCm !== null);
-    expect(l).toMatchObject({ position: 'h', lenheiCm: 80.1, weightKg: null, oedema: false, flen: null });
-    expect(data.children.find((c) => c.id === 'C')?.hasKia).toBe(false);
+    expect(fixed).toMatchObject({ supersedes_id: 'k-wrong', weight_kg: 10.4, source: 'mat' });
+    const l = data.measurements.find((m) => m.child_id === 'L' && m.lenhei_cm !== null);
+    expect(l).toMatchObject({ position: 'h', lenhei_cm: 80.1, weight_kg: null, oedema: 0, flen: null });
+    expect(data.children.find((c) => c.id === 'C')?.has_kia).toBe(0);
   });
 
   it('gives the same SKDN as the in-memory fixture (S 9, K 7, D 6, N 3, T 1, O 1, B 1)', async () => {

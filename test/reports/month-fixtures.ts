@@ -1,6 +1,6 @@
 // Hand-worked posyandu months for the issue-14 reports; each fixture's working is in its comment.
 import type { ReportData } from '../../gateway/reports/types.ts';
-import { child, measurement, weighing } from './fixtures.ts';
+import { address, child, measurement, weighing } from './fixtures.ts';
 
 // KMS month columns against completed months (posyandu pos-1, November 2026):
 //           born        Oct weighing   Nov weighing   gain   completed months -> KBM  KMS column -> KBM   completed  KMS
@@ -12,10 +12,10 @@ import { child, measurement, weighing } from './fixtures.ts';
 // P and S2 turn from N into T, so they reach the referral list (Buku KIA refers on a single T).
 export function kmsAgeFixture() {
   const children = [
-    child({ id: 'P', birthDate: '2026-09-25' }),
-    child({ id: 'S2', birthDate: '2026-09-30', sex: 2 }),
-    child({ id: 'Q', birthDate: '2026-07-20' }),
-    child({ id: 'U', birthDate: '2025-01-15', sex: 2 }),
+    child({ id: 'P', birth_date: '2026-09-25' }),
+    child({ id: 'S2', birth_date: '2026-09-30', sex: 2 }),
+    child({ id: 'Q', birth_date: '2026-07-20' }),
+    child({ id: 'U', birth_date: '2025-01-15', sex: 2 }),
   ];
   const measurements = [
     weighing('P', '2026-10-20', 4.0),
@@ -24,10 +24,10 @@ export function kmsAgeFixture() {
     weighing('S2', '2026-11-29', 4.78),
     weighing('Q', '2026-10-10', 6.0),
     measurement({
-      childId: 'Q',
-      measuredOn: '2026-11-10',
-      weightKg: 6.62,
-      lenheiCm: 62.0,
+      child_id: 'Q',
+      measured_on: '2026-11-10',
+      weight_kg: 6.62,
+      lenhei_cm: 62.0,
       zlen: -0.5,
       flen: 0,
     }),
@@ -71,25 +71,25 @@ export function kmsAgeFixture() {
 // Indicators: 7 children, ditimbang rutin 2 (28.57 %), PB/TB ≥ 2× setahun 1 (14.29 %).
 export function listsFixture(): ReportData {
   const children = [
-    child({ id: 'A1', name: 'Ani', sex: 2, birthDate: '2026-06-15' }),
-    child({ id: 'B2', name: 'Budi', sex: 1, birthDate: '2025-08-10' }),
-    child({ id: 'C3', name: 'Citra', sex: 2, birthDate: '2024-11-20' }),
-    child({ id: 'D4', name: 'Dodi', sex: 1, birthDate: '2023-03-05' }),
-    child({ id: 'E5', name: 'Eka', sex: 2, birthDate: '2025-02-01' }),
-    child({ id: 'F6', name: 'Fajar', sex: 1, birthDate: '2026-10-28', hasKia: false }),
-    child({ id: 'G7', name: 'Gita', sex: 2, birthDate: '2022-12-10' }),
-    child({ id: 'H8', name: 'Hadi', sex: 1, birthDate: '2025-12-01' }),
-    child({ id: 'I9', name: 'Ika', sex: 2, birthDate: '2026-04-20' }),
+    child({ id: 'A1', name: 'Ani', sex: 2, birth_date: '2026-06-15' }),
+    child({ id: 'B2', name: 'Budi', sex: 1, birth_date: '2025-08-10' }),
+    child({ id: 'C3', name: 'Citra', sex: 2, birth_date: '2024-11-20' }),
+    child({ id: 'D4', name: 'Dodi', sex: 1, birth_date: '2023-03-05' }),
+    child({ id: 'E5', name: 'Eka', sex: 2, birth_date: '2025-02-01' }),
+    child({ id: 'F6', name: 'Fajar', sex: 1, birth_date: '2026-10-28', has_kia: 0 }),
+    child({ id: 'G7', name: 'Gita', sex: 2, birth_date: '2022-12-10' }),
+    child({ id: 'H8', name: 'Hadi', sex: 1, birth_date: '2025-12-01' }),
+    child({ id: 'I9', name: 'Ika', sex: 2, birth_date: '2026-04-20' }),
   ];
   const m = measurement;
   const measurements = [
-    m({ childId: 'A1', measuredOn: '2026-09-14', weightKg: 6.0, lenheiCm: 61.0, zlen: -1.2, flen: 0 }),
+    m({ child_id: 'A1', measured_on: '2026-09-14', weight_kg: 6.0, lenhei_cm: 61.0, zlen: -1.2, flen: 0 }),
     weighing('A1', '2026-10-13', 6.7),
     m({
-      childId: 'A1',
-      measuredOn: '2026-11-12',
-      weightKg: 7.0,
-      lenheiCm: 63.0,
+      child_id: 'A1',
+      measured_on: '2026-11-12',
+      weight_kg: 7.0,
+      lenhei_cm: 63.0,
       zwei: -1.8,
       fwei: 0,
       zwfl: -0.9,
@@ -99,13 +99,21 @@ export function listsFixture(): ReportData {
     }),
     weighing('B2', '2026-09-09', 9.0),
     weighing('B2', '2026-10-08', 9.0),
-    m({ childId: 'B2', measuredOn: '2026-11-10', weightKg: 9.1, zwei: -3.2, fwei: 0, zwfl: -2.5, fwfl: 0 }),
+    m({
+      child_id: 'B2',
+      measured_on: '2026-11-10',
+      weight_kg: 9.1,
+      zwei: -3.2,
+      fwei: 0,
+      zwfl: -2.5,
+      fwfl: 0,
+    }),
     weighing('C3', '2026-10-10', 10.2),
     m({
-      childId: 'C3',
-      measuredOn: '2026-11-10',
-      weightKg: 10.5,
-      lenheiCm: 80.0,
+      child_id: 'C3',
+      measured_on: '2026-11-10',
+      weight_kg: 10.5,
+      lenhei_cm: 80.0,
       zlen: -2.6,
       flen: 0,
       zwfl: -0.5,
@@ -116,12 +124,12 @@ export function listsFixture(): ReportData {
     weighing('D4', '2026-09-07', 13.0),
     weighing('E5', '2026-10-05', 9.5),
     weighing('G7', '2026-10-06', 11.5),
-    m({ childId: 'G7', measuredOn: '2026-11-09', weightKg: 11.0, oedema: true }),
+    m({ child_id: 'G7', measured_on: '2026-11-09', weight_kg: 11.0, oedema: 1 }),
     m({
-      childId: 'H8',
-      measuredOn: '2026-11-11',
-      weightKg: 8.5,
-      lenheiCm: 50.0,
+      child_id: 'H8',
+      measured_on: '2026-11-11',
+      weight_kg: 8.5,
+      lenhei_cm: 50.0,
       zlen: -7,
       flen: 1,
       zwfl: -3.62,
@@ -132,9 +140,9 @@ export function listsFixture(): ReportData {
     weighing('I9', '2026-09-14', 7.0),
   ];
   const addresses = new Map([
-    ['D4', { dusun: 'Krajan', rt: '2', rw: '1', phone: '081234567890' }],
-    ['E5', { dusun: 'Krajan', rt: '1', rw: '1', phone: null }],
-    ['I9', { dusun: 'Sukamaju', rt: '4', rw: '2', phone: null }],
+    ['D4', address('D4', { dusun: 'Krajan', rt: '2', rw: '1', phone: '081234567890' })],
+    ['E5', address('E5', { dusun: 'Krajan', rt: '1', rw: '1', phone: null })],
+    ['I9', address('I9', { dusun: 'Sukamaju', rt: '4', rw: '2', phone: null })],
   ]);
   return { children, measurements, addresses };
 }

@@ -1,9 +1,11 @@
 // PAUD children (60-84 months, WHO Reference 2007): kept out of SKDN, the growth-mat recap and
 // prevalence, listed for their measuring day (CSV, print), through a real SQLite file and the web route.
+
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/report.ts';
 import { computeGrowth2007, roundZ } from '../../gateway/growth/index.ts';
+import type { MeasurementRow } from '../../gateway/model/records.ts';
 import {
   computePrevalence,
   computeRecap,
@@ -12,7 +14,7 @@ import {
   loadReportData,
 } from '../../gateway/reports/index.ts';
 import { computePaudList, paudCsv, renderPaudHtml } from '../../gateway/reports/paud.ts';
-import type { PaudMeasurement, ReportData } from '../../gateway/reports/types.ts';
+import type { ReportData } from '../../gateway/reports/types.ts';
 import type { Db } from '../../gateway/store/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { type Harness, startHarness } from '../web/harness.ts';
@@ -27,24 +29,24 @@ function paudMeasurement(
   birthDays: number,
   heightCm: number,
   weightKg: number,
-  over: Partial<PaudMeasurement> = {},
-): PaudMeasurement {
+  over: Partial<MeasurementRow> = {},
+): MeasurementRow {
   const r = computeGrowth2007({ sex: 2, ageDays: birthDays, lenheiCm: heightCm, weightKg });
   return {
-    ...measurement({ childId, measuredOn: DAY }),
-    ageDays: birthDays,
+    ...measurement({ child_id: childId, measured_on: DAY }),
+    age_days: birthDays,
     position: 'h',
-    lenheiCm: heightCm,
-    clenheiCm: heightCm,
-    weightKg,
+    lenhei_cm: heightCm,
+    clenhei_cm: heightCm,
+    weight_kg: weightKg,
     zlen: roundZ(r.zlen),
     zwei: roundZ(r.zwei),
     zbmi: roundZ(r.zbmi),
     flen: 0,
     fwei: 0,
     fbmi: 0,
-    statusTbu: 'normal',
-    statusImtu: roundZ(r.zbmi) > 1 ? 'gizi_lebih' : 'gizi_baik',
+    status_tbu: 'normal',
+    status_imtu: roundZ(r.zbmi) > 1 ? 'gizi_lebih' : 'gizi_baik',
     source: 'manual',
     ...over,
   };
@@ -54,17 +56,17 @@ function withPaud(): ReportData {
   const base = skdnFixture();
   const children = [
     ...base.children,
-    child({ id: 'P1', name: 'Putri', sex: 2, birthDate: '2020-08-01' }),
-    child({ id: 'P0', name: 'Ayu', sex: 2, birthDate: '2021-02-01' }),
+    child({ id: 'P1', name: 'Putri', sex: 2, birth_date: '2020-08-01' }),
+    child({ id: 'P0', name: 'Ayu', sex: 2, birth_date: '2021-02-01' }),
   ];
   // F turns 60 months on 2026-11-15: measured at PAUD on the 20th (day 1831), she is not weighed for SKDN.
   const wrong = paudMeasurement('P1', 2302, 118, 30, { id: 'p1-wrong' });
   const paud = [
     paudMeasurement('F', 1831, 108, 18.2),
     wrong,
-    paudMeasurement('P1', 2302, 118, 26, { supersedesId: 'p1-wrong' }),
+    paudMeasurement('P1', 2302, 118, 26, { supersedes_id: 'p1-wrong' }),
     paudMeasurement('P0', 2118, 112, 19),
-    paudMeasurement('P0', 2100, 111.5, 19, { measuredOn: '2026-11-02' }),
+    paudMeasurement('P0', 2100, 111.5, 19, { measured_on: '2026-11-02' }),
   ];
   return { children, measurements: base.measurements, paud };
 }
@@ -101,9 +103,9 @@ describe('PAUD measurements and the balita reports', () => {
     expect(data.paud?.length).toBe(5);
     const paudIds = new Set(data.paud?.map((m) => m.id));
     expect(data.measurements.some((m) => paudIds.has(m.id))).toBe(false);
-    const pos1 = new Set(skdnFixture().children.flatMap((c) => (c.posyanduId === 'pos-1' ? [c.id] : [])));
+    const pos1 = new Set(skdnFixture().children.flatMap((c) => (c.posyandu_id === 'pos-1' ? [c.id] : [])));
     expect(data.measurements.length).toBe(
-      skdnFixture().measurements.filter((m) => pos1.has(m.childId)).length,
+      skdnFixture().measurements.filter((m) => pos1.has(m.child_id)).length,
     );
     const without: ReportData = { children: data.children, measurements: data.measurements };
     const scope = { posyanduId: 'pos-1', month: '2026-11' };
@@ -121,7 +123,7 @@ describe('the PAUD list of a measuring day', () => {
     const list = computePaudList(data, { posyanduId: 'pos-1', date: DAY });
     expect(list.rows.map((row) => row.child.name)).toEqual(['Anak F', 'Ayu', 'Putri']);
     const putri = list.rows[2];
-    expect(putri?.measurement.weightKg).toBe(26); // the correction, not the wrong row
+    expect(putri?.measurement.weight_kg).toBe(26); // the correction, not the wrong row
     expect(putri?.ageMonths).toBe(75);
     expect(putri?.tbu).toBe('Normal');
     expect(['Gizi baik', 'Gizi lebih']).toContain(putri?.imtu);

@@ -66,17 +66,17 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
   // coverage of stunting in November 9/10 = 90 %, of wasting 5/10 = 50 %.
   const zlens = [-3.5, -2.5, -2.1, -3.0, -2.004, -1.0, 0, 0.5, 1.2, -6.5];
   const children = zlens.map((_, i) =>
-    child({ id: `S${i}`, birthDate: `202${4 + (i % 2)}-0${1 + (i % 9)}-15` }),
+    child({ id: `S${i}`, birth_date: `202${4 + (i % 2)}-0${1 + (i % 9)}-15` }),
   );
-  children.push(child({ id: 'OLD', birthDate: '2021-06-01' })); // 65 months: outside 0–59, not counted
-  children.push(child({ id: 'OTHER', birthDate: '2025-06-01', posyanduId: 'pos-2' }));
+  children.push(child({ id: 'OLD', birth_date: '2021-06-01' })); // 65 months: outside 0–59, not counted
+  children.push(child({ id: 'OTHER', birth_date: '2025-06-01', posyandu_id: 'pos-2' }));
   const measurements = [
-    measurement({ childId: 'S1', measuredOn: '2026-10-05', zlen: -2.5, flen: 0 }),
-    measurement({ childId: 'S1', measuredOn: '2026-11-02', zlen: -1.0, flen: 0 }),
+    measurement({ child_id: 'S1', measured_on: '2026-10-05', zlen: -2.5, flen: 0 }),
+    measurement({ child_id: 'S1', measured_on: '2026-11-02', zlen: -1.0, flen: 0 }),
     ...zlens.map((zlen, i) =>
       measurement({
-        childId: `S${i}`,
-        measuredOn: '2026-11-10',
+        child_id: `S${i}`,
+        measured_on: '2026-11-10',
         zlen,
         flen: i === 9 ? 1 : 0,
         zwei: i === 9 ? null : -1.5,
@@ -84,8 +84,8 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
         ...(i < 5 ? { zwfl: [-2.5, -1, 0, 0.3, 1][i] as number, fwfl: 0 as const } : {}),
       }),
     ),
-    measurement({ childId: 'OLD', measuredOn: '2026-11-10', zlen: -4, flen: 0 }),
-    measurement({ childId: 'OTHER', measuredOn: '2026-11-10', zlen: -4, flen: 0 }),
+    measurement({ child_id: 'OLD', measured_on: '2026-11-10', zlen: -4, flen: 0 }),
+    measurement({ child_id: 'OTHER', measured_on: '2026-11-10', zlen: -4, flen: 0 }),
   ];
   const report = computePrevalence({ children, measurements }, { posyanduId: 'pos-1', month: '2026-11' });
 
@@ -110,7 +110,13 @@ describe('prevalence, worked by hand (pos-1, 2026-11)', () => {
     expect(html).toContain('9/10 (90,0 %)');
     // With a sasaran of 12 balita in the area, S is 12 and the registered 10 are named beside it.
     const withTarget = computePrevalence(
-      { children, measurements, sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      {
+        children,
+        measurements,
+        sasaran: [
+          { posyandu_id: 'pos-1', month: '2026-11', balita: 12, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11' },
     );
     expect(withTarget.current.s).toBe(12);
@@ -195,11 +201,11 @@ describe('oedema in prevalence (WHO: below −3 SD for the weight-based indicato
   //     length, so it is left out of wasting (no "gizi buruk" from a length to measure again); zwei −0.8 counts
   // Wasting 2/4 (W1 W2 of W1–W4), underweight 2/5 (W1 W2 of all five); stunting: W1–W4 zlen −1 -> 0/4.
   // Without the oedema rule W1 would be dropped: wasting 1/3, underweight 1/4.
-  const children = ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => child({ id, birthDate: '2025-01-10' }));
+  const children = ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => child({ id, birth_date: '2025-01-10' }));
   const at = (childId: string, over: Partial<Parameters<typeof measurement>[0]>) =>
-    measurement({ childId, measuredOn: '2026-11-10', zlen: -1, flen: 0, ...over });
+    measurement({ child_id: childId, measured_on: '2026-11-10', zlen: -1, flen: 0, ...over });
   const measurements = [
-    at('W1', { oedema: true, weightKg: 9.1 }),
+    at('W1', { oedema: 1, weight_kg: 9.1 }),
     at('W2', { zwfl: -2.4, fwfl: 0, zwei: -2.2, fwei: 0 }),
     at('W3', { zwfl: -0.5, fwfl: 0, zwei: -1.0, fwei: 0 }),
     at('W4', { zwfl: 0.2, fwfl: 0, zwei: 0.1, fwei: 0 }),

@@ -22,17 +22,17 @@ const settings = defaultReportSettings;
 // November list: R1 R2 R3 R5 R6 R8 (R4 is 24 months).
 function fixture() {
   const children = [
-    child({ id: 'R1', birthDate: '2025-06-01' }),
-    child({ id: 'R2', birthDate: '2025-01-15', sex: 2 }),
-    child({ id: 'R3', birthDate: '2026-02-01' }),
-    child({ id: 'R4', birthDate: '2024-10-15' }),
-    child({ id: 'R5', birthDate: '2026-05-05' }),
-    child({ id: 'R6', birthDate: '2026-08-01' }),
-    child({ id: 'R7', birthDate: '2024-09-01' }),
-    child({ id: 'R8', birthDate: '2026-03-03' }),
+    child({ id: 'R1', birth_date: '2025-06-01' }),
+    child({ id: 'R2', birth_date: '2025-01-15', sex: 2 }),
+    child({ id: 'R3', birth_date: '2026-02-01' }),
+    child({ id: 'R4', birth_date: '2024-10-15' }),
+    child({ id: 'R5', birth_date: '2026-05-05' }),
+    child({ id: 'R6', birth_date: '2026-08-01' }),
+    child({ id: 'R7', birth_date: '2024-09-01' }),
+    child({ id: 'R8', birth_date: '2026-03-03' }),
   ];
   const length = (childId: string, measuredOn: string, zlen: number, flen: 0 | 1 = 0) =>
-    measurement({ childId, measuredOn, lenheiCm: 70.3, zlen, flen });
+    measurement({ child_id: childId, measured_on: measuredOn, lenhei_cm: 70.3, zlen, flen });
   const measurements = [
     length('R1', '2026-10-05', -1.0),
     length('R2', '2026-11-10', -2.5),
@@ -41,7 +41,7 @@ function fixture() {
     length('R4', '2026-10-20', -2.0),
     length('R5', '2026-11-10', -7, 1),
     length('R7', '2026-11-10', -2.9),
-    measurement({ childId: 'R8', measuredOn: '2026-11-10', weightKg: 7.1 }),
+    measurement({ child_id: 'R8', measured_on: '2026-11-10', weight_kg: 7.1 }),
   ];
   return { children, measurements };
 }

@@ -1,7 +1,9 @@
 // Rows from a village record or an old database may hold odd values the schema's CHECKs let through
 // (a date shaped right but impossible, a time without offset, a negative weight). No report may throw.
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { MeasurementRow } from '../../gateway/model/records.ts';
 import { eppgbmCsv, eppgbmRows } from '../../gateway/reports/eppgbm.ts';
 import { buildFhirBundle } from '../../gateway/reports/fhir.ts';
 import { computePrevalence } from '../../gateway/reports/prevalence.ts';
@@ -11,7 +13,7 @@ import { renderRecapHtml } from '../../gateway/reports/recap-output.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn } from '../../gateway/reports/skdn.ts';
 import { renderSkdnHtml } from '../../gateway/reports/skdn-output.ts';
-import type { ReportChild, ReportMeasurement } from '../../gateway/reports/types.ts';
+import type { ReportChild } from '../../gateway/reports/types.ts';
 import { child, measurement } from './fixtures.ts';
 
 const shapedDate = fc
@@ -34,15 +36,15 @@ const number = fc.double({ min: -50, max: 200, noNaN: false });
 const flag = fc.constantFrom<0 | 1 | null>(0, 1, null);
 
 const childArb = fc
-  .record({ id: fc.constantFrom('a', 'b', 'c'), birthDate: date, name: fc.string() })
+  .record({ id: fc.constantFrom('a', 'b', 'c'), birth_date: date, name: fc.string() })
   .map((c): ReportChild => child(c));
 const measurementArb = fc
   .record({
-    childId: fc.constantFrom('a', 'b', 'c', 'ghost'),
-    measuredOn: date,
+    child_id: fc.constantFrom('a', 'b', 'c', 'ghost'),
+    measured_on: date,
     offset: fc.constantFrom('+08:00', 'Z', '', 'garbage'),
-    weightKg: maybe(number),
-    lenheiCm: maybe(number),
+    weight_kg: maybe(number),
+    lenhei_cm: maybe(number),
     zlen: maybe(number),
     zwei: maybe(number),
     zwfl: maybe(number),
@@ -50,9 +52,9 @@ const measurementArb = fc
     position: fc.constantFrom<'l' | 'h'>('l', 'h'),
     supersedes: fc.option(fc.constantFrom('m-x', 'm-y'), { nil: null }),
   })
-  .map(({ offset, supersedes, ...m }): ReportMeasurement => {
+  .map(({ offset, supersedes, ...m }): MeasurementRow => {
     const base = measurement(m);
-    return { ...base, measuredAt: `${m.measuredOn}T09:00:00${offset}`, supersedesId: supersedes };
+    return { ...base, measured_at: `${m.measured_on}T09:00:00${offset}`, supersedes_id: supersedes };
   });
 
 describe('reports on odd rows', () => {

@@ -65,7 +65,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     // Sasaran 12 balita in the area for November: S = 12 (9 registered); K/S = 7/12 = 58.33 %,
     // D/S = 6/12 = 50 %, N/S = 3/12 = 25 %; D/K = 6/7 = 85.71 % does not depend on S.
     const withTarget = computeSkdn(
-      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-1', month: '2026-11', balita: 12 }] },
+      {
+        ...skdnFixture(),
+        sasaran: [
+          { posyandu_id: 'pos-1', month: '2026-11', balita: 12, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11', settings },
     );
     expect([withTarget.s, withTarget.registered, withTarget.sasaranUsed]).toEqual([12, 9, true]);
@@ -75,7 +80,12 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
     expect(withTarget.ratios.dOverK).toBeCloseTo(85.7143, 3);
     // Another month's or posyandu's sasaran does not apply.
     const other = computeSkdn(
-      { ...skdnFixture(), sasaran: [{ posyanduId: 'pos-2', month: '2026-11', balita: 30 }] },
+      {
+        ...skdnFixture(),
+        sasaran: [
+          { posyandu_id: 'pos-2', month: '2026-11', balita: 30, updated_at: '2026-11-01T00:00:00.000Z' },
+        ],
+      },
       { posyanduId: 'pos-1', month: '2026-11', settings },
     );
     expect(other.s).toBe(9);
@@ -132,7 +142,7 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
 
   it('leaves out a child whose birth date is no real day', () => {
     const data = skdnFixture();
-    const odd = { ...data, children: [...data.children, child({ id: 'Q', birthDate: '2025-02-31' })] };
+    const odd = { ...data, children: [...data.children, child({ id: 'Q', birth_date: '2025-02-31' })] };
     expect(computeSkdn(odd, { posyanduId: 'pos-1', month: '2026-11', settings }).s).toBe(9);
   });
 
@@ -146,7 +156,7 @@ describe('SKDN, worked by hand (posyandu pos-1, 2026-11)', () => {
 describe('N/T against the KBM table', () => {
   it('uses the 1-month row for a child of 0 completed months', () => {
     // Born 2026-10-25, weighed 2026-10-27 (3.2 kg) and 2026-11-20 (0 months 26 days): +800 g vs KBM 800 -> N
-    const baby = child({ id: 'X', birthDate: '2026-10-25' });
+    const baby = child({ id: 'X', birth_date: '2026-10-25' });
     const ms = [weighing('X', '2026-10-27', 3.2), weighing('X', '2026-11-20', 4.0)];
     expect(
       weighOutcome(baby, ms, '2026-11', { kbmTable: defaultKbmTable, ageRule: 'completed' }),
@@ -159,7 +169,7 @@ describe('N/T against the KBM table', () => {
 
   it('does not let float kilograms decide (0.1 + 0.2 kg style sums)', () => {
     // 12.3 - 12.1 is 0.20000000000000107 in binary floating point; in whole grams it is exactly 200 -> N
-    const older = child({ id: 'Y', birthDate: '2024-01-01' });
+    const older = child({ id: 'Y', birth_date: '2024-01-01' });
     const ms = [weighing('Y', '2026-10-01', 12.1), weighing('Y', '2026-11-01', 12.3)];
     expect(
       weighOutcome(older, ms, '2026-11', { kbmTable: defaultKbmTable, ageRule: 'completed' })?.status,

@@ -3,9 +3,10 @@
 // growth-mat colour the KPM records. N/T comes from the reports' own SKDN rule (KBM by age).
 import { addMonths } from '../../clock/calendar.ts';
 import type { Child, Measurement, StatusLabel } from '../../model/index.ts';
+import type { MeasurementRow } from '../../model/records.ts';
 import { defaultReportSettings, type MatColour, matColour } from '../../reports/settings.ts';
 import { weighOutcome } from '../../reports/skdn.ts';
-import type { ReportChild, ReportMeasurement } from '../../reports/types.ts';
+import type { ReportChild } from '../../reports/types.ts';
 
 export type FlagSeverity = 'severe' | 'moderate' | 'risk';
 
@@ -29,35 +30,38 @@ export interface TodayView {
 function toReportChild(child: Child): ReportChild {
   return {
     id: child.id,
-    pseudoId: child.pseudo_id,
+    pseudo_id: child.pseudo_id,
     name: child.name,
     sex: child.sex,
-    birthDate: child.birth_date,
+    birth_date: child.birth_date,
     nik: child.nik,
-    motherName: child.mother_name,
-    posyanduId: child.posyandu_id,
-    villageId: child.village_id,
-    hasKia: child.has_kia,
+    mother_name: child.mother_name,
+    posyandu_id: child.posyandu_id,
+    village_id: child.village_id,
+    name_key: null,
+    has_kia: child.has_kia ? 1 : 0,
+    created_at: child.created_at,
+    updated_at: child.updated_at,
   };
 }
 
 const flagOf = (b: boolean): 0 | 1 => (b ? 1 : 0);
 
-function toReportMeasurement(m: Measurement): ReportMeasurement {
+function toReportMeasurement(m: Measurement): MeasurementRow {
   return {
     id: m.id,
-    childId: m.child_id,
-    posyanduId: m.posyandu_id,
-    villageId: '',
-    measuredAt: m.measured_at,
-    measuredOn: m.measured_on,
-    ageDays: m.age_days,
+    child_id: m.child_id,
+    posyandu_id: m.posyandu_id,
+    village_id: '',
+    measured_at: m.measured_at,
+    measured_on: m.measured_on,
+    age_days: m.age_days,
     position: m.position,
-    lenheiCm: m.lenhei_cm,
-    clenheiCm: m.clenhei_cm,
-    weightKg: m.weight_kg,
-    headcCm: null,
-    oedema: m.oedema,
+    lenhei_cm: m.lenhei_cm,
+    clenhei_cm: m.clenhei_cm,
+    weight_kg: m.weight_kg,
+    headc_cm: null,
+    oedema: m.oedema ? 1 : 0,
     zlen: m.z.zlen,
     zwei: m.z.zwei,
     zwfl: m.z.zwfl,
@@ -68,8 +72,17 @@ function toReportMeasurement(m: Measurement): ReportMeasurement {
     fwfl: m.z.zwfl === null ? null : flagOf(m.flags.fwfl),
     fbmi: m.z.zbmi === null ? null : flagOf(m.flags.fbmi),
     fhc: null,
-    supersedesId: m.supersedes_id,
+    status_tbu: m.status.tbu?.code ?? null,
+    status_bbu: m.status.bbu?.code ?? null,
+    status_bbtb: m.status.bbtb?.code ?? null,
+    status_imtu: m.status.imtu?.code ?? null,
+    calibration_id: m.calibration_id,
+    device_id: m.device_id,
+    supersedes_id: m.supersedes_id,
+    correction_reason: m.correction_reason,
     source: m.source,
+    created_at: m.created_at,
+    reference: m.reference,
   };
 }
 
@@ -106,7 +119,7 @@ export function todayView(
   const effective = history
     .filter((m) => !superseded.has(m.id) && m.superseded_by === null)
     .map(toReportMeasurement)
-    .sort((a, b) => Date.parse(a.measuredAt) - Date.parse(b.measuredAt) || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => Date.parse(a.measured_at) - Date.parse(b.measured_at) || (a.id < b.id ? -1 : 1));
   const reportChild = toReportChild(child);
   const month = measurement.measured_on.slice(0, 7);
   const kbm = defaultReportSettings;

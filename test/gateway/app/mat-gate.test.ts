@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type CalibrationProfile,
-  CalibrationStore,
   checkReference,
   invertModel,
   simCalibrationProfiles,
@@ -18,6 +17,7 @@ import { MatConnection } from '../../../gateway/ingest/mat-connection.ts';
 import { createLogger } from '../../../gateway/log/logger.ts';
 import type { GatewayEvents, SessionState } from '../../../gateway/model/index.ts';
 import { posyanduTopics } from '../../../gateway/publish/topics.ts';
+import { CalibrationStore } from '../../../gateway/store/calibration-files.ts';
 import { type Db, openDb } from '../../../gateway/store/db.ts';
 import { decodeFrame } from '../../../protocol/index.ts';
 import { tmpDir } from '../../helpers/tmp-dir.ts';

@@ -172,11 +172,11 @@ describe('store', () => {
       await enqueue(db, {
         id,
         kind: 'measurement',
-        subjectId: id,
+        subject_id: id,
         topic: 't',
         payload: '{}',
-        childId: 'c1',
-        createdAt: '2026-01-01T00:00:00.000Z',
+        child_id: 'c1',
+        created_at: '2026-01-01T00:00:00.000Z',
       });
     }
     const now = '2026-01-01T00:00:01.000Z';

@@ -1,43 +1,18 @@
-// A small JSON file store of calibration profiles and reference checks: one file per mat, written atomically,
-// mode 0600 (it names who calibrated). Default directory ./data/calibration/.
+// The calibration file store: a mat's profiles and reference checks in a small JSON file, one per mat,
+// written atomically, mode 0600 (it names who calibrated). Default directory ./data/calibration/.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
-import type { ReferenceCheck } from './check.ts';
-import { type CalibrationChannel, type CalibrationProfile, calibrationProfileSchema } from './profile.ts';
+import {
+  activeProfile,
+  blockingCheck,
+  type CalibrationChannel,
+  type CalibrationProfile,
+  calibrationRecordSchema,
+  type DeviceCalibrationRecord,
+  type ReferenceCheck,
+} from '../../calibration/index.ts';
 
 export const DEFAULT_CALIBRATION_DIR = './data/calibration';
-
-const checkSchema = z.object({
-  deviceId: z.string(),
-  channel: z.enum(['length', 'weight']),
-  calibrationId: z.string(),
-  reference: z.number(),
-  measured: z
-    .number()
-    .nullable()
-    .transform((value) => value ?? Number.NaN),
-  error: z
-    .number()
-    .nullable()
-    .transform((value) => value ?? Number.NaN),
-  tolerance: z.number(),
-  passed: z.boolean(),
-  checkedAt: z.string(),
-  message: z.string(),
-});
-
-const recordSchema = z.object({
-  deviceId: z.string(),
-  profiles: z.array(calibrationProfileSchema),
-  checks: z.array(checkSchema),
-});
-
-export interface DeviceCalibrationRecord {
-  deviceId: string;
-  profiles: CalibrationProfile[];
-  checks: ReferenceCheck[];
-}
 
 export class CalibrationStore {
   readonly dir: string;
@@ -68,7 +43,7 @@ export class CalibrationStore {
     } catch {
       throw new Error(`${file}: not valid JSON`);
     }
-    const parsed = recordSchema.safeParse(json);
+    const parsed = calibrationRecordSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`${file}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`);
@@ -106,32 +81,4 @@ export class CalibrationStore {
   async blocked(deviceId: string): Promise<ReferenceCheck | undefined> {
     return blockingCheck(await this.load(deviceId));
   }
-}
-
-export function activeProfile(
-  record: DeviceCalibrationRecord,
-  channel: CalibrationChannel,
-): CalibrationProfile | undefined {
-  let newest: CalibrationProfile | undefined;
-  for (const profile of record.profiles) {
-    if (profile.channel === channel && (!newest || profile.createdAt >= newest.createdAt)) newest = profile;
-  }
-  return newest;
-}
-
-/**
- * A mat is blocked when the latest reference check of a channel failed and no profile of that channel was made
- * after it: the gateway must then refuse to save that mat's measurements and show the check's message.
- */
-export function blockingCheck(record: DeviceCalibrationRecord): ReferenceCheck | undefined {
-  for (const channel of ['length', 'weight'] as const) {
-    const checks = record.checks.filter((check) => check.channel === channel);
-    const latest = checks[checks.length - 1];
-    if (!latest || latest.passed) continue;
-    const recalibrated = record.profiles.some(
-      (profile) => profile.channel === channel && profile.createdAt > latest.checkedAt,
-    );
-    if (!recalibrated) return latest;
-  }
-  return undefined;
 }

@@ -3,14 +3,10 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../cli/backup.ts';
-import {
-  backupDatabase,
-  checkIntegrity,
-  decryptBackup,
-  type KdfParams,
-} from '../../gateway/security/backup.ts';
-import { tmpDir } from '../helpers/tmp-dir.ts';
+import { run } from '../../../cli/backup.ts';
+import { backupDatabase, decryptBackup, type KdfParams } from '../../../gateway/store/backup.ts';
+import { checkIntegrity } from '../../../gateway/store/db.ts';
+import { tmpDir } from '../../helpers/tmp-dir.ts';
 
 const fastKdf: KdfParams = { log2N: 10, r: 8, p: 1 }; // tests only: the product default costs 64 MiB
 

@@ -6,15 +6,14 @@
 // The header (everything before the ciphertext) is authenticated as additional data, so tampering with the KDF
 // parameters is detected like tampering with the data.
 //
-// sqlite3 is imported here as well as in store/db.ts because the store's Db does not expose the backup API;
-// this module only reads the source through its own connection.
+// The copy itself (SQLite's backup API, the integrity check) is db.ts's, the only sqlite3 import.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import sqlite3 from 'sqlite3';
-import { pathExists } from './private-files.ts';
+import { pathExists } from '../security/private-files.ts';
+import { checkIntegrity, onlineBackup } from './db.ts';
 
 const magic = Buffer.from('TIKARBK1', 'ascii');
 const saltBytes = 16;
@@ -39,68 +38,10 @@ function deriveKey(passphrase: string, salt: Buffer, kdf: KdfParams): Promise<Bu
   });
 }
 
-// sqlite3's Backup object is not in its type declarations; this is the part we use.
-interface SqliteBackup {
-  step(pages: number, callback: (error: Error | null) => void): void;
-  finish(callback?: (error: Error | null) => void): void;
-  readonly completed: boolean;
-  readonly failed: boolean;
-}
-type BackupCapableDatabase = sqlite3.Database & {
-  backup(filename: string, callback: (error: Error | null) => void): SqliteBackup;
-};
-
-function openDatabase(path: string, mode: number): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db: sqlite3.Database = new sqlite3.Database(path, mode, (error) =>
-      error ? reject(new Error(`cannot open database ${path}: ${error.message}`)) : resolve(db),
-    );
-  });
-}
-
-function closeDatabase(db: sqlite3.Database): Promise<void> {
-  return new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
-}
-
 /** An empty file, 0600, that must not exist yet: a backup never silently replaces another. */
 async function createPrivateFile(path: string): Promise<void> {
   const handle = await open(path, 'wx', 0o600);
   await handle.close();
-}
-
-/** Copies the whole database in one backup step: one read transaction, hence one consistent snapshot. */
-async function onlineBackup(sourcePath: string, destinationPath: string): Promise<void> {
-  const source = (await openDatabase(sourcePath, sqlite3.OPEN_READONLY)) as BackupCapableDatabase;
-  try {
-    source.configure('busyTimeout', 5000);
-    await new Promise<void>((resolve, reject) => {
-      const backup = source.backup(destinationPath, (error) => {
-        if (error) return reject(new Error(`backup of ${sourcePath} failed to start: ${error.message}`));
-        backup.step(-1, (stepError) => {
-          backup.finish();
-          if (stepError || !backup.completed) {
-            reject(new Error(`backup of ${sourcePath} failed: ${stepError?.message ?? 'incomplete'}`));
-          } else resolve();
-        });
-      });
-    });
-  } finally {
-    await closeDatabase(source);
-  }
-}
-
-/** `PRAGMA integrity_check` on a database file; resolves to 'ok' or SQLite's complaint. */
-export async function checkIntegrity(path: string): Promise<string> {
-  const db = await openDatabase(path, sqlite3.OPEN_READONLY);
-  try {
-    return await new Promise<string>((resolve, reject) =>
-      db.get<{ integrity_check: string }>('PRAGMA integrity_check', (error, row) =>
-        error ? reject(error) : resolve(row?.integrity_check ?? 'no answer'),
-      ),
-    );
-  } finally {
-    await closeDatabase(db);
-  }
 }
 
 export interface BackupOptions {
