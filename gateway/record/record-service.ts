@@ -67,6 +67,8 @@ export class RecordService extends EventEmitter<RecordEvents> {
     link.subscribe(this.#topics.registerSync, (topic, payload) => {
       this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
     });
+    // Receipts that could not be published while the broker was away go out as soon as it is back.
+    link.on('connect', () => void this.#flushReceipts());
   }
 
   async stop(): Promise<void> {
@@ -157,19 +159,29 @@ export class RecordService extends EventEmitter<RecordEvents> {
   async #flushReceipts(): Promise<void> {
     if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
     this.#receiptTimer = undefined;
-    const batches = [...this.#pendingReceipts.entries()];
+    // At most 500 ids a receipt (the schema allows 1,000): receipts kept for a retry may have piled up.
+    const batches = [...this.#pendingReceipts.entries()].flatMap(([receiptsTopic, ids]) =>
+      Array.from({ length: Math.ceil(ids.length / 500) }, (_, k) => ({
+        receiptsTopic,
+        ids: ids.slice(500 * k, 500 * (k + 1)),
+      })),
+    );
     this.#pendingReceipts.clear();
     await Promise.all(
-      batches.map(async ([receiptsTopic, ids]) => {
+      batches.map(async ({ receiptsTopic, ids }) => {
         const receipt: ReceiptMessage = {
           schema: 'tikar.receipt/1',
           ids,
           record_at: new Date().toISOString(),
         };
-        // A lost receipt is harmless: the gateway resends, the record answers the duplicate with a receipt.
-        await this.#options.link
-          .publish(receiptsTopic, JSON.stringify(receipt))
-          .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'receipt not published'));
+        // Not published (the broker is away): kept for the next flush, at the latest on reconnect, so the
+        // gateway does not wait out its receipt timeout for a message already stored. A receipt lost further on
+        // is harmless: the gateway resends, the record answers the duplicate with a receipt.
+        await this.#options.link.publish(receiptsTopic, JSON.stringify(receipt)).catch((error: Error) => {
+          this.#options.log.warn({ err: error.message }, 'receipt not published: kept for a retry');
+          const waiting = this.#pendingReceipts.get(receiptsTopic) ?? [];
+          this.#pendingReceipts.set(receiptsTopic, [...ids, ...waiting]);
+        });
       }),
     );
   }
