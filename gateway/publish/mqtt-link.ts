@@ -199,7 +199,20 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     if (beforeClose && this.#client.connected) await beforeClose().catch(() => undefined);
     this.#closing = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    await this.#client.endAsync(false).catch(() => this.#client.end(true));
+    // A publish the broker never acknowledged (sent just before a broker restart, on a clean session) would
+    // keep a graceful end waiting forever: after 5 s the link is closed anyway.
+    let deadline: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([
+      this.#client.endAsync(false).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => {
+        deadline = setTimeout(() => resolve(false), 5000);
+      }),
+    ]);
+    clearTimeout(deadline);
+    if (!graceful) await this.#client.endAsync(true).catch(() => undefined);
   }
 }
 
