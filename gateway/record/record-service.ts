@@ -36,6 +36,11 @@ export interface RecordServiceOptions {
   log: Logger;
   /** Receipts are batched per posyandu for this long. Default 20 ms. */
   receiptDelayMs?: number;
+  /**
+   * A message arriving while the store is idle waits this long for others to share its transaction. Default 0:
+   * only what arrives during a write joins the next batch.
+   */
+  batchDelayMs?: number;
 }
 
 interface RecordEvents {
@@ -109,7 +114,12 @@ export class RecordService extends EventEmitter<RecordEvents> {
     this.#waiting.push({ message, kind, villageId, posyanduId });
     // Messages that arrive while a batch is being written go together into the next one (group commit:
     // one fsync for many), so the record keeps up with many gateways.
-    if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#storeWaiting());
+    if (this.#waiting.length === 1) {
+      const delayMs = this.#options.batchDelayMs ?? 0;
+      this.#queue = this.#queue
+        .then(() => (delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
+        .then(() => this.#storeWaiting());
+    }
   }
 
   #reject(topic: string, error: string): void {
