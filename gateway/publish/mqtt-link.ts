@@ -199,8 +199,9 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     if (beforeClose && this.#client.connected) await beforeClose().catch(() => undefined);
     this.#closing = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    // A publish the broker never acknowledged (sent just before a broker restart, on a clean session) would
-    // keep a graceful end waiting forever: after 5 s the link is closed anyway.
+    // A publish the broker never acknowledged (sent just before a broker restart, on a clean session) keeps
+    // MQTT.js's graceful end waiting forever, and a second end() is then a no-op: after 5 s the connection is
+    // destroyed.
     let deadline: NodeJS.Timeout | undefined;
     const graceful = await Promise.race([
       this.#client.endAsync(false).then(
@@ -212,7 +213,7 @@ export class MqttLink extends EventEmitter<LinkEvents> {
       }),
     ]);
     clearTimeout(deadline);
-    if (!graceful) await this.#client.endAsync(true).catch(() => undefined);
+    if (!graceful) (this.#client.stream as { destroy?: () => void } | undefined)?.destroy?.();
   }
 }
 
