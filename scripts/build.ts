@@ -18,6 +18,8 @@ const packageJson = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'
 const cliEntryPoint = join(root, 'cli', 'tikar.ts');
 /** The CSV engine run by the zscore worker threads, and by the main thread of a large run. */
 const engineEntryPoint = join(root, 'gateway', 'growth', 'batch', 'zscore-worker.ts');
+/** `npm run district:demo` runs dist/district-demo.mjs (with the test harness that starts its servers). */
+const demoEntryPoint = join(root, 'scripts', 'district-demo.ts');
 
 /**
  * `var NAME =` at the start of a line of esbuild's output becomes `const NAME =` where NAME is never
@@ -92,11 +94,24 @@ async function bundleEngine(outdir: string): Promise<void> {
   await writeFile(join(outdir, ENGINE_BUNDLE_FILE), keepTopLevelConst(text));
 }
 
+async function bundleDemo(outdir: string): Promise<void> {
+  await build({
+    entryPoints: [demoEntryPoint],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile: join(outdir, 'district-demo.mjs'),
+    logLevel: 'warning',
+  });
+}
+
 /** Builds the whole product into `outdir` (default dist/), replacing what was there. */
 export async function buildProduct(outdir = join(root, 'dist')): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  await Promise.all([bundleEntries(outdir, [cliEntryPoint]), bundleEngine(outdir)]);
+  await Promise.all([bundleEntries(outdir, [cliEntryPoint]), bundleEngine(outdir), bundleDemo(outdir)]);
   await writeFile(join(outdir, 'BUILD'), `tikar ${packageJson.version} built ${new Date().toISOString()}\n`);
 }
 

@@ -3,6 +3,8 @@
 // `tikar record` workers, 3 villages × 4 simulated posyandu sending 12 months of measurements, and
 // `tikar dashboard`. Prints the dashboard's address and password; Ctrl-C stops and removes everything.
 // Needs the packages of `scripts/install.sh --test` (mosquitto, postgresql). Uses the test suite's harness.
+// Built like the product: `npm run build` bundles it into dist/district-demo.mjs, which the npm script runs
+// (nothing compiles TypeScript while it runs). TIKAR_DEMO_CHILDREN (default 30 per posyandu) makes it smaller.
 import { join } from 'node:path';
 import { addMonths } from '../gateway/clock/calendar.ts';
 import { localDate } from '../gateway/clock/clock.ts';
@@ -41,7 +43,7 @@ const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
 const plans = districtMessages({
   villages: 3,
   posyanduPerVillage: 4,
-  children: 30,
+  children: Number(process.env.TIKAR_DEMO_CHILDREN ?? 30),
   lastMonth,
   months: 12,
 }).map((plan) => ({ ...plan, villageId: villageIds[Number(plan.villageId.split('-')[1]) - 1] as string }));

@@ -1,7 +1,8 @@
 // A light posyandu gateway for the district's demo, tests and bench: one MQTT client that speaks our topics with
 // the outbox's semantics (docs/mqtt.md) but keeps its outbox in memory: QoS 1 publishes, a window of messages
-// awaiting their receipt, a resend of any message not receipted within the timeout, forever. It measures each
-// message's time from first publish to receipt.
+// awaiting their receipt, a resend of any message not receipted within the timeout, forever, and of every
+// unreceipted one at once when the link comes back (as gateway/publish/relay.ts). It measures each message's
+// time from first publish to receipt.
 
 import type { Logger } from '../../gateway/log/logger.ts';
 import { type MqttLink, openMqttLink } from '../../gateway/publish/mqtt-link.ts';
@@ -20,7 +21,10 @@ export interface LightGatewayOptions {
    * await their receipt; without it the window alone paces the gateway.
    */
   ratePerSecond?: number;
-  /** Resend a message not receipted after this long. Default 5 s (a real gateway waits 30 s). */
+  /**
+   * Resend a message not receipted after this long, doubling per resend up to 10 minutes (as the relay).
+   * Default 5 s (a real gateway waits 30 s).
+   */
   receiptTimeoutMs?: number;
   log: Logger;
 }
@@ -28,6 +32,8 @@ export interface LightGatewayOptions {
 interface InFlight {
   payload: string;
   resent: boolean;
+  /** Sends so far: the wait before the next one doubles with each (no resend storm when the record lags). */
+  sends: number;
   firstSentAtMs: number;
   lastSentAtMs: number;
 }
@@ -44,6 +50,8 @@ export class LightGateway {
   #settle: (() => void) | undefined;
   /** Publish → receipt of each message, in ms, in receipt order. */
   readonly latenciesMs: number[] = [];
+  /** When each of those was first published (performance.now(), ms), in the same order. */
+  readonly publishedAtMs: number[] = [];
   /** The same for the messages receipted without a resend (not hit by a fault). */
   readonly firstTryLatenciesMs: number[] = [];
   resends = 0;
@@ -74,6 +82,8 @@ export class LightGateway {
       log: this.#options.log,
     });
     this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
+    // Back online: the broker may have lost whatever awaits its receipt.
+    this.#link.on('connect', () => this.#resendOverdue(0));
     const timeoutMs = this.#options.receiptTimeoutMs ?? 5000;
     this.#timer = setInterval(() => this.#resendOverdue(timeoutMs), Math.min(1000, timeoutMs / 4));
     this.#startedAtMs = performance.now();
@@ -118,6 +128,7 @@ export class LightGateway {
       const entry = {
         payload: JSON.stringify(message),
         resent: false,
+        sends: 1,
         firstSentAtMs: now,
         lastSentAtMs: now,
       };
@@ -129,7 +140,9 @@ export class LightGateway {
   #resendOverdue(timeoutMs: number): void {
     const now = performance.now();
     for (const entry of this.#inFlight.values()) {
-      if (now - entry.lastSentAtMs < timeoutMs) continue;
+      const waitMs = Math.min(600_000, timeoutMs * 2 ** Math.min(entry.sends - 1, 20));
+      if (now - entry.lastSentAtMs < waitMs) continue;
+      entry.sends++;
       this.resends++;
       entry.resent = true;
       this.#send(entry);
@@ -148,6 +161,7 @@ export class LightGateway {
       }
       this.#inFlight.delete(id);
       this.latenciesMs.push(now - entry.firstSentAtMs);
+      this.publishedAtMs.push(entry.firstSentAtMs);
       if (!entry.resent) this.firstTryLatenciesMs.push(now - entry.firstSentAtMs);
     }
     this.#pump();

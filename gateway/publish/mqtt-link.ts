@@ -199,7 +199,21 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     if (beforeClose && this.#client.connected) await beforeClose().catch(() => undefined);
     this.#closing = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    await this.#client.endAsync(false).catch(() => this.#client.end(true));
+    // A publish the broker never acknowledged (sent just before a broker restart, on a clean session) keeps
+    // MQTT.js's graceful end waiting forever, and a second end() is then a no-op: after 5 s the connection is
+    // destroyed.
+    let deadline: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([
+      this.#client.endAsync(false).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => {
+        deadline = setTimeout(() => resolve(false), 5000);
+      }),
+    ]);
+    clearTimeout(deadline);
+    if (!graceful) (this.#client.stream as { destroy?: () => void } | undefined)?.destroy?.();
   }
 }
 

@@ -1,7 +1,7 @@
 // Drains the outbox to the broker. A message is *sent* on PUBACK and *delivered* only when the village record
 // publishes a receipt for its id; without a receipt it is sent again after a timeout, forever, with backoff
-// (brokers lose queued messages on restart). Backlog older than the live window is replayed in id order
-// (so in order per child), rate-limited, and marked `backfilled: true`.
+// (brokers lose queued messages on restart), and at once whenever the link comes back. Backlog older than the
+// live window is replayed in id order (so in order per child), rate-limited, and marked `backfilled: true`.
 
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log/logger.ts';
@@ -14,6 +14,7 @@ import {
   markSent,
   nextAttemptAt,
   outboxCounts,
+  resendUnreceipted,
 } from '../store/outbox.ts';
 import type { MqttLink } from './mqtt-link.ts';
 import { type OutgoingPolicy, outgoingPayload } from './outgoing.ts';
@@ -71,13 +72,13 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     this.#running = true;
     const { link, receiptsTopic } = this.#options;
     link.subscribe(receiptsTopic, (_topic, payload) => this.#onReceipt(payload));
-    link.on('connect', this.kick);
+    link.on('connect', this.#onConnect);
     this.#loop = this.#run();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#options.link.off('connect', this.kick);
+    this.#options.link.off('connect', this.#onConnect);
     this.kick();
     await this.#loop;
   }
@@ -90,6 +91,15 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     this.#wake = undefined;
     if (wake) wake();
     else this.#kicked = true;
+  };
+
+  /** Back online: resend at once what is still unreceipted (the broker may have lost it), then look. */
+  readonly #onConnect = (): void => {
+    resendUnreceipted(this.#options.db, this.#iso(this.#nowMs()))
+      .catch((error: Error) =>
+        this.#options.log.error({ err: error.message }, 'could not reschedule unreceipted messages'),
+      )
+      .finally(this.kick);
   };
 
   #sleep(ms: number): Promise<void> {

@@ -36,6 +36,11 @@ export interface RecordServiceOptions {
   log: Logger;
   /** Receipts are batched per posyandu for this long. Default 20 ms. */
   receiptDelayMs?: number;
+  /**
+   * A message arriving while the store is idle waits this long for others to share its transaction. Default 0:
+   * only what arrives during a write joins the next batch.
+   */
+  batchDelayMs?: number;
 }
 
 interface RecordEvents {
@@ -67,6 +72,8 @@ export class RecordService extends EventEmitter<RecordEvents> {
     link.subscribe(this.#topics.registerSync, (topic, payload) => {
       this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
     });
+    // Receipts that could not be published while the broker was away go out as soon as it is back.
+    link.on('connect', () => void this.#flushReceipts());
   }
 
   async stop(): Promise<void> {
@@ -107,7 +114,12 @@ export class RecordService extends EventEmitter<RecordEvents> {
     this.#waiting.push({ message, kind, villageId, posyanduId });
     // Messages that arrive while a batch is being written go together into the next one (group commit:
     // one fsync for many), so the record keeps up with many gateways.
-    if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#storeWaiting());
+    if (this.#waiting.length === 1) {
+      const delayMs = this.#options.batchDelayMs ?? 0;
+      this.#queue = this.#queue
+        .then(() => (delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : undefined))
+        .then(() => this.#storeWaiting());
+    }
   }
 
   #reject(topic: string, error: string): void {
@@ -157,19 +169,29 @@ export class RecordService extends EventEmitter<RecordEvents> {
   async #flushReceipts(): Promise<void> {
     if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
     this.#receiptTimer = undefined;
-    const batches = [...this.#pendingReceipts.entries()];
+    // At most 500 ids a receipt (the schema allows 1,000): receipts kept for a retry may have piled up.
+    const batches = [...this.#pendingReceipts.entries()].flatMap(([receiptsTopic, ids]) =>
+      Array.from({ length: Math.ceil(ids.length / 500) }, (_, k) => ({
+        receiptsTopic,
+        ids: ids.slice(500 * k, 500 * (k + 1)),
+      })),
+    );
     this.#pendingReceipts.clear();
     await Promise.all(
-      batches.map(async ([receiptsTopic, ids]) => {
+      batches.map(async ({ receiptsTopic, ids }) => {
         const receipt: ReceiptMessage = {
           schema: 'tikar.receipt/1',
           ids,
           record_at: new Date().toISOString(),
         };
-        // A lost receipt is harmless: the gateway resends, the record answers the duplicate with a receipt.
-        await this.#options.link
-          .publish(receiptsTopic, JSON.stringify(receipt))
-          .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'receipt not published'));
+        // Not published (the broker is away): kept for the next flush, at the latest on reconnect, so the
+        // gateway does not wait out its receipt timeout for a message already stored. A receipt lost further on
+        // is harmless: the gateway resends, the record answers the duplicate with a receipt.
+        await this.#options.link.publish(receiptsTopic, JSON.stringify(receipt)).catch((error: Error) => {
+          this.#options.log.warn({ err: error.message }, 'receipt not published: kept for a retry');
+          const waiting = this.#pendingReceipts.get(receiptsTopic) ?? [];
+          this.#pendingReceipts.set(receiptsTopic, [...ids, ...waiting]);
+        });
       }),
     );
   }

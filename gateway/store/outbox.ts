@@ -46,13 +46,31 @@ export async function dueMessages(sql: Sql, nowIso: string, limit: number): Prom
   );
 }
 
-/** The broker acknowledged (PUBACK): wait `retryAfterMs` for the record's receipt before sending again. */
+/**
+ * The broker acknowledged (PUBACK): wait until `retryAtIso` for the record's receipt before sending again. The
+ * send is counted even when the receipt came first (a fast record answers before this bookkeeping runs).
+ */
 export async function markSent(sql: Sql, id: string, nowIso: string, retryAtIso: string): Promise<void> {
   await sql.run(
-    `UPDATE outbox SET sent_at = coalesce(sent_at, ?), attempts = attempts + 1, next_attempt_at = ?
-     WHERE id = ? AND delivered_at IS NULL`,
+    `UPDATE outbox SET sent_at = coalesce(sent_at, ?), attempts = attempts + 1,
+       next_attempt_at = CASE WHEN delivered_at IS NULL THEN ? ELSE next_attempt_at END
+     WHERE id = ?`,
     [nowIso, retryAtIso, id],
   );
+}
+
+/**
+ * The link came back: whatever was sent without a receipt yet is due now rather than at its receipt timeout,
+ * since the broker may have lost it (a restart empties its queues) and the receipt will never come.
+ * Attempts stay counted, so the backoff goes on where it was. Returns how many messages became due.
+ */
+export async function resendUnreceipted(sql: Sql, nowIso: string): Promise<number> {
+  const result = await sql.run(
+    `UPDATE outbox SET next_attempt_at = ?
+     WHERE delivered_at IS NULL AND sent_at IS NOT NULL AND next_attempt_at > ?`,
+    [nowIso, nowIso],
+  );
+  return result.changes;
 }
 
 /** Publishing failed (link down): try again at `retryAtIso`. */

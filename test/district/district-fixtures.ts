@@ -1,6 +1,7 @@
 // The district's moving parts as real processes: `tikar record` workers on PostgreSQL (the CLI, each its own
 // process), light gateways for many posyandu, and counts read back from PostgreSQL.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LightGateway } from '../../district/sim/light-gateway.ts';
@@ -9,8 +10,12 @@ import { createLogger } from '../../gateway/log/logger.ts';
 import type { MeasurementMessage } from '../../gateway/publish/payloads.ts';
 import { waitFor } from '../integration/helpers.ts';
 
-const tikar = join(import.meta.dirname, '..', '..', 'bin', 'tikar.mjs');
-const shipped = join(import.meta.dirname, '..', '..', 'deploy', 'mosquitto', 'bridge-district.conf');
+/** The repository: two folders up from here, or one from dist/ when bundled into the district demo. */
+const root = [join(import.meta.dirname, '..', '..'), join(import.meta.dirname, '..')].find((dir) =>
+  existsSync(join(dir, 'bin', 'tikar.mjs')),
+) as string;
+const tikar = join(root, 'bin', 'tikar.mjs');
+const shipped = join(root, 'deploy', 'mosquitto', 'bridge-district.conf');
 
 /** The shipped bridge for `villageId` to 127.0.0.1:`port`, without the TLS and credential lines. */
 export async function villageBridgeConfig(villageId: string, port: number): Promise<string> {

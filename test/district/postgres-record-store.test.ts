@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatePosyandu } from '../../district/sim/population.ts';
+import { measurementColumns } from '../../gateway/model/records.ts';
 import type { GatewayMessage, MeasurementMessage } from '../../gateway/publish/payloads.ts';
 import { postgresMigrations } from '../../gateway/record/postgres-migrations.ts';
 import { PostgresRecordStore } from '../../gateway/record/postgres-record-store.ts';
@@ -165,6 +166,32 @@ describe('PostgresRecordStore', { timeout: 120_000 }, () => {
     );
     expect(counts).toEqual({ messages: all.length, measurements: all.length });
     await Promise.all(workers.map((w) => w.close()));
+  });
+
+  it('stores every column of a measurement and its readings as the gateway sent them', async () => {
+    const store = await freshPg();
+    const sent = messages.slice(0, 6) as MeasurementMessage[];
+    // Nulls and a float with many digits must come back as sent (the rows travel as JSON).
+    const first = sent[0] as MeasurementMessage;
+    sent[0] = {
+      ...first,
+      measurement: { ...first.measurement, headc_cm: null, weight_kg: 7.123456789012345, device_id: null },
+    };
+    await store.storeBatch(sent.map(incoming));
+    const rows = await store.pg.query<Record<string, unknown>>(
+      `SELECT ${measurementColumns.join(', ')} FROM measurements ORDER BY id`,
+    );
+    const expected = sent.map((m) => m.measurement).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(rows).toEqual(expected.map((m) => Object.fromEntries(measurementColumns.map((c) => [c, m[c]]))));
+    const readings = await store.pg.query('SELECT * FROM readings ORDER BY id');
+    expect(readings).toEqual(sent.flatMap((m) => m.readings).sort((a, b) => (a.id < b.id ? -1 : 1)));
+    const dirty = await store.pg.query<{ place: string }>(
+      "SELECT DISTINCT village_id || '/' || posyandu_id || '/' || month AS place FROM district_dirty ORDER BY 1",
+    );
+    expect(dirty.map((d) => d.place)).toEqual(
+      [...new Set(sent.map((m) => `sukamaju/melati/${m.measurement.measured_on.slice(0, 7)}`))].sort(),
+    );
+    await store.close();
   });
 
   it('stores nothing of a batch it cannot store whole (a correction of a measurement it does not have)', async () => {

@@ -10,6 +10,8 @@ export interface Mosquitto {
   url: string;
   /** Directory holding the config (and persistence file when enabled). */
   dir: string;
+  /** The running broker's process id (a new one after restart()). */
+  pid(): number | undefined;
   stop(): Promise<void>;
   /** Stop and start again on the same port with the same config. */
   restart(): Promise<void>;
@@ -80,6 +82,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir: dir.path,
+    pid: () => child?.pid,
     async stop() {
       await stopProcess();
       await dir.cleanup();

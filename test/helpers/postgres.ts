@@ -15,6 +15,8 @@ export interface Postgres {
   /** postgres://… of the `tikar` database (created empty). */
   url: string;
   dir: string;
+  /** The postmaster's process id (the bench reads its CPU time and its backends'). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     port,
     url: `postgres://tikar@127.0.0.1:${port}/tikar`,
     dir: dir.path,
+    pid: server.pid,
     async stop() {
       if (server.exitCode === null) {
         await new Promise<void>((resolve) => {

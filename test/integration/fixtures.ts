@@ -23,6 +23,8 @@ export async function startTestGateway(options: {
   posyanduId?: string;
   villageId?: string;
   name?: string;
+  /** Relay settings over fastRelay's. */
+  relay?: Partial<typeof fastRelay>;
 }): Promise<RunningGateway> {
   return startGateway({
     dbPath: join(options.dir, `${options.name ?? 'gateway'}.db`),
@@ -31,7 +33,7 @@ export async function startTestGateway(options: {
     sim: { scenario: 'calm', timeScale: 1 },
     mqtt: { url: options.mqttUrl },
     record: { enabled: false },
-    relay: fastRelay,
+    relay: { ...fastRelay, ...options.relay },
     mqttReconnect: { minMs: 100, maxMs: 400 },
   });
 }
