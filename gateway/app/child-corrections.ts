@@ -17,6 +17,7 @@ import {
   fail,
   type Result,
 } from '../model/index.ts';
+import { enqueueChildMessage, enqueueMeasurementMessage } from '../publish/recorder.ts';
 import {
   insertChildCorrection,
   listChildCorrectionRows,
@@ -26,7 +27,6 @@ import {
 import { getChild } from '../store/children.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { insertMeasurement, listMeasurementsOfChild, type StoredMeasurement } from '../store/measurements.ts';
-import { enqueue } from '../store/outbox.ts';
 
 export interface CorrectionContext {
   posyanduId: string;
@@ -141,16 +141,7 @@ async function applyCorrection(
       throw new Refused('conflict', 'nik: another child has this NIK', 'nik');
   }
   await updateChildIdentity(tx, corrected);
-  const messageId = newId();
-  await enqueue(tx, {
-    id: messageId,
-    kind: 'child',
-    subject_id: child.id,
-    topic: context.topics.children,
-    payload: JSON.stringify({ schema: 'tikar.child/1', id: messageId, backfilled: false, child: corrected }),
-    child_id: child.id,
-    created_at: nowIso,
-  });
+  await enqueueChildMessage(tx, context.topics.children, corrected, nowIso);
   const rescored =
     'sex' in after || 'birth_date' in after ? await rescore(tx, corrected, input.reason, context) : 0;
   await insertChildCorrection(tx, {
@@ -225,21 +216,5 @@ async function rescoreOne(
   }
   const row = { ...assembled.value, measured_at: old.measured_at, measured_on: old.measured_on };
   await insertMeasurement(tx, row, []);
-  const messageId = newId();
-  await enqueue(tx, {
-    id: messageId,
-    kind: 'measurement',
-    subject_id: row.id,
-    topic: context.topics.measurements,
-    payload: JSON.stringify({
-      schema: 'tikar.measurement/1',
-      id: messageId,
-      backfilled: false,
-      child,
-      measurement: row,
-      readings: [],
-    }),
-    child_id: child.id,
-    created_at: createdAt,
-  });
+  await enqueueMeasurementMessage(tx, context.topics.measurements, child, row, [], createdAt);
 }

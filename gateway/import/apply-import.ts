@@ -6,14 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { localDate } from '../clock/clock.ts';
-import { newId } from '../log/ids.ts';
 import { assembleMeasurement } from '../measure/assemble.ts';
 import type { Child } from '../model/index.ts';
-import type { ChildMessage, MeasurementMessage } from '../publish/payloads.ts';
+import { enqueueChildMessage, enqueueMeasurementMessage } from '../publish/recorder.ts';
 import { posyanduTopics } from '../publish/topics.ts';
 import {
   type Db,
-  enqueue,
   findChildByNik,
   getChild,
   getChildAddress,
@@ -43,29 +41,6 @@ export interface ImportSummary {
   visitsAdded: number;
   visitsKnown: number;
   problems: ImportProblem[];
-}
-
-/** Puts a message (marked backfilled: it is history) in the outbox, as the gateway queues its own. */
-async function queue(
-  tx: Sql,
-  options: ImportOptions,
-  kind: 'child' | 'measurement',
-  childId: string,
-  createdAt: string,
-  message: (id: string) => ChildMessage | MeasurementMessage,
-): Promise<void> {
-  const id = newId();
-  const body = message(id);
-  const topics = posyanduTopics(options.villageId, options.posyanduId);
-  await enqueue(tx, {
-    id,
-    kind,
-    subject_id: 'measurement' in body ? body.measurement.id : childId,
-    topic: kind === 'child' ? topics.children : topics.measurements,
-    payload: JSON.stringify(body),
-    child_id: childId,
-    created_at: createdAt,
-  });
 }
 
 /** A visit on a date, at local noon (an imported date has no time; noon keeps the local date whatever the zone). */
@@ -105,12 +80,8 @@ async function childFor(
   };
   await insertChild(tx, child);
   if (options.publish) {
-    await queue(tx, options, 'child', child.id, createdAt, (id) => ({
-      schema: 'tikar.child/1',
-      id,
-      backfilled: true,
-      child,
-    }));
+    const { children } = posyanduTopics(options.villageId, options.posyanduId);
+    await enqueueChildMessage(tx, children, child, createdAt, true);
   }
   return { child, added: true };
 }
@@ -165,14 +136,8 @@ async function addVisit(
     });
   }
   if (options.publish) {
-    await queue(tx, options, 'measurement', child.id, createdAt, (id) => ({
-      schema: 'tikar.measurement/1',
-      id,
-      backfilled: true,
-      child,
-      measurement: row,
-      readings: [],
-    }));
+    const { measurements } = posyanduTopics(options.villageId, options.posyanduId);
+    await enqueueMeasurementMessage(tx, measurements, child, row, [], createdAt, true);
   }
   return 'added';
 }

@@ -12,6 +12,7 @@ import type { Db, Sql } from '../store/db.ts';
 import {
   getMeasurement,
   insertMeasurement,
+  type MeasurementRow,
   previousMeasurement,
   type ReadingRow,
 } from '../store/measurements.ts';
@@ -30,6 +31,60 @@ export interface RecorderOptions {
   onOutbox?: () => void;
 }
 
+/**
+ * A child's `tikar.child/1` message into the outbox, inside the caller's transaction. `backfilled`: a record
+ * from before this gateway (an import), not one registered or measured here.
+ */
+export async function enqueueChildMessage(
+  tx: Sql,
+  topic: string,
+  child: Child,
+  createdAt: string,
+  backfilled = false,
+): Promise<void> {
+  const id = newId();
+  const message: ChildMessage = { schema: 'tikar.child/1', id, backfilled, child };
+  await enqueue(tx, {
+    id,
+    kind: 'child',
+    subject_id: child.id,
+    topic,
+    payload: JSON.stringify(message),
+    child_id: child.id,
+    created_at: createdAt,
+  });
+}
+
+/** A measurement's `tikar.measurement/1` message into the outbox, inside the caller's transaction. */
+export async function enqueueMeasurementMessage(
+  tx: Sql,
+  topic: string,
+  child: Child,
+  row: MeasurementRow,
+  readings: ReadingRow[],
+  createdAt: string,
+  backfilled = false,
+): Promise<void> {
+  const id = newId();
+  const message: MeasurementMessage = {
+    schema: 'tikar.measurement/1',
+    id,
+    backfilled,
+    child,
+    measurement: row,
+    readings,
+  };
+  await enqueue(tx, {
+    id,
+    kind: 'measurement',
+    subject_id: row.id,
+    topic,
+    payload: JSON.stringify(message),
+    child_id: row.child_id,
+    created_at: createdAt,
+  });
+}
+
 export class Recorder {
   readonly #o: RecorderOptions;
 
@@ -41,23 +96,9 @@ export class Recorder {
   async child(child: Child): Promise<void> {
     await this.#o.db.transaction(async (tx) => {
       await insertChild(tx, child);
-      await this.#enqueueChild(tx, child);
+      await enqueueChildMessage(tx, this.#o.topics.children, child, child.updated_at);
     });
     this.#o.onOutbox?.();
-  }
-
-  async #enqueueChild(tx: Sql, child: Child): Promise<void> {
-    const id = newId();
-    const message: ChildMessage = { schema: 'tikar.child/1', id, backfilled: false, child };
-    await enqueue(tx, {
-      id,
-      kind: 'child',
-      subject_id: child.id,
-      topic: this.#o.topics.children,
-      payload: JSON.stringify(message),
-      child_id: child.id,
-      created_at: child.updated_at,
-    });
   }
 
   /** A measurement (from a mat, typed in, or a correction), stamped with the trusted clock; emits `saved`. */
@@ -83,26 +124,16 @@ export class Recorder {
       raw_counts_json: reading.rawCountsJson,
       locked_at: reading.locked_at,
     }));
-    const messageId = newId();
-    const message: MeasurementMessage = {
-      schema: 'tikar.measurement/1',
-      id: messageId,
-      backfilled: false,
-      child: parts.child,
-      measurement: row,
-      readings: readingRows,
-    };
     await db.transaction(async (tx) => {
       await insertMeasurement(tx, row, readingRows);
-      await enqueue(tx, {
-        id: messageId,
-        kind: 'measurement',
-        subject_id: row.id,
-        topic: this.#o.topics.measurements,
-        payload: JSON.stringify(message),
-        child_id: row.child_id,
-        created_at: createdAt,
-      });
+      await enqueueMeasurementMessage(
+        tx,
+        this.#o.topics.measurements,
+        parts.child,
+        row,
+        readingRows,
+        createdAt,
+      );
     });
     clock.setNewestStored(createdAt);
     this.#o.onOutbox?.();
