@@ -1,15 +1,17 @@
 // The committed StandardFirmata HEX is what the unchanged upstream sources build to with Debian's AVR
-// toolchain (scripts/build-firmata.sh). Skipped, saying why, only without ../shared or the toolchain. Another
-// avr-gcc than BUILD-INFO's emits other bytes: the failure says so (rebuild and commit the HEX with it).
+// toolchain (scripts/build-firmata.sh). Without ../shared or the toolchain it fails, saying which is missing.
+// Another avr-gcc than BUILD-INFO's emits other bytes: the failure says so (rebuild and commit the HEX with it).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedDir } from '../../scripts/shared-dir.ts';
+import { needs } from '../helpers/prerequisite.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 import { FIRMATA_HEX_PATH } from './avr/firmata-hex.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const shared = process.env.TIKAR_SHARED_DIR ?? resolve(root, '..', 'shared');
+const shared = process.env.TIKAR_SHARED_DIR ?? sharedDir(root);
 const sketch = join(
   shared,
   'arduino-libraries',
@@ -28,13 +30,9 @@ const localGcc = (() => {
     return undefined;
   }
 })();
-const toolchainMissing =
-  !existsSync('/usr/share/arduino/Arduino.mk') || localGcc === undefined
-    ? 'no AVR toolchain (apt install gcc-avr avr-libc arduino-core-avr arduino-mk)'
-    : undefined;
-const skipReason =
-  toolchainMissing ?? (existsSync(sketch) ? undefined : `${sketch} not found (set TIKAR_SHARED_DIR)`);
-if (skipReason) console.warn(`firmata-hex: skipped: ${skipReason}`);
+const hasToolchain = existsSync('/usr/share/arduino/Arduino.mk') && localGcc !== undefined;
+const toolchain =
+  'the AVR toolchain (bash scripts/install.sh --test: gcc-avr avr-libc arduino-core-avr arduino-mk)';
 
 const build = async (args: string[], committed: string) => {
   const dir = await tmpDir('tikar-firmata-');
@@ -54,14 +52,14 @@ const build = async (args: string[], committed: string) => {
 };
 
 describe('the HEX files the emulated board runs', { timeout: 120_000 }, () => {
-  it.skipIf(toolchainMissing !== undefined)('the not-Firmata test sketch equals a fresh build', () =>
-    build(['--other'], join(root, 'test', 'board', 'avr', 'print-text.uno.hex')),
-  );
+  it('the not-Firmata test sketch equals a fresh build', () => {
+    needs(hasToolchain, toolchain);
+    return build(['--other'], join(root, 'test', 'board', 'avr', 'print-text.uno.hex'));
+  });
 
-  it.skipIf(skipReason !== undefined)(
-    'StandardFirmata: a fresh build from ../shared equals the committed file, byte for byte',
-    async () => {
-      await build(['--out'], FIRMATA_HEX_PATH);
-    },
-  );
+  it('StandardFirmata: a fresh build from ../shared equals the committed file, byte for byte', async () => {
+    needs(hasToolchain, toolchain);
+    needs(existsSync(sketch), `${sketch} (../shared beside the repository, or TIKAR_SHARED_DIR)`);
+    await build(['--out'], FIRMATA_HEX_PATH);
+  });
 });

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WHO_REFERENCE_FORMAT_VERSION } from '../../gateway/growth/index.ts';
 import { TABLES, type TableName } from '../../gateway/growth/who-2006/tables.ts';
 import { buildReferenceModule, GENERATED_MODULE_PATH } from '../../scripts/build-who-reference.ts';
-import { HAS_WHO_DIR, REPO_ROOT, readExpanded, SKIP_REASON, WHO_DIR } from './who-shared.ts';
+import { needs } from '../helpers/prerequisite.ts';
+import { HAS_WHO_DIR, REPO_ROOT, readExpanded, WHO_DIR, WHO_MISSING } from './who-shared.ts';
 
-if (!HAS_WHO_DIR) console.warn(SKIP_REASON);
+beforeAll(() => needs(HAS_WHO_DIR, WHO_MISSING));
 
 function row(table: TableName, sex: 1 | 2, key: number): [number, number, number] {
   const t = TABLES[table];
@@ -31,12 +32,12 @@ describe('generated WHO 2006 reference data', () => {
     expect(TABLES.wfh.rows).toBe(551);
   });
 
-  it.skipIf(!HAS_WHO_DIR)('rebuilds byte for byte from ../shared/who', () => {
+  it('rebuilds byte for byte from ../shared/who', () => {
     const committed = readFileSync(join(REPO_ROOT, GENERATED_MODULE_PATH), 'utf8');
     expect(buildReferenceModule(WHO_DIR) === committed).toBe(true);
   });
 
-  it.skipIf(!HAS_WHO_DIR)('holds every published L, M and S of the expanded tables exactly', () => {
+  it('holds every published L, M and S of the expanded tables exactly', () => {
     for (const table of Object.keys(TABLES) as TableName[]) {
       for (const [sex, file] of [
         [1, 'boys'],
@@ -52,7 +53,7 @@ describe('generated WHO 2006 reference data', () => {
     }
   });
 
-  it.skipIf(!HAS_WHO_DIR)('agrees with a sample of rows of WHO anthro 1.1.0 tables (anthro/*.txt)', () => {
+  it('agrees with a sample of rows of WHO anthro 1.1.0 tables (anthro/*.txt)', () => {
     const files: [TableName, string][] = [
       ['lhfa', 'lenanthro.txt'],
       ['wfa', 'weianthro.txt'],

@@ -1,8 +1,9 @@
 // Every SD line of every WHO table must evaluate to its own z: the strongest end-to-end check that
 // the tables, the formulas and the table look-up of the core fit together.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { computeGrowth, lmsZ, restrictedLmsZ, type Sex } from '../../gateway/growth/index.ts';
-import { HAS_WHO_DIR, readExpanded, SKIP_REASON } from './who-shared.ts';
+import { needs } from '../helpers/prerequisite.ts';
+import { HAS_WHO_DIR, readExpanded, WHO_MISSING } from './who-shared.ts';
 
 const SD_LEVELS = [-4, -3, -2, -1, 0, 1, 2, 3, 4];
 const RESTRICTED = new Set(['wfa', 'bfa', 'wfl', 'wfh']);
@@ -11,7 +12,7 @@ const SEXES: [Sex, 'boys' | 'girls'][] = [
   [2, 'girls'],
 ];
 
-if (!HAS_WHO_DIR) console.warn(SKIP_REASON);
+beforeAll(() => needs(HAS_WHO_DIR, WHO_MISSING));
 
 /** Largest |z - level| over every row and SD column of one table, with the formula WHO applies. */
 function worstDeviation(table: string, formula: typeof lmsZ): number {
@@ -27,7 +28,7 @@ function worstDeviation(table: string, formula: typeof lmsZ): number {
   return worst;
 }
 
-describe.skipIf(!HAS_WHO_DIR)('WHO SD lines evaluate to their own z', () => {
+describe('WHO SD lines evaluate to their own z', () => {
   for (const table of ['lhfa', 'hcfa', 'wfa', 'bfa', 'wfl', 'wfh']) {
     const formula = RESTRICTED.has(table) ? restrictedLmsZ : lmsZ;
     it(`${table}: -4..+4 within 0.01 with the ${RESTRICTED.has(table) ? 'restricted' : 'plain'} LMS formula`, () => {

@@ -1,5 +1,5 @@
-// Access to ../shared/who for the tests that check the committed data against WHO's own files.
-// A fresh clone has no ../shared: those tests then skip, saying why.
+// Access to ../shared/who for the tests that check the committed data against WHO's own files. ../shared
+// sits beside the repository (in CI too); without it those tests fail, saying where they looked.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,10 @@ import { sharedDir } from '../../scripts/shared-dir.ts';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WHO_DIR = join(sharedDir(REPO_ROOT), 'who');
 export const HAS_WHO_DIR = existsSync(join(WHO_DIR, 'METHOD.md'));
-export const SKIP_REASON = `../shared/who not found at ${WHO_DIR}: WHO source checks skipped`;
+export const WHO_MISSING = `../shared/who (WHO's tables) at ${WHO_DIR}`;
 export const WHO_2007_DIR = join(sharedDir(REPO_ROOT), 'who2007');
 export const HAS_WHO_2007_DIR = existsSync(join(WHO_2007_DIR, 'SOURCES.md'));
-export const SKIP_2007_REASON = `../shared/who2007 not found at ${WHO_2007_DIR}: WHO 2007 source checks skipped`;
+export const WHO_2007_MISSING = `../shared/who2007 (WHO's 2007 tables) at ${WHO_2007_DIR}`;
 
 export interface ExpandedRow {
   key: number;
