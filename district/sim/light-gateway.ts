@@ -7,6 +7,7 @@
 import type { Logger } from '../../gateway/log/logger.ts';
 import { type MqttLink, openMqttLink } from '../../gateway/publish/mqtt-link.ts';
 import { type MeasurementMessage, parsePayload, receiptMessage } from '../../gateway/publish/payloads.ts';
+import { ReceiptTimeout } from '../../gateway/publish/receipt-timeout.ts';
 import { posyanduTopics } from '../../gateway/publish/topics.ts';
 
 export interface LightGatewayOptions {
@@ -22,10 +23,13 @@ export interface LightGatewayOptions {
    */
   ratePerSecond?: number;
   /**
-   * Resend a message not receipted after this long, doubling per resend up to 10 minutes (as the relay).
-   * Default 5 s (a real gateway waits 30 s).
+   * Resend a message not receipted after at most this long, less once receipts have shown how long they take,
+   * doubling per resend up to 10 minutes (as the relay, with the same learnt wait). Default 5 s (a real
+   * gateway's longest wait is 30 s).
    */
   receiptTimeoutMs?: number;
+  /** The shortest learnt wait for a receipt. Default 2 s, as the relay. */
+  minReceiptTimeoutMs?: number;
   log: Logger;
 }
 
@@ -42,6 +46,7 @@ export class LightGateway {
   readonly #options: LightGatewayOptions;
   readonly #topics: ReturnType<typeof posyanduTopics>;
   readonly #inFlight = new Map<string, InFlight>();
+  readonly #receiptTimeout: ReceiptTimeout;
   #link: MqttLink | undefined;
   #next = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -61,6 +66,10 @@ export class LightGateway {
   constructor(options: LightGatewayOptions) {
     this.#options = options;
     this.#topics = posyanduTopics(options.villageId, options.posyanduId);
+    this.#receiptTimeout = new ReceiptTimeout({
+      maxMs: options.receiptTimeoutMs ?? 5000,
+      minMs: options.minReceiptTimeoutMs ?? 2000,
+    });
   }
 
   get delivered(): number {
@@ -84,8 +93,8 @@ export class LightGateway {
     this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
     // Back online: the broker may have lost whatever awaits its receipt.
     this.#link.on('connect', () => this.#resendOverdue(0));
-    const timeoutMs = this.#options.receiptTimeoutMs ?? 5000;
-    this.#timer = setInterval(() => this.#resendOverdue(timeoutMs), Math.min(1000, timeoutMs / 4));
+    const checkEveryMs = Math.min(250, this.#receiptTimeout.ms / 4);
+    this.#timer = setInterval(() => this.#resendOverdue(this.#receiptTimeout.ms), checkEveryMs);
     this.#startedAtMs = performance.now();
     if (this.#options.ratePerSecond !== undefined) this.#pacer = setInterval(() => this.#pump(), 50);
     this.#pump();
@@ -139,14 +148,21 @@ export class LightGateway {
 
   #resendOverdue(timeoutMs: number): void {
     const now = performance.now();
+    let expired = false;
     for (const entry of this.#inFlight.values()) {
       const waitMs = Math.min(600_000, timeoutMs * 2 ** Math.min(entry.sends - 1, 20));
       if (now - entry.lastSentAtMs < waitMs) continue;
+      // Back online (timeout 0) is not a wait that ran out; a message likely only queued is waited for.
+      if (timeoutMs > 0) {
+        if (!this.#receiptTimeout.lossLikely(entry.lastSentAtMs, now)) continue;
+        expired = true;
+      }
       entry.sends++;
       this.resends++;
       entry.resent = true;
       this.#send(entry);
     }
+    if (expired) this.#receiptTimeout.expired();
   }
 
   #onReceipt(payload: Buffer): void {
@@ -160,6 +176,7 @@ export class LightGateway {
         continue;
       }
       this.#inFlight.delete(id);
+      this.#receiptTimeout.receipted(entry.lastSentAtMs, now, !entry.resent);
       this.latenciesMs.push(now - entry.firstSentAtMs);
       this.publishedAtMs.push(entry.firstSentAtMs);
       if (!entry.resent) this.firstTryLatenciesMs.push(now - entry.firstSentAtMs);

@@ -57,7 +57,7 @@ export interface GatewayConfig {
   clock?: ClockOptions;
   relay?: Pick<
     RelayOptions,
-    'receiptTimeoutMs' | 'maxBackoffMs' | 'liveWindowMs' | 'backlogPerSecond' | 'batchSize'
+    'receiptTimeoutMs' | 'minReceiptTimeoutMs' | 'maxBackoffMs' | 'liveWindowMs' | 'backlogPerSecond' | 'batchSize'
   >;
   /** Reconnect pace of the MQTT link. */
   mqttReconnect?: { minMs?: number; maxMs?: number };

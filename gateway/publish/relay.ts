@@ -14,11 +14,16 @@ import {
   markSent,
   nextAttemptAt,
   outboxCounts,
+  postponeResends,
   resendUnreceipted,
 } from '../store/outbox.ts';
 import type { MqttLink } from './mqtt-link.ts';
 import { type OutgoingPolicy, outgoingPayload } from './outgoing.ts';
 import { parsePayload, receiptMessage } from './payloads.ts';
+import { ReceiptTimeout } from './receipt-timeout.ts';
+
+/** First sends awaiting their receipt, remembered for the timeout's samples; older ones are forgotten. */
+const SAMPLED_SENDS_MAX = 4096;
 
 export interface RelayOptions {
   db: Db;
@@ -30,8 +35,13 @@ export interface RelayOptions {
   policy: OutgoingPolicy;
   /** Wall clock for outbox bookkeeping (ms). Default Date.now. */
   nowMs?: () => number;
-  /** Wait this long for a receipt before sending again; doubles per attempt up to maxBackoffMs. Default 30 s. */
+  /**
+   * The longest wait for a receipt before sending again, and the wait until receipts have been seen; then the
+   * wait is learnt from them (receipt-timeout.ts). Doubles per attempt up to maxBackoffMs. Default 30 s.
+   */
   receiptTimeoutMs?: number;
+  /** The shortest learnt wait for a receipt. Default 2 s. */
+  minReceiptTimeoutMs?: number;
   /** Default 10 minutes. */
   maxBackoffMs?: number;
   /** Messages older than this when sent are backlog: rate-limited and marked backfilled. Default 10 s. */
@@ -60,11 +70,20 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
   #kicked = false;
   /** Token bucket for backlog: when the next backlog message may go. */
   #backlogNextMs = 0;
+  readonly #receiptTimeout: ReceiptTimeout;
+  /** The resends due now come from a reconnect, not from waits that ran out (until the outbox is idle). */
+  #resendingAfterConnect = false;
+  /** When each first send was published, by message id (its receipt may come before its PUBACK is booked). */
+  readonly #firstSentAtMs = new Map<string, number>();
 
   constructor(options: RelayOptions) {
     super();
     this.#options = options;
     this.#nowMs = options.nowMs ?? Date.now;
+    this.#receiptTimeout = new ReceiptTimeout({
+      maxMs: options.receiptTimeoutMs ?? 30_000,
+      minMs: options.minReceiptTimeoutMs ?? 2000,
+    });
   }
 
   start(): void {
@@ -95,6 +114,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
 
   /** Back online: resend at once what is still unreceipted (the broker may have lost it), then look. */
   readonly #onConnect = (): void => {
+    this.#resendingAfterConnect = true;
     resendUnreceipted(this.#options.db, this.#iso(this.#nowMs()))
       .catch((error: Error) =>
         this.#options.log.error({ err: error.message }, 'could not reschedule unreceipted messages'),
@@ -132,17 +152,45 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         const now = this.#nowMs();
         const due = await dueMessages(db, this.#iso(now), this.#options.batchSize ?? 32);
         if (due.length === 0) {
+          this.#resendingAfterConnect = false;
           const next = await nextAttemptAt(db);
           await this.#sleep(next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - now);
           continue;
         }
-        await this.#sendBatch(due);
+        const toSend = this.#resendingAfterConnect ? due : await this.#likelyLost(due, now);
+        if (toSend.length === 0) continue;
+        await this.#sendBatch(toSend);
         this.emit('counts', await outboxCounts(db));
       } catch (error) {
         log.error({ err: (error as Error).message }, 'outbox relay step failed');
         await this.#sleep(1000);
       }
     }
+  }
+
+  /**
+   * The due messages without the resends whose messages were likely only queued (those wait another round); a
+   * resend that goes means a wait ran out.
+   */
+  async #likelyLost(due: OutboxRow[], now: number): Promise<OutboxRow[]> {
+    const queued = due.filter(
+      (message) =>
+        message.sent_at !== null && !this.#receiptTimeout.lossLikely(Date.parse(message.sent_at), now),
+    );
+    if (due.some((message) => message.sent_at !== null && !queued.includes(message)))
+      this.#receiptTimeout.expired();
+    if (queued.length === 0) return due;
+    const retryAt = this.#iso(now + this.#receiptTimeout.ms);
+    await this.#options.db.transaction(
+      (tx) =>
+        postponeResends(
+          tx,
+          queued.map((message) => message.id),
+          retryAt,
+        ),
+      { durable: false },
+    );
+    return due.filter((message) => !queued.includes(message));
   }
 
   async #sendBatch(due: OutboxRow[]): Promise<void> {
@@ -171,6 +219,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
         this.#backlogNextMs = Math.max(this.#nowMs(), this.#backlogNextMs) + intervalMs;
         if (!this.#running || !link.connected) break;
       }
+      if (message.attempts === 0) this.#rememberFirstSend(message.id, this.#nowMs());
       publishes.push(
         link.publish(message.topic, outgoing.payload).then(
           () => {
@@ -183,7 +232,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     }
     const outcomes = await Promise.all(publishes);
     const now = this.#nowMs();
-    const receiptTimeoutMs = this.#options.receiptTimeoutMs ?? 30_000;
+    const receiptTimeoutMs = this.#receiptTimeout.ms;
     // Bookkeeping only: if a power cut loses it, the message is sent again and the record drops the duplicate.
     const withheld: string[] = [];
     await db.transaction(
@@ -207,6 +256,15 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     if (withheld.length > 0) this.emit('delivered', { ids: withheld });
   }
 
+  #rememberFirstSend(id: string, atMs: number): void {
+    // A map iterates in insertion order: the first key is the oldest send.
+    if (this.#firstSentAtMs.size >= SAMPLED_SENDS_MAX) {
+      const oldest = this.#firstSentAtMs.keys().next().value;
+      if (oldest !== undefined) this.#firstSentAtMs.delete(oldest);
+    }
+    this.#firstSentAtMs.set(id, atMs);
+  }
+
   #onReceipt(payload: Buffer): void {
     const parsed = parsePayload(receiptMessage, payload);
     if (!parsed.ok) {
@@ -214,8 +272,14 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
       return;
     }
     const ids = parsed.value.ids;
+    const now = this.#nowMs();
+    for (const id of ids) {
+      const sentAtMs = this.#firstSentAtMs.get(id);
+      this.#firstSentAtMs.delete(id);
+      this.#receiptTimeout.receipted(sentAtMs, now, sentAtMs !== undefined);
+    }
     const { db } = this.#options;
-    db.transaction((tx) => markDelivered(tx, ids, this.#iso(this.#nowMs())), { durable: false }).then(
+    db.transaction((tx) => markDelivered(tx, ids, this.#iso(now)), { durable: false }).then(
       (changed) => {
         if (changed === 0) return;
         this.emit('delivered', { ids });

@@ -81,6 +81,11 @@ export async function markFailed(sql: Sql, id: string, retryAtIso: string): Prom
   ]);
 }
 
+/** Resends that wait longer: their messages were likely queued, not lost (receipt-timeout.ts). */
+export async function postponeResends(sql: Sql, ids: readonly string[], retryAtIso: string): Promise<void> {
+  for (const id of ids) await sql.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', [retryAtIso, id]);
+}
+
 /** The record's receipt: delivered for good. Returns how many messages changed. */
 export async function markDelivered(sql: Sql, ids: readonly string[], nowIso: string): Promise<number> {
   if (ids.length === 0) return 0;

@@ -24,7 +24,7 @@ export async function startTestGateway(options: {
   villageId?: string;
   name?: string;
   /** Relay settings over fastRelay's. */
-  relay?: Partial<typeof fastRelay>;
+  relay?: Partial<typeof fastRelay> & { minReceiptTimeoutMs?: number };
 }): Promise<RunningGateway> {
   return startGateway({
     dbPath: join(options.dir, `${options.name ?? 'gateway'}.db`),
