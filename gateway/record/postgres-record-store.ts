@@ -16,7 +16,7 @@ import {
 } from '../model/records.ts';
 import type { MeasurementWire, ReadingWire } from '../publish/payloads.ts';
 import { nameKey } from '../store/name-match.ts';
-import { openPostgres, type Pg, type PgSql } from '../store/postgres.ts';
+import { openPostgres, type Pg, type PgSql, pgStatement } from '../store/postgres.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import {
   fromChildOwner,
@@ -36,7 +36,7 @@ import { inventoryOf } from './sqlite-record-store.ts';
  * per column built in JavaScript, which was most of a worker's time in pg. The readings' foreign key is
  * checked at the end of the statement, after the measurements' insert.
  */
-const insertRowsSql = `WITH m AS (
+const insertRows = pgStatement(`WITH m AS (
     INSERT INTO measurements (${measurementColumns.join(', ')})
     SELECT ${measurementColumns.join(', ')} FROM json_populate_recordset(NULL::measurements, $1::json)
     ORDER BY id ON CONFLICT (id) DO NOTHING),
@@ -45,7 +45,12 @@ const insertRowsSql = `WITH m AS (
     SELECT ${readingColumns.join(', ')} FROM json_populate_recordset(NULL::readings, $2::json)
     ORDER BY id ON CONFLICT DO NOTHING)
   INSERT INTO district_dirty (village_id, posyandu_id, month)
-  SELECT village_id, posyandu_id, month FROM json_populate_recordset(NULL::district_dirty, $3::json)`;
+  SELECT village_id, posyandu_id, month FROM json_populate_recordset(NULL::district_dirty, $3::json)`);
+
+/** Claims the batch's message ids: returns the ones inserted now. */
+const claimIds = pgStatement(`INSERT INTO record_messages (id, kind, village_id, posyandu_id, backfilled)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
+  ORDER BY 1 ON CONFLICT (id) DO NOTHING RETURNING id`);
 
 export class PostgresRecordStore implements RecordStore {
   readonly #pg: Pg;
@@ -115,18 +120,13 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
   // 1. Claim the message ids: only the ones inserted now are new (a resend, or another worker's, is not).
   const claimed = new Set(
     (
-      await tx.query<{ id: string }>(
-        `INSERT INTO record_messages (id, kind, village_id, posyandu_id, backfilled)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-         ORDER BY 1 ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          batch.map((item) => item.message.id),
-          batch.map((item) => item.kind),
-          batch.map((item) => item.villageId),
-          batch.map((item) => item.posyanduId),
-          batch.map((item) => item.message.backfilled),
-        ],
-      )
+      await tx.query<{ id: string }>(claimIds, [
+        batch.map((item) => item.message.id),
+        batch.map((item) => item.kind),
+        batch.map((item) => item.villageId),
+        batch.map((item) => item.posyanduId),
+        batch.map((item) => item.message.backfilled),
+      ])
     ).map((row) => row.id),
   );
   const fresh: number[] = [];
@@ -183,7 +183,7 @@ async function storeBatchIn(tx: PgSql, batch: readonly Incoming[]): Promise<Stor
     markDirty(measurement.village_id, measurement.posyandu_id, month);
   }
   if (dirty.size > 0) {
-    await tx.query(insertRowsSql, [
+    await tx.query(insertRows, [
       JSON.stringify(measurements),
       JSON.stringify(readings),
       JSON.stringify([...dirty.values()]),
@@ -209,7 +209,7 @@ const childInputColumns = [
  * and only a message from the child's own posyandu changes a stored child (fromChildOwner).
  * Returns the ids of the rows inserted or changed.
  */
-const upsertChildrenSql = `WITH input AS (
+const upsertChildrenStatement = pgStatement(`WITH input AS (
     SELECT * FROM unnest(${childInputColumns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
       AS u(${childInputColumns.map(([name]) => name).join(', ')}))
   INSERT INTO children AS c (${childColumns.join(', ')})
@@ -224,7 +224,7 @@ const upsertChildrenSql = `WITH input AS (
     updated_at = greatest(excluded.updated_at, c.updated_at)
   WHERE (SELECT i.from_owner FROM input i WHERE i.id = excluded.id) AND c.posyandu_id = excluded.posyandu_id
     AND (excluded.updated_at > c.updated_at OR (c.name IS NULL AND excluded.name IS NOT NULL))
-  RETURNING c.id`;
+  RETURNING c.id`);
 
 async function upsertChildren(tx: PgSql, items: readonly Incoming[]): Promise<Set<string>> {
   const rows = items.map(({ message: { child } }, i) => ({
@@ -239,7 +239,7 @@ async function upsertChildren(tx: PgSql, items: readonly Incoming[]): Promise<Se
     from_owner: fromChildOwner(items[i] as Incoming),
   }));
   const changed = await tx.query<{ id: string }>(
-    upsertChildrenSql,
+    upsertChildrenStatement,
     childInputColumns.map(([name]) => rows.map((row) => row[name])),
   );
   return new Set(changed.map((row) => row.id));
