@@ -104,6 +104,7 @@ describe('tikar <command> --help', { timeout: 120_000 }, () => {
     const helps: string[][] = [
       ['record', 'query', '--help'],
       ['district', 'check', '--help'],
+      ['district', 'summarise', '--help'],
     ];
     const offenders: Record<string, string[]> = {};
     const check = async (args: string[], run: { stdout: string; urls: string[] }) => {
