@@ -4,8 +4,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { readPrivateFile } from '../gateway/security/private-files.ts';
-import { backupDatabase, decryptBackup } from '../gateway/store/backup.ts';
 
 interface BackupCliOptions {
   db: string;
@@ -19,6 +17,7 @@ export const passphraseEnvironment = 'TIKAR_BACKUP_PASSPHRASE';
 
 async function readPassphrase(options: BackupCliOptions, env: NodeJS.ProcessEnv): Promise<string> {
   if (options.passphraseFile) {
+    const { readPrivateFile } = await import('../gateway/security/private-files.ts');
     return (await readPrivateFile(options.passphraseFile, '--passphrase-file')).replace(/\r?\n$/, '');
   }
   const fromEnv = env[passphraseEnvironment];
@@ -62,6 +61,8 @@ export async function run(
   }
   const options = program.opts<BackupCliOptions>();
   try {
+    // Loaded only to run: `tikar backup --help` does not load the store (sqlite3).
+    const { backupDatabase, decryptBackup } = await import('../gateway/store/backup.ts');
     if (options.decrypt) {
       if (!options.out) throw new Error('--decrypt needs --out (where to write the restored database)');
       const passphrase = await readPassphrase(options, env);

@@ -4,14 +4,10 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { z } from 'zod';
-import { type CalibrationProfile, calibrationProfileSchema } from '../calibration/index.ts';
-import { type FirmwareConfig, readFirmwareConfig } from '../device/firmware/config.ts';
-import {
-  buildMqttClientOptions,
-  mqttEnvironment,
-  resolveMqttConfig,
-} from '../gateway/security/mqtt-credentials.ts';
+import type { CalibrationProfile } from '../calibration/index.ts';
+import type { FirmwareConfig } from '../device/firmware/config.ts';
+import type * as MqttCredentials from '../gateway/security/mqtt-credentials.ts';
+import { mqttEnvironment } from '../gateway/security/mqtt-environment.ts';
 import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../gateway/security/privacy.ts';
 import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
 
@@ -72,6 +68,10 @@ async function loadProfiles(path: string): Promise<CalibrationProfile[]> {
   } catch (error) {
     throw new Error(`--calibration ${path}: ${(error as Error).message}`);
   }
+  const [{ z }, { calibrationProfileSchema }] = await Promise.all([
+    import('zod'),
+    import('../calibration/index.ts'),
+  ]);
   const parsed = z.array(calibrationProfileSchema).safeParse(Array.isArray(json) ? json : [json]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -102,6 +102,7 @@ async function boardOption(
     };
   if (configFile === undefined)
     return { ok: false, errors: [`--board needs --mat-config (or $${matConfigEnv}): the mat's pins and id`] };
+  const { readFirmwareConfig } = await import('../device/firmware/config.ts');
   const read = await readFirmwareConfig(configFile);
   if (!read.ok) return { ok: false, errors: [`--mat-config: configuration is wrong:`, ...read.errors] };
   const boardPort = port ?? read.config.boardPort;
@@ -187,7 +188,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const useSim = options.serial === undefined && board.value === undefined;
 
-  let mqtt: { url?: string; clientOptions?: Awaited<ReturnType<typeof buildMqttClientOptions>> } = {};
+  let mqtt: {
+    url?: string;
+    clientOptions?: Awaited<ReturnType<typeof MqttCredentials.buildMqttClientOptions>>;
+  } = {};
   try {
     const externalWanted =
       options.mqtt ??
@@ -195,6 +199,9 @@ export async function run(argv: string[]): Promise<number> {
       process.env[mqttEnvironment.url] ??
       process.env[mqttEnvironment.config];
     if (externalWanted !== undefined) {
+      const { buildMqttClientOptions, resolveMqttConfig } = await import(
+        '../gateway/security/mqtt-credentials.ts'
+      );
       const config = await resolveMqttConfig({
         ...(options.mqtt === undefined ? {} : { url: options.mqtt }),
         ...(options.mqttConfig === undefined ? {} : { configFile: options.mqttConfig }),

@@ -2,9 +2,9 @@
 // e-PPGBM by-name export, into the gateway's database (docs/import.md). Bad rows are reported by line and
 // column and left out; an unreadable file writes nothing. Importing the same file twice adds nothing.
 import { readFile } from 'node:fs/promises';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import type { Db } from '../gateway/store/index.ts';
-import { topicIdOption } from './options.ts';
+import { commandRunner, topicIdOption } from './options.ts';
 
 interface ImportCliOptions {
   db: string;
@@ -92,7 +92,7 @@ async function importFile(options: ImportCliOptions): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  const runner = commandRunner('tikar import', () => false);
   const program = new Command('tikar import')
     .description(
       "Import a posyandu's history (children, past weighings) from CSV or an e-PPGBM export (docs/import.md)",
@@ -109,15 +109,6 @@ export async function run(argv: string[]): Promise<number> {
     .option('--dry-run', 'check the file and report problems; write nothing')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .action(async (options: ImportCliOptions) => {
-      exitCode = await importFile(options);
-    });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`tikar import: ${(error as Error).message}\n`);
-    return 1;
-  }
-  return exitCode;
+    .action(runner.action(importFile));
+  return runner.run(program, argv);
 }

@@ -49,6 +49,34 @@ export function outputFormat<F extends string>(
   return asked;
 }
 
+/** What a command asks of its output before it starts the work: see `chooseOutput`. */
+export interface OutputRequest<F extends string> {
+  /** Who speaks on stderr, e.g. `tikar report`. */
+  command: string;
+  out: string | undefined;
+  asked: F | undefined;
+  allowed: readonly F[];
+  fallback: F;
+  rules: OutputRules;
+  /** A format that cannot go to standard output (PDF, XLSX). */
+  fileOnly?: F;
+}
+
+/**
+ * The format a command writes (`outputFormat`), with `--out` refused before the (slow) work is done
+ * (`checkOutputPath`, throws). Undefined, said on stderr, when the format is `fileOnly` and no `--out` is given.
+ */
+export async function chooseOutput<F extends string>(request: OutputRequest<F>): Promise<F | undefined> {
+  const { out, rules } = request;
+  const format = outputFormat(out, request.asked, request.allowed, request.fallback);
+  if (out !== undefined) await checkOutputPath(out, rules);
+  if (format === request.fileOnly && out === undefined) {
+    process.stderr.write(`${request.command}: --out FILE is required for ${format.toUpperCase()}\n`);
+    return undefined;
+  }
+  return format;
+}
+
 const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
 
 async function isSqliteDatabase(path: string): Promise<boolean> {

@@ -6,8 +6,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { writeAccountBundles } from '../gateway/security/accounts.ts';
-import { parseRoster } from '../gateway/security/acl.ts';
 import {
   caPaths,
   checkCertificate,
@@ -102,6 +100,11 @@ function program(print: Print): Command {
     )
     .requiredOption('--url <url>', 'broker URL the devices use, e.g. mqtts://posyandu.local:8883')
     .action(async (options: { dir: string; roster: string; url: string }) => {
+      // Loaded only here: the roster's schema (zod) is no part of any other subcommand or of `--help`.
+      const [{ writeAccountBundles }, { parseRoster }] = await Promise.all([
+        import('../gateway/security/accounts.ts'),
+        import('../gateway/security/acl.ts'),
+      ]);
       let json: unknown;
       try {
         json = JSON.parse(await readFile(options.roster, 'utf8'));

@@ -1,8 +1,7 @@
 // `tikar sasaran`: the month's target count of balita in a posyandu's area (S of the SKDN, docs/reports.md),
 // set or cleared in a gateway's or village record's database, for a KPM who works from the record's file.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { topicIdOption } from './options.ts';
-import { monthOption } from './report-options.ts';
+import { Command, InvalidArgumentError } from 'commander';
+import { commandRunner, monthOption, topicIdOption } from './options.ts';
 
 interface SasaranOptions {
   db: string;
@@ -42,7 +41,7 @@ async function apply(options: SasaranOptions): Promise<number> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  const runner = commandRunner('tikar sasaran', () => false);
   const program = new Command('tikar sasaran')
     .description("Set or clear a month's sasaran (target count of balita in the area), S of the SKDN")
     .requiredOption('--db <file>', "the gateway's or village record's SQLite file")
@@ -52,15 +51,6 @@ export async function run(argv: string[]): Promise<number> {
     .option('--clear', "remove the month's sasaran (S falls back to the registered count)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .action(async (options: SasaranOptions) => {
-      exitCode = await apply(options);
-    });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`tikar sasaran: ${(error as Error).message}\n`);
-    return 1;
-  }
-  return exitCode;
+    .action(runner.action(apply));
+  return runner.run(program, argv);
 }

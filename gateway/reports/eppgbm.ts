@@ -8,6 +8,7 @@ import { classifyZ, type StatusIndex } from '../growth/index.ts';
 import type { ChildAddressRow, MeasurementRow, VisitNoteRow } from '../model/records.ts';
 import { type CsvCell, type CsvOptions, csvRow, round } from './csv.ts';
 import { buildHistories, usableWflZ, usableZ } from './history.ts';
+import type { EppgbmLayout } from './kinds.ts';
 import type { ReportSettings } from './settings.ts';
 import { type WeighOutcome, type WeighStatus, weighOutcome } from './skdn.ts';
 import type { ReportChild, ReportData } from './types.ts';
@@ -228,8 +229,7 @@ export const eppgbmByNameColumns: readonly Column[] = [
   notHeld('Detail Status'),
 ];
 
-export type EppgbmLayout = 'tikar' | 'eppgbm';
-export const eppgbmLayouts: readonly EppgbmLayout[] = ['tikar', 'eppgbm'];
+export { type EppgbmLayout, eppgbmLayouts } from './kinds.ts';
 
 /** The columns of a layout: Tikar's (as before) or the order of real e-PPGBM by-name exports. */
 export function eppgbmColumnsOf(layout: EppgbmLayout = 'tikar'): readonly Column[] {

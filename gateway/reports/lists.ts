@@ -3,6 +3,7 @@
 import type { CsvOptions } from './csv.ts';
 import { computeF2 } from './f2.ts';
 import { computeHomeVisits } from './home-visits.ts';
+import type { ListKind } from './kinds.ts';
 import { computeKpm2b } from './kpm-2b.ts';
 import {
   f2Csv,
@@ -17,15 +18,7 @@ import {
 import { computeReferrals, type ListOptions } from './referrals.ts';
 import type { ReportData, ReportPlace } from './types.ts';
 
-export const listKinds = ['rujukan', 'kunjungan', 'f2', 'kpm2b'] as const;
-export type ListKind = (typeof listKinds)[number];
-
-export const listSummaries: Record<ListKind, string> = {
-  rujukan: 'daftar rujukan: T, 2T, BGM, gizi kurang/buruk, pendek/sangat pendek, with the reasons',
-  kunjungan: 'daftar kunjungan rumah: children in S not weighed this month, with address',
-  f2: 'SKDN in the F2 layout: every letter by age group and sex, D/K, 2T, BGM/D',
-  kpm2b: 'KPM form 2.B: children 0–23 months, status gizi, weighed, length, mat colour, scorecard indicators',
-};
+export { type ListKind, listKinds, listSummaries } from './kinds.ts';
 
 export interface RenderedList {
   csv: (options: CsvOptions) => string;

@@ -1,6 +1,7 @@
 // KPM growth-mat recap as CSV (three tables) and as a printable A4 page.
 import { type CsvCell, type CsvOptions, round, toCsv } from './csv.ts';
 import { escapeHtml, formatDay, formatDecimal, formatMonth, renderPage, renderTable } from './html.ts';
+import type { RecapTable } from './kinds.ts';
 import {
   type MatResultRow,
   matColourHeadings,
@@ -12,8 +13,7 @@ import type { ReportSettings } from './settings.ts';
 import { placeLine } from './skdn-output.ts';
 import type { ReportPlace } from './types.ts';
 
-export type RecapTable = 'monthly' | 'quarter' | 'quarter-children';
-export const recapTables: readonly RecapTable[] = ['monthly', 'quarter', 'quarter-children'];
+export { type RecapTable, recapTables } from './kinds.ts';
 
 const childHeader = [
   'pseudo_id',

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { IClientOptions } from 'mqtt';
 import { z } from 'zod';
+import { mqttEnvironment } from './mqtt-environment.ts';
 import { readPrivateFile } from './private-files.ts';
 
 export interface MqttConnectionConfig {
@@ -28,17 +29,7 @@ const fileSchema = z.strictObject({
   key_file: z.string().min(1).optional(),
 });
 
-/** Environment variables, each overriding the same setting of the config file. */
-export const mqttEnvironment = {
-  config: 'TIKAR_MQTT_CONFIG',
-  url: 'TIKAR_MQTT_URL',
-  username: 'TIKAR_MQTT_USERNAME',
-  password: 'TIKAR_MQTT_PASSWORD',
-  passwordFile: 'TIKAR_MQTT_PASSWORD_FILE',
-  caFile: 'TIKAR_MQTT_CA_FILE',
-  certFile: 'TIKAR_MQTT_CERT_FILE',
-  keyFile: 'TIKAR_MQTT_KEY_FILE',
-} as const;
+export { mqttEnvironment };
 
 export interface ResolveOptions {
   /** `--mqtt URL` from the command line: wins over file and environment. */

@@ -11,8 +11,9 @@ import {
   type DeviceCalibrationRecord,
   type ReferenceCheck,
 } from '../../calibration/index.ts';
+import { DEFAULT_CALIBRATION_DIR } from './calibration-dir.ts';
 
-export const DEFAULT_CALIBRATION_DIR = './data/calibration';
+export { DEFAULT_CALIBRATION_DIR };
 
 export class CalibrationStore {
   readonly dir: string;

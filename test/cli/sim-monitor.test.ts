@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ReadlineParser } from '@serialport/parser-readline';
 import { SerialPort } from 'serialport';
 import { describe, expect, it } from 'vitest';
-import { type MonitorSummary, WireMonitor } from '../../cli/monitor.ts';
+import { type MonitorSummary, WireMonitor } from '../../cli/monitor-run.ts';
 import { decodeFrame, encodeFrame, type Frame } from '../../protocol/index.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
 

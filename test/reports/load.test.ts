@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MeasurementRow, measurementColumns } from '../../gateway/model/records.ts';
 import { loadReportData } from '../../gateway/reports/load.ts';
 import { defaultReportSettings } from '../../gateway/reports/settings.ts';
 import { computeSkdn } from '../../gateway/reports/skdn.ts';
@@ -46,5 +47,16 @@ describe('loading report rows from the gateway SQLite file', () => {
     const data = await loadReportData(db);
     expect(data.children).toHaveLength(11);
     expect(data.measurements).toHaveLength(20);
+  });
+
+  it('gives each measurement as stored: every column of the schema, in its order, with its value', async () => {
+    const data = await loadReportData(db);
+    const stored = await db.all<MeasurementRow>(
+      `SELECT ${measurementColumns.join(', ')} FROM measurements WHERE reference = 'who2006' ORDER BY id`,
+    );
+    const loaded = [...data.measurements].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(loaded).toEqual(stored);
+    for (const row of loaded) expect(Object.keys(row)).toEqual(measurementColumns);
+    expect(stored.some((row) => row.supersedes_id !== null && row.correction_reason !== null)).toBe(true);
   });
 });

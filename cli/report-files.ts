@@ -1,9 +1,6 @@
-// What `tikar report` and `tikar export` share: option checks that name the option, the settings and
-// place files, reading the rows from the database read-only, and writing the result 0600.
+// What `tikar report` and `tikar export` share once their options are parsed (loaded only then): the settings
+// and place files, reading the rows from the database read-only, and writing the result 0600.
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError } from 'commander';
-import { parseMonth } from '../gateway/clock/calendar.ts';
-import { isoDateToDays } from '../gateway/growth/age.ts';
 import type { EppgbmPlace } from '../gateway/reports/eppgbm.ts';
 import {
   defaultReportSettings,
@@ -11,38 +8,14 @@ import {
   validateReportSettings,
 } from '../gateway/reports/settings.ts';
 import type { ReportData, ReportPlace } from '../gateway/reports/types.ts';
-import { type OutputRules, writeOutputFile } from './output-file.ts';
-
-/** A commander argument parser for 'YYYY-MM' that names the option in its error. */
-export function monthOption(name: string): (text: string) => string {
-  return (text) => {
-    if (!parseMonth(text))
-      throw new InvalidArgumentError(`${name} must be a month as YYYY-MM, got '${text}'`);
-    return text;
-  };
-}
-
-/** A `--date YYYY-MM-DD` option: a real calendar date. */
-export function dateOption(name: string): (text: string) => string {
-  return (text: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(isoDateToDays(text))) {
-      throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got '${text}'`);
-    }
-    return text;
-  };
-}
-
-export function choiceOption<T extends string>(name: string, choices: readonly T[]): (text: string) => T {
-  return (text) => {
-    if (!(choices as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got '${text}'`);
-    }
-    return text as T;
-  };
-}
+import { OutputFileError, type OutputRules, writeOutputFile } from './output-file.ts';
 
 /** A configuration problem: the command prints it and exits with code 2. */
 export class ConfigError extends Error {}
+
+/** A problem with a file the user named (settings, place, output): exit code 2, not 1. */
+export const isUsageError = (error: unknown): boolean =>
+  error instanceof ConfigError || error instanceof OutputFileError;
 
 async function readJson(path: string, option: string): Promise<Record<string, unknown>> {
   let text: string;
