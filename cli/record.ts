@@ -24,9 +24,14 @@ async function openStore(store: string): Promise<RecordStore> {
   return new SqliteRecordStore(await openDb(store, { quickCheckMs: 10_000 }));
 }
 
+/** A summary round waits at least this many times its predecessor's length: at most a fifth of a worker's time. */
+const SUMMARY_IDLE_FACTOR = 4;
+
 /**
- * Recomputes the dashboard's summaries every `periodMs` (each worker tries; an advisory lock lets one at a time
- * do it). Returns a function that stops the loop after the round under way.
+ * Recomputes the dashboard's summaries every `periodMs`, or less often when a round takes long (a backlog
+ * replayed by many villages at once dirties every posyandu; the summaries must not take the workers' time from
+ * storing it). Each worker tries; an advisory lock lets one at a time do it. Returns a function that stops the
+ * loop after the round under way.
  */
 async function summariseEvery(
   store: PostgresRecordStore,
@@ -34,16 +39,23 @@ async function summariseEvery(
   log: Logger,
 ): Promise<() => Promise<void>> {
   const { summarisePending } = await import('../district/summary.ts');
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
   let round: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    round = round.then(() =>
-      summarisePending(store.pg).catch((error: Error) =>
-        log.warn({ err: error.message }, 'summaries not updated'),
-      ),
-    );
-  }, periodMs);
+  const schedule = (waitMs: number) => {
+    timer = setTimeout(() => {
+      const started = performance.now();
+      round = summarisePending(store.pg)
+        .catch((error: Error) => log.warn({ err: error.message }, 'summaries not updated'))
+        .then(() => {
+          if (!stopped) schedule(Math.max(periodMs, SUMMARY_IDLE_FACTOR * (performance.now() - started)));
+        });
+    }, waitMs);
+  };
+  schedule(periodMs);
   return async () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     await round;
   };
 }
@@ -67,7 +79,7 @@ async function serve(argv: string[]): Promise<number> {
       '--summarise-every <seconds>',
       "with a postgres:// store: recompute the dashboard's summaries this often (0: never)",
       integerIn('--summarise-every', 0, 86_400),
-      15,
+      60,
     )
     .option(
       '--share-group <name>',
