@@ -148,8 +148,9 @@ async function serve(argv: string[]): Promise<number> {
       store,
       link,
       villageId: options.village,
-      // A district worker's batch pays ~5 round trips and a commit: 10 ms more gathers several messages into it.
-      ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 10 }),
+      // A district worker's batch pays ~5 round trips and a commit (0.26 ms of the worker's CPU and 0.66 ms of
+      // PostgreSQL's): 25 ms more gathers ~18 messages into it at 700/s a worker, against ~7 in 10 ms.
+      ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
       log,
     });
     service.start();
