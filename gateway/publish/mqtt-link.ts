@@ -29,6 +29,25 @@ export class MqttAuthError extends Error {
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
+/**
+ * What the client writes while it handles one read from the broker (a PUBACK for each of the many PUBLISH packets
+ * a read can hold, and the receipts their handlers publish) goes out in one write after the read is handled,
+ * instead of one write and one TCP segment each: the broker then reads them in one go too.
+ */
+function coalesceAnswers(stream: NodeJS.EventEmitter & { cork(): void; uncork(): void }): void {
+  let corked = false;
+  stream.prependListener('data', () => {
+    if (corked) return;
+    corked = true;
+    stream.cork();
+    // After the packets of this read are handled: MQTT.js handles them on process.nextTick, before setImmediate.
+    setImmediate(() => {
+      corked = false;
+      stream.uncork();
+    });
+  });
+}
+
 function problemOf(error: Error & { code?: unknown }, url: string, username: string | undefined) {
   return explainMqttConnectError(error, { url, ...(username === undefined ? {} : { username }) });
 }
@@ -60,6 +79,8 @@ export class MqttLink extends EventEmitter<LinkEvents> {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #closing = false;
   #lastError: (Error & { code?: unknown }) | undefined;
+  /** The connection whose answers are coalesced (a reconnect brings a new one). */
+  #corkedStream: object | undefined;
 
   constructor(options: MqttLinkOptions) {
     super();
@@ -87,7 +108,14 @@ export class MqttLink extends EventEmitter<LinkEvents> {
   #onConnect(): void {
     // Small QoS 1 packets back to back: without TCP_NODELAY, Nagle and the peer's delayed ACK hold a PUBLISH
     // for ~40 ms.
-    (this.#client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined)?.setNoDelay?.(true);
+    const stream = this.#client.stream as
+      | { setNoDelay?: (noDelay: boolean) => void; cork?: () => void; uncork?: () => void }
+      | undefined;
+    stream?.setNoDelay?.(true);
+    if (stream?.cork && this.#corkedStream !== stream) {
+      this.#corkedStream = stream;
+      coalesceAnswers(stream as NodeJS.EventEmitter & { cork(): void; uncork(): void });
+    }
     this.#reconnectDelayMs = this.#options.minReconnectMs ?? 500;
     this.#lastError = undefined;
     this.#options.log.info({ url: this.url }, 'mqtt connected');
