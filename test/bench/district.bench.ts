@@ -1,6 +1,6 @@
 // The district under load (docs/district.md, docs/scale.md). Part 1: 300 light posyandu gateways push
 // 100,000 measurements through a village broker bridged (the shipped bridge-district.conf) to a district
-// broker, into 3 `tikar record` workers on a durable PostgreSQL (fsync on); one worker is SIGKILLed at 30 % and
+// broker, into 3 `tikar record` workers on a durable PostgreSQL (the shipped deploy/postgresql/tikar.conf); one worker is SIGKILLed at 30 % and
 // the district broker restarted at 60 %. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
 // duplicated. CPU seconds per 1,000 stored measurements, per part, are the figure a loaded machine moves least.
 // Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
@@ -92,7 +92,15 @@ async function pipeline(total: number): Promise<void> {
   const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
   process.stdout.write(`generating ${total.toLocaleString('en')} measurements of 300 posyandu…\n`);
   const plans = plansFor(300, 36, total, lastMonth);
-  const postgres = await startPostgres({ durable: true });
+  // The shipped PostgreSQL settings (WAL, commit grouping, autovacuum), on the harness's own address.
+  const postgresConf = await readFile(
+    join(import.meta.dirname, '../../deploy/postgresql/tikar.conf'),
+    'utf8',
+  );
+  const postgres = await startPostgres({
+    durable: true,
+    extraConfig: postgresConf.replace(/^listen_addresses.*$/m, ''),
+  });
   // The shipped district broker settings: queue and in-flight limits, and persistence every 30 s (so the
   // bridges' sessions and what is queued for them survive the restart), in the harness's directory; the
   // harness's autosave on every change is turned off again, as shipped.

@@ -26,6 +26,8 @@ export interface PostgresOptions {
    * commit on this shared disk only slows them. The bench turns it on.
    */
   durable?: boolean;
+  /** Lines appended to the server's configuration (the bench adds the shipped deploy/postgresql/tikar.conf's). */
+  extraConfig?: string;
 }
 
 /** Debian installs each major version under /usr/lib/postgresql/N/bin (15 on bookworm, 17 on trixie): the newest. */
@@ -110,6 +112,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       'max_connections = 60',
       'shared_buffers = 128MB',
       "log_min_messages = 'warning'",
+      options.extraConfig ?? '',
       '',
     ].join('\n'),
   );
