@@ -5,7 +5,7 @@
 // user's command runs.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { ENGINE_BUNDLE_FILE } from '../gateway/growth/batch/engine-bundle.ts';
 
 export const root = join(import.meta.dirname, '..');
@@ -79,9 +79,30 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
   });
 }
 
+/**
+ * The engine's tables baked into its bundle (gateway/growth/prebuilt.ts): the sources are loaded here,
+ * which computes every table once, and the bundle's copy of prebuilt.ts gets their bytes.
+ */
+async function prebuiltTablesPlugin(): Promise<Plugin> {
+  await import('../gateway/growth/batch/zscore-csv.ts');
+  const { PREBUILT_MARKER, prebuiltLine } = await import('../gateway/growth/prebuilt.ts');
+  const line = prebuiltLine();
+  return {
+    name: 'tikar-prebuilt-tables',
+    setup(plugin) {
+      plugin.onLoad({ filter: /[\\/]gateway[\\/]growth[\\/]prebuilt\.ts$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes(PREBUILT_MARKER)) throw new Error(`${args.path}: no '${PREBUILT_MARKER}' line`);
+        return { contents: source.replace(PREBUILT_MARKER, line), loader: 'ts' };
+      });
+    },
+  };
+}
+
 async function bundleEngine(outdir: string): Promise<void> {
   const result = await build({
     entryPoints: [engineEntryPoint],
+    plugins: [await prebuiltTablesPlugin()],
     bundle: true,
     format: 'esm',
     platform: 'node',

@@ -1,8 +1,11 @@
-// The built CSV engine (dist/): top-level bindings back to const only where nothing reassigns them, and the
-// bundle computes exactly what the sources compute, with the same error class.
+// The built CSV engine (dist/): top-level bindings back to const only where nothing reassigns them, the
+// tables baked into it are the bytes the sources compute, and the bundle computes exactly what the sources
+// compute, with the same error class.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { engineBundle } from '../../gateway/growth/batch/engine-bundle.ts';
+import { engineBundle, engineBundleUrl } from '../../gateway/growth/batch/engine-bundle.ts';
 import { CsvFatalError, processBatch } from '../../gateway/growth/batch/zscore-csv.ts';
+import { computedTables } from '../../gateway/growth/prebuilt.ts';
 import { keepTopLevelConst } from '../../scripts/build.ts';
 import { generateObservations, observationsCsv } from './observations.ts';
 
@@ -59,4 +62,19 @@ describe('the engine bundle', () => {
     expect(fromBundle.summary.errorRows).toBe(2);
     expect(() => engine.processBatch(head, Buffer.from('"1,300\n'), 2)).toThrow(CsvFatalError);
   }, 30_000);
+});
+
+describe('the tables baked into the engine bundle', () => {
+  it('are every table the sources compute, byte for byte', () => {
+    // Loading the engine's sources (above) computed each of its tables here.
+    const bundle = readFileSync(engineBundleUrl(), 'utf8');
+    const line = /^const PREBUILT = (\{.*\});$/m.exec(bundle);
+    expect(line, 'npm run build bakes the tables into dist/zscore-engine.mjs').not.toBeNull();
+    const baked = JSON.parse(line?.[1] ?? '{}') as Record<string, string>;
+    expect(Object.keys(baked).sort()).toEqual([...computedTables.keys()].sort());
+    expect(computedTables.size).toBeGreaterThanOrEqual(15);
+    for (const [name, { kind, bytes }] of computedTables) {
+      expect(baked[name], name).toBe(`${kind}:${Buffer.from(bytes).toString('base64')}`);
+    }
+  });
 });
