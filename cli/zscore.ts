@@ -10,7 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { engineBundle } from '../gateway/growth/batch/engine-bundle.ts';
-import { defaultWorkerCount, transformCsv } from '../gateway/growth/batch/zscore-parallel.ts';
+import { transformCsv } from '../gateway/growth/batch/zscore-parallel.ts';
 import type { ZscoreCsvSummary } from '../gateway/growth/batch/zscore-summary.ts';
 import { openOutputFile, outputFormat, type PendingOutput } from './output-file.ts';
 
@@ -182,7 +182,6 @@ export async function run(argv: string[]): Promise<number> {
     if (sinkError) throw sinkError;
     if (!sink.write(bytes)) await once(sink, 'drain');
   };
-  const workers = options.threads ?? defaultWorkerCount();
   let summary: ZscoreCsvSummary;
   try {
     ({ summary } = await transformCsv(
@@ -190,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
       write,
       {
         precision: options.precision,
-        workers,
+        workers: options.threads,
         // Worker threads pay off from a few megabytes on (they take a moment to start): a file known
         // to be that big starts them at once; a pipe, once its first megabytes have come.
         workersFromBytes: workersFromBytes(totalBytes),

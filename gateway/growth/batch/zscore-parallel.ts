@@ -4,9 +4,8 @@
 // workers start, the main thread processes the batches itself, so small inputs never wait for them,
 // and afterwards whenever every worker is busy. The main thread and the workers all run the engine's
 // bundle (engine-bundle.ts); the workers start on it while the main thread is still loading it.
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { type EngineBundle, engineBundle, engineBundleUrl } from './engine-bundle.ts';
+import { type EngineBundle, engineBundle, workerBundleUrl } from './engine-bundle.ts';
 import {
   CsvFatalError,
   emptySummary,
@@ -18,14 +17,18 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './zscore-worker.ts
 
 export interface ParallelOptions {
   precision: number;
-  /** Worker threads to start (0: the main thread does everything). */
-  workers: number;
+  /** Worker threads to start (0: the main thread does everything; undefined: defaultWorkerCount()). */
+  workers: number | undefined;
   /** Start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
 }
 
-/** Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. */
-export function defaultWorkerCount(): number {
+/**
+ * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. Asked
+ * only when they start (a small input loads neither node:os nor worker_threads).
+ */
+export async function defaultWorkerCount(): Promise<number> {
+  const { availableParallelism } = await import('node:os');
   return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
@@ -96,10 +99,12 @@ export async function transformCsv(
   /** Starts the workers: on the bundle's URL, each loading it on its own thread, even before the header. */
   const startPool = async () => {
     poolStarted = true;
-    const url = engineBundleUrl();
+    const workers = options.workers ?? (await defaultWorkerCount());
+    if (workers === 0) return;
+    const url = workerBundleUrl();
     // Loaded only here: a small input never loads worker_threads.
     const threads = await import('node:worker_threads');
-    for (let i = 0; i < options.workers; i++) {
+    for (let i = 0; i < workers; i++) {
       const worker = new threads.Worker(url, {
         workerData: { precision: options.precision } satisfies WorkerSetup,
       });
