@@ -5,7 +5,7 @@
 // draws the progress bar and prints the summary.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -34,6 +34,18 @@ const CHUNK_BYTES = 1 << 20;
 const SINK_BUFFER_BYTES = 16 << 20;
 /** Inputs at least this big are shared out to worker threads. */
 const PARALLEL_MIN_BYTES = 8 << 20;
+/**
+ * The output file is synced to disk every this many bytes while it is written, so that the sync before its
+ * rename (output-file.ts) finds little left: at the end, the 150 MB of a million rows took 0.08-0.13 s.
+ */
+const SYNC_EVERY_BYTES = 32 << 20;
+/**
+ * TurboFan's budget for inlining into one function (V8's default is 920 bytes of bytecode): the engine's row
+ * code is larger, so its small z-score helpers were called instead, each double passed boxed in a new heap
+ * number (about 300 bytes of garbage per row). Raised for large inputs only, where compile time pays back;
+ * measured on 1,000,000 rows: 8 % less CPU with worker threads.
+ */
+const LARGE_INPUT_INLINING = '--max-inlined-bytecode-size-cumulative=3000';
 
 /** Bytes read before the worker threads start (Infinity: never). */
 function workersFromBytes(totalBytes: number | undefined): number {
@@ -153,15 +165,21 @@ export async function run(argv: string[]): Promise<number> {
   void engineBundle().catch(() => undefined);
   let totalBytes: number | undefined;
   let sink: Writable = process.stdout;
+  let file: FileHandle | undefined;
   let output: PendingOutput | undefined;
   try {
     if (options.in) totalBytes = (await stat(options.in)).size;
+    // Before any of the engine's code is optimized (that happens after its first rows).
+    if (totalBytes === undefined || totalBytes >= PARALLEL_MIN_BYTES)
+      (await import('node:v8')).setFlagsFromString(LARGE_INPUT_INLINING);
     // The output may hold children's measurements: an owner-only file, written beside its target and renamed
     // at the end, never over the input.
     if (options.out) {
       outputFormat(options.out, 'csv', ['csv'] as const, 'csv');
       output = await openOutputFile(options.out, { inputs: [options.in], force: options.force === true });
-      sink = createWriteStream(output.path, { highWaterMark: SINK_BUFFER_BYTES });
+      // A handle of our own, to sync it while it is written (the stream closes it).
+      file = await open(output.path, 'r+');
+      sink = createWriteStream(output.path, { fd: file, highWaterMark: SINK_BUFFER_BYTES });
     }
   } catch (error) {
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
@@ -178,9 +196,22 @@ export async function run(argv: string[]): Promise<number> {
   sink.on('error', (error) => {
     sinkError = error;
   });
+  let unsynced = 0;
+  let syncing: Promise<void> | undefined;
   const write = async (bytes: Uint8Array) => {
     if (sinkError) throw sinkError;
     if (!sink.write(bytes)) await once(sink, 'drain');
+    unsynced += bytes.length;
+    if (file !== undefined && unsynced >= SYNC_EVERY_BYTES && syncing === undefined) {
+      unsynced = 0;
+      // In the background; errors are the final sync's to report.
+      syncing = file
+        .datasync()
+        .catch(() => undefined)
+        .finally(() => {
+          syncing = undefined;
+        });
+    }
   };
   let summary: ZscoreCsvSummary;
   try {
@@ -196,6 +227,8 @@ export async function run(argv: string[]): Promise<number> {
       },
       (bytes, rows) => progress.update(bytes, rows),
     ));
+    // Never close the file under a sync still running on it.
+    await syncing;
     if (output) {
       sink.end();
       await finished(sink);
