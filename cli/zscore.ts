@@ -237,6 +237,8 @@ export async function run(argv: string[]): Promise<number> {
     if (sinkError) throw sinkError;
     await output?.commit();
   } catch (error) {
+    await syncing;
+    if (output) sink.destroy();
     await output?.abort();
     progress.finish();
     if (options.in) source.destroy();
