@@ -142,7 +142,11 @@ export async function transformCsv(
       };
     });
 
-  const dispatch = (main: EngineBundle, batch: Buffer) => {
+  /**
+   * `batch` goes to the main thread's engine or to an idle worker; `owned`: nothing else uses its memory, so it
+   * is handed over as it is (transferred) instead of copied.
+   */
+  const dispatch = (main: EngineBundle, batch: Buffer, owned: boolean) => {
     if (failure) throw failure;
     const seq = nextSeq++;
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
@@ -151,11 +155,14 @@ export async function transformCsv(
       settle(seq, main.processBatch(header as Buffer, batch, options.precision));
       return;
     }
-    const copy = new Uint8Array(batch.length);
-    copy.set(batch);
+    let sent: Uint8Array = batch;
+    if (!owned) {
+      sent = new Uint8Array(batch.length);
+      sent.set(batch);
+    }
     idle.inFlight++;
     workerBatches++;
-    idle.worker.postMessage({ seq, batch: copy } satisfies WorkerRequest, [copy.buffer]);
+    idle.worker.postMessage({ seq, batch: sent } satisfies WorkerRequest, [sent.buffer as ArrayBuffer]);
   };
 
   try {
@@ -164,7 +171,15 @@ export async function transformCsv(
     let scanner: ReturnType<EngineBundle['scanner']> | undefined;
     for await (const chunk of source) {
       bytesRead += chunk.length;
-      let data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+      // A chunk that continues a row: joined into memory of its own (never Node's shared pool), which the
+      // batch then takes to a worker without another copy.
+      const owned = pending !== undefined;
+      let data = chunk;
+      if (pending !== undefined) {
+        data = Buffer.allocUnsafeSlow(pending.length + chunk.length);
+        pending.copy(data, 0);
+        chunk.copy(data, pending.length);
+      }
       pending = undefined;
       engine ??= await loading;
       scanner ??= engine.scanner();
@@ -185,14 +200,15 @@ export async function transformCsv(
       if (!poolStarted && bytesRead >= options.workersFromBytes) await startPool();
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
-        pending = data.subarray(end);
+        // A copy: the batch before it may leave for a worker with the memory they share.
+        pending = Buffer.from(data.subarray(end));
         if (pending.length > MAX_ROW_BYTES) {
           throw new CsvFatalError(
             `row ${summary.rows + 1}: longer than ${MAX_ROW_BYTES} bytes (unclosed quote?)`,
           );
         }
       }
-      if (end > 0) dispatch(engine, data.subarray(0, end));
+      if (end > 0) dispatch(engine, data.subarray(0, end), owned);
       await flush();
     }
     if (header === undefined) {
