@@ -103,13 +103,15 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
 }
 
 /**
- * The engine's tables baked into its bundle (gateway/growth/prebuilt.ts): the sources are loaded here,
- * which computes every table once, and the bundle's copy of prebuilt.ts gets their bytes.
+ * The engine's tables stored beside its bundle (gateway/growth/prebuilt.ts): the sources are loaded here,
+ * which computes every table once; their bytes go to `<outdir>/zscore-tables.bin`, their places into the
+ * bundle's copy of prebuilt.ts.
  */
-async function prebuiltTablesPlugin(): Promise<Plugin> {
+async function prebuiltTablesPlugin(outdir: string): Promise<Plugin> {
   await import('../gateway/growth/batch/zscore-csv.ts');
-  const { PREBUILT_MARKER, prebuiltLine } = await import('../gateway/growth/prebuilt.ts');
-  const line = prebuiltLine();
+  const { PREBUILT_FILE, PREBUILT_MARKER, prebuiltTables } = await import('../gateway/growth/prebuilt.ts');
+  const { bytes, line } = prebuiltTables();
+  await writeFile(join(outdir, PREBUILT_FILE), bytes);
   return {
     name: 'tikar-prebuilt-tables',
     setup(plugin) {
@@ -125,7 +127,7 @@ async function prebuiltTablesPlugin(): Promise<Plugin> {
 async function bundleEngine(outdir: string): Promise<void> {
   const result = await build({
     entryPoints: [engineEntryPoint],
-    plugins: [await prebuiltTablesPlugin()],
+    plugins: [await prebuiltTablesPlugin(outdir)],
     bundle: true,
     format: 'esm',
     platform: 'node',
