@@ -5,8 +5,8 @@
 // user's command runs.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { ENGINE_BUNDLE_FILE } from '../gateway/growth/batch/engine-bundle.ts';
+import { build, type Plugin } from 'esbuild';
+import { ENGINE_BUNDLE_FILE, WORKER_BUNDLE_FILE } from '../gateway/growth/batch/engine-bundle.ts';
 
 export const root = join(import.meta.dirname, '..');
 const packageJson = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
@@ -16,8 +16,10 @@ const packageJson = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'
 
 /** The entry of the `tikar` command: bin/tikar.mjs imports `<outdir>/tikar.mjs`. */
 const cliEntryPoint = join(root, 'cli', 'tikar.ts');
-/** The CSV engine run by the zscore worker threads, and by the main thread of a large run. */
-const engineEntryPoint = join(root, 'gateway', 'growth', 'batch', 'zscore-worker.ts');
+/** The CSV engine, run by the main thread of `tikar zscore` and by its worker threads. */
+const engineEntryPoint = join(root, 'gateway', 'growth', 'batch', 'zscore-csv.ts');
+/** A zscore worker thread: takes batches and runs the engine bundle on them (imported beside it). */
+const workerEntryPoint = join(root, 'gateway', 'growth', 'batch', 'zscore-worker.ts');
 /** `npm run district:demo` runs dist/district-demo.mjs (with the test harness that starts its servers). */
 const demoEntryPoint = join(root, 'scripts', 'district-demo.ts');
 
@@ -42,6 +44,26 @@ export function keepTopLevelConst(code: string): string {
 }
 
 /**
+ * commander requires node:child_process at its top, for executable subcommands, which tikar has none of:
+ * loading it (with net and dgram) was about 2 ms of every command that parses options. Its bundled copy gets
+ * the module on first use instead.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'tikar-lazy-child-process',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'tikar-lazy' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'tikar-lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Bundles the given entry points (each to `<outdir>/<name>.mjs`) with the production settings, and copies the
  * screens beside them (gateway/web/server.ts serves `public` beside its own module, district/dashboard/server.ts
  * `dashboard-public`; both are files in the same folder here).
@@ -57,6 +79,7 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
     // start, and bundled it loads without Node resolving a package, scanning a CommonJS module for its
     // exports and reading its seven files one by one (about 10 ms of every command's start).
     external: Object.keys(packageJson.dependencies).filter((name) => name !== 'commander'),
+    plugins: [lazyChildProcessForCommander],
     // A bundled CommonJS module's require() of a Node built-in (commander's node:child_process) needs a real one.
     banner: {
       js: "import { createRequire as __tikarRequire } from 'node:module';\nconst require = __tikarRequire(import.meta.url);",
@@ -79,9 +102,32 @@ export async function bundleEntries(outdir: string, entryPoints: string[]): Prom
   });
 }
 
+/**
+ * The engine's tables stored beside its bundle (gateway/growth/prebuilt.ts): the sources are loaded here,
+ * which computes every table once; their bytes go to `<outdir>/zscore-tables.bin`, their places into the
+ * bundle's copy of prebuilt.ts.
+ */
+async function prebuiltTablesPlugin(outdir: string): Promise<Plugin> {
+  await import('../gateway/growth/batch/zscore-csv.ts');
+  const { PREBUILT_FILE, PREBUILT_MARKER, prebuiltTables } = await import('../gateway/growth/prebuilt.ts');
+  const { bytes, line } = prebuiltTables();
+  await writeFile(join(outdir, PREBUILT_FILE), bytes);
+  return {
+    name: 'tikar-prebuilt-tables',
+    setup(plugin) {
+      plugin.onLoad({ filter: /[\\/]gateway[\\/]growth[\\/]prebuilt\.ts$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes(PREBUILT_MARKER)) throw new Error(`${args.path}: no '${PREBUILT_MARKER}' line`);
+        return { contents: source.replace(PREBUILT_MARKER, line), loader: 'ts' };
+      });
+    },
+  };
+}
+
 async function bundleEngine(outdir: string): Promise<void> {
   const result = await build({
     entryPoints: [engineEntryPoint],
+    plugins: [await prebuiltTablesPlugin(outdir)],
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -92,6 +138,28 @@ async function bundleEngine(outdir: string): Promise<void> {
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error('esbuild produced no engine bundle');
   await writeFile(join(outdir, ENGINE_BUNDLE_FILE), keepTopLevelConst(text));
+  // The worker module apart, so that the main thread's engine never loads worker_threads; it imports the
+  // engine bundle instead of a copy (its calls into it are one per batch).
+  await build({
+    entryPoints: [workerEntryPoint],
+    plugins: [
+      {
+        name: 'tikar-engine-beside',
+        setup(plugin) {
+          plugin.onResolve({ filter: /[\\/]zscore-csv\.ts$/ }, () => ({
+            path: `./${ENGINE_BUNDLE_FILE}`,
+            external: true,
+          }));
+        },
+      },
+    ],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile: join(outdir, WORKER_BUNDLE_FILE),
+    logLevel: 'warning',
+  });
 }
 
 async function bundleDemo(outdir: string): Promise<void> {

@@ -1,8 +1,11 @@
-// The built CSV engine (dist/): top-level bindings back to const only where nothing reassigns them, and the
-// bundle computes exactly what the sources compute, with the same error class.
+// The built CSV engine (dist/): top-level bindings back to const only where nothing reassigns them, the
+// tables stored beside it are the bytes the sources compute, and the bundle computes exactly what the sources
+// compute, with the same error class.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { engineBundle } from '../../gateway/growth/batch/engine-bundle.ts';
+import { engineBundle, engineBundleUrl } from '../../gateway/growth/batch/engine-bundle.ts';
 import { CsvFatalError, processBatch } from '../../gateway/growth/batch/zscore-csv.ts';
+import { computedTables } from '../../gateway/growth/prebuilt.ts';
 import { keepTopLevelConst } from '../../scripts/build.ts';
 import { generateObservations, observationsCsv } from './observations.ts';
 
@@ -59,4 +62,26 @@ describe('the engine bundle', () => {
     expect(fromBundle.summary.errorRows).toBe(2);
     expect(() => engine.processBatch(head, Buffer.from('"1,300\n'), 2)).toThrow(CsvFatalError);
   }, 30_000);
+});
+
+describe('the tables stored beside the engine bundle', () => {
+  it('are every table the sources compute, byte for byte', () => {
+    // Loading the engine's sources (above) computed each of its tables here.
+    const bundleUrl = engineBundleUrl();
+    const line = /^const PREBUILT = (\{.*\});$/m.exec(readFileSync(bundleUrl, 'utf8'));
+    expect(line, 'npm run build writes where the tables are into dist/zscore-engine.mjs').not.toBeNull();
+    const index = JSON.parse(line?.[1] ?? '{}') as {
+      file: string;
+      tables: Record<string, [string, number, number]>;
+    };
+    const stored = readFileSync(new URL(index.file, bundleUrl));
+    expect(Object.keys(index.tables).sort()).toEqual([...computedTables.keys()].sort());
+    expect(computedTables.size).toBeGreaterThanOrEqual(15);
+    for (const [name, { kind, bytes }] of computedTables) {
+      const [storedKind, offset, length] = index.tables[name] ?? ['', 0, 0];
+      expect(storedKind, name).toBe(kind);
+      expect(offset % 8, name).toBe(0);
+      expect(Buffer.compare(stored.subarray(offset, offset + length), Buffer.from(bytes)), name).toBe(0);
+    }
+  });
 });

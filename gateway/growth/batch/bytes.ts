@@ -13,6 +13,8 @@ const SPACE = 32;
 const TAB = 9;
 const DASH = 45;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 function isBlank(byte: number | undefined): boolean {
@@ -162,6 +164,8 @@ export function writeFixed(
 export function textWords(text: Uint8Array): Uint32Array {
   const padded = new Uint8Array((text.length + 3) & ~3);
   padded.set(text);
+  // On a little-endian machine the padded copy already is those words (one copy, no loop at start-up).
+  if (LITTLE_ENDIAN) return new Uint32Array(padded.buffer);
   const view = new DataView(padded.buffer);
   const words = new Uint32Array(padded.length / 4);
   for (let word = 0; word < words.length; word++) words[word] = view.getUint32(word * 4, true);

@@ -11,13 +11,13 @@ import { CsvFatalError } from './zscore-summary.ts';
 
 /** The engine bundle's file inside dist/. */
 export const ENGINE_BUNDLE_FILE = 'zscore-engine.mjs';
+/** The worker threads' module inside dist/ (it imports the engine bundle). */
+export const WORKER_BUNDLE_FILE = 'zscore-worker.mjs';
 
 /** The engine's scanner: where a header or the last complete row of a chunk ends. */
 export type RowScanner = Pick<ZscoreCsvTransformer, 'headerEnd' | 'lastRowEnd'>;
 
 export interface EngineBundle {
-  /** The module's file URL, for `new Worker(url)`. */
-  url: URL;
   processBatch: typeof processBatch;
   zscoreCsv: typeof zscoreCsv;
   scanner(): RowScanner;
@@ -38,20 +38,33 @@ function distFolder(): string {
   }
 }
 
-let url: URL | undefined;
+const urls = new Map<string, URL>();
 
-/**
- * The bundle's file URL, without loading it (worker threads start on it while the main thread loads it). A
- * missing bundle is an error: `npm run build` writes it.
- */
-export function engineBundleUrl(): URL {
+/** URL of a built file of dist/; a missing one is an error: `npm run build` writes it. */
+function builtFileUrl(file: string): URL {
+  let url = urls.get(file);
   if (url === undefined) {
-    const path = join(distFolder(), ENGINE_BUNDLE_FILE);
+    const path = join(distFolder(), file);
     if (!existsSync(path))
       throw new CsvFatalError(`the zscore engine bundle ${path} is missing: run \`npm run build\``);
     url = pathToFileURL(path);
+    urls.set(file, url);
   }
   return url;
+}
+
+/** The engine bundle's file URL. */
+export function engineBundleUrl(): URL {
+  return builtFileUrl(ENGINE_BUNDLE_FILE);
+}
+
+/**
+ * The worker module's file URL, for `new Worker(url)`, without loading anything (worker threads start on it
+ * while the main thread loads the engine). It needs the engine bundle beside it.
+ */
+export function workerBundleUrl(): URL {
+  engineBundleUrl();
+  return builtFileUrl(WORKER_BUNDLE_FILE);
 }
 
 /** `call`, with the bundle's own copy of CsvFatalError turned into this module's (callers test for it). */
@@ -78,7 +91,6 @@ export function engineBundle(): Promise<EngineBundle> {
       ZscoreCsvTransformer: typeof ZscoreCsvTransformer;
     };
     return {
-      url: bundleUrl,
       processBatch: ourErrors(module.processBatch),
       zscoreCsv: ourErrors(module.zscoreCsv),
       scanner: () => new module.ZscoreCsvTransformer(),

@@ -5,8 +5,10 @@
 // copies these four bytes at a time instead of formatting numbers and searching bands byte by byte.
 // Built with the same band rules as the slow path; the z and clenhei texts are digits written directly
 // (every process and worker builds these tables at start: writeFixed 4,000 times, or a Buffer per text,
-// was a fifth of the engine's start-up), and tests check them against writeFixed entry by entry.
+// was a fifth of the engine's start-up), and tests check them against writeFixed entry by entry. The
+// bundled engine gets the bigger tables baked in by the build (prebuilt.ts) and computes none of them.
 import { bandIndexOfRounded, STATUS_BANDS, type StatusIndex } from '../classify.ts';
+import { once, prebuilt } from '../prebuilt.ts';
 
 /** The z table covers rounded z from -LIMIT/100 to +LIMIT/100. */
 export const Z_TABLE_LIMIT = 2000;
@@ -18,22 +20,27 @@ export const Z_TABLE_ENTRIES = 2 * Z_TABLE_LIMIT + 1;
 const DIGIT_0 = 48;
 
 /** ",z" of every rounded z k / 100 (what writeFixed(k / 100, 2, false) writes after the comma). */
-export const Z_TEXT = Buffer.alloc(Z_TABLE_ENTRIES * Z_TEXT_STRIDE);
-export const Z_TEXT_LENGTH = new Uint8Array(Z_TABLE_ENTRIES);
-for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
-  const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
-  const hundredths = k < 0 ? -k : k;
-  const whole = Math.floor(hundredths / 100);
-  let pos = at;
-  Z_TEXT[pos++] = 44; // ,
-  if (k < 0) Z_TEXT[pos++] = 45; // -
-  if (whole >= 10) Z_TEXT[pos++] = DIGIT_0 + Math.floor(whole / 10);
-  Z_TEXT[pos++] = DIGIT_0 + (whole % 10);
-  Z_TEXT[pos++] = 46; // .
-  Z_TEXT[pos++] = DIGIT_0 + Math.floor((hundredths % 100) / 10);
-  Z_TEXT[pos++] = DIGIT_0 + (hundredths % 10);
-  Z_TEXT_LENGTH[k + Z_TABLE_LIMIT] = pos - at;
-}
+const zTexts = once(() => {
+  const text = Buffer.alloc(Z_TABLE_ENTRIES * Z_TEXT_STRIDE);
+  const lengths = new Uint8Array(Z_TABLE_ENTRIES);
+  for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
+    const at = (k + Z_TABLE_LIMIT) * Z_TEXT_STRIDE;
+    const hundredths = k < 0 ? -k : k;
+    const whole = Math.floor(hundredths / 100);
+    let pos = at;
+    text[pos++] = 44; // ,
+    if (k < 0) text[pos++] = 45; // -
+    if (whole >= 10) text[pos++] = DIGIT_0 + Math.floor(whole / 10);
+    text[pos++] = DIGIT_0 + (whole % 10);
+    text[pos++] = 46; // .
+    text[pos++] = DIGIT_0 + Math.floor((hundredths % 100) / 10);
+    text[pos++] = DIGIT_0 + (hundredths % 10);
+    lengths[k + Z_TABLE_LIMIT] = pos - at;
+  }
+  return { text, lengths };
+});
+export const Z_TEXT = prebuilt('Z_TEXT', () => zTexts().text);
+export const Z_TEXT_LENGTH = prebuilt('Z_TEXT_LENGTH', () => zTexts().lengths);
 
 /**
  * The band columns: the four status columns in output order for the 2006 standards (column c decided on
@@ -49,19 +56,22 @@ export const NO_STATUS = STATUS_COLUMNS.length;
 export const STATUS_CODES = STATUS_COLUMNS.map((index) => STATUS_BANDS[index].length + 1);
 
 /** Band of each status column for each rounded z of the table: [column * Z_TABLE_ENTRIES + k + LIMIT]. */
-export const STATUS_BAND = new Uint8Array(STATUS_COLUMNS.length * Z_TABLE_ENTRIES);
-STATUS_COLUMNS.forEach((index, column) => {
-  // The bands ascend, so one walk up them as z rises gives bandIndexOfRounded's band for every z.
-  const bands = STATUS_BANDS[index];
-  let band = 0;
-  for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
-    const rounded = k / 100;
-    for (; band < bands.length; band++) {
-      const b = bands[band] as (typeof bands)[number];
-      if (rounded < b.upper || (b.inclusive && rounded === b.upper)) break;
+export const STATUS_BAND = prebuilt('STATUS_BAND', () => {
+  const table = new Uint8Array(STATUS_COLUMNS.length * Z_TABLE_ENTRIES);
+  STATUS_COLUMNS.forEach((index, column) => {
+    // The bands ascend, so one walk up them as z rises gives bandIndexOfRounded's band for every z.
+    const bands = STATUS_BANDS[index];
+    let band = 0;
+    for (let k = -Z_TABLE_LIMIT; k <= Z_TABLE_LIMIT; k++) {
+      const rounded = k / 100;
+      for (; band < bands.length; band++) {
+        const b = bands[band] as (typeof bands)[number];
+        if (rounded < b.upper || (b.inclusive && rounded === b.upper)) break;
+      }
+      table[column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT] = band < bands.length ? band : -1;
     }
-    STATUS_BAND[column * Z_TABLE_ENTRIES + k + Z_TABLE_LIMIT] = band < bands.length ? band : -1;
-  }
+  });
+  return table;
 });
 
 /** The band code of a rounded z beyond the table (or NaN: no z) in status column `column`. */
@@ -114,7 +124,7 @@ const ROW_END_2007 = ',,who2007\n';
  * ",tbu,bbu,bbtb,imtu,,who2006\n" (Indonesian labels, the empty error column, the reference, the line
  * end) of every band combination of the 2006 standards.
  */
-const STATUS_ROWS_2006 = (() => {
+const statusRows2006 = once(() => {
   const entries: { code: number; text: string }[] = [];
   const [tbu, bbu, bbtb, imtu] = [0, 1, 2, 3].map(labelsOf) as [string[], string[], string[], string[]];
   tbu.forEach((a, i) => {
@@ -128,10 +138,10 @@ const STATUS_ROWS_2006 = (() => {
   });
   const size = (STATUS_CODES as number[]).slice(0, 4).reduce((a, b) => a * b, 1);
   return wordTable(entries, size);
-})();
-export const STATUS_ROW_OFFSET = STATUS_ROWS_2006.offsets;
-export const STATUS_ROW_LENGTH = STATUS_ROWS_2006.lengths;
-export const STATUS_ROW_TEXT = STATUS_ROWS_2006.text;
+});
+export const STATUS_ROW_OFFSET = prebuilt('STATUS_ROW_OFFSET', () => statusRows2006().offsets);
+export const STATUS_ROW_LENGTH = prebuilt('STATUS_ROW_LENGTH', () => statusRows2006().lengths);
+export const STATUS_ROW_TEXT = prebuilt('STATUS_ROW_TEXT', () => statusRows2006().text);
 
 /** ",tbu,,,imtu,,who2007\n" of every TB/U and IMT/U 5-18 combination (no BB/U, BB/TB for 5-18 years). */
 const STATUS_ROWS_2007 = (() => {
@@ -165,18 +175,25 @@ export function flagRowCode(
 }
 
 /** ",flen,fwei,fwfl,fbmi,fhc,c9mo_flag" of every combination, and how many of its flags are 1. */
-export const FLAG_TEXT = Buffer.alloc(3 ** 5 * 2 * FLAG_TEXT_STRIDE);
-export const FLAG_TEXT_LENGTH = new Uint8Array(3 ** 5 * 2);
-export const FLAG_COUNT = new Uint8Array(3 ** 5 * 2);
-for (let code = 0; code < FLAG_TEXT_LENGTH.length; code++) {
-  const c9mo = code % 2;
-  const flags: number[] = [];
-  for (let rest = (code - c9mo) / 2, i = 0; i < 5; i++, rest = Math.floor(rest / 3)) flags.unshift(rest % 3);
-  const text = `${flags.map((flag) => (flag === FLAG_EMPTY ? ',' : `,${flag}`)).join('')},${c9mo}`;
-  FLAG_TEXT.write(text, code * FLAG_TEXT_STRIDE, 'latin1');
-  FLAG_TEXT_LENGTH[code] = text.length;
-  FLAG_COUNT[code] = flags.filter((flag) => flag === 1).length;
-}
+const flagTables = once(() => {
+  const text = Buffer.alloc(3 ** 5 * 2 * FLAG_TEXT_STRIDE);
+  const lengths = new Uint8Array(3 ** 5 * 2);
+  const counts = new Uint8Array(3 ** 5 * 2);
+  for (let code = 0; code < lengths.length; code++) {
+    const c9mo = code % 2;
+    const flags: number[] = [];
+    for (let rest = (code - c9mo) / 2, i = 0; i < 5; i++, rest = Math.floor(rest / 3))
+      flags.unshift(rest % 3);
+    const row = `${flags.map((flag) => (flag === FLAG_EMPTY ? ',' : `,${flag}`)).join('')},${c9mo}`;
+    text.write(row, code * FLAG_TEXT_STRIDE, 'latin1');
+    lengths[code] = row.length;
+    counts[code] = flags.filter((flag) => flag === 1).length;
+  }
+  return { text, lengths, counts };
+});
+export const FLAG_TEXT = prebuilt('FLAG_TEXT', () => flagTables().text);
+export const FLAG_TEXT_LENGTH = prebuilt('FLAG_TEXT_LENGTH', () => flagTables().lengths);
+export const FLAG_COUNT = prebuilt('FLAG_COUNT', () => flagTables().counts);
 
 /** Text of 0..999 and of the thousandths .001...999 (trailing zeros dropped, "" for 0), as words. */
 const INTEGER_WORDS = new Uint32Array(1000);

@@ -4,9 +4,8 @@
 // workers start, the main thread processes the batches itself, so small inputs never wait for them,
 // and afterwards whenever every worker is busy. The main thread and the workers all run the engine's
 // bundle (engine-bundle.ts); the workers start on it while the main thread is still loading it.
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { type EngineBundle, engineBundle, engineBundleUrl } from './engine-bundle.ts';
+import { type EngineBundle, engineBundle, workerBundleUrl } from './engine-bundle.ts';
 import {
   CsvFatalError,
   emptySummary,
@@ -18,14 +17,18 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './zscore-worker.ts
 
 export interface ParallelOptions {
   precision: number;
-  /** Worker threads to start (0: the main thread does everything). */
-  workers: number;
+  /** Worker threads to start (0: the main thread does everything; undefined: defaultWorkerCount()). */
+  workers: number | undefined;
   /** Start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
 }
 
-/** Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. */
-export function defaultWorkerCount(): number {
+/**
+ * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. Asked
+ * only when they start (a small input loads neither node:os nor worker_threads).
+ */
+export async function defaultWorkerCount(): Promise<number> {
+  const { availableParallelism } = await import('node:os');
   return Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
@@ -96,10 +99,12 @@ export async function transformCsv(
   /** Starts the workers: on the bundle's URL, each loading it on its own thread, even before the header. */
   const startPool = async () => {
     poolStarted = true;
-    const url = engineBundleUrl();
+    const workers = options.workers ?? (await defaultWorkerCount());
+    if (workers === 0) return;
+    const url = workerBundleUrl();
     // Loaded only here: a small input never loads worker_threads.
     const threads = await import('node:worker_threads');
-    for (let i = 0; i < options.workers; i++) {
+    for (let i = 0; i < workers; i++) {
       const worker = new threads.Worker(url, {
         workerData: { precision: options.precision } satisfies WorkerSetup,
       });
@@ -137,7 +142,11 @@ export async function transformCsv(
       };
     });
 
-  const dispatch = (main: EngineBundle, batch: Buffer) => {
+  /**
+   * `batch` goes to the main thread's engine or to an idle worker; `owned`: nothing else uses its memory, so it
+   * is handed over as it is (transferred) instead of copied.
+   */
+  const dispatch = (main: EngineBundle, batch: Buffer, owned: boolean) => {
     if (failure) throw failure;
     const seq = nextSeq++;
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
@@ -146,11 +155,14 @@ export async function transformCsv(
       settle(seq, main.processBatch(header as Buffer, batch, options.precision));
       return;
     }
-    const copy = new Uint8Array(batch.length);
-    copy.set(batch);
+    let sent: Uint8Array = batch;
+    if (!owned) {
+      sent = new Uint8Array(batch.length);
+      sent.set(batch);
+    }
     idle.inFlight++;
     workerBatches++;
-    idle.worker.postMessage({ seq, batch: copy } satisfies WorkerRequest, [copy.buffer]);
+    idle.worker.postMessage({ seq, batch: sent } satisfies WorkerRequest, [sent.buffer as ArrayBuffer]);
   };
 
   try {
@@ -159,7 +171,15 @@ export async function transformCsv(
     let scanner: ReturnType<EngineBundle['scanner']> | undefined;
     for await (const chunk of source) {
       bytesRead += chunk.length;
-      let data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+      // A chunk that continues a row: joined into memory of its own (never Node's shared pool), which the
+      // batch then takes to a worker without another copy.
+      const owned = pending !== undefined;
+      let data = chunk;
+      if (pending !== undefined) {
+        data = Buffer.allocUnsafeSlow(pending.length + chunk.length);
+        pending.copy(data, 0);
+        chunk.copy(data, pending.length);
+      }
       pending = undefined;
       engine ??= await loading;
       scanner ??= engine.scanner();
@@ -180,14 +200,15 @@ export async function transformCsv(
       if (!poolStarted && bytesRead >= options.workersFromBytes) await startPool();
       const end = scanner.lastRowEnd(data);
       if (end < data.length) {
-        pending = data.subarray(end);
+        // A copy: the batch before it may leave for a worker with the memory they share.
+        pending = Buffer.from(data.subarray(end));
         if (pending.length > MAX_ROW_BYTES) {
           throw new CsvFatalError(
             `row ${summary.rows + 1}: longer than ${MAX_ROW_BYTES} bytes (unclosed quote?)`,
           );
         }
       }
-      if (end > 0) dispatch(engine, data.subarray(0, end));
+      if (end > 0) dispatch(engine, data.subarray(0, end), owned);
       await flush();
     }
     if (header === undefined) {

@@ -1,10 +1,7 @@
-// Worker side of the parallel CSV engine: turns batches of whole rows into output rows. It is also the
-// entry of the engine's bundle (engine-bundle.ts), so it hands the engine to the main thread too.
+// Worker side of the parallel CSV engine: turns batches of whole rows into output rows. Built into its own
+// module (dist/zscore-worker.mjs) that imports the engine's bundle beside it (engine-bundle.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { processBatch } from './zscore-csv.ts';
-
-export { ZscoreCsvTransformer, zscoreCsv } from './zscore-csv.ts';
-export { processBatch };
 
 export interface WorkerSetup {
   precision: number;

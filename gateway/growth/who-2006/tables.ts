@@ -1,6 +1,7 @@
 // Decodes the generated WHO 2006 reference data into typed arrays once, at module load.
 // Layout: one Float64Array per table holding L, M, S triplets; boys' rows first, then girls'.
 // Row of (sex, key) = (sex - 1) * rows + (key - firstKey), where key is days or tenths of a cm.
+import { prebuilt } from '../prebuilt.ts';
 import { WHO_REFERENCE_SCALE, WHO_REFERENCE_TABLES } from './reference.generated.ts';
 
 export type TableName = keyof typeof WHO_REFERENCE_TABLES;
@@ -49,9 +50,12 @@ export function decodeInto(base64: string, lms: Float64Array, firstValue: number
 
 function loadTable(name: TableName): LmsTable {
   const source = WHO_REFERENCE_TABLES[name];
-  const lms = new Float64Array(source.rows * 3 * 2);
-  decodeInto(source.boys, lms, 0, WHO_REFERENCE_SCALE);
-  decodeInto(source.girls, lms, source.rows * 3, WHO_REFERENCE_SCALE);
+  const lms = prebuilt(`who2006.${name}`, () => {
+    const decoded = new Float64Array(source.rows * 3 * 2);
+    decodeInto(source.boys, decoded, 0, WHO_REFERENCE_SCALE);
+    decodeInto(source.girls, decoded, source.rows * 3, WHO_REFERENCE_SCALE);
+    return decoded;
+  });
   return { name, firstKey: source.firstKey, rows: source.rows, lms };
 }
 

@@ -1,6 +1,7 @@
 // Decodes the generated WHO Reference 2007 data into typed arrays once, at module load.
 // Layout as for the 2006 tables: one Float64Array per table of L, M, S triplets, boys' rows first;
 // row of (sex, whole month) = (sex - 1) * rows + (month - firstMonth).
+import { prebuilt } from '../prebuilt.ts';
 import { decodeInto, type LmsTable } from '../who-2006/tables.ts';
 import { WHO_2007_SCALE, WHO_2007_TABLES } from './reference.generated.ts';
 
@@ -12,9 +13,12 @@ export interface LmsTable2007 extends Omit<LmsTable, 'name'> {
 
 function loadTable(name: Table2007Name): LmsTable2007 {
   const source = WHO_2007_TABLES[name];
-  const lms = new Float64Array(source.rows * 3 * 2);
-  decodeInto(source.boys, lms, 0, WHO_2007_SCALE);
-  decodeInto(source.girls, lms, source.rows * 3, WHO_2007_SCALE);
+  const lms = prebuilt(`who2007.${name}`, () => {
+    const decoded = new Float64Array(source.rows * 3 * 2);
+    decodeInto(source.boys, decoded, 0, WHO_2007_SCALE);
+    decodeInto(source.girls, decoded, source.rows * 3, WHO_2007_SCALE);
+    return decoded;
+  });
   return { name, firstKey: source.firstMonth, rows: source.rows, lms };
 }
 
