@@ -57,7 +57,12 @@ export interface GatewayConfig {
   clock?: ClockOptions;
   relay?: Pick<
     RelayOptions,
-    'receiptTimeoutMs' | 'minReceiptTimeoutMs' | 'maxBackoffMs' | 'liveWindowMs' | 'backlogPerSecond' | 'batchSize'
+    | 'receiptTimeoutMs'
+    | 'minReceiptTimeoutMs'
+    | 'maxBackoffMs'
+    | 'liveWindowMs'
+    | 'backlogPerSecond'
+    | 'batchSize'
   >;
   /** Reconnect pace of the MQTT link. */
   mqttReconnect?: { minMs?: number; maxMs?: number };
