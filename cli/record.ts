@@ -153,7 +153,7 @@ async function serve(argv: string[]): Promise<number> {
       ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
       log,
     });
-    service.start();
+    await service.start();
     // A village record answers the district's completeness check (a district worker is the one asking).
     const responder =
       store instanceof SqliteRecordStore && options.village !== undefined

@@ -55,7 +55,7 @@ class Asker {
   constructor(link: MqttLink, timeoutMs: number) {
     this.#link = link;
     this.#timeoutMs = timeoutMs;
-    link.subscribe('tikar/v1/+/inventory/answer', (_topic, payload) => {
+    void link.subscribe('tikar/v1/+/inventory/answer', (_topic, payload) => {
       const parsed = parsePayload(inventoryAnswer, payload);
       if (parsed.ok) this.#pending.get(parsed.value.request_id)?.(parsed.value);
     });

@@ -98,7 +98,7 @@ export class LightGateway {
       firstConnectWaitMs: 10_000,
       log: this.#options.log,
     });
-    this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
+    await this.#link.subscribe(this.#topics.receipts, (_topic, payload) => this.#onReceipt(payload));
     // Back online: the broker may have lost whatever awaits its receipt.
     this.#link.on('connect', () => this.#resendOverdue(0));
     const checkEveryMs = Math.min(250, this.#receiptTimeout.ms / 4);

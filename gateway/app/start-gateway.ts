@@ -248,7 +248,7 @@ async function startInOrder(
       villageId: config.villageId,
       log: recordLog,
     });
-    record.start();
+    await record.start();
     const running = record;
     steps.push({ name: 'record', run: () => running.stop() });
   }

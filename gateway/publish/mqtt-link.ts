@@ -196,14 +196,19 @@ export class MqttLink extends EventEmitter<LinkEvents> {
     });
   }
 
-  /** Subscribes now (if connected) and again after every reconnect. */
-  subscribe(filter: string, handler: MessageHandler): void {
+  /**
+   * Subscribes now (if connected) and again after every reconnect. Resolves when the broker acknowledged it (at
+   * once when not connected): what is published to the filter from then on reaches the handler.
+   */
+  subscribe(filter: string, handler: MessageHandler): Promise<void> {
     this.#subscriptions.set(filter, handler);
-    if (this.#client.connected) {
+    if (!this.#client.connected) return Promise.resolve(); // subscribed on connect
+    return new Promise((resolve) => {
       this.#client.subscribe(filter, { qos: 1 }, (error) => {
         if (error) this.#options.log.warn({ filter, err: error.message }, 'mqtt subscribe failed');
+        resolve();
       });
-    }
+    });
   }
 
   /** Waits until connected (or rejects after `timeoutMs`). */

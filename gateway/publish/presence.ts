@@ -79,7 +79,7 @@ export function startPresence(options: PresenceOptions): { stop: () => Promise<v
   };
   link.on('connect', onConnect);
   if (link.connected) onConnect();
-  link.subscribe(topics.register, (_topic, payload) => {
+  void link.subscribe(topics.register, (_topic, payload) => {
     const parsed = parsePayload(registerMessage, payload);
     if (!parsed.ok) {
       log.warn({ err: parsed.error }, 'ignored a malformed register message');

@@ -90,7 +90,7 @@ export class OutboxRelay extends EventEmitter<RelayEvents> {
     if (this.#running) return;
     this.#running = true;
     const { link, receiptsTopic } = this.#options;
-    link.subscribe(receiptsTopic, (_topic, payload) => this.#onReceipt(payload));
+    void link.subscribe(receiptsTopic, (_topic, payload) => this.#onReceipt(payload));
     link.on('connect', this.#onConnect);
     this.#loop = this.#run();
   }

@@ -27,7 +27,7 @@ export class InventoryResponder {
 
   start(): void {
     const topics = villageTopics(this.#options.villageId);
-    this.#options.link.subscribe(topics.inventoryAsk, (_topic, payload) => {
+    void this.#options.link.subscribe(topics.inventoryAsk, (_topic, payload) => {
       this.#queue = this.#queue.then(() =>
         this.#answer(payload).catch((error: Error) =>
           this.#options.log.warn({ err: error.message }, 'inventory question not answered'),

@@ -63,17 +63,20 @@ export class RecordService extends EventEmitter<RecordEvents> {
     this.#topics = recordSubscriptions(options.villageId, options.shareGroup);
   }
 
-  start(): void {
+  /** Subscribes; resolves once the broker acknowledged the subscriptions (the record is then listening). */
+  async start(): Promise<void> {
     const { link } = this.#options;
-    link.subscribe(this.#topics.measurements, (topic, payload) =>
-      this.#enqueue(topic, payload, 'measurement'),
-    );
-    link.subscribe(this.#topics.children, (topic, payload) => this.#enqueue(topic, payload, 'child'));
-    link.subscribe(this.#topics.registerSync, (topic, payload) => {
-      this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
-    });
     // Receipts that could not be published while the broker was away go out as soon as it is back.
     link.on('connect', () => void this.#flushReceipts());
+    await Promise.all([
+      link.subscribe(this.#topics.measurements, (topic, payload) =>
+        this.#enqueue(topic, payload, 'measurement'),
+      ),
+      link.subscribe(this.#topics.children, (topic, payload) => this.#enqueue(topic, payload, 'child')),
+      link.subscribe(this.#topics.registerSync, (topic, payload) => {
+        this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
+      }),
+    ]);
   }
 
   async stop(): Promise<void> {

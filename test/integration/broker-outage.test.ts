@@ -122,7 +122,7 @@ describe('broker outages', { timeout: 120_000 }, () => {
     const seen = new Map<string, number>();
     const spy = await openMqttLink({ url: broker.url, log: createLogger('test.spy') });
     cleanups.push(() => spy.close());
-    spy.subscribe('tikar/v1/sukamaju/melati/+', (topic, payload) => {
+    void spy.subscribe('tikar/v1/sukamaju/melati/+', (topic, payload) => {
       if (!/\/(measurements|children)$/.test(topic)) return;
       const { id } = JSON.parse(payload.toString()) as { id: string };
       seen.set(id, (seen.get(id) ?? 0) + 1);

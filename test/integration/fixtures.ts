@@ -63,7 +63,7 @@ export async function startTestRecord(options: {
   });
   await link.waitConnected(5000);
   const service = new RecordService({ store: new SqliteRecordStore(db), link, villageId, log });
-  service.start();
+  await service.start();
   return {
     db,
     link,

@@ -18,7 +18,7 @@ async function retainedStatus(url: string): Promise<string> {
   const link: MqttLink = await openMqttLink({ url, log: createLogger('test.presence') });
   try {
     let state: string | undefined;
-    link.subscribe(statusTopic, (_topic, payload) => {
+    void link.subscribe(statusTopic, (_topic, payload) => {
       state = (JSON.parse(payload.toString()) as { state: string }).state;
     });
     return await waitFor('the retained status', () => state);

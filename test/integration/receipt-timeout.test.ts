@@ -38,7 +38,7 @@ describe('the receipt wait learnt from receipts', { timeout: 90_000 }, () => {
     });
     await link.waitConnected(5000);
     const service = new RecordService({ store: new SqliteRecordStore(db), link, villageId: 'sukamaju', log });
-    service.start();
+    await service.start();
     return {
       db,
       async stop() {

@@ -129,7 +129,7 @@ describe.each(stores)('the record over %s', (_name, openStore) => {
     await link.waitConnected(5000);
     service = new RecordService({ store, link, villageId: 'sukamaju', log });
     service.on('stored', (event) => stored.add(event.id));
-    service.start();
+    await service.start();
   }, 30_000);
   afterAll(async () => {
     await service?.stop();
