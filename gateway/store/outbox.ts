@@ -83,7 +83,11 @@ export async function markFailed(sql: Sql, id: string, retryAtIso: string): Prom
 
 /** Resends that wait longer: their messages were likely queued, not lost (receipt-timeout.ts). */
 export async function postponeResends(sql: Sql, ids: readonly string[], retryAtIso: string): Promise<void> {
-  for (const id of ids) await sql.run('UPDATE outbox SET next_attempt_at = ? WHERE id = ?', [retryAtIso, id]);
+  if (ids.length === 0) return;
+  await sql.run(`UPDATE outbox SET next_attempt_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`, [
+    retryAtIso,
+    ...ids,
+  ]);
 }
 
 /** The record's receipt: delivered for good. Returns how many messages changed. */
