@@ -29,12 +29,20 @@ export interface Watched {
   problems: string[];
 }
 
+/** The phones' time zone in these tests: a posyandu in western Indonesia (WIB). */
+export const PHONE_TIME_ZONE = 'Asia/Jakarta';
+
+/** Today on the phones' calendar, YYYY-MM-DD: from 17:00 UTC it is already tomorrow there. */
+export function phoneToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: PHONE_TIME_ZONE }).format(new Date());
+}
+
 /** A new context of the given size whose page reports script errors, CSP violations and dialogs. */
 export async function openPage(
   browser: Browser,
   viewport: { width: number; height: number },
 ): Promise<Watched> {
-  const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: PHONE_TIME_ZONE });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

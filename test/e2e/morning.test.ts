@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../gateway/app/start-gateway.ts';
 import { startHarness, testPins } from '../web/harness.ts';
-import { login, openPage, phone, shot, tablet, type Watched } from './browser.ts';
+import { login, openPage, phone, phoneToday, shot, tablet, type Watched } from './browser.ts';
 import { type ScreensGateway, startScreensGateway } from './screens-gateway.ts';
 
 const pins = { kader: '246810', bidan: '135790', admin: '975310' };
@@ -283,13 +283,12 @@ describe('finding and registering', () => {
   }, 90_000);
 });
 
-/** A calendar date `months` and `days` before today (the child is then that old, in months and days). */
+/** A calendar date `months` and `days` before the phone's today (the child is then that old, in months and days). */
 function bornAgo(months: number, days: number): string {
-  const date = new Date();
-  date.setUTCDate(1);
-  date.setUTCMonth(date.getUTCMonth() - months);
-  const today = new Date().getUTCDate();
-  date.setUTCDate(Math.min(today, 28) - days);
+  // The child's page counts the age to the phone's today, not UTC's.
+  const [year, month, day] = phoneToday().split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1 - months, 1));
+  date.setUTCDate(Math.min(day, 28) - days);
   return date.toISOString().slice(0, 10);
 }
 
