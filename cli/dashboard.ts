@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv } from './options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const program = new Command('tikar dashboard')
@@ -49,16 +50,14 @@ export async function run(argv: string[]): Promise<number> {
       await pg.close();
       throw error;
     });
+    const stopped = stopSignal();
     if (passwords.generated) {
       process.stdout.write(
         `Tikar dashboard: password created (shown only now; write it down): ${passwords.generated}\n`,
       );
     }
     process.stdout.write(`Tikar dashboard: ${dashboard.url} (store ${redactPgUrl(storeUrl)})\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await stopped;
     await dashboard.stop();
     await pg.close();
     return 0;

@@ -10,6 +10,7 @@ import type * as MqttCredentials from '../gateway/security/mqtt-credentials.ts';
 import { mqttEnvironment } from '../gateway/security/mqtt-environment.ts';
 import { defaultSharingLevel, parseSharingLevel, type SharingLevel } from '../gateway/security/privacy.ts';
 import { integerIn, numberIn, parseArgv, topicIdOption } from './options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface GatewayCliOptions {
   serial?: string;
@@ -233,6 +234,7 @@ export async function run(argv: string[]): Promise<number> {
       share: { level: share, ...(secretFile === undefined ? {} : { villageSecretFile: secretFile }) },
       ...(clockOffsetMs === 0 ? {} : { clock: { systemNowMs: () => Date.now() + clockOffsetMs } }),
     });
+    const stopped = stopSignal();
     const clock = gateway.services.clockStatus();
     process.stdout.write(
       [
@@ -252,11 +254,7 @@ export async function run(argv: string[]): Promise<number> {
         '',
       ].join('\n'),
     );
-    await new Promise<void>((resolve) => {
-      const done = () => resolve();
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    await stopped;
     await gateway.stop();
     return 0;
   } catch (error) {

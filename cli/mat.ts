@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { Command } from 'commander';
 import { integerIn, parseArgv } from './options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface MatOptions {
   config: string;
@@ -36,8 +37,8 @@ export async function run(argv: string[]): Promise<number> {
       'speak on a new PTY pair (socat) and print the other end, e.g. for tikar calibrate --port on the same Pi',
     )
     .option('--check', 'only check the configuration');
-  const stopped = parseArgv(program, argv);
-  if (stopped !== undefined) return stopped;
+  const exit = parseArgv(program, argv);
+  if (exit !== undefined) return exit;
   const options = program.opts<MatOptions>();
   if (
     [options.out !== undefined, options.stdout === true, options.pty !== undefined].filter(Boolean).length > 1
@@ -71,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   let input: Readable;
   let write: (chunk: Buffer) => void;
   let closeOutput = async () => {};
+  const stopped = stopSignal();
   const outPath =
     options.out ?? (options.stdout || config.output === 'stdout' ? undefined : config.output.port);
   try {
@@ -113,10 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   mat.stream.on('data', (chunk: Buffer) => write(chunk));
   input.on('data', (chunk: Buffer) => mat.stream.write(chunk));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await mat.stop();
   await closeOutput();
   if (input === process.stdin) process.stdin.destroy();

@@ -9,6 +9,7 @@ import {
   SequenceTracker,
 } from '../protocol/index.ts';
 import type { MonitorOptions } from './monitor.ts';
+import { stopSignal } from './stop-signal.ts';
 
 export interface MonitorSummary {
   lines: number;
@@ -117,6 +118,7 @@ export async function watch(options: MonitorOptions): Promise<number> {
     process.stderr.write(`tikar monitor: ${(error as Error).message}\n`);
     return 1;
   }
+  const stopped = stopSignal();
   const monitor = new WireMonitor(options.port !== undefined);
   const out: string[] = [];
   const flush = () => {
@@ -145,8 +147,7 @@ export async function watch(options: MonitorOptions): Promise<number> {
       process.stderr.write(`tikar monitor: ${error.message}\n`);
       finish();
     });
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
+    void stopped.then(finish);
     if (options.duration !== undefined) setTimeout(finish, options.duration * 1000).unref();
   });
   flush();

@@ -9,6 +9,7 @@ import type { PostgresRecordStore } from '../gateway/record/postgres-record-stor
 import type { RecordStore } from '../gateway/record/record-store.ts';
 import { isPostgresUrl, redactPgUrl } from '../gateway/store/postgres-url.ts';
 import { integerIn, parseArgv, topicIdOption } from './options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 async function openStore(store: string): Promise<RecordStore> {
   if (isPostgresUrl(store)) {
@@ -166,11 +167,9 @@ async function serve(argv: string[]): Promise<number> {
         : await summariseEvery(store as PostgresRecordStore, options.summariseEvery * 1000, log);
     const where = options.village === undefined ? 'every village' : options.village;
     const storeText = district ? redactPgUrl(storeSpec) : storeSpec;
+    const stopped = stopSignal();
     process.stdout.write(`Tikar village record for ${where}: ${link.url}, store ${storeText}\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await stopped;
     await service.stop();
     await responder?.stop();
     await stopSummaries?.();

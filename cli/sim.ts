@@ -7,6 +7,7 @@ import type { PtyLink } from '../device/serial-port.ts';
 import { scenarioNames, scenarios } from '../device/sim/scenarios.ts';
 import type { FrameWriter } from '../protocol/index.ts';
 import { numberIn, parseArgv } from './options.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface SimOptions {
   pty?: string | boolean;
@@ -100,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${name.padEnd(10)} ${scenarios[name]?.description}\n`);
     return 0;
   }
+  const stopped = stopSignal();
   let output: Awaited<ReturnType<typeof openOutput>>;
   try {
     output = await openOutput(options);
@@ -144,8 +146,7 @@ export async function run(argv: string[]): Promise<number> {
   let wireBroken = false;
   const exitCode = await new Promise<number>((resolve) => {
     const finish = () => resolve(0);
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
+    void stopped.then(finish);
     mat.stream.once('end', finish);
     // A reader that goes away (`| head`, a closed port) ends the simulation instead of crashing it.
     wireOut.on('error', () => {
