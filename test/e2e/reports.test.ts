@@ -2,7 +2,7 @@
 // fixture worked by hand (pos-1, November 2026: S 9 K 7 D 6 N 3 T 1 O 1 B 1 D' 4).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportData } from '../../gateway/reports/index.ts';
 import { createDetailStore, type Db } from '../../gateway/store/index.ts';
@@ -170,6 +170,37 @@ describe('Laporan', () => {
     await kader.page.goto(`${harness.server.url}/#/reports/skdn/2026-11`);
     await kader.page.waitForFunction(() => location.hash === '#/search');
     await kader.context.close();
+  });
+
+  it('keeps the report on screen when the screen opened before it gets its data late', async () => {
+    const { page, problems } = await openPage(browser, tablet);
+    await login(page, harness.server.url, 'bidan', testPins.bidan);
+    await page.evaluate(() => {
+      location.hash = '#/search';
+    });
+    await page.waitForSelector('#search');
+    // Today's data is held back: its screen is still loading when the bidan taps on to Laporan.
+    let holdToday: (route: Route) => void = () => {};
+    const todayAsked = new Promise<Route>((resolve) => {
+      holdToday = resolve;
+    });
+    await page.route('**/api/today', (route) => holdToday(route));
+    await page.evaluate(() => {
+      location.hash = '#/today';
+    });
+    const today = await todayAsked;
+    await page.evaluate(() => {
+      location.hash = '#/reports/prevalence/2026-11';
+    });
+    await reportFrame(page);
+    const [late] = await Promise.all([page.waitForResponse('**/api/today'), today.continue()]);
+    await late.finished();
+    // The late answer has been read and handed to its (now closed) screen.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(await page.textContent('#app h1')).toBe('Laporan posyandu');
+    expect(await page.locator('#report-frame').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 
   it('says so in plain words when the gateway has no reports set up', async () => {

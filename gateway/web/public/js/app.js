@@ -26,6 +26,8 @@ const logoutButton = byId('logout', HTMLButtonElement);
 const bannersEl = byId('banners', HTMLElement);
 /** @type {Cleanup} */
 let cleanup = () => {};
+/** Counts route() calls: a screen whose data arrives after a newer route began is stale. */
+let routeCount = 0;
 onStateChange(renderBanners);
 setRouter(() => void route());
 
@@ -118,30 +120,40 @@ function renderBanners() {
  * @param {boolean} [rerender]
  */
 async function route(rerender = false) {
+  const thisRoute = ++routeCount;
   cleanup({ rerender });
   cleanup = () => {};
   renderChrome();
+  // Each screen draws into its own element: a screen still loading its data when the next one is opened
+  // (a quick second tap) then draws into a detached element, never over the newer screen.
+  const screen = h('div', { class: 'screen' }, h('p', { class: 'loading' }, t('screen.loading')));
+  mount(appEl, screen);
   const [, page, param, param2] = location.hash.split('/');
   if (!state.role) {
-    cleanup = renderLogin(appEl, { onLoggedIn }) ?? (() => {});
+    cleanup = renderLogin(screen, { onLoggedIn }) ?? (() => {});
     return;
   }
   /** @type {Record<string, () => Promise<Cleanup | void> | Cleanup | void>} */
   const views = {
-    search: () => renderSearch(appEl),
-    measure: () => renderMeasure(appEl, param),
-    today: () => renderToday(appEl),
-    child: () => renderChild(appEl, param),
-    pins: () => renderPins(appEl),
+    search: () => renderSearch(screen),
+    measure: () => renderMeasure(screen, param),
+    today: () => renderToday(screen),
+    child: () => renderChild(screen, param),
+    pins: () => renderPins(screen),
     // Children's personal data in bulk: the kader's menu has no Laporan, and the gateway refuses it too.
-    reports: () => (state.role === 'kader' ? navigate('#/search') : renderReports(appEl, param, param2)),
+    reports: () => (state.role === 'kader' ? navigate('#/search') : renderReports(screen, param, param2)),
   };
   const view = page === undefined ? undefined : views[page];
   if (!view) {
     navigate(state.role === 'kader' ? '#/search' : '#/today');
     return;
   }
-  cleanup = (await view()) ?? (() => {});
+  const drawn = (await view()) ?? (() => {});
+  if (thisRoute !== routeCount) {
+    drawn({ rerender: false });
+    return;
+  }
+  cleanup = drawn;
   appEl.focus({ preventScroll: true });
   // A new screen opens at its top (the list it was tapped from may have been scrolled far down).
   if (!rerender) window.scrollTo(0, 0);
