@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import type { Logger } from '../gateway/log/logger.ts';
+import type { MqttLink } from '../gateway/publish/mqtt-link.ts';
 import type { PostgresRecordStore } from '../gateway/record/postgres-record-store.ts';
 import type { RecordStore } from '../gateway/record/record-store.ts';
 import { isPostgresUrl, redactPgUrl } from '../gateway/store/postgres-url.ts';
@@ -83,6 +84,12 @@ async function serve(argv: string[]): Promise<number> {
       60,
     )
     .option(
+      '--pair-mqtt <url>',
+      "a district worker: the district's second broker (or $TIKAR_MQTT_PAIR_URL; same credentials as --mqtt). " +
+        'Villages bridge to both brokers of the pair and the worker takes its share from each, so one broker ' +
+        'restarting does not hold messages back (docs/district.md)',
+    )
+    .option(
       '--share-group <name>',
       'MQTT shared-subscription group of the workers (default tikar-record with a postgres:// store)',
       topicIdOption('--share-group'),
@@ -93,6 +100,7 @@ async function serve(argv: string[]): Promise<number> {
     village?: string;
     mqtt?: string;
     mqttConfig?: string;
+    pairMqtt?: string;
     store?: string;
     db?: string;
     shareGroup?: string;
@@ -105,6 +113,11 @@ async function serve(argv: string[]): Promise<number> {
     return 2;
   }
   const shareGroup = options.shareGroup ?? (district ? 'tikar-record' : undefined);
+  const pairUrl = options.pairMqtt ?? process.env.TIKAR_MQTT_PAIR_URL;
+  if (pairUrl !== undefined && shareGroup === undefined) {
+    process.stderr.write('tikar record: --pair-mqtt is for a district worker (a postgres:// store)\n');
+    return 2;
+  }
   const [{ createLogger }, { openMqttLink }, { InventoryResponder }, { RecordService }, sqlite, credentials] =
     await Promise.all([
       import('../gateway/log/logger.ts'),
@@ -123,38 +136,51 @@ async function serve(argv: string[]): Promise<number> {
       ...(options.mqttConfig === undefined ? {} : { configFile: options.mqttConfig }),
     });
     const store = await openStore(storeSpec);
-    const link = await openMqttLink({
-      url: config.url,
-      clientOptions: {
-        ...(await buildMqttClientOptions(config)),
-        ...(shareGroup === undefined
-          ? // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
-            { clientId: `tikar-record-${options.village}`, clean: false }
-          : // One of several workers (MQTT v5 shared subscription): a clean session, so the broker never
-            // holds back a share for a worker that died; a message lost with it is resent by its gateway.
-            {
-              clientId: `tikar-record-${options.village ?? 'district'}-${hostname()}-${process.pid}`,
-              clean: true,
-              protocolVersion: 5,
-            }),
-      },
-      // A district worker sits beside its broker: back within 0.1-2 s of a restart, before the bridges (1 s).
-      ...(shareGroup === undefined ? {} : { minReconnectMs: 100, maxReconnectMs: 2000 }),
-      log,
-    }).catch(async (error: Error) => {
+    const clientOptions = await buildMqttClientOptions(config);
+    const links: MqttLink[] = [];
+    const services: InstanceType<typeof RecordService>[] = [];
+    try {
+      // One record service per broker of the district's pair, all storing into the one PostgreSQL: a message
+      // comes in through both and is stored once (insert-if-absent), receipted on each.
+      for (const [n, url] of [config.url, ...(pairUrl === undefined ? [] : [pairUrl])].entries()) {
+        const link = await openMqttLink({
+          url,
+          clientOptions: {
+            ...clientOptions,
+            ...(shareGroup === undefined
+              ? // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
+                { clientId: `tikar-record-${options.village}`, clean: false }
+              : // One of several workers (MQTT v5 shared subscription): a clean session, so the broker never
+                // holds back a share for a worker that died; a message lost with it is resent by its gateway.
+                {
+                  clientId: `tikar-record-${options.village ?? 'district'}-${hostname()}-${process.pid}-${n}`,
+                  clean: true,
+                  protocolVersion: 5,
+                }),
+          },
+          // A district worker sits beside its broker: back within 0.1-2 s of a restart, before the bridges (1 s).
+          ...(shareGroup === undefined ? {} : { minReconnectMs: 100, maxReconnectMs: 2000 }),
+          log,
+        });
+        links.push(link);
+        const service = new RecordService({
+          store,
+          link,
+          villageId: options.village,
+          // A district worker's batch pays ~5 round trips and a commit (0.26 ms of the worker's CPU and 0.66 ms of
+          // PostgreSQL's): 25 ms more gathers ~18 messages into it at 700/s a worker, against ~7 in 10 ms.
+          ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
+          log,
+        });
+        services.push(service);
+        await service.start();
+      }
+    } catch (error) {
+      await Promise.all(links.map((link) => link.close()));
       await store.close();
       throw error;
-    });
-    const service = new RecordService({
-      store,
-      link,
-      villageId: options.village,
-      // A district worker's batch pays ~5 round trips and a commit (0.26 ms of the worker's CPU and 0.66 ms of
-      // PostgreSQL's): 25 ms more gathers ~18 messages into it at 700/s a worker, against ~7 in 10 ms.
-      ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
-      log,
-    });
-    await service.start();
+    }
+    const [link] = links as [MqttLink];
     // A village record answers the district's completeness check (a district worker is the one asking).
     const responder =
       store instanceof SqliteRecordStore && options.village !== undefined
@@ -168,12 +194,14 @@ async function serve(argv: string[]): Promise<number> {
     const where = options.village === undefined ? 'every village' : options.village;
     const storeText = district ? redactPgUrl(storeSpec) : storeSpec;
     const stopped = stopSignal();
-    process.stdout.write(`Tikar village record for ${where}: ${link.url}, store ${storeText}\n`);
+    process.stdout.write(
+      `Tikar village record for ${where}: ${links.map((each) => each.url).join(' and ')}, store ${storeText}\n`,
+    );
     await stopped;
-    await service.stop();
+    await Promise.all(services.map((service) => service.stop()));
     await responder?.stop();
     await stopSummaries?.();
-    await link.close();
+    await Promise.all(links.map((each) => each.close()));
     await store.close();
     return 0;
   } catch (error) {

@@ -22,7 +22,7 @@ import { PostgresRecordStore } from '../../gateway/record/postgres-record-store.
 import type { Incoming } from '../../gateway/record/record-store.ts';
 import { openPostgres } from '../../gateway/store/postgres.ts';
 import { startWorker, type TikarProcess, villageBridgeConfig } from '../district/district-fixtures.ts';
-import { startMosquitto } from '../helpers/mosquitto.ts';
+import { type Mosquitto, startMosquitto } from '../helpers/mosquitto.ts';
 import { startPostgres } from '../helpers/postgres.ts';
 
 process.env.TIKAR_LOG_LEVEL ??= 'error';
@@ -112,7 +112,14 @@ async function warmUp(url: string, lastMonth: string, log: ReturnType<typeof cre
   process.stdout.write(`warm-up: ${WARM_UP.toLocaleString('en')} measurements of 30 other posyandu\n`);
 }
 
-async function pipeline(total: number): Promise<void> {
+/**
+ * `one broker`: the district is one mosquitto, restarted mid-run. `pair`: two, every village bridged to both and
+ * every worker taking its share from both (docs/district.md); one of them is restarted mid-run.
+ */
+type Layout = 'one broker' | 'pair';
+
+async function pipeline(total: number, layout: Layout): Promise<void> {
+  process.stdout.write(`\n== the district as ${layout === 'pair' ? 'a broker pair' : 'one broker'}\n`);
   const lastMonth = addMonths(localDate(new Date()).slice(0, 7), -1);
   process.stdout.write(`generating ${total.toLocaleString('en')} measurements of 300 posyandu…\n`);
   const plans = plansFor(300, 40, total, lastMonth);
@@ -132,17 +139,28 @@ async function pipeline(total: number): Promise<void> {
     join(import.meta.dirname, '../../deploy/mosquitto/district.conf'),
     'utf8',
   );
-  const district = await startMosquitto({ extraConfig: `${districtConf}\nautosave_on_changes false\n` });
-  // One village broker for the 300 posyandu (10 villages): the shipped bridge's topic lines for every village.
-  const bridge = (await villageBridgeConfig('sukamaju', district.port)).replaceAll(
-    'tikar/v1/sukamaju/',
-    'tikar/v1/+/',
+  const districts = [];
+  for (let i = 0; i < (layout === 'pair' ? 2 : 1); i++)
+    districts.push(await startMosquitto({ extraConfig: `${districtConf}\nautosave_on_changes false\n` }));
+  const [district, pairBroker] = districts as [Mosquitto, Mosquitto | undefined];
+  // One village broker for the 300 posyandu (10 villages): the shipped bridge's topic lines for every village,
+  // to each district broker.
+  const bridges = await Promise.all(
+    districts.map(async (broker, i) =>
+      (await villageBridgeConfig('sukamaju', broker.port, i === 1)).replaceAll(
+        'tikar/v1/sukamaju/',
+        'tikar/v1/+/',
+      ),
+    ),
   );
   const village = await startMosquitto({
-    extraConfig: `max_queued_messages 0\nmax_inflight_messages 0\n${bridge}`,
+    extraConfig: `max_queued_messages 0\nmax_inflight_messages 0\n${bridges.join('\n')}`,
   });
   const workers: TikarProcess[] = [];
-  for (let i = 0; i < 3; i++) workers.push(await startWorker(postgres.url, district.url));
+  for (let i = 0; i < 3; i++)
+    workers.push(
+      await startWorker(postgres.url, district.url, pairBroker ? ['--pair-mqtt', pairBroker.url] : []),
+    );
   const log = createLogger('bench.light-gateway');
   await warmUp(village.url, lastMonth, log);
   const gateways = plans.map(
@@ -166,7 +184,12 @@ async function pipeline(total: number): Promise<void> {
     let cpuOfKilled = 0;
     const cpuAtStart = workerCpu();
     const villageCpu = () => cpuSeconds(village.pid());
-    const cpuOf = { postgres: postgresCpuSeconds(postgres.pid), village: villageCpu(), district: 0 };
+    const pairCpu = () => cpuSeconds(pairBroker?.pid());
+    const cpuOf = {
+      postgres: postgresCpuSeconds(postgres.pid),
+      village: villageCpu(),
+      district: -pairCpu(),
+    };
     let districtCpuBefore = cpuSeconds(district.pid());
     const benchCpuAtStart = process.cpuUsage();
     /** The district broker's downtime (stop until listening again), performance.now() ms. */
@@ -207,14 +230,14 @@ async function pipeline(total: number): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     clearInterval(progress);
     const cpuPerMessageMs = ((workerCpu() + cpuOfKilled - cpuAtStart) * 1000) / total;
-    cpuOf.district += cpuSeconds(district.pid()) - districtCpuBefore;
+    cpuOf.district += cpuSeconds(district.pid()) - districtCpuBefore + pairCpu();
     cpuOf.village = villageCpu() - cpuOf.village;
     cpuOf.postgres = postgresCpuSeconds(postgres.pid) - cpuOf.postgres;
     const benchCpu = process.cpuUsage(benchCpuAtStart);
     const parts = {
       'record workers': (cpuPerMessageMs * total) / 1000,
       PostgreSQL: cpuOf.postgres,
-      'district broker': cpuOf.district,
+      [layout === 'pair' ? 'district brokers' : 'district broker']: cpuOf.district,
       'village broker': cpuOf.village,
       '300 light gateways (bench process)': (benchCpu.user + benchCpu.system) / 1e6,
     };
@@ -288,7 +311,7 @@ async function pipeline(total: number): Promise<void> {
     await Promise.all(workers.map((worker) => worker.stop()));
     await pg.close();
     await village.stop();
-    await district.stop();
+    await Promise.all(districts.map((broker) => broker.stop()));
     await postgres.stop();
   }
 }
@@ -375,6 +398,8 @@ async function dashboardAtScale(total: number): Promise<void> {
 }
 
 export default async function bench(): Promise<void> {
-  await pipeline(Number(process.env.TIKAR_BENCH_DISTRICT_MEASUREMENTS ?? 100_000));
+  const measurements = Number(process.env.TIKAR_BENCH_DISTRICT_MEASUREMENTS ?? 100_000);
+  await pipeline(measurements, 'one broker');
+  await pipeline(measurements, 'pair');
   await dashboardAtScale(Number(process.env.TIKAR_BENCH_DASHBOARD_MEASUREMENTS ?? 1_000_000));
 }

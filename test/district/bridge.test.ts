@@ -80,3 +80,65 @@ describe('village brokers bridged to the district broker', { timeout: 180_000 },
     expect(byVillage('desa-1')).toBeGreaterThan(0);
   });
 });
+
+// The broker pair (docs/district.md): every village bridged to both district brokers, every worker taking its
+// share from both. One broker down (killed) does not hold a single message back; PostgreSQL stores each once.
+describe('a district broker pair', { timeout: 180_000 }, () => {
+  let pairPostgres: Postgres;
+  let pair: Mosquitto[] = [];
+  let village: Mosquitto;
+  const pairWorkers: TikarProcess[] = [];
+  let pairGateways: LightGateway[] = [];
+  let pairPg: Pg;
+  beforeAll(async () => {
+    pairPostgres = await startPostgres();
+    pair = [await startMosquitto(), await startMosquitto()];
+    const bridges = await Promise.all(
+      pair.map((broker, i) => villageBridgeConfig('desa-1', broker.port, i === 1)),
+    );
+    village = await startMosquitto({ extraConfig: `max_queued_messages 100000\n${bridges.join('\n')}` });
+    const [a, b] = pair as [Mosquitto, Mosquitto];
+    for (let i = 0; i < 2; i++)
+      pairWorkers.push(await startWorker(pairPostgres.url, a.url, ['--pair-mqtt', b.url]));
+    pairPg = await openPostgres(pairPostgres.url);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(pairGateways.map((gateway) => gateway.stop()));
+    await Promise.all(pairWorkers.map((worker) => worker.stop()));
+    await pairPg?.close();
+    await village?.stop();
+    for (const broker of pair) await broker.stop();
+    await pairPostgres?.stop();
+  });
+
+  it('receipts every message through the other broker while one is down, and stores each once', async () => {
+    const plans = districtMessages({
+      villages: 1,
+      posyanduPerVillage: 3,
+      children: 10,
+      lastMonth: '2026-11',
+      months: 3,
+    });
+    const total = plans.reduce((sum, plan) => sum + plan.messages.length, 0);
+    const [a] = pair as [Mosquitto];
+    await a.kill();
+    pairGateways = await startLightGateways(village.url, plans, { receiptTimeoutMs: 3000, window: 8 });
+    await Promise.all(pairGateways.map((gateway) => gateway.finished()));
+    // Every message receipted with broker A away.
+    expect(pairGateways.reduce((sum, gateway) => sum + gateway.delivered, 0)).toBe(total);
+
+    // A back: the village's bridge to it delivers what it queued; each is a duplicate, receipted again.
+    await a.restart();
+    const late = () => pairGateways.reduce((sum, gateway) => sum + gateway.lateReceipts, 0);
+    await waitFor('the copies through broker A receipted', () => late() >= total, 60_000);
+    const stored = await pairPg.query<{ id: string }>('SELECT id FROM record_messages');
+    expect(stored.length).toBe(total);
+    expect(new Set(stored.map((row) => row.id))).toEqual(
+      new Set(plans.flatMap((plan) => plan.messages.map((m) => m.id))),
+    );
+    const [counts] = await pairPg.query<{ measurements: number }>(
+      'SELECT count(*) AS measurements FROM measurements',
+    );
+    expect(counts?.measurements).toBe(total);
+  });
+});

@@ -17,8 +17,15 @@ const root = [join(import.meta.dirname, '..', '..'), join(import.meta.dirname, '
 const tikar = join(root, 'bin', 'tikar.mjs');
 const shipped = join(root, 'deploy', 'mosquitto', 'bridge-district.conf');
 
-/** The shipped bridge for `villageId` to 127.0.0.1:`port`, without the TLS and credential lines. */
-export async function villageBridgeConfig(villageId: string, port: number): Promise<string> {
+/**
+ * The shipped bridge for `villageId` to 127.0.0.1:`port`, without the TLS and credential lines; `pairSecond`: the
+ * bridge to a broker pair's second broker, changed as the file's own comment says.
+ */
+export async function villageBridgeConfig(
+  villageId: string,
+  port: number,
+  pairSecond = false,
+): Promise<string> {
   const text = await readFile(shipped, 'utf8');
   return text
     .split('\n')
@@ -29,7 +36,11 @@ export async function villageBridgeConfig(villageId: string, port: number): Prom
         ),
     )
     .map((line) =>
-      line.replace(/^address .*$/, `address 127.0.0.1:${port}`).replaceAll('sukamaju', villageId),
+      line
+        .replace(/^address .*$/, `address 127.0.0.1:${port}`)
+        .replace(/^connection .*$/, pairSecond ? 'connection district-b' : '$&')
+        .replace(/^remote_clientid .*$/, pairSecond ? '$&-b' : '$&')
+        .replaceAll('sukamaju', villageId),
     )
     .join('\n');
 }
