@@ -5,9 +5,12 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../gateway/log/logger.ts';
+import { type MqttLink, openMqttLink } from '../../gateway/publish/mqtt-link.ts';
 import { buildMqttClientOptions, resolveMqttConfig } from '../../gateway/security/mqtt-credentials.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { tmpDir } from '../helpers/tmp-dir.ts';
+import { waitFor } from '../integration/helpers.ts';
 import {
   connectOnce,
   createVillagePki,
@@ -119,5 +122,47 @@ describe('shipped mosquitto config and district bridge', () => {
     );
     expect(atRecord).not.toContain('tikar/v1/sukamaju/mawar/measurements');
     expect(new Set(atGateway)).toEqual(new Set([receipts]));
+  });
+
+  it('keeps district workers with an account each connected; two on one account push each other off', async () => {
+    if (!district) throw new Error('no district broker');
+    const log = createLogger('test.workers');
+    const links: MqttLink[] = [];
+    const disconnects = new Map<string, number>();
+    const linkAs = async (user: string, name: string) => {
+      const config = await resolveMqttConfig({
+        configFile: join(pkiDir, 'accounts', user, 'mqtt.json'),
+        url: district?.url,
+        env: {},
+      });
+      const link = await openMqttLink({
+        url: config.url,
+        clientOptions: {
+          ...(await buildMqttClientOptions(config)),
+          clientId: `worker-${name}`,
+          clean: true,
+          protocolVersion: 5,
+        },
+        log,
+      });
+      link.on('disconnect', () => disconnects.set(name, (disconnects.get(name) ?? 0) + 1));
+      links.push(link);
+      return link;
+    };
+    try {
+      const first = await linkAs('district-record-1', 'one');
+      const second = await linkAs('district-record-2', 'two');
+      // A round trip through the broker on each: both still connected after the other logged in.
+      for (const link of [first, second]) await link.publish('tikar/v1/sukamaju/inventory/ask', '{}');
+      expect([first.connected, second.connected, disconnects.size]).toEqual([true, true, 0]);
+
+      // The shipped tikar.conf makes the account the client id: a second process on the same account takes
+      // the first one's session (deploy/README.md: one account per worker).
+      await linkAs('district-record-1', 'three');
+      await waitFor('the first worker pushed off', () => (disconnects.get('one') ?? 0) > 0, 10_000);
+      expect(disconnects.get('two')).toBeUndefined();
+    } finally {
+      await Promise.all(links.map((link) => link.close()));
+    }
   });
 });

@@ -140,6 +140,8 @@ export async function createVillagePki(pkiDir: string, host: string): Promise<Ac
       { role: 'gateway', username: 'gw-melati', village: 'sukamaju', posyandu: 'melati' },
       { role: 'record', username: 'record-sukamaju', village: 'sukamaju' },
       { role: 'bridge', username: 'bridge-sukamaju', village: 'sukamaju' },
+      { role: 'district-record', username: 'district-record-1' },
+      { role: 'district-record', username: 'district-record-2' },
     ],
   });
   if (!villageRoster.ok) throw new Error(villageRoster.error);
