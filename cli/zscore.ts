@@ -70,8 +70,8 @@ Options:
   --precision <n>  decimals printed for z-scores (flags always use 2) (default:
                    2)
   --strict         exit with code 1 when any row has an error
-  --threads <n>    worker threads for large inputs (default: one per core, 0:
-                   none)
+  --threads <n>    worker threads for large inputs (default: one per core
+                   besides the first, at most 3, none on 2 cores; 0: none)
   -h, --help       display help for command
 
 Input columns, by header name in any order and any case (others are passed through):

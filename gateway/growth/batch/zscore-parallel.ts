@@ -24,12 +24,16 @@ export interface ParallelOptions {
 }
 
 /**
- * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. Asked
- * only when they start (a small input loads neither node:os nor worker_threads).
+ * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3, but none
+ * on two cores. There the main thread's reading, writing and merging and the kernel's copy of the output keep
+ * the second core busy: a million rows in a new process took 0.87-1.30 s with --threads 0 and 0.89-1.25 s with
+ * the one worker, for 1.0-1.6 CPU seconds against 1.5-2.2 (docs/growth.md). Asked only when they start (a
+ * small input loads neither node:os nor worker_threads).
  */
 export async function defaultWorkerCount(): Promise<number> {
   const { availableParallelism } = await import('node:os');
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : Math.min(3, cores - 1);
 }
 
 /** Batches queued per worker: enough to keep it busy while the main thread reads. */
