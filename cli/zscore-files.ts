@@ -16,27 +16,32 @@ function closeFile(fd: number): Promise<void> {
   });
 }
 
-/** Up to `size` bytes from the file's current position, in memory of their own; empty at the end. */
-function readChunk(fd: number, size: number): Promise<Buffer> {
+/** The next bytes of the file into `buffer`, as much as it holds; an empty view at the end. */
+function readChunk(fd: number, buffer: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    read(fd, Buffer.allocUnsafeSlow(size), 0, size, null, (error, bytesRead, buffer) =>
-      error ? reject(error) : resolve(bytesRead === size ? buffer : buffer.subarray(0, bytesRead)),
+    read(fd, buffer, 0, buffer.length, null, (error, bytesRead) =>
+      error ? reject(error) : resolve(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)),
     );
   });
 }
 
 /**
- * The file's bytes in chunks of `size`, the next read already under way while a chunk is processed. The
- * file is closed when the chunks end or the reader stops.
+ * The file's bytes in chunks of `size`, the next read already under way while a chunk is processed. Two
+ * buffers take turns (fresh memory costs a page fault per 4 KB): a chunk's memory is read into again once
+ * the next chunk is asked for, so the reader must copy what it keeps. The file is closed when the chunks end
+ * or the reader stops.
  */
 export async function* fileChunks(path: string, size: number): AsyncGenerator<Buffer> {
   const fd = await openFile(path, 'r');
-  let next = readChunk(fd, size);
+  let reading: Buffer = Buffer.allocUnsafeSlow(size);
+  let spare: Buffer = Buffer.allocUnsafeSlow(size);
+  let next = readChunk(fd, reading);
   try {
     for (;;) {
       const chunk = await next;
       if (chunk.length === 0) return;
-      next = readChunk(fd, size);
+      [reading, spare] = [spare, reading];
+      next = readChunk(fd, reading);
       yield chunk;
     }
   } finally {
@@ -46,12 +51,17 @@ export async function* fileChunks(path: string, size: number): AsyncGenerator<Bu
   }
 }
 
+/** Written buffers at least this big are kept for reuse (Node's shared pool hands out 8 KB at most). */
+const RECYCLE_MIN_BYTES = 1 << 20;
+/** Written buffers kept for reuse at most. */
+const MAX_SPARES = 8;
+
 /**
  * Writes to a file at increasing offsets, several writes in flight up to `maxInFlight` bytes before `write`
  * waits: the disk write of one batch overlaps the computation of the next (a write that waited for the one
  * before made a million rows a third slower). Syncs to disk every `syncEvery` bytes in the background, so
- * that the sync before the file is renamed into place finds little left. The caller must not reuse a buffer
- * it gave to `write`.
+ * that the sync before the file is renamed into place finds little left. The caller gives up a buffer it gave to
+ * `write`: once written, its memory may come back from `spare`.
  */
 export class FileSink {
   private position = 0;
@@ -60,6 +70,7 @@ export class FileSink {
   private syncing: Promise<void> | undefined;
   private error: Error | undefined;
   private wake: (() => void) | undefined;
+  private readonly spares: Buffer[] = [];
 
   private constructor(
     private readonly fd: number,
@@ -89,6 +100,14 @@ export class FileSink {
     if (this.error) throw this.error;
   }
 
+  /**
+   * Memory of a finished write, to be written into again (whole buffers of RECYCLE_MIN_BYTES or more: never a
+   * piece of Node's shared buffer pool); undefined when there is none.
+   */
+  spare(): Buffer | undefined {
+    return this.spares.pop();
+  }
+
   /** Waits for every write (and a running sync), then closes the file; throws the first write error. */
   async close(): Promise<void> {
     while (this.inFlight > 0 && !this.error) await this.settled();
@@ -115,6 +134,13 @@ export class FileSink {
       }
       if (error) this.error ??= error;
       else if (rest > 0) this.error ??= new Error(`a write of ${rest} bytes wrote nothing`);
+      else if (
+        bytes.byteOffset === 0 &&
+        bytes.buffer.byteLength >= RECYCLE_MIN_BYTES &&
+        this.spares.length < MAX_SPARES
+      ) {
+        this.spares.push(Buffer.from(bytes.buffer));
+      }
       this.inFlight -= bytes.length;
       const wake = this.wake;
       this.wake = undefined;

@@ -21,6 +21,11 @@ export interface ParallelOptions {
   workers: number | undefined;
   /** Start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
+  /**
+   * Memory that `write` is done with, for the main thread's next batch to write its output into (fresh memory
+   * costs a page fault per 4 KB written); undefined when there is none.
+   */
+  spareOutput?: () => Buffer | undefined;
 }
 
 /**
@@ -58,7 +63,8 @@ export interface TransformResult {
 
 /**
  * Transforms `source` into output written with `write`, in input order.
- * Throws CsvFatalError for input that cannot be processed at all.
+ * Throws CsvFatalError for input that cannot be processed at all. Nothing of a chunk of `source` is kept once
+ * the next is asked for (what is kept is copied): a file source reads into the same memory again.
  */
 export async function transformCsv(
   source: AsyncIterable<Buffer>,
@@ -156,7 +162,7 @@ export async function transformCsv(
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
     if (idle === undefined) {
       // Every worker busy or still starting: the main thread takes this batch itself.
-      settle(seq, main.processBatch(header as Buffer, batch, options.precision));
+      settle(seq, main.processBatch(header as Buffer, batch, options.precision, options.spareOutput?.()));
       return;
     }
     let sent: Uint8Array = batch;
@@ -190,7 +196,7 @@ export async function transformCsv(
       if (header === undefined) {
         const headerEnd = scanner.headerEnd(data);
         if (headerEnd < 0) {
-          pending = data;
+          pending = Buffer.from(data);
           if (pending.length > MAX_ROW_BYTES)
             throw new CsvFatalError(`header: longer than ${MAX_ROW_BYTES} bytes`);
           continue;
