@@ -2,17 +2,17 @@
 // 2/2020 status for a CSV of children.
 // Column contract and rules: docs/growth.md. The CSV work is done by the engine in
 // gateway/growth/batch/ (on worker threads for large inputs); this file only opens files and pipes,
-// draws the progress bar and prints the summary.
+// draws the progress bar and prints the summary. Its options are parsed by node:util's parseArgs, not
+// commander as elsewhere: loading and running commander was about 22 M instructions, 4 ms, of every run
+// (cachegrind), and this command is often run on small files.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { engineBundle } from '../gateway/growth/batch/engine-bundle.ts';
 import { transformCsv } from '../gateway/growth/batch/zscore-parallel.ts';
 import type { ZscoreCsvSummary } from '../gateway/growth/batch/zscore-summary.ts';
 import { openOutputFile, outputFormat, type PendingOutput } from './output-file.ts';
+import { FileSink, fileChunks } from './zscore-files.ts';
 
 interface ZscoreOptions {
   in?: string;
@@ -56,55 +56,82 @@ function workersFromBytes(totalBytes: number | undefined): number {
   return totalBytes >= PARALLEL_MIN_BYTES ? 0 : Number.POSITIVE_INFINITY;
 }
 
-function parsePrecision(text: string): number {
+const HELP = `Usage: tikar zscore [options]
+
+WHO z-scores (2006 standards to 59.99 months, as WHO anthro 1.1.0; 2007
+reference 60-228 months, as WHO anthroplus) and Permenkes 2/2020 status for a
+CSV of children.
+
+Options:
+  --in <file>      input CSV (default: standard input)
+  --out <file>     output CSV, created 0600 (default: standard output)
+  --force          replace an existing --out file (never the input or a
+                   database)
+  --precision <n>  decimals printed for z-scores (flags always use 2) (default:
+                   2)
+  --strict         exit with code 1 when any row has an error
+  --threads <n>    worker threads for large inputs (default: one per core
+                   besides the first, at most 3, none on 2 cores; 0: none)
+  -h, --help       display help for command
+
+Input columns, by header name in any order and any case (others are passed through):
+  sex (1/2, M/F, L/P), age_days or age_months or birth_date + date (YYYY-MM-DD), weight_kg,
+  lenhei_cm, measure (l lying / h standing), oedema (y/n), headc_cm. Empty cells are missing values.
+Output: the input columns, then clenhei, zlen zwei zwfl zbmi zhc, flen fwei fwfl fbmi fhc,
+  c9mo_flag, status_tbu status_bbu status_bbtb status_imtu, error, reference (who2006/who2007).
+From 60 months: height-for-age, weight-for-age (to 120 months) and BMI-for-age of the WHO 2007
+  reference, with the Permenkes 5-18 labels. See docs/growth.md.
+`;
+
+class UsageError extends Error {}
+
+/** A whole number from `min` to `max` given to `option`, or a UsageError that says so. */
+function integerOption(option: string, text: string | undefined, min: number, max: number): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 10) {
-    throw new InvalidArgumentError('--precision must be an integer from 0 to 10');
+  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${option} must be an integer from ${min} to ${max}, not '${text}'`);
   }
   return value;
 }
 
-function parseThreads(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 64) {
-    throw new InvalidArgumentError('--threads must be an integer from 0 to 64');
-  }
-  return value;
-}
-
+/** The options, or the exit code when there is nothing to run (--help: 0; a usage error, said: 2). */
 function parse(argv: string[]): ZscoreOptions | number {
-  const program = new Command('tikar zscore')
-    .description(
-      'WHO z-scores (2006 standards to 59.99 months, as WHO anthro 1.1.0; 2007 reference 60-228 months, as WHO anthroplus) and Permenkes 2/2020 status for a CSV of children.',
-    )
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Input columns, by header name in any order and any case (others are passed through):',
-        '  sex (1/2, M/F, L/P), age_days or age_months or birth_date + date (YYYY-MM-DD), weight_kg,',
-        '  lenhei_cm, measure (l lying / h standing), oedema (y/n), headc_cm. Empty cells are missing values.',
-        'Output: the input columns, then clenhei, zlen zwei zwfl zbmi zhc, flen fwei fwfl fbmi fhc,',
-        '  c9mo_flag, status_tbu status_bbu status_bbtb status_imtu, error, reference (who2006/who2007).',
-        'From 60 months: height-for-age, weight-for-age (to 120 months) and BMI-for-age of the WHO 2007',
-        '  reference, with the Permenkes 5-18 labels. See docs/growth.md.',
-      ].join('\n'),
-    )
-    .option('--in <file>', 'input CSV (default: standard input)')
-    .option('--out <file>', 'output CSV, created 0600 (default: standard output)')
-    .option('--force', 'replace an existing --out file (never the input or a database)')
-    .option('--precision <n>', 'decimals printed for z-scores (flags always use 2)', parsePrecision, 2)
-    .option('--strict', 'exit with code 1 when any row has an error')
-    .option('--threads <n>', 'worker threads for large inputs (default: one per core, 0: none)', parseThreads)
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
-    program.parse(argv, { from: 'user' });
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        force: { type: 'boolean' },
+        precision: { type: 'string' },
+        strict: { type: 'boolean' },
+        threads: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    return {
+      ...(values.in === undefined ? {} : { in: values.in }),
+      ...(values.out === undefined ? {} : { out: values.out }),
+      force: values.force === true,
+      precision: values.precision === undefined ? 2 : integerOption('--precision', values.precision, 0, 10),
+      strict: values.strict === true,
+      ...(values.threads === undefined ? {} : { threads: integerOption('--threads', values.threads, 0, 64) }),
+    };
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    throw error;
+    // parseArgs's own errors (an unknown option, a missing value, an argument) carry an ERR_PARSE_ARGS code.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof UsageError) && !code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    process.stderr.write(
+      `tikar zscore: ${(error as Error).message}\n(tikar zscore --help lists the options)\n`,
+    );
+    return 2;
   }
-  return program.opts<ZscoreOptions>();
 }
 
 class ProgressBar {
@@ -167,11 +194,10 @@ export async function run(argv: string[]): Promise<number> {
   // The engine loads while the files are opened (transformCsv gets the same load; its errors are reported there).
   void engineBundle().catch(() => undefined);
   let totalBytes: number | undefined;
-  let sink: Writable = process.stdout;
-  let file: FileHandle | undefined;
+  let file: FileSink | undefined;
   let output: PendingOutput | undefined;
   try {
-    if (options.in) totalBytes = (await stat(options.in)).size;
+    if (options.in) totalBytes = statSync(options.in).size;
     // Before any of the engine's code is optimized (that happens after its first rows).
     if (totalBytes !== undefined && totalBytes >= LARGE_INPUT_BYTES)
       (await import('node:v8')).setFlagsFromString(LARGE_INPUT_INLINING);
@@ -180,42 +206,30 @@ export async function run(argv: string[]): Promise<number> {
     if (options.out) {
       outputFormat(options.out, 'csv', ['csv'] as const, 'csv');
       output = await openOutputFile(options.out, { inputs: [options.in], force: options.force === true });
-      // A handle of our own, to sync it while it is written (the stream closes it).
-      file = await open(output.path, 'r+');
-      sink = createWriteStream(output.path, { fd: file, highWaterMark: SINK_BUFFER_BYTES });
+      file = await FileSink.open(output.path, SINK_BUFFER_BYTES, SYNC_EVERY_BYTES);
     }
   } catch (error) {
+    await output?.abort();
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);
     return 2;
   }
-  const source: Readable = options.in
-    ? createReadStream(options.in, { highWaterMark: CHUNK_BYTES })
-    : process.stdin;
+  const source: AsyncIterable<Buffer> = options.in ? fileChunks(options.in, CHUNK_BYTES) : process.stdin;
   const progress = new ProgressBar(
     totalBytes,
     process.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES),
   );
-  let sinkError: Error | undefined;
-  sink.on('error', (error) => {
-    sinkError = error;
-  });
-  let unsynced = 0;
-  let syncing: Promise<void> | undefined;
-  const write = async (bytes: Uint8Array) => {
-    if (sinkError) throw sinkError;
-    if (!sink.write(bytes)) await once(sink, 'drain');
-    unsynced += bytes.length;
-    if (file !== undefined && unsynced >= SYNC_EVERY_BYTES && syncing === undefined) {
-      unsynced = 0;
-      // In the background; errors are the final sync's to report.
-      syncing = file
-        .datasync()
-        .catch(() => undefined)
-        .finally(() => {
-          syncing = undefined;
-        });
-    }
-  };
+  let stdoutError: Error | undefined;
+  const write = file
+    ? (bytes: Uint8Array) => (file as FileSink).write(bytes)
+    : async (bytes: Uint8Array) => {
+        if (stdoutError) throw stdoutError;
+        if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
+      };
+  if (!file) {
+    process.stdout.on('error', (error) => {
+      stdoutError = error;
+    });
+  }
   let summary: ZscoreCsvSummary;
   try {
     ({ summary } = await transformCsv(
@@ -227,23 +241,17 @@ export async function run(argv: string[]): Promise<number> {
         // Worker threads pay off from a few megabytes on (they take a moment to start): a file known
         // to be that big starts them at once; a pipe, once its first megabytes have come.
         workersFromBytes: workersFromBytes(totalBytes),
+        // Output memory used again once written: fresh memory was a page fault per 4 KB of output.
+        ...(file ? { spareOutput: () => (file as FileSink).spare() } : {}),
       },
       (bytes, rows) => progress.update(bytes, rows),
     ));
-    // Never close the file under a sync still running on it.
-    await syncing;
-    if (output) {
-      sink.end();
-      await finished(sink);
-    }
-    if (sinkError) throw sinkError;
+    await file?.close();
     await output?.commit();
   } catch (error) {
-    await syncing;
-    if (output) sink.destroy();
+    await file?.close().catch(() => undefined);
     await output?.abort();
     progress.finish();
-    if (options.in) source.destroy();
     // The reader went away (`tikar zscore ... | head`): stop quietly, as Unix filters do.
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     process.stderr.write(`tikar zscore: ${(error as Error).message}\n`);

@@ -163,6 +163,11 @@ export interface ZscoreCsvOptions {
   emitHeader?: boolean;
   /** Size of each output buffer (default 1 MB); a batch sized to hold all its output needs no copy. */
   outputBufferBytes?: number;
+  /**
+   * Memory for the first output buffer when it holds outputBufferBytes: the caller's, used again (fresh
+   * memory costs a page fault per 4 KB written).
+   */
+  outputBuffer?: Buffer;
 }
 
 const FIELD_COLUMN: Readonly<Record<GrowthInputField, string>> = {
@@ -210,6 +215,7 @@ export class ZscoreCsvTransformer {
   private outView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private outPos = 0;
   private readonly done: Buffer[] = [];
+  private given: Buffer | undefined;
 
   constructor(options: ZscoreCsvOptions = {}) {
     const precision = options.precision ?? 2;
@@ -219,6 +225,7 @@ export class ZscoreCsvTransformer {
     this.precision = precision;
     this.emitHeader = options.emitHeader ?? true;
     this.outputBufferBytes = options.outputBufferBytes ?? 1 << 20;
+    this.given = options.outputBuffer;
   }
 
   /** Feeds the next chunk; returns the output ready so far. Throws CsvFatalError only for fatal input. */
@@ -313,8 +320,11 @@ export class ZscoreCsvTransformer {
   private reserve(bytes: number): void {
     if (this.outPos + bytes <= this.out.length) return;
     if (this.outPos > 0) this.done.push(this.out.subarray(0, this.outPos));
+    const size = Math.max(bytes, this.outputBufferBytes);
+    const given = this.given;
+    this.given = undefined;
     // Never from Node's shared pool: a batch's output buffer is transferred to another thread whole.
-    this.out = Buffer.allocUnsafeSlow(Math.max(bytes, this.outputBufferBytes));
+    this.out = given !== undefined && given.length >= size ? given : Buffer.allocUnsafeSlow(size);
     this.outView = viewOf(this.out);
     this.outPos = 0;
   }
@@ -783,16 +793,20 @@ const BATCH_OUTPUT_PER_INPUT_BYTE = 4;
 /**
  * One batch of whole rows after the header (as in a worker): output rows without the header line,
  * in an array that owns its memory (transferable), and the batch's own summary (rows numbered from 1).
+ * `outputBuffer`: memory to write into, used when it holds what the batch is sized for (the output is then a
+ * view of it).
  */
 export function processBatch(
   header: Buffer,
   batch: Buffer,
   precision: number,
+  outputBuffer?: Buffer,
 ): { output: Uint8Array; summary: ZscoreCsvSummary } {
   const transformer = new ZscoreCsvTransformer({
     precision,
     emitHeader: false,
     outputBufferBytes: batch.length * BATCH_OUTPUT_PER_INPUT_BYTE + 4096,
+    ...(outputBuffer === undefined ? {} : { outputBuffer }),
   });
   const parts = [...transformer.push(header), ...transformer.push(batch), ...transformer.end()];
   // Usually one part, in a buffer of its own: handed out as it is, without a copy.

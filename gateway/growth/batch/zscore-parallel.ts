@@ -21,15 +21,24 @@ export interface ParallelOptions {
   workers: number | undefined;
   /** Start the workers once this many bytes were read (small inputs do not need them). */
   workersFromBytes: number;
+  /**
+   * Memory that `write` is done with, for the main thread's next batch to write its output into (fresh memory
+   * costs a page fault per 4 KB written); undefined when there is none.
+   */
+  spareOutput?: () => Buffer | undefined;
 }
 
 /**
- * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3. Asked
- * only when they start (a small input loads neither node:os nor worker_threads).
+ * Worker threads worth starting: one per core besides the main thread's (which works too), at most 3, but none
+ * on two cores. There the main thread's reading, writing and merging and the kernel's copy of the output keep
+ * the second core busy: a million rows in a new process took 0.87-1.30 s with --threads 0 and 0.89-1.25 s with
+ * the one worker, for 1.0-1.6 CPU seconds against 1.5-2.2 (docs/growth.md). Asked only when they start (a
+ * small input loads neither node:os nor worker_threads).
  */
 export async function defaultWorkerCount(): Promise<number> {
   const { availableParallelism } = await import('node:os');
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : Math.min(3, cores - 1);
 }
 
 /** Batches queued per worker: enough to keep it busy while the main thread reads. */
@@ -54,7 +63,8 @@ export interface TransformResult {
 
 /**
  * Transforms `source` into output written with `write`, in input order.
- * Throws CsvFatalError for input that cannot be processed at all.
+ * Throws CsvFatalError for input that cannot be processed at all. Nothing of a chunk of `source` is kept once
+ * the next is asked for (what is kept is copied): a file source reads into the same memory again.
  */
 export async function transformCsv(
   source: AsyncIterable<Buffer>,
@@ -152,7 +162,7 @@ export async function transformCsv(
     const idle = pool.find((member) => member.ready && member.inFlight < QUEUE_PER_WORKER);
     if (idle === undefined) {
       // Every worker busy or still starting: the main thread takes this batch itself.
-      settle(seq, main.processBatch(header as Buffer, batch, options.precision));
+      settle(seq, main.processBatch(header as Buffer, batch, options.precision, options.spareOutput?.()));
       return;
     }
     let sent: Uint8Array = batch;
@@ -186,7 +196,7 @@ export async function transformCsv(
       if (header === undefined) {
         const headerEnd = scanner.headerEnd(data);
         if (headerEnd < 0) {
-          pending = data;
+          pending = Buffer.from(data);
           if (pending.length > MAX_ROW_BYTES)
             throw new CsvFatalError(`header: longer than ${MAX_ROW_BYTES} bytes`);
           continue;
