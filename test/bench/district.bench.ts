@@ -1,7 +1,8 @@
 // The district under load (docs/district.md, docs/scale.md). Part 1: 300 light posyandu gateways push
 // 100,000 measurements through a village broker bridged (the shipped bridge-district.conf) to a district
 // broker, into 3 `tikar record` workers on a durable PostgreSQL (the shipped deploy/postgresql/tikar.conf); one worker is SIGKILLed at 30 % and
-// the district broker restarted at 60 %. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
+// the district broker restarted at 60 %; then the same with the district as a broker pair (docs/district.md), one
+// of the two restarted. Goals: >= 2,000 stored/s, p99 publish->receipt < 1 s, 0 lost, 0
 // duplicated. CPU seconds per 1,000 stored measurements, per part, are the figure a loaded machine moves least.
 // Part 2: the dashboard's page for 1,000 posyandu and 1,000,000 measurements (< 1 s).
 // TIKAR_BENCH_DISTRICT_MEASUREMENTS / TIKAR_BENCH_DASHBOARD_MEASUREMENTS scale the two parts down.
