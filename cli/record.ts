@@ -138,43 +138,43 @@ async function serve(argv: string[]): Promise<number> {
     const store = await openStore(storeSpec);
     const clientOptions = await buildMqttClientOptions(config);
     const links: MqttLink[] = [];
-    const services: InstanceType<typeof RecordService>[] = [];
+    let service: InstanceType<typeof RecordService>;
     try {
-      // One record service per broker of the district's pair, all storing into the one PostgreSQL: a message
-      // comes in through both and is stored once (insert-if-absent), receipted on each.
+      // A district broker pair: a link to each, one record service over both (docs/district.md).
       for (const [n, url] of [config.url, ...(pairUrl === undefined ? [] : [pairUrl])].entries()) {
-        const link = await openMqttLink({
-          url,
-          clientOptions: {
-            ...clientOptions,
-            ...(shareGroup === undefined
-              ? // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
-                { clientId: `tikar-record-${options.village}`, clean: false }
-              : // One of several workers (MQTT v5 shared subscription): a clean session, so the broker never
-                // holds back a share for a worker that died; a message lost with it is resent by its gateway.
-                {
-                  clientId: `tikar-record-${options.village ?? 'district'}-${hostname()}-${process.pid}-${n}`,
-                  clean: true,
-                  protocolVersion: 5,
-                }),
-          },
-          // A district worker sits beside its broker: back within 0.1-2 s of a restart, before the bridges (1 s).
-          ...(shareGroup === undefined ? {} : { minReconnectMs: 100, maxReconnectMs: 2000 }),
-          log,
-        });
-        links.push(link);
-        const service = new RecordService({
-          store,
-          link,
-          villageId: options.village,
-          // A district worker's batch pays ~5 round trips and a commit (0.26 ms of the worker's CPU and 0.66 ms of
-          // PostgreSQL's): 25 ms more gathers ~18 messages into it at 700/s a worker, against ~7 in 10 ms.
-          ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
-          log,
-        });
-        services.push(service);
-        await service.start();
+        links.push(
+          await openMqttLink({
+            url,
+            clientOptions: {
+              ...clientOptions,
+              ...(shareGroup === undefined
+                ? // A persistent session: the broker keeps our messages while we are away (the receipts cover the rest).
+                  { clientId: `tikar-record-${options.village}`, clean: false }
+                : // One of several workers (MQTT v5 shared subscription): a clean session, so the broker never
+                  // holds back a share for a worker that died; a message lost with it is resent by its gateway.
+                  {
+                    clientId: `tikar-record-${options.village ?? 'district'}-${hostname()}-${process.pid}-${n}`,
+                    clean: true,
+                    protocolVersion: 5,
+                  }),
+            },
+            // A district worker sits beside its broker: back within 0.1-2 s of a restart, before the bridges (1 s).
+            ...(shareGroup === undefined ? {} : { minReconnectMs: 100, maxReconnectMs: 2000 }),
+            log,
+          }),
+        );
       }
+      service = new RecordService({
+        store,
+        link: links[0] as MqttLink,
+        ...(links[1] === undefined ? {} : { pairLink: links[1] }),
+        villageId: options.village,
+        // A district worker's batch pays ~5 round trips and a commit (0.26 ms of the worker's CPU and 0.66 ms of
+        // PostgreSQL's): 25 ms more gathers ~18 messages into it at 700/s a worker, against ~7 in 10 ms.
+        ...(shareGroup === undefined ? {} : { shareGroup, batchDelayMs: 25 }),
+        log,
+      });
+      await service.start();
     } catch (error) {
       await Promise.all(links.map((link) => link.close()));
       await store.close();
@@ -198,7 +198,7 @@ async function serve(argv: string[]): Promise<number> {
       `Tikar village record for ${where}: ${links.map((each) => each.url).join(' and ')}, store ${storeText}\n`,
     );
     await stopped;
-    await Promise.all(services.map((service) => service.stop()));
+    await service.stop();
     await responder?.stop();
     await stopSummaries?.();
     await Promise.all(links.map((each) => each.close()));

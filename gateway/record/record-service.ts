@@ -29,6 +29,12 @@ import { zScoreDisagreement } from './zscore-check.ts';
 export interface RecordServiceOptions {
   store: RecordStore;
   link: MqttLink;
+  /**
+   * The district's second broker (a broker pair, docs/district.md): subscribed the same way; each message is
+   * answered on the link it came in on. Both copies of a message share the one store queue, so a copy that
+   * arrives with the other in the same batch costs no store work.
+   */
+  pairLink?: MqttLink;
   /** The village served; undefined: every village (the district record). */
   villageId: string | undefined;
   /** Subscribe as one worker of this MQTT shared-subscription group (`$share/{group}/…`). */
@@ -48,35 +54,48 @@ interface RecordEvents {
   rejected: [{ topic: string; error: string }];
 }
 
+/** A message waiting for the store, and the link to answer it on. */
+interface Arrived extends Incoming {
+  link: MqttLink;
+}
+
 export class RecordService extends EventEmitter<RecordEvents> {
   readonly #options: RecordServiceOptions;
+  readonly #links: readonly MqttLink[];
   readonly #topics: ReturnType<typeof recordSubscriptions>;
-  readonly #pendingReceipts = new Map<string, string[]>();
+  /** Receipt ids waiting to be published, per link and receipts topic. */
+  readonly #pendingReceipts = new Map<MqttLink, Map<string, string[]>>();
   #receiptTimer: NodeJS.Timeout | undefined;
   /** Batches are stored one after the other, in arrival order. */
   #queue: Promise<void> = Promise.resolve();
-  readonly #waiting: Incoming[] = [];
+  readonly #waiting: Arrived[] = [];
 
   constructor(options: RecordServiceOptions) {
     super();
     this.#options = options;
+    this.#links = options.pairLink ? [options.link, options.pairLink] : [options.link];
     this.#topics = recordSubscriptions(options.villageId, options.shareGroup);
   }
 
   /** Subscribes; resolves once the broker acknowledged the subscriptions (the record is then listening). */
   async start(): Promise<void> {
-    const { link } = this.#options;
-    // Receipts that could not be published while the broker was away go out as soon as it is back.
-    link.on('connect', () => void this.#flushReceipts());
-    await Promise.all([
-      link.subscribe(this.#topics.measurements, (topic, payload) =>
-        this.#enqueue(topic, payload, 'measurement'),
-      ),
-      link.subscribe(this.#topics.children, (topic, payload) => this.#enqueue(topic, payload, 'child')),
-      link.subscribe(this.#topics.registerSync, (topic, payload) => {
-        this.#queue = this.#queue.then(() => this.#answerSync(topic, payload));
+    await Promise.all(
+      this.#links.map((link) => {
+        // Receipts that could not be published while the broker was away go out as soon as it is back.
+        link.on('connect', () => void this.#flushReceipts());
+        return Promise.all([
+          link.subscribe(this.#topics.measurements, (topic, payload) =>
+            this.#enqueue(link, topic, payload, 'measurement'),
+          ),
+          link.subscribe(this.#topics.children, (topic, payload) =>
+            this.#enqueue(link, topic, payload, 'child'),
+          ),
+          link.subscribe(this.#topics.registerSync, (topic, payload) => {
+            this.#queue = this.#queue.then(() => this.#answerSync(link, topic, payload));
+          }),
+        ]);
       }),
-    ]);
+    );
   }
 
   async stop(): Promise<void> {
@@ -84,7 +103,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
     await this.#flushReceipts();
   }
 
-  #enqueue(topic: string, payload: Buffer, kind: 'measurement' | 'child'): void {
+  #enqueue(link: MqttLink, topic: string, payload: Buffer, kind: 'measurement' | 'child'): void {
     const posyanduId = posyanduOfTopic(topic);
     const villageId = villageOfTopic(topic);
     if (posyanduId === undefined || villageId === undefined) {
@@ -114,7 +133,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
         return;
       }
     }
-    this.#waiting.push({ message, kind, villageId, posyanduId });
+    this.#waiting.push({ message, kind, villageId, posyanduId, link });
     // Messages that arrive while a batch is being written go together into the next one (group commit:
     // one fsync for many), so the record keeps up with many gateways.
     if (this.#waiting.length === 1) {
@@ -148,20 +167,33 @@ export class RecordService extends EventEmitter<RecordEvents> {
     }
   }
 
-  async #storeBatch(batch: Incoming[]): Promise<void> {
-    const outcomes = await this.#options.store.storeBatch(batch);
-    for (const [i, { message, kind, villageId, posyanduId }] of batch.entries()) {
-      const outcome = outcomes[i] ?? { duplicate: false, childChanged: false };
-      this.#queueReceipt(posyanduTopics(villageId, posyanduId).receipts, message.id);
-      if (outcome.childChanged) await this.#publishRegister(message.child.id);
-      this.emit('stored', { id: message.id, kind, posyanduId, duplicate: outcome.duplicate });
+  async #storeBatch(batch: Arrived[]): Promise<void> {
+    // The same message twice in one batch (both brokers of a pair, or a resend): stored once, answered on each
+    // link it came in on.
+    const firstOf = new Map<string, number>();
+    const unique: Arrived[] = [];
+    for (const item of batch) {
+      if (firstOf.has(item.message.id)) continue;
+      firstOf.set(item.message.id, unique.length);
+      unique.push(item);
+    }
+    const outcomes = await this.#options.store.storeBatch(unique);
+    for (const [i, { message, kind, villageId, posyanduId, link }] of batch.entries()) {
+      const first = firstOf.get(message.id) as number;
+      const stored = outcomes[first] ?? { duplicate: false, childChanged: false };
+      const duplicate = stored.duplicate || unique[first] !== batch[i];
+      this.#queueReceipt(link, posyanduTopics(villageId, posyanduId).receipts, message.id);
+      if (stored.childChanged && !duplicate) await this.#publishRegister(link, message.child.id);
+      this.emit('stored', { id: message.id, kind, posyanduId, duplicate });
     }
   }
 
-  #queueReceipt(receiptsTopic: string, id: string): void {
-    const ids = this.#pendingReceipts.get(receiptsTopic) ?? [];
+  #queueReceipt(link: MqttLink, receiptsTopic: string, id: string): void {
+    const byTopic = this.#pendingReceipts.get(link) ?? new Map<string, string[]>();
+    this.#pendingReceipts.set(link, byTopic);
+    const ids = byTopic.get(receiptsTopic) ?? [];
     ids.push(id);
-    this.#pendingReceipts.set(receiptsTopic, ids);
+    byTopic.set(receiptsTopic, ids);
     if (ids.length >= 500) {
       void this.#flushReceipts();
       return;
@@ -173,15 +205,18 @@ export class RecordService extends EventEmitter<RecordEvents> {
     if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
     this.#receiptTimer = undefined;
     // At most 500 ids a receipt (the schema allows 1,000): receipts kept for a retry may have piled up.
-    const batches = [...this.#pendingReceipts.entries()].flatMap(([receiptsTopic, ids]) =>
-      Array.from({ length: Math.ceil(ids.length / 500) }, (_, k) => ({
-        receiptsTopic,
-        ids: ids.slice(500 * k, 500 * (k + 1)),
-      })),
+    const batches = [...this.#pendingReceipts.entries()].flatMap(([link, byTopic]) =>
+      [...byTopic.entries()].flatMap(([receiptsTopic, ids]) =>
+        Array.from({ length: Math.ceil(ids.length / 500) }, (_, k) => ({
+          link,
+          receiptsTopic,
+          ids: ids.slice(500 * k, 500 * (k + 1)),
+        })),
+      ),
     );
     this.#pendingReceipts.clear();
     await Promise.all(
-      batches.map(async ({ receiptsTopic, ids }) => {
+      batches.map(async ({ link, receiptsTopic, ids }) => {
         const receipt: ReceiptMessage = {
           schema: 'tikar.receipt/1',
           ids,
@@ -190,35 +225,36 @@ export class RecordService extends EventEmitter<RecordEvents> {
         // Not published (the broker is away): kept for the next flush, at the latest on reconnect, so the
         // gateway does not wait out its receipt timeout for a message already stored. A receipt lost further on
         // is harmless: the gateway resends, the record answers the duplicate with a receipt.
-        await this.#options.link.publish(receiptsTopic, JSON.stringify(receipt)).catch((error: Error) => {
+        await link.publish(receiptsTopic, JSON.stringify(receipt)).catch((error: Error) => {
           this.#options.log.warn({ err: error.message }, 'receipt not published: kept for a retry');
-          const waiting = this.#pendingReceipts.get(receiptsTopic) ?? [];
-          this.#pendingReceipts.set(receiptsTopic, [...ids, ...waiting]);
+          const byTopic = this.#pendingReceipts.get(link) ?? new Map<string, string[]>();
+          this.#pendingReceipts.set(link, byTopic);
+          byTopic.set(receiptsTopic, [...ids, ...(byTopic.get(receiptsTopic) ?? [])]);
         });
       }),
     );
   }
 
   /** Republishes the record's row of a child, if the record knows enough of it to be found by name. */
-  async #publishRegister(childId: string): Promise<void> {
+  async #publishRegister(link: MqttLink, childId: string): Promise<void> {
     const row = await this.#options.store.registerRow(childId);
-    if (row) await this.#publishRegisterRow(row);
+    if (row) await this.#publishRegisterRow(link, row);
   }
 
-  async #publishRegisterRow(row: RecordChildRow): Promise<void> {
+  async #publishRegisterRow(link: MqttLink, row: RecordChildRow): Promise<void> {
     const message: RegisterMessage = { schema: 'tikar.register/1', child: registerChild(row) };
-    await this.#options.link
+    await link
       .publish(villageTopics(row.village_id).register, JSON.stringify(message))
       .catch((error: Error) => this.#options.log.warn({ err: error.message }, 'register not republished'));
   }
 
-  async #answerSync(topic: string, payload: Buffer): Promise<void> {
+  async #answerSync(link: MqttLink, topic: string, payload: Buffer): Promise<void> {
     const parsed = parsePayload(registerSyncMessage, payload);
     const villageId = villageOfTopic(topic);
     if (!parsed.ok || villageId === undefined)
       return this.#reject(topic, parsed.ok ? 'unexpected topic' : parsed.error);
     const rows = await this.#options.store.registerSince(villageId, parsed.value.since ?? '');
-    for (const row of rows) await this.#publishRegisterRow(row);
+    for (const row of rows) await this.#publishRegisterRow(link, row);
   }
 }
 
