@@ -110,8 +110,7 @@ export class FileSink {
 
   /** Waits for every write (and a running sync), then closes the file; throws the first write error. */
   async close(): Promise<void> {
-    while (this.inFlight > 0 && !this.error) await this.settled();
-    // A failed write may leave others running: wait for them too, then close.
+    // Every write, a failed one's siblings too: the file is never closed under a write.
     while (this.inFlight > 0) await this.settled();
     await this.syncing;
     await closeFile(this.fd);

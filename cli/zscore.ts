@@ -219,13 +219,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES),
   );
   let stdoutError: Error | undefined;
-  const write = file
-    ? (bytes: Uint8Array) => (file as FileSink).write(bytes)
+  const sink = file;
+  const write = sink
+    ? (bytes: Uint8Array) => sink.write(bytes)
     : async (bytes: Uint8Array) => {
         if (stdoutError) throw stdoutError;
         if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
       };
-  if (!file) {
+  if (!sink) {
     process.stdout.on('error', (error) => {
       stdoutError = error;
     });
@@ -242,7 +243,7 @@ export async function run(argv: string[]): Promise<number> {
         // to be that big starts them at once; a pipe, once its first megabytes have come.
         workersFromBytes: workersFromBytes(totalBytes),
         // Output memory used again once written: fresh memory was a page fault per 4 KB of output.
-        ...(file ? { spareOutput: () => (file as FileSink).spare() } : {}),
+        ...(sink ? { spareOutput: () => sink.spare() } : {}),
       },
       (bytes, rows) => progress.update(bytes, rows),
     ));

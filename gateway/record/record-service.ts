@@ -188,12 +188,24 @@ export class RecordService extends EventEmitter<RecordEvents> {
     }
   }
 
+  /** The ids waiting for a receipt on `link` and `receiptsTopic`: the list itself, to add to. */
+  #pendingIds(link: MqttLink, receiptsTopic: string): string[] {
+    let byTopic = this.#pendingReceipts.get(link);
+    if (byTopic === undefined) {
+      byTopic = new Map();
+      this.#pendingReceipts.set(link, byTopic);
+    }
+    let ids = byTopic.get(receiptsTopic);
+    if (ids === undefined) {
+      ids = [];
+      byTopic.set(receiptsTopic, ids);
+    }
+    return ids;
+  }
+
   #queueReceipt(link: MqttLink, receiptsTopic: string, id: string): void {
-    const byTopic = this.#pendingReceipts.get(link) ?? new Map<string, string[]>();
-    this.#pendingReceipts.set(link, byTopic);
-    const ids = byTopic.get(receiptsTopic) ?? [];
+    const ids = this.#pendingIds(link, receiptsTopic);
     ids.push(id);
-    byTopic.set(receiptsTopic, ids);
     if (ids.length >= 500) {
       void this.#flushReceipts();
       return;
@@ -227,9 +239,7 @@ export class RecordService extends EventEmitter<RecordEvents> {
         // is harmless: the gateway resends, the record answers the duplicate with a receipt.
         await link.publish(receiptsTopic, JSON.stringify(receipt)).catch((error: Error) => {
           this.#options.log.warn({ err: error.message }, 'receipt not published: kept for a retry');
-          const byTopic = this.#pendingReceipts.get(link) ?? new Map<string, string[]>();
-          this.#pendingReceipts.set(link, byTopic);
-          byTopic.set(receiptsTopic, [...ids, ...(byTopic.get(receiptsTopic) ?? [])]);
+          this.#pendingIds(link, receiptsTopic).unshift(...ids);
         });
       }),
     );
